@@ -1,0 +1,39 @@
+package future
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrPolledAfterReady is the error of a *MisuseError raised when a future is
+// polled again after it returned Ready.
+var ErrPolledAfterReady = errors.New("future polled after it returned Ready")
+
+// MisuseError is the panic value of the futures of this module when they are
+// used against the contract. Future names the dynamic type of the future
+// that was misused; Err says what was done wrong and can be compared with
+// errors.Is.
+type MisuseError struct {
+	Future string
+	Err    error
+}
+
+func (e *MisuseError) Error() string {
+	return "spindle: " + e.Future + ": " + e.Err.Error()
+}
+
+// Unwrap returns e.Err.
+func (e *MisuseError) Unwrap() error { return e.Err }
+
+// panicPolledAfterReady reports a poll of the finished future f.
+func panicPolledAfterReady(f any) {
+	panic(&MisuseError{Future: fmt.Sprintf("%T", f), Err: ErrPolledAfterReady})
+}
+
+// PanicPolledAfterReady panics with a *MisuseError naming f's type and
+// wrapping ErrPolledAfterReady. Futures outside this package call it when
+// they are polled after completion, so every future reports that mistake
+// the same way.
+func PanicPolledAfterReady(f any) { panicPolledAfterReady(f) }
+
+func sprint(v any) string { return fmt.Sprint(v) }
