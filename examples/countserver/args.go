@@ -1,0 +1,167 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/spindle-rt/spindle/examples/countserver/count"
+)
+
+// defaultAddr is the Rust demo's address, so that its clients and servers
+// and ours talk to each other without flags.
+const defaultAddr = "127.0.0.1:10123"
+
+// defaultN is the Rust demo's default number of transactions.
+const defaultN = 100_000
+
+// defaultM is the default number of transactions in flight: about half the
+// CPUs plus one.
+func defaultM() int { return runtime.NumCPU()/2 + 1 }
+
+// config is a parsed command line.
+type config struct {
+	demo   bool // no arguments: in-process async server and client
+	server bool // -s; otherwise client
+	mode   count.Mode
+	n      int
+	m      int
+	mSet   bool
+	addr   string
+	quiet  bool
+}
+
+// usageError is a bad command line: one line on stderr, exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+const usageText = `usage:
+  countserver                      demo: async server and client in-process, n=100000
+  countserver -s MODE [--addr A] [-m M]
+  countserver -c MODE [--addr A] [-n N] [-m M] [-q]
+
+MODE is one of
+  --seq        one connection at a time
+  -t, --thread a goroutine per connection (client: m goroutines)
+  -a, --async  spindle tasks on a pool with an epoll reactor
+
+flags (one or two dashes):
+`
+
+// newFlagSet returns the flag set that fills c. Every flag of the Rust demo
+// is here under the same names; Go's flag package accepts -x and --x alike.
+func newFlagSet(c *config, server, client, seq, thread, async *bool) *flag.FlagSet {
+	fs := flag.NewFlagSet("countserver", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported in one line by run
+	fs.BoolVar(server, "s", false, "run a server")
+	fs.BoolVar(server, "server", false, "run a server")
+	fs.BoolVar(client, "c", false, "run a client")
+	fs.BoolVar(client, "client", false, "run a client")
+	fs.BoolVar(seq, "seq", false, "sequential mode")
+	fs.BoolVar(seq, "sequential", false, "sequential mode")
+	fs.BoolVar(thread, "t", false, "thread (goroutine) mode")
+	fs.BoolVar(thread, "thread", false, "thread (goroutine) mode")
+	fs.BoolVar(async, "a", false, "async (spindle) mode")
+	fs.BoolVar(async, "async", false, "async (spindle) mode")
+	fs.IntVar(&c.n, "n", defaultN, "client: number of transactions")
+	fs.IntVar(&c.m, "m", defaultM(), "most transactions in flight (client; thread server: most connections handled at once)")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "server address host:port")
+	fs.BoolVar(&c.quiet, "q", false, "client: do not print values, verify them")
+	return fs
+}
+
+// writeUsage prints the help text.
+func writeUsage(w io.Writer) {
+	var c config
+	var b [5]bool
+	fs := newFlagSet(&c, &b[0], &b[1], &b[2], &b[3], &b[4])
+	fmt.Fprint(w, usageText)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// errHelp asks for the usage text (-h).
+var errHelp = flag.ErrHelp
+
+// parseArgs turns the command line into a config. It rejects what the
+// Rust demo rejects, with its messages: no -n for a server, no -m for seq
+// or for the async server, end or mode missing.
+func parseArgs(args []string) (config, error) {
+	c := config{addr: defaultAddr, n: defaultN, m: defaultM()}
+	if len(args) == 0 {
+		c.demo, c.mode, c.quiet = true, count.Async, true
+		c.addr = "127.0.0.1:0"
+		return c, nil
+	}
+	var server, client, seq, thread, async bool
+	fs := newFlagSet(&c, &server, &client, &seq, &thread, &async)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, errHelp
+		}
+		return c, &usageError{msg: err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return c, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.mSet = set["m"]
+
+	switch {
+	case server && client:
+		return c, usagef("choose one of client (-c) and server (-s)")
+	case !server && !client:
+		return c, usagef("must specify client (-c) or server (-s)")
+	}
+	c.server = server
+	modes := 0
+	for _, on := range []bool{seq, thread, async} {
+		if on {
+			modes++
+		}
+	}
+	switch {
+	case modes > 1:
+		return c, usagef("choose one of --seq, -t (thread) and -a (async)")
+	case modes == 0:
+		return c, usagef("must specify seq (--seq), thread (-t) or async (-a)")
+	case seq:
+		c.mode = count.Seq
+	case thread:
+		c.mode = count.Thread
+	default:
+		c.mode = count.Async
+	}
+	end := "client"
+	if server {
+		end = "server"
+	}
+	if server && set["n"] {
+		return c, usagef("no -n for server")
+	}
+	if server && c.quiet {
+		return c, usagef("no -q for server")
+	}
+	if c.mSet && c.mode == count.Seq {
+		return c, usagef("no -m for seq %s", end)
+	}
+	if c.mSet && server && c.mode == count.Async {
+		return c, usagef("no -m for async server")
+	}
+	if c.n < 1 {
+		return c, usagef("-n must be at least 1, got %d", c.n)
+	}
+	if c.m < 1 {
+		return c, usagef("-m must be at least 1, got %d", c.m)
+	}
+	if c.addr == "" {
+		return c, usagef("--addr must not be empty")
+	}
+	return c, nil
+}

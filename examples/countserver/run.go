@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spindle-rt/spindle/examples/countserver/count"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the run failed: errors, verification, listener
+	exitUsage = 2 // bad flags or combination
+)
+
+// runContext is run with the signal context made by the caller, so that
+// tests can stop a server by cancelling ctx.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c, err := parseArgs(args)
+	if errors.Is(err, errHelp) {
+		writeUsage(stdout)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v (see -h)\n", err)
+		return exitUsage
+	}
+	switch {
+	case c.demo:
+		return runDemo(ctx, c, stderr)
+	case c.server:
+		return runServer(ctx, c, stderr)
+	default:
+		return runClient(ctx, c, stdout, stderr)
+	}
+}
+
+// runServer serves until ctx ends, then prints the final count.
+func runServer(ctx context.Context, c config, stderr io.Writer) int {
+	cfg := count.ServerConfig{Mode: c.mode, Log: stderr}
+	if c.mSet {
+		cfg.MaxInFlight = c.m
+	}
+	srv, err := count.Listen(c.addr, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(stderr, "countserver: %s server listening on %s (Ctrl-C to stop)\n", c.mode, srv.Addr())
+	err = srv.Serve(ctx)
+	fmt.Fprintf(stderr, "countserver: %s server stopped; final count %d\n", c.mode, srv.Count())
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// runClient makes the transactions, prints the values (or verifies them
+// with -q) and the summary.
+func runClient(ctx context.Context, c config, stdout, stderr io.Writer) int {
+	var out io.Writer = stdout
+	if c.quiet {
+		out = nil
+	}
+	cfg := count.ClientConfig{Mode: c.mode, Addr: c.addr, N: c.n, M: c.m}
+	if c.mode == count.Seq {
+		cfg.M = 1
+	}
+	fmt.Fprintf(stderr, "countserver: %s client, %d transactions, at most %d in flight, server %s\n",
+		c.mode, cfg.N, cfg.M, c.addr)
+	rep, err := measure(ctx, cfg, out, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	return summarize(ctx, rep, c.quiet, stderr)
+}
+
+// measure runs one client with a progress bar on stderr when it is a
+// terminal.
+func measure(ctx context.Context, cfg count.ClientConfig, out, stderr io.Writer) (*count.Report, error) {
+	rec := count.NewRecorder(out)
+	bar := startProgress(stderr, cfg.N, rec)
+	t0 := time.Now()
+	err := count.RunClient(ctx, cfg, rec)
+	elapsed := time.Since(t0)
+	bar.stop()
+	if err != nil {
+		return nil, err
+	}
+	return rec.Report(cfg.N, elapsed), nil
+}
+
+// summarize prints the summary and returns the client's exit status: 0
+// only if every transaction succeeded (and, with verify, the values are
+// distinct and contiguous).
+func summarize(ctx context.Context, rep *count.Report, verify bool, stderr io.Writer) int {
+	rep.WriteSummary(stderr)
+	status := exitOK
+	if rep.Transactions() < rep.Requested && ctx.Err() != nil {
+		fmt.Fprintf(stderr, "interrupted   after %d of %d transactions\n", rep.Transactions(), rep.Requested)
+		status = exitFail
+	}
+	if rep.Errors > 0 {
+		status = exitFail
+	}
+	if verify {
+		if err := rep.Verify(); err != nil {
+			fmt.Fprintf(stderr, "verify        FAILED: %v\n", err)
+			status = exitFail
+		} else if lo, hi := rep.Range(); len(rep.Values) > 0 {
+			fmt.Fprintf(stderr, "verify        ok: %d distinct values, contiguous %d..%d\n", len(rep.Values), lo, hi)
+		}
+	}
+	return status
+}
+
+// runDemo starts an async server on a free loopback port in this process,
+// runs the async client against it, verifies and summarizes.
+func runDemo(ctx context.Context, c config, stderr io.Writer) int {
+	srv, err := count.Listen(c.addr, count.ServerConfig{Mode: c.mode, Log: stderr})
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(stderr, "countserver demo: %s server on %s, %s client, %d transactions, at most %d in flight\n",
+		c.mode, srv.Addr(), c.mode, c.n, c.m)
+	fmt.Fprintf(stderr, "(in two terminals: countserver -s -a   and   countserver -c -a -q)\n")
+	sctx, stopServer := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(sctx) }()
+	cfg := count.ClientConfig{Mode: c.mode, Addr: srv.Addr().String(), N: c.n, M: c.m}
+	rep, err := measure(ctx, cfg, nil, stderr)
+	stopServer()
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	return summarize(ctx, rep, true, stderr)
+}
