@@ -37,3 +37,32 @@ func panicPolledAfterReady(f any) {
 func PanicPolledAfterReady(f any) { panicPolledAfterReady(f) }
 
 func sprint(v any) string { return fmt.Sprint(v) }
+
+// ErrPolledAfterPanic is the error of a *MisuseError raised when a future
+// is polled again after an earlier poll of it panicked (the panic was
+// recovered and the future reused). Its state is then unknown, so it refuses
+// to go on rather than hang or compute a wrong value.
+var ErrPolledAfterPanic = errors.New("future polled again after its poll panicked")
+
+// ErrNilFuture is the error of a *MisuseError raised when a combinator is
+// given a nil Future, or a function given to one (Then, AndThen) returns a
+// nil Future.
+var ErrNilFuture = errors.New("nil Future")
+
+// ErrNoFutures is the error of a *MisuseError raised when a race (Race,
+// TryRace, FirstOk) is given no futures: it could never complete.
+var ErrNoFutures = errors.New("no futures to race")
+
+func misuse(f any, err error) {
+	panic(&MisuseError{Future: fmt.Sprintf("%T", f), Err: err})
+}
+
+// misuseName panics like misuse for a constructor, which has no future
+// value to name yet.
+func misuseName(name string, err error) {
+	panic(&MisuseError{Future: name, Err: err})
+}
+
+// ErrNilFunc is the error of a *MisuseError raised when a combinator is
+// given a nil function.
+var ErrNilFunc = errors.New("nil function")

@@ -1,0 +1,131 @@
+package future
+
+// Join2 and Join3 join futures of different types. Their state machine is
+// Join's, with the children in fields instead of a slice:
+//
+//	idle --Poll--> busy: poll the woken children (all of them on the first
+//	               poll), each once --> all Ready: Ready(Pair/Triple), done
+//	                                --> otherwise Pending --> idle
+//	(a panic of a child propagates and leaves the join busy)
+//	done --Poll--> panic ErrPolledAfterReady
+//	busy --Poll--> panic ErrPolledAfterPanic
+//
+// They use the same per-child wakers as Join, so a child is polled only
+// when it was woken, whatever the number of children.
+
+// Pair is the value of Join2: the values of its two futures.
+type Pair[A, B any] struct {
+	First  A
+	Second B
+}
+
+// Unpack returns the two values, for a, b := p.Unpack().
+func (p Pair[A, B]) Unpack() (A, B) { return p.First, p.Second }
+
+// Triple is the value of Join3: the values of its three futures.
+type Triple[A, B, C any] struct {
+	First  A
+	Second B
+	Third  C
+}
+
+// Unpack returns the three values, for a, b, c := t.Unpack().
+func (t Triple[A, B, C]) Unpack() (A, B, C) { return t.First, t.Second, t.Third }
+
+// Join2 returns a future that runs a and b concurrently and is Ready with
+// both values once both are Ready.
+func Join2[A, B any](a Future[A], b Future[B]) Future[Pair[A, B]] {
+	if a == nil || b == nil {
+		misuseName("future.Join2", ErrNilFuture)
+	}
+	return &join2Future[A, B]{a: a, b: b, live: 2}
+}
+
+type join2Future[A, B any] struct {
+	a    Future[A]
+	b    Future[B]
+	out  Pair[A, B]
+	live int
+	set  wakeSet
+	st   stage
+}
+
+func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
+	j.st.enter(j)
+	if !j.set.initialized() {
+		j.set.init(2)
+	}
+	for _, i := range j.set.begin(cx) {
+		switch {
+		case i == 0 && j.a != nil:
+			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
+				j.out.First, j.a = v, nil
+				j.live--
+			}
+		case i == 1 && j.b != nil:
+			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
+				j.out.Second, j.b = v, nil
+				j.live--
+			}
+		}
+	}
+	if j.live > 0 {
+		return pending[Pair[A, B]](&j.st)
+	}
+	j.set.close()
+	out := j.out
+	j.out = Pair[A, B]{}
+	return ready(&j.st, out)
+}
+
+// Join3 returns a future that runs a, b and c concurrently and is Ready
+// with the three values once all are Ready.
+func Join3[A, B, C any](a Future[A], b Future[B], c Future[C]) Future[Triple[A, B, C]] {
+	if a == nil || b == nil || c == nil {
+		misuseName("future.Join3", ErrNilFuture)
+	}
+	return &join3Future[A, B, C]{a: a, b: b, c: c, live: 3}
+}
+
+type join3Future[A, B, C any] struct {
+	a    Future[A]
+	b    Future[B]
+	c    Future[C]
+	out  Triple[A, B, C]
+	live int
+	set  wakeSet
+	st   stage
+}
+
+func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
+	j.st.enter(j)
+	if !j.set.initialized() {
+		j.set.init(3)
+	}
+	for _, i := range j.set.begin(cx) {
+		switch {
+		case i == 0 && j.a != nil:
+			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
+				j.out.First, j.a = v, nil
+				j.live--
+			}
+		case i == 1 && j.b != nil:
+			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
+				j.out.Second, j.b = v, nil
+				j.live--
+			}
+		case i == 2 && j.c != nil:
+			if v, ok := j.c.Poll(j.set.child(2)).Value(); ok {
+				j.out.Third, j.c = v, nil
+				j.live--
+			}
+		}
+	}
+	if j.live > 0 {
+		return pending[Triple[A, B, C]](&j.st)
+	}
+	j.set.close()
+	out := j.out
+	j.out = Triple[A, B, C]{}
+	return ready(&j.st, out)
+}
