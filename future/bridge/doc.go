@@ -1,0 +1,30 @@
+// Package bridge connects spindle futures with the rest of Go: contexts,
+// channels, goroutines, and goroutine code that wants a future's value.
+//
+//   - FromContext: a future that completes when a context.Context is done.
+//   - WithContext, TryWithContext: any future, cancelled by a context.
+//   - Recv: a future of one receive from a Go channel.
+//   - Go: a future of a function run on its own goroutine.
+//   - Wait, WaitResult: goroutine code waits for a future under a context.
+//
+// # Cancellation
+//
+// Cancelling a future in spindle means no longer polling it. These bridges
+// make that explicit: when a context ends first, the future it guards is
+// released (never polled again, and closed if it has a Close method, so a
+// channel receive or a stream gives up its goroutine or registration) and
+// the waiter gets the context's error (ctx.Err(), so errors.Is(err,
+// context.Canceled) and context.DeadlineExceeded work). Each bridge's doc
+// says what it releases.
+//
+// # Goroutines
+//
+// Recv and Go are the only bridges that start goroutines. Go's goroutine
+// lives exactly as long as the function it runs. Recv's goroutine is
+// started only if the channel is not ready at the first poll and exits
+// when the value arrives, when the future is closed, or when the garbage
+// collector finds the future abandoned; none outlives its purpose. The
+// other bridges use context.AfterFunc, which starts no goroutine until the
+// context is done, and deregister when they complete, are closed, or are
+// collected.
+package bridge
