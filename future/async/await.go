@@ -1,0 +1,102 @@
+package async
+
+import (
+	"errors"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// ErrAwaitOutside is wrapped by the *future.MisuseError panic of an Await
+// that is not called by the body its Awaiter was given to while that body
+// runs: after the body ended, from another goroutine, or from the body of
+// a Task that an Await of this Awaiter is polling.
+var ErrAwaitOutside = errors.New("async.Await called outside the running body of its Awaiter")
+
+// ErrGoexit is wrapped by the *future.MisuseError panic of a Task whose
+// body called runtime.Goexit.
+var ErrGoexit = errors.New("async body called runtime.Goexit")
+
+// unwindSignal is the type of the sentinel an Await panics with when its
+// Task is cancelled. It is private so no body can raise it by mistake; a
+// body that recovers everything sees it as a *unwindSignal.
+type unwindSignal struct{}
+
+func (*unwindSignal) String() string { return "async: task cancelled, unwinding its body" }
+
+var errUnwind = &unwindSignal{}
+
+// Awaiter is the handle a body receives from New; pass it to Await. It is
+// valid only inside that body, on the body's own coroutine.
+type Awaiter struct {
+	cx        *future.Context // the poll in progress; nil while suspended
+	yield     func(struct{}) bool
+	inChild   bool // Await is polling a child future
+	unwinding bool // Cancel in progress: every Await panics errUnwind
+}
+
+// Await returns the value of f, polling it with the Context of the poll
+// that runs the body. While f is pending the body is suspended and its
+// Task returns Pending; the body resumes, and f is polled again, when the
+// Task is next polled (after the waker f registered is woken).
+//
+// f is polled until Ready and never after: a future may be awaited only
+// once, like any future is polled to completion only once.
+func Await[T any](a *Awaiter, f future.Future[T]) T {
+	a.enter()
+	for {
+		if v, ok := pollChild(a, f).Value(); ok {
+			return v
+		}
+		a.suspend()
+	}
+}
+
+// pollChild polls f for a. inChild makes an Await of a from inside f (a
+// Task awaited by a's body, using the outer Awaiter) a misuse panic rather
+// than a switch into the wrong coroutine; the defer clears it even when f
+// panics and the body recovers.
+func pollChild[T any](a *Awaiter, f future.Future[T]) future.Poll[T] {
+	a.inChild = true
+	defer func() { a.inChild = false }()
+	return f.Poll(a.cx)
+}
+
+// TryAwait awaits a fallible future and returns its value and error.
+func TryAwait[T any](a *Awaiter, f future.Future[future.Result[T]]) (T, error) {
+	return Await(a, f).Get()
+}
+
+// Yield suspends the body once and lets its executor run other tasks: the
+// task is woken at once and resumes at its next poll. Long loops that never
+// await a pending future should call it now and then.
+func (a *Awaiter) Yield() {
+	a.enter()
+	future.WakeFrom(a.cx, a.cx.Waker())
+	a.suspend()
+}
+
+// Context returns the Context of the poll running the body, so the body
+// can reach its executor (to spawn from the current worker) and driver. It
+// is valid until the next Await or Yield.
+func (a *Awaiter) Context() *future.Context {
+	a.enter()
+	return a.cx
+}
+
+// enter checks that a's body is running now and no child Await of it is.
+func (a *Awaiter) enter() {
+	if a.unwinding {
+		panic(errUnwind)
+	}
+	if a.cx == nil || a.inChild {
+		panic(&future.MisuseError{Future: "async.Awaiter", Err: ErrAwaitOutside})
+	}
+}
+
+// suspend parks the body until the next poll; if the Task is cancelled
+// meanwhile, it resumes only to unwind.
+func (a *Awaiter) suspend() {
+	if !a.yield(struct{}{}) {
+		panic(errUnwind)
+	}
+}

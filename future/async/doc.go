@@ -1,0 +1,37 @@
+// Package async lets a spindle task be written as straight-line code.
+//
+// Rust turns an async fn into a state machine at compile time; Go has no
+// such pass, so a spindle future is normally a hand-written Poll method.
+// New wraps a plain function instead:
+//
+//	t := async.New(func(a *async.Awaiter) int {
+//		n := async.Await(a, countFuture)   // suspends while pending
+//		async.Await(a, poll.Sleep(time.Second))
+//		return n + 1
+//	})
+//	h := pool.Spawn(p, t)                  // t is a future.Future[int]
+//
+// The body runs as if it were blocking, but on a coroutine that runs only
+// inside the Task's Poll: an Await of a pending future makes Poll return
+// Pending, and the body continues where it stopped at the Task's next poll.
+// A Task is a future.Future like any other: spawn it, join or race it,
+// Await it inside another body, BlockOn it.
+//
+// # Costs
+//
+// The convenience has a price (measured in docs/parts/bench-async.md): each
+// Task that has started owns a parked goroutine (its coroutine stack, a few
+// KiB) instead of a ~100-byte state machine, and each suspension is two
+// coroutine switches plus a thread-lock dance. Hand-written futures remain
+// the tool for the hottest and most numerous tasks.
+//
+// # Unwinding
+//
+// Go has no destructors, so a Task dropped before it finished must be
+// unwound explicitly: Cancel resumes the suspended body with its Await
+// panicking a private sentinel; the body's deferred calls run and the
+// sentinel is recovered by the Task. A Task dropped without Cancel is
+// unwound by a GC cleanup once unreachable. Deferred calls must not rely on
+// Await while unwinding: every Await of a cancelled body panics the
+// sentinel at once.
+package async

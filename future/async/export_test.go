@@ -1,0 +1,4 @@
+package async
+
+// LockedOSThread lets tests check that a poller gets its thread lock back.
+var LockedOSThread = lockedOSThread

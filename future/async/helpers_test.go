@@ -1,0 +1,166 @@
+package async_test
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
+)
+
+// signal is a hand-written future that stays pending until Fire, then
+// completes with the fired value. Wakers are kept per the contract: only the
+// latest poll's waker counts.
+type signal[T any] struct {
+	mu    sync.Mutex
+	fired bool
+	v     T
+	w     future.Waker
+	polls int
+}
+
+func (s *signal[T]) Poll(cx *future.Context) future.Poll[T] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.polls++
+	if s.fired {
+		return future.Ready(s.v)
+	}
+	s.w = cx.Waker()
+	return future.Pending[T]()
+}
+
+func (s *signal[T]) Fire(v T) {
+	s.mu.Lock()
+	s.fired, s.v = true, v
+	w := s.w
+	s.w = nil
+	s.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+// yieldOnce is pending on its first poll (waking at once) and ready with v
+// on the second: the smallest future that makes an Await suspend.
+type yieldOnce[T any] struct {
+	v      T
+	polled bool
+}
+
+func (y *yieldOnce[T]) Poll(cx *future.Context) future.Poll[T] {
+	if y.polled {
+		return future.Ready(y.v)
+	}
+	y.polled = true
+	cx.Waker().Wake()
+	return future.Pending[T]()
+}
+
+// countWaker counts wakes.
+type countWaker struct{ n atomic.Int64 }
+
+func (w *countWaker) Wake() { w.n.Add(1) }
+
+// runQueue mimics a pool: workers locked to their OS threads take tasks
+// from one shared queue, so a task woken after running on one worker is
+// often polled by the other next time, like a stolen task.
+type runQueue struct {
+	ch   chan *queued
+	wg   sync.WaitGroup
+	tids sync.Map // tid -> struct{}: threads that polled
+}
+
+// queued is a task of runQueue. Its state machine keeps polls exclusive:
+// idle -Wake-> scheduled -worker-> running -Pending-> idle, or
+// running -Wake-> woken -Pending-> scheduled (re-queued), and
+// running -Ready or panic-> done.
+type queued struct {
+	f      future.Future[int]
+	q      *runQueue
+	state  atomic.Int32
+	done   chan int
+	panics chan any
+}
+
+const (
+	qIdle int32 = iota
+	qScheduled
+	qRunning
+	qWoken
+	qDone
+)
+
+func (t *queued) Wake() {
+	for {
+		switch s := t.state.Load(); s {
+		case qIdle:
+			if t.state.CompareAndSwap(s, qScheduled) {
+				t.q.ch <- t
+				return
+			}
+		case qRunning:
+			if t.state.CompareAndSwap(s, qWoken) {
+				return
+			}
+		default:
+			return
+		}
+	}
+}
+
+func newRunQueue(t testing.TB, workers int) *runQueue {
+	q := &runQueue{ch: make(chan *queued, 1<<17)}
+	for range workers {
+		q.wg.Add(1)
+		go q.worker(t)
+	}
+	return q
+}
+
+func (q *runQueue) worker(t testing.TB) {
+	defer q.wg.Done()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for task := range q.ch {
+		q.tids.Store(syscall.Gettid(), struct{}{})
+		task.state.Store(qRunning)
+		cx := future.NewContext(task)
+		cx.SetExt(q)
+		v, ok, p := pollCatching(task.f, cx)
+		switch {
+		case p != nil:
+			task.state.Store(qDone)
+			task.panics <- p
+		case ok:
+			task.state.Store(qDone)
+			task.done <- v
+		case !task.state.CompareAndSwap(qRunning, qIdle):
+			task.state.Store(qScheduled) // woken during the poll
+			q.ch <- task
+		}
+		if !async.LockedOSThread() {
+			t.Errorf("worker lost its thread lock across a poll")
+		}
+	}
+}
+
+func pollCatching(f future.Future[int], cx *future.Context) (v int, ok bool, p any) {
+	defer func() { p = recover() }()
+	v, ok = f.Poll(cx).Value()
+	return v, ok, nil
+}
+
+func (q *runQueue) spawn(f future.Future[int]) *queued {
+	t := &queued{f: f, q: q, done: make(chan int, 1), panics: make(chan any, 1)}
+	t.Wake()
+	return t
+}
+
+func (q *runQueue) close() {
+	close(q.ch)
+	q.wg.Wait()
+}

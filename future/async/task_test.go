@@ -1,0 +1,275 @@
+package async_test
+
+import (
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
+)
+
+func TestAwaitOfReadyFuturesFinishesInOnePoll(t *testing.T) {
+	w := &countWaker{}
+	task := async.New(func(a *async.Awaiter) int {
+		x := async.Await(a, future.Func[int](func(*future.Context) future.Poll[int] { return future.Ready(20) }))
+		y := async.Await(a, future.Func[int](func(*future.Context) future.Poll[int] { return future.Ready(22) }))
+		return x + y
+	})
+	v, ok := task.Poll(future.NewContext(w)).Value()
+	require.True(t, ok)
+	assert.Equal(t, 42, v)
+	assert.Zero(t, w.n.Load())
+}
+
+func TestAwaitSuspendsUntilWokenAndResumesWhereItWas(t *testing.T) {
+	sig := &signal[string]{}
+	var trace []string
+	task := async.New(func(a *async.Awaiter) string {
+		trace = append(trace, "before")
+		v := async.Await(a, sig)
+		trace = append(trace, "after "+v)
+		return v + "!"
+	})
+	w := &countWaker{}
+	cx := future.NewContext(w)
+	assert.True(t, task.Poll(cx).IsPending())
+	assert.Equal(t, []string{"before"}, trace)
+	assert.True(t, task.Poll(cx).IsPending(), "a spurious poll re-polls the awaited future and suspends again")
+	assert.Equal(t, 2, sig.polls)
+	assert.Zero(t, w.n.Load())
+
+	sig.Fire("go")
+	assert.Equal(t, int64(1), w.n.Load(), "the awaited future's wake reaches the task's waker")
+	v, ok := task.Poll(cx).Value()
+	require.True(t, ok)
+	assert.Equal(t, "go!", v)
+	assert.Equal(t, []string{"before", "after go"}, trace)
+}
+
+func TestAwaitUsesTheLatestPollsContext(t *testing.T) {
+	sig := &signal[int]{}
+	task := async.New(func(a *async.Awaiter) int {
+		first := a.Context().Ext()
+		v := async.Await(a, sig)
+		assert.Equal(t, "poll-1", first)
+		assert.Equal(t, "poll-2", a.Context().Ext())
+		return v
+	})
+	w1, w2 := &countWaker{}, &countWaker{}
+	cx1 := future.NewContext(w1)
+	cx1.SetExt("poll-1")
+	cx2 := future.NewContext(w2)
+	cx2.SetExt("poll-2")
+	require.True(t, task.Poll(cx1).IsPending())
+	require.True(t, task.Poll(cx2).IsPending())
+	sig.Fire(7)
+	assert.Zero(t, w1.n.Load(), "only the latest poll's waker counts")
+	assert.Equal(t, int64(1), w2.n.Load())
+	v, ok := task.Poll(cx2).Value()
+	require.True(t, ok)
+	assert.Equal(t, 7, v)
+}
+
+func TestAwaitInsideLoops(t *testing.T) {
+	const n = 1000
+	task := async.New(func(a *async.Awaiter) int {
+		sum := 0
+		for i := range n {
+			sum += async.Await(a, &yieldOnce[int]{v: i})
+		}
+		return sum
+	})
+	polls := 0
+	cx := future.NewContext(&countWaker{})
+	for {
+		polls++
+		if v, ok := task.Poll(cx).Value(); ok {
+			assert.Equal(t, n*(n-1)/2, v)
+			break
+		}
+	}
+	assert.Equal(t, n+1, polls, "each Await suspends exactly once")
+}
+
+func TestNestedTasks(t *testing.T) {
+	sig := &signal[int]{}
+	leaf := func(k int) *async.Task[int] {
+		return async.New(func(a *async.Awaiter) int { return k * async.Await(a, sig) })
+	}
+	middle := async.New(func(a *async.Awaiter) int {
+		return async.Await(a, leaf(2)) + async.Await(a, leaf(3))
+	})
+	outer := async.New(func(a *async.Awaiter) int {
+		return 1 + async.Await(a, middle)
+	})
+	go sig.Fire(10)
+	assert.Equal(t, 51, future.BlockOn[int](outer))
+}
+
+func TestTryAndTryAwait(t *testing.T) {
+	boom := assert.AnError
+	failing := async.Try(func(a *async.Awaiter) (int, error) {
+		async.Await(a, &yieldOnce[int]{})
+		return 0, boom
+	})
+	task := async.Try(func(a *async.Awaiter) (string, error) {
+		_, err := async.TryAwait(a, failing)
+		if err != nil {
+			return "", err
+		}
+		return "unreachable", nil
+	})
+	_, err := future.BlockOn[future.Result[string]](task).Get()
+	assert.ErrorIs(t, err, boom)
+}
+
+func TestYieldWakesAndSuspends(t *testing.T) {
+	task := async.New(func(a *async.Awaiter) int {
+		a.Yield()
+		a.Yield()
+		return 3
+	})
+	w := &countWaker{}
+	cx := future.NewContext(w)
+	assert.True(t, task.Poll(cx).IsPending())
+	assert.Equal(t, int64(1), w.n.Load())
+	assert.True(t, task.Poll(cx).IsPending())
+	assert.Equal(t, int64(2), w.n.Load())
+	v, ok := task.Poll(cx).Value()
+	require.True(t, ok)
+	assert.Equal(t, 3, v)
+}
+
+func TestTaskMovesBetweenLockedWorkers(t *testing.T) {
+	q := newRunQueue(t, 2)
+	defer q.close()
+	const tasks, awaits = 200, 50
+	var mu sync.Mutex
+	moved := 0
+	handles := make([]*queued, tasks)
+	for i := range tasks {
+		handles[i] = q.spawn(async.New(func(a *async.Awaiter) int {
+			seen := map[int]bool{}
+			sum := 0
+			for j := range awaits {
+				seen[syscall.Gettid()] = true
+				sum += async.Await(a, &yieldOnce[int]{v: j})
+			}
+			if len(seen) > 1 {
+				mu.Lock()
+				moved++
+				mu.Unlock()
+			}
+			return i + sum
+		}))
+	}
+	for i, h := range handles {
+		select {
+		case v := <-h.done:
+			assert.Equal(t, i+awaits*(awaits-1)/2, v)
+		case p := <-h.panics:
+			t.Fatalf("task %d panicked: %v", i, p)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Positive(t, moved, "some body must have resumed on another worker's thread")
+}
+
+func TestPollerWithDeeperLockIsPinned(t *testing.T) {
+	sig := &signal[int]{}
+	unwound := false
+	task := async.New(func(a *async.Awaiter) int {
+		defer func() { unwound = true }()
+		return async.Await(a, sig)
+	})
+	polled, cancel, cancelled := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer runtime.UnlockOSThread()
+		assert.True(t, task.Poll(future.NewContext(nil)).IsPending())
+		close(polled)
+		<-cancel
+		task.Cancel() // only the pinned thread can unwind it
+		close(cancelled)
+	}()
+	<-polled
+	got := make(chan any, 1)
+	go func() {
+		defer func() { got <- recover() }()
+		task.Poll(future.NewContext(nil))
+	}()
+	requireMisuse(t, <-got, async.ErrThreadChanged)
+	got2 := make(chan any, 1)
+	go func() {
+		defer func() { got2 <- recover() }()
+		task.Cancel()
+	}()
+	requireMisuse(t, <-got2, async.ErrThreadChanged)
+	close(cancel)
+	<-cancelled
+	assert.True(t, unwound)
+}
+
+func TestPinnedTaskRunsToCompletionOnItsThread(t *testing.T) {
+	done := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		defer runtime.UnlockOSThread()
+		task := async.New(func(a *async.Awaiter) int {
+			return async.Await(a, &yieldOnce[int]{v: 5}) + async.Await(a, &yieldOnce[int]{v: 6})
+		})
+		done <- future.BlockOn[int](task)
+		assert.True(t, async.LockedOSThread())
+	}()
+	assert.Equal(t, 11, <-done)
+}
+
+func TestManyConcurrentTasks(t *testing.T) {
+	gate := &gateFuture{}
+	tasks := make([]*async.Task[int], manyTasks)
+	cx := future.NewContext(future.NoopWaker)
+	for i := range tasks {
+		tasks[i] = async.New(func(a *async.Awaiter) int { return i + async.Await(a, gate) })
+		require.True(t, tasks[i].Poll(cx).IsPending())
+	}
+	assert.Equal(t, manyTasks, gate.waiters, "every task is suspended at once")
+	gate.open = true
+	sum := 0
+	for _, task := range tasks {
+		v, ok := task.Poll(cx).Value()
+		require.True(t, ok)
+		sum += v
+	}
+	assert.Equal(t, manyTasks*(manyTasks-1)/2+manyTasks, sum)
+}
+
+// gateFuture is ready with 1 once open; it counts pending polls.
+type gateFuture struct {
+	open    bool
+	waiters int
+}
+
+func (g *gateFuture) Poll(*future.Context) future.Poll[int] {
+	if g.open {
+		return future.Ready(1)
+	}
+	g.waiters++
+	return future.Pending[int]()
+}
+
+func requireMisuse(t *testing.T, r any, want error) {
+	t.Helper()
+	e, ok := r.(*future.MisuseError)
+	require.True(t, ok, "want a *future.MisuseError panic, got %T %v", r, r)
+	assert.ErrorIs(t, e, want)
+}
