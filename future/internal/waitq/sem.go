@@ -1,0 +1,302 @@
+package waitq
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// ErrSemClosed is returned by acquires on a closed Sem. Packages wrap it in
+// their own sentinel.
+var ErrSemClosed = errors.New("semaphore closed")
+
+// ErrCancelled is returned by PollAcquire after Cancel. Callers turn it
+// into a *future.MisuseError panic: a cancelled wait must not be polled.
+var ErrCancelled = errors.New("polled after Cancel")
+
+// ErrUninitialized is returned by PollAcquire on a Sem that was never
+// Init-ed (the zero value of a type that needs a constructor). Callers
+// turn it into a *future.MisuseError panic.
+var ErrUninitialized = errors.New("used before initialisation: use the New constructor")
+
+// Sem is a fair counting semaphore: acquires of any weight queue in FIFO
+// order and released permits go to the oldest waiter first (tokio's
+// batch_semaphore). A waiter that needs more permits than are free takes
+// what is free and keeps waiting for the rest, so a large acquire is not
+// starved by a stream of small ones, and a small acquire that arrives later
+// does not overtake it.
+//
+// The fast paths (acquire with nobody queued, release with nobody queued)
+// are one CAS on state; everything that touches the queue holds mu.
+type Sem struct {
+	// state is avail<<3 | initBit | waitersBit | closedBit.
+	// Invariants:
+	//  - waitersBit is set iff waiters is non-empty; it changes only with mu held.
+	//  - avail > 0 implies waitersBit is clear: a release hands permits to
+	//    the head waiter before making them available, so no acquire can
+	//    take permits past a queued waiter (FIFO fairness).
+	//  - closedBit is set only with mu held, never cleared.
+	//  - initBit is set by Init: a zero Sem is detected instead of waiting
+	//    forever on its zero permits.
+	state   atomic.Uint64
+	mu      sync.Mutex
+	waiters List[int64] // Val: permits the waiter still needs
+}
+
+const (
+	closedBit  = 1
+	waitersBit = 2
+	initBit    = 4
+	shift      = 3
+	// MaxPermits is the largest number of permits a Sem holds.
+	MaxPermits = 1<<60 - 1
+)
+
+// Init sets the number of available permits. Call it before any use.
+func (s *Sem) Init(permits int64) { s.state.Store(uint64(permits)<<shift | initBit) }
+
+// Initialized reports whether Init was called.
+func (s *Sem) Initialized() bool { return s.state.Load()&initBit != 0 }
+
+// Available returns the permits that are free right now.
+func (s *Sem) Available() int64 { return int64(s.state.Load() >> shift) }
+
+// Closed reports whether Close was called.
+func (s *Sem) Closed() bool { return s.state.Load()&closedBit != 0 }
+
+// Waiters returns how many acquires are queued.
+func (s *Sem) Waiters() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiters.Len()
+}
+
+// TryAcquire takes n permits if they are free and nobody is queued. It
+// returns ErrSemClosed once the semaphore is closed.
+func (s *Sem) TryAcquire(n int64) (bool, error) {
+	for {
+		st := s.state.Load()
+		if st&closedBit != 0 {
+			return false, ErrSemClosed
+		}
+		if st&waitersBit != 0 || int64(st>>shift) < n {
+			return false, nil
+		}
+		if s.state.CompareAndSwap(st, st-uint64(n)<<shift) {
+			return true, nil
+		}
+	}
+}
+
+// Release returns n permits, waking the waiters they complete. cx is the
+// Context of the poll calling Release, or nil outside a poll.
+func (s *Sem) Release(cx *future.Context, n int64) {
+	for {
+		st := s.state.Load()
+		if st&waitersBit != 0 {
+			break
+		}
+		if s.state.CompareAndSwap(st, st+uint64(n)<<shift) {
+			return
+		}
+	}
+	var wl WakeList
+	s.mu.Lock()
+	s.releaseLocked(n, &wl)
+	s.mu.Unlock()
+	wl.WakeAll(cx)
+}
+
+// releaseLocked hands n permits to the waiters in order and makes the rest
+// available. It may unlock and relock mu to wake a full batch.
+func (s *Sem) releaseLocked(n int64, wl *WakeList) {
+	for n > 0 {
+		h := s.waiters.Front()
+		if h == nil {
+			break
+		}
+		take := min(h.Val, n)
+		h.Val -= take
+		n -= take
+		if h.Val == 0 {
+			s.waiters.Remove(h)
+			h.State = Granted
+			wl.Push(h.Waker)
+			h.Waker = nil
+			if wl.Full() {
+				s.mu.Unlock()
+				wl.WakeAll(nil)
+				s.mu.Lock()
+			}
+		}
+	}
+	if s.waiters.Len() > 0 {
+		return // n == 0 here: the head waiter absorbs every permit
+	}
+	for {
+		st := s.state.Load()
+		nst := (st &^ waitersBit) + uint64(n)<<shift
+		if s.state.CompareAndSwap(st, nst) {
+			return
+		}
+	}
+}
+
+// Close makes every queued and later acquire fail with ErrSemClosed.
+// Permits already granted stay granted; releasing them is allowed.
+func (s *Sem) Close() {
+	var wl WakeList
+	s.mu.Lock()
+	for {
+		st := s.state.Load()
+		if s.state.CompareAndSwap(st, (st|closedBit)&^waitersBit) {
+			break
+		}
+	}
+	for {
+		h := s.waiters.PopFront()
+		if h == nil {
+			break
+		}
+		h.State = Idle // its next poll sees closedBit
+		wl.Push(h.Waker)
+		h.Waker = nil
+		if wl.Full() {
+			s.mu.Unlock()
+			wl.WakeAll(nil)
+			s.mu.Lock()
+		}
+	}
+	s.mu.Unlock()
+	wl.WakeAll(nil)
+}
+
+// Waiter is the queue node of one acquire that had to wait. It is allocated
+// separately from the future that owns it, and does not point back to it,
+// so that an abandoned future can be collected and its cleanup can remove
+// the node.
+type Waiter struct {
+	node    Node[int64]
+	sem     *Sem
+	n       int64
+	cleanup runtime.Cleanup
+}
+
+// Acquire is the state of one acquire of n permits; futures embed it.
+//
+//	fresh --Poll: permits free--> done
+//	fresh --Poll: not enough--> waiting (Waiter queued, cleanup registered)
+//	waiting --Release grants--> Poll --> done
+//	waiting --Cancel / owner collected--> cancelled (permits given back)
+//	any --Close--> Poll returns ErrSemClosed
+type Acquire struct {
+	sem *Sem
+	n   int64
+	w   *Waiter
+}
+
+// Init prepares an acquire of n permits from s.
+func (a *Acquire) Init(s *Sem, n int64) { a.sem, a.n, a.w = s, n, nil }
+
+// PollAcquire advances a, the acquire embedded in the future owner. It
+// returns (true, nil) when the permits are held, (false, nil) after
+// registering cx's waker, or (false, ErrSemClosed). owner is the object the
+// caller drops when it abandons the acquire: when the garbage collector
+// finds it unreachable, the wait is cancelled as by Cancel.
+func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) {
+	if a.w == nil {
+		ok, err := a.sem.TryAcquire(a.n)
+		if ok || err != nil {
+			return ok, err
+		}
+		if !a.sem.Initialized() {
+			return false, ErrUninitialized
+		}
+		a.w = &Waiter{sem: a.sem, n: a.n}
+		a.w.cleanup = runtime.AddCleanup(owner, (*Waiter).Cancel, a.w)
+	}
+	w, s := a.w, a.sem
+	s.mu.Lock()
+	switch w.node.State {
+	case Granted:
+		w.node.State = Done
+		s.mu.Unlock()
+		w.cleanup.Stop()
+		return true, nil
+	case Queued:
+		w.node.Waker = cx.Waker() // waker contract rule 2
+		s.mu.Unlock()
+		return false, nil
+	case Done:
+		s.mu.Unlock()
+		return false, ErrCancelled
+	}
+	// Idle: not queued yet, or dequeued by Close.
+	for {
+		st := s.state.Load()
+		if st&closedBit != 0 {
+			s.mu.Unlock()
+			w.cleanup.Stop()
+			return false, ErrSemClosed
+		}
+		avail := int64(st >> shift)
+		if avail >= w.n && st&waitersBit == 0 {
+			if s.state.CompareAndSwap(st, st-uint64(w.n)<<shift) {
+				w.node.State = Done
+				s.mu.Unlock()
+				w.cleanup.Stop()
+				return true, nil
+			}
+			continue
+		}
+		// Take what is free (only possible with nobody queued) and queue
+		// for the rest.
+		take := int64(0)
+		if st&waitersBit == 0 {
+			take = avail
+		}
+		if s.state.CompareAndSwap(st, (st-uint64(take)<<shift)|waitersBit) {
+			w.node.Val = w.n - take
+			s.waiters.PushBack(&w.node)
+			w.node.Waker = cx.Waker()
+			s.mu.Unlock()
+			return false, nil
+		}
+	}
+}
+
+// Cancel abandons the acquire: a queued waiter leaves the queue and gives
+// back the permits it was handed so far; permits granted but not yet seen
+// by a poll are released. A completed or never-started acquire is left
+// alone. It is safe to call more than once and from any goroutine.
+func (a *Acquire) Cancel() {
+	if a.w != nil {
+		a.w.cleanup.Stop()
+		a.w.Cancel()
+	}
+}
+
+// Cancel is Acquire.Cancel on the node; it is also the cleanup run when the
+// owning future is collected.
+func (w *Waiter) Cancel() {
+	s := w.sem
+	var wl WakeList
+	s.mu.Lock()
+	switch w.node.State {
+	case Queued:
+		s.waiters.Remove(&w.node)
+		w.node.State = Done
+		w.node.Waker = nil
+		s.releaseLocked(w.n-w.node.Val, &wl)
+	case Granted:
+		w.node.State = Done
+		s.releaseLocked(w.n, &wl)
+	case Idle:
+		w.node.State = Done
+	}
+	s.mu.Unlock()
+	wl.WakeAll(nil)
+}

@@ -1,0 +1,30 @@
+// Package tasksync holds synchronisation primitives for tasks: Notify,
+// Mutex, RWMutex and a weighted Semaphore. Every acquire is a Future, so a
+// task that has to wait returns Pending and frees its worker instead of
+// blocking it; they also work from plain goroutines through future.BlockOn.
+//
+// # Fairness
+//
+// Mutex, RWMutex and Semaphore share one fair semaphore (see
+// future/internal/waitq): waiters are served strictly in the order they
+// first went Pending, and a release hands its permits straight to the
+// oldest waiter, so no waiter is starved by newcomers and a writer waiting
+// on an RWMutex holds back readers that arrive after it.
+//
+// # Releasing
+//
+// Go has no destructors, so everything acquired is released explicitly:
+// MutexGuard.Unlock, RWMutex guards' Unlock, Permit.Release. Releasing
+// twice panics with a *future.MisuseError.
+//
+// # Cancellation and memory
+//
+// A wait future that will never be polled again should be cancelled with
+// its Cancel method: it leaves the queue at once and gives back whatever
+// it was already handed (permits, the lock, a NotifyOne). A wait future
+// that is simply dropped (its task aborted, or it lost a race) is cancelled
+// the same way when the garbage collector finds it unreachable, through
+// runtime.AddCleanup: abandoned waits never accumulate. Until then a lock
+// or permits handed to it are held, so code that abandons waits on a
+// contended lock should call Cancel.
+package tasksync

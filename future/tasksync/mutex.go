@@ -1,0 +1,105 @@
+package tasksync
+
+// Lock future state machine:
+//
+//	waiting --Poll: lock free, or handed over by Unlock--> Ready(guard) --> done
+//	waiting --Poll: held--> Pending (queued FIFO, waker replaced each poll)
+//	waiting --Cancel--> cancelled (leaves the queue; a lock already handed
+//	        to it is passed on to the next waiter)
+//	done / cancelled --Poll--> panic *future.MisuseError
+
+import (
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
+
+// Mutex is a mutual-exclusion lock for tasks. Lock returns a future that a
+// task awaits without blocking its worker; the lock may be held across
+// Pending polls (a guard is not tied to a goroutine). Waiters get the lock
+// in FIFO order, handed over by Unlock, so none is starved.
+//
+// Use NewMutex; the zero Mutex panics with a *future.MisuseError.
+type Mutex struct {
+	sem waitq.Sem
+}
+
+// NewMutex returns an unlocked Mutex.
+func NewMutex() *Mutex {
+	m := &Mutex{}
+	m.sem.Init(1)
+	return m
+}
+
+// Lock returns a future that is Ready with a guard once the task holds the
+// lock. Release it with the guard's Unlock.
+func (m *Mutex) Lock() *LockFuture {
+	f := &LockFuture{}
+	f.acq.Init(&m.sem, 1)
+	f.guard.m = m
+	return f
+}
+
+// TryLock takes the lock if it is free and nobody is waiting for it.
+func (m *Mutex) TryLock() (*MutexGuard, bool) {
+	if ok, _ := m.sem.TryAcquire(1); ok {
+		return &MutexGuard{m: m, held: true}, true
+	}
+	return nil, false
+}
+
+// LockFuture is the future returned by Mutex.Lock.
+type LockFuture struct {
+	acq   waitq.Acquire
+	guard MutexGuard
+	st    waitState
+}
+
+// Poll implements future.Future.
+func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
+	f.st.enter(f)
+	if !future.Coop(cx) {
+		return future.Pending[*MutexGuard]()
+	}
+	ok, err := waitq.PollAcquire(f, &f.acq, cx)
+	if err != nil {
+		acqErr("*tasksync.LockFuture", err)
+	}
+	if !ok {
+		return future.Pending[*MutexGuard]()
+	}
+	f.st = stDone
+	f.guard.held = true
+	return future.Ready(&f.guard)
+}
+
+// Cancel gives up the wait. If Unlock already handed the lock to this
+// future and it has not been polled since, the lock goes to the next
+// waiter. Cancel after Ready does nothing: the guard must be unlocked.
+func (f *LockFuture) Cancel() {
+	if f.st == stWaiting {
+		f.st = stCancelled
+		f.acq.Cancel()
+	}
+}
+
+// MutexGuard is proof that the lock is held. It may be passed between tasks
+// and goroutines; exactly one Unlock or UnlockFrom releases it.
+type MutexGuard struct {
+	m    *Mutex
+	held bool
+}
+
+// Unlock releases the lock, handing it to the oldest waiter if there is
+// one. A second Unlock panics with a *future.MisuseError.
+func (g *MutexGuard) Unlock() { g.UnlockFrom(nil) }
+
+// UnlockFrom is Unlock from inside a Poll: the waiter it hands the lock to
+// is woken through future.WakeFrom(cx, ...), so the pool keeps it on the
+// current worker.
+func (g *MutexGuard) UnlockFrom(cx *future.Context) {
+	if !g.held {
+		misuse("*tasksync.MutexGuard", ErrReleased)
+	}
+	g.held = false
+	g.m.sem.Release(cx, 1)
+}

@@ -1,0 +1,5 @@
+package tasksync
+
+import "fmt"
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }

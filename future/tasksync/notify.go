@@ -1,0 +1,278 @@
+package tasksync
+
+// Notify's state (tokio's Notify):
+//
+//	state = gen<<2 | mode, mode one of
+//	  empty    no stored permit, nobody queued
+//	  waiting  nobody holds a permit; waiters is non-empty
+//	  notified a NotifyOne came with nobody waiting: the next Notified
+//	           to poll consumes it (at most one permit is stored)
+//	gen counts NotifyWaiters calls. Invariants: mode == waiting iff waiters
+//	is non-empty; mode and gen change to/from waiting only with mu held.
+//
+// Notified future:
+//
+//	fresh --Poll: gen moved since creation, or a stored permit--> Ready --> done
+//	fresh --Poll: otherwise--> queued (Pending, waker replaced each poll)
+//	queued --NotifyOne / NotifyWaiters--> granted --Poll--> Ready --> done
+//	queued --Cancel / collected--> removed
+//	granted by NotifyOne --Cancel / collected--> the notification goes to
+//	        the next waiter (or is stored), so it is never lost
+//	done / cancelled --Poll--> panic *future.MisuseError
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
+
+const (
+	modeEmpty uint64 = iota
+	modeWaiting
+	modeNotified
+	modeMask = 3
+	genOne   = 4
+)
+
+// Notify wakes tasks waiting on it. NotifyOne wakes the oldest waiter or,
+// when nobody waits, stores one permit that the next Notified consumes at
+// once; NotifyWaiters wakes every Notified created before the call. The
+// zero Notify is ready to use.
+type Notify struct {
+	state   atomic.Uint64
+	mu      sync.Mutex
+	waiters waitq.List[bool] // Val: granted by NotifyOne (so passed on if abandoned)
+}
+
+// Waiters returns how many Notified futures are queued. It is meant for
+// tests and metrics.
+func (n *Notify) Waiters() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.waiters.Len()
+}
+
+// Notified returns a future that is Ready when the task is notified.
+func (n *Notify) Notified() *Notified {
+	return &Notified{n: n, gen: n.state.Load() &^ modeMask}
+}
+
+// NotifyOne wakes the oldest waiter, or stores a permit for the next one.
+func (n *Notify) NotifyOne() { n.NotifyOneFrom(nil) }
+
+// NotifyOneFrom is NotifyOne from inside a Poll: the woken waiter is woken
+// through future.WakeFrom(cx, ...).
+func (n *Notify) NotifyOneFrom(cx *future.Context) {
+	for {
+		st := n.state.Load()
+		switch st & modeMask {
+		case modeNotified:
+			return
+		case modeEmpty:
+			if n.state.CompareAndSwap(st, st|modeNotified) {
+				return
+			}
+			continue
+		}
+		n.mu.Lock()
+		w := n.notifyOneLocked()
+		n.mu.Unlock()
+		if w != nil {
+			future.WakeFrom(cx, w)
+		}
+		return
+	}
+}
+
+// notifyOneLocked grants the head waiter, or stores the permit if there is
+// none, and returns the waker to wake.
+func (n *Notify) notifyOneLocked() future.Waker {
+	h := n.waiters.PopFront()
+	if h == nil {
+		for {
+			st := n.state.Load()
+			if n.state.CompareAndSwap(st, st&^modeMask|modeNotified) {
+				return nil
+			}
+		}
+	}
+	h.State, h.Val = waitq.Granted, true
+	w := h.Waker
+	h.Waker = nil
+	if n.waiters.Len() == 0 {
+		n.setMode(modeEmpty)
+	}
+	return w
+}
+
+// setMode replaces the mode, keeping gen. Called with mu held.
+func (n *Notify) setMode(m uint64) {
+	for {
+		st := n.state.Load()
+		if n.state.CompareAndSwap(st, st&^modeMask|m) {
+			return
+		}
+	}
+}
+
+// NotifyWaiters wakes every Notified future created before the call,
+// queued or not yet polled. It stores no permit.
+func (n *Notify) NotifyWaiters() { n.NotifyWaitersFrom(nil) }
+
+// NotifyWaitersFrom is NotifyWaiters from inside a Poll.
+func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
+	var wl waitq.WakeList
+	n.mu.Lock()
+	for {
+		st := n.state.Load()
+		nst := st + genOne
+		if st&modeMask == modeWaiting {
+			nst = nst&^modeMask | modeEmpty
+		}
+		if n.state.CompareAndSwap(st, nst) {
+			break
+		}
+	}
+	for {
+		h := n.waiters.PopFront()
+		if h == nil {
+			break
+		}
+		h.State, h.Val = waitq.Granted, false
+		wl.Push(h.Waker)
+		h.Waker = nil
+		if wl.Full() {
+			n.mu.Unlock()
+			wl.WakeAll(cx)
+			n.mu.Lock()
+		}
+	}
+	n.mu.Unlock()
+	wl.WakeAll(cx)
+}
+
+// notifyNode is a queued Notified. It does not point to its future, so an
+// abandoned future can be collected and its cleanup can dequeue the node.
+type notifyNode struct {
+	node    waitq.Node[bool]
+	n       *Notify
+	cleanup runtime.Cleanup
+}
+
+// Notified is the future returned by Notify.Notified.
+type Notified struct {
+	n    *Notify
+	gen  uint64
+	node *notifyNode
+	st   waitState
+}
+
+// Poll implements future.Future.
+func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
+	f.st.enter(f)
+	if !future.Coop(cx) {
+		return future.Pending[struct{}]()
+	}
+	n := f.n
+	if f.node == nil {
+		for {
+			st := n.state.Load()
+			if st&^modeMask != f.gen {
+				return f.ready()
+			}
+			if st&modeMask != modeNotified {
+				break
+			}
+			if n.state.CompareAndSwap(st, st&^modeMask|modeEmpty) {
+				return f.ready()
+			}
+		}
+		f.node = &notifyNode{n: n}
+		f.node.cleanup = runtime.AddCleanup(f, (*notifyNode).cancel, f.node)
+	}
+	nd := f.node
+	n.mu.Lock()
+	switch nd.node.State {
+	case waitq.Granted:
+		nd.node.State = waitq.Done
+		n.mu.Unlock()
+		nd.cleanup.Stop()
+		return f.ready()
+	case waitq.Queued:
+		nd.node.Waker = cx.Waker()
+		n.mu.Unlock()
+		return future.Pending[struct{}]()
+	}
+	// Idle: recheck under the lock, where mode and gen cannot move to or
+	// from waiting behind our back.
+	for {
+		st := n.state.Load()
+		if st&^modeMask != f.gen {
+			nd.node.State = waitq.Done
+			n.mu.Unlock()
+			nd.cleanup.Stop()
+			return f.ready()
+		}
+		if st&modeMask == modeNotified {
+			if n.state.CompareAndSwap(st, st&^modeMask|modeEmpty) {
+				nd.node.State = waitq.Done
+				n.mu.Unlock()
+				nd.cleanup.Stop()
+				return f.ready()
+			}
+			continue
+		}
+		if n.state.CompareAndSwap(st, st&^modeMask|modeWaiting) {
+			break
+		}
+	}
+	n.waiters.PushBack(&nd.node)
+	nd.node.Waker = cx.Waker()
+	n.mu.Unlock()
+	return future.Pending[struct{}]()
+}
+
+func (f *Notified) ready() future.Poll[struct{}] {
+	f.st = stDone
+	return future.Ready(struct{}{})
+}
+
+// Cancel gives up the wait. A NotifyOne already handed to this future is
+// passed to the next waiter, or stored, so it is not lost. Cancel after
+// Ready does nothing.
+func (f *Notified) Cancel() {
+	if f.st != stWaiting {
+		return
+	}
+	f.st = stCancelled
+	if f.node != nil {
+		f.node.cleanup.Stop()
+		f.node.cancel()
+	}
+}
+
+func (nd *notifyNode) cancel() {
+	n := nd.n
+	var w future.Waker
+	n.mu.Lock()
+	switch nd.node.State {
+	case waitq.Queued:
+		n.waiters.Remove(&nd.node)
+		nd.node.Waker = nil
+		if n.waiters.Len() == 0 {
+			n.setMode(modeEmpty)
+		}
+	case waitq.Granted:
+		if nd.node.Val {
+			w = n.notifyOneLocked()
+		}
+	}
+	nd.node.State = waitq.Done
+	n.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package tasksync_test
+
+const scale = 1

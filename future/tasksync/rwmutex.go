@@ -1,0 +1,117 @@
+package tasksync
+
+// RWMutex is a fair semaphore of MaxReaders permits: a reader takes one, a
+// writer takes all of them. Because the semaphore is FIFO, a writer that is
+// waiting holds back every reader that arrives after it (no writer
+// starvation), and the readers queued behind a writer get in together once
+// it unlocks (no reader starvation). The futures' state machines are the
+// Lock future's (see mutex.go).
+
+import (
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
+
+// MaxReaders is how many read locks an RWMutex grants at once.
+const MaxReaders = 1 << 30
+
+// RWMutex is a reader/writer lock for tasks: any number of readers or one
+// writer. Use NewRWMutex; the zero RWMutex panics with a *future.MisuseError.
+type RWMutex struct {
+	sem waitq.Sem
+}
+
+// NewRWMutex returns an unlocked RWMutex.
+func NewRWMutex() *RWMutex {
+	m := &RWMutex{}
+	m.sem.Init(MaxReaders)
+	return m
+}
+
+// RLock returns a future that is Ready with a read guard once the task
+// holds a read lock.
+func (m *RWMutex) RLock() *RWLockFuture {
+	f := &RWLockFuture{}
+	f.acq.Init(&m.sem, 1)
+	f.guard = RWGuard{m: m, n: 1}
+	return f
+}
+
+// Lock returns a future that is Ready with a write guard once the task
+// holds the lock alone.
+func (m *RWMutex) Lock() *RWLockFuture {
+	f := &RWLockFuture{}
+	f.acq.Init(&m.sem, MaxReaders)
+	f.guard = RWGuard{m: m, n: MaxReaders}
+	return f
+}
+
+// TryRLock takes a read lock if that needs no waiting.
+func (m *RWMutex) TryRLock() (*RWGuard, bool) { return m.try(1) }
+
+// TryLock takes the write lock if that needs no waiting.
+func (m *RWMutex) TryLock() (*RWGuard, bool) { return m.try(MaxReaders) }
+
+func (m *RWMutex) try(n int64) (*RWGuard, bool) {
+	if ok, _ := m.sem.TryAcquire(n); ok {
+		return &RWGuard{m: m, n: n, held: true}, true
+	}
+	return nil, false
+}
+
+// RWLockFuture is the future returned by RWMutex.RLock and RWMutex.Lock.
+type RWLockFuture struct {
+	acq   waitq.Acquire
+	guard RWGuard
+	st    waitState
+}
+
+// Poll implements future.Future.
+func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
+	f.st.enter(f)
+	if !future.Coop(cx) {
+		return future.Pending[*RWGuard]()
+	}
+	ok, err := waitq.PollAcquire(f, &f.acq, cx)
+	if err != nil {
+		acqErr("*tasksync.RWLockFuture", err)
+	}
+	if !ok {
+		return future.Pending[*RWGuard]()
+	}
+	f.st = stDone
+	f.guard.held = true
+	return future.Ready(&f.guard)
+}
+
+// Cancel gives up the wait; a lock already handed to the future is passed
+// on. Cancel after Ready does nothing.
+func (f *RWLockFuture) Cancel() {
+	if f.st == stWaiting {
+		f.st = stCancelled
+		f.acq.Cancel()
+	}
+}
+
+// RWGuard is a held read or write lock of an RWMutex.
+type RWGuard struct {
+	m    *RWMutex
+	n    int64
+	held bool
+}
+
+// Writer reports whether the guard is the write lock.
+func (g *RWGuard) Writer() bool { return g.n == MaxReaders }
+
+// Unlock releases the lock. A second Unlock panics with a
+// *future.MisuseError.
+func (g *RWGuard) Unlock() { g.UnlockFrom(nil) }
+
+// UnlockFrom is Unlock from inside a Poll (see MutexGuard.UnlockFrom).
+func (g *RWGuard) UnlockFrom(cx *future.Context) {
+	if !g.held {
+		misuse("*tasksync.RWGuard", ErrReleased)
+	}
+	g.held = false
+	g.m.sem.Release(cx, g.n)
+}
