@@ -103,3 +103,7 @@ func (g *MutexGuard) UnlockFrom(cx *future.Context) {
 	g.held = false
 	g.m.sem.Release(cx, 1)
 }
+
+// Waiters returns how many acquires are queued on m. It is meant for
+// tests and metrics.
+func (m *Mutex) Waiters() int { return m.sem.Waiters() }

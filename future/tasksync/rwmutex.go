@@ -115,3 +115,7 @@ func (g *RWGuard) UnlockFrom(cx *future.Context) {
 	g.held = false
 	g.m.sem.Release(cx, g.n)
 }
+
+// Waiters returns how many acquires are queued on m. It is meant for
+// tests and metrics.
+func (m *RWMutex) Waiters() int { return m.sem.Waiters() }

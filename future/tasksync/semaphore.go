@@ -151,3 +151,7 @@ func (p *Permit) Forget() {
 	}
 	p.done = true
 }
+
+// Waiters returns how many acquires are queued on s. It is meant for
+// tests and metrics.
+func (s *Semaphore) Waiters() int { return s.sem.Waiters() }
