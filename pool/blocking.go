@@ -1,0 +1,58 @@
+package pool
+
+import (
+	"context"
+	"runtime/debug"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// SpawnBlocking runs fn on a new goroutine outside the workers, for code
+// that blocks (file I/O, cgo, locks, long computations), and returns a
+// handle that tasks can await and goroutines can Wait on. A panic in fn
+// becomes a *PanicError. fn cannot be interrupted: Abort and Shutdown's
+// cancellation do not stop it, and its handle completes when it returns.
+// Shutdown waits for it like for any task until its context ends. On a
+// pool that is shutting down the handle completes at once with ErrClosed.
+func SpawnBlocking[T any](p *Pool, fn func() T) *JoinHandle[T] {
+	if fn == nil {
+		panic(&future.MisuseError{Future: "pool.SpawnBlocking", Err: ErrNilFuture})
+	}
+	h := &JoinHandle[T]{}
+	t := &h.t
+	t.h.self = t
+	t.h.pool = p
+	if !p.owned.insert(&t.h, p.extShard.Add(1)) {
+		return h.closed()
+	}
+	p.spawnedOutside.Add(1)
+	// The goroutine holds the poll lock for the task's whole life, so
+	// wakes are no-ops and Abort only marks it cancelled.
+	t.h.state.v.Store(stRunning)
+	go func() {
+		v, err := callBlocking(fn)
+		t.finish(v, err, nil)
+	}()
+	return h
+}
+
+func callBlocking[T any](fn func() T) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return fn(), nil
+}
+
+// BlockOn runs f as a task on p and blocks the calling goroutine until it
+// completes, returning its value, or its error (ErrClosed, *PanicError).
+// Called from inside a task it returns ErrInWorker instead of blocking the
+// worker.
+func BlockOn[T any](p *Pool, f future.Future[T]) (T, error) {
+	if onWorker() {
+		var zero T
+		return zero, ErrInWorker
+	}
+	return Spawn(p, f).Wait(context.Background())
+}

@@ -1,0 +1,20 @@
+// Package pool runs futures as tasks on a few OS-thread-locked workers: a
+// work-stealing executor in the style of tokio's multi-thread runtime.
+//
+// A task is one allocation: the JoinHandle returned by Spawn is the task
+// itself, and the task is its own Waker, so waking allocates nothing. Each
+// worker is a goroutine locked to its OS thread with a fixed-size local run
+// queue that other workers steal half of, a LIFO slot for the task the
+// running task just woke, and access to a global injection queue for work
+// coming from outside the workers. Idle workers search, spin briefly, then
+// park; a parked worker is woken only when no other worker is searching.
+//
+// Use Spawn from any goroutine and SpawnFrom from inside a task (it keeps the
+// child on the current worker). A JoinHandle is a Future of the task's
+// Result, so tasks await each other; goroutines use Wait. BlockOn runs one
+// future on the pool and waits for it. SpawnBlocking runs blocking code on a
+// goroutine outside the workers. Shutdown stops the pool.
+//
+// See docs/parts/design-pool.md for the walk of one task through the files
+// of this package and for the parking protocol.
+package pool

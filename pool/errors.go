@@ -1,0 +1,42 @@
+package pool
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrClosed is the error of a task spawned on a pool that is shutting down,
+// or cancelled because Shutdown's context ended before it finished.
+var ErrClosed = errors.New("pool: closed")
+
+// ErrAborted is the error of a task whose JoinHandle was aborted before the
+// task completed.
+var ErrAborted = errors.New("pool: task aborted")
+
+// ErrInWorker is returned by BlockOn and JoinHandle.Wait when they are
+// called from inside a task running on the pool: blocking there would stall
+// the worker, and with it, maybe, the very task being waited for.
+var ErrInWorker = errors.New("pool: blocking wait called from inside a pool worker")
+
+// ErrNotInPool is the error of the *future.MisuseError that SpawnFrom panics
+// with when its Context does not come from a pool worker.
+var ErrNotInPool = errors.New("pool: SpawnFrom called with a Context that is not a pool worker's")
+
+// PanicError is the error of a task whose future panicked while it was
+// polled. The worker recovered and went on with other tasks.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the stack of the panicking goroutine, from debug.Stack
+}
+
+// Error returns the panic value as text.
+func (e *PanicError) Error() string { return fmt.Sprintf("pool: task panicked: %v", e.Value) }
+
+// Unwrap returns the panic value if it is an error, so that errors.Is and
+// errors.As see through the panic.
+func (e *PanicError) Unwrap() error {
+	if err, ok := e.Value.(error); ok {
+		return err
+	}
+	return nil
+}

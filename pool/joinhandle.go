@@ -1,0 +1,120 @@
+package pool
+
+import (
+	"context"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// JoinHandle is the task itself, seen from its spawner: a Future of the
+// task's Result, a way to wait from a goroutine, and a way to abort.
+//
+// One party awaits a JoinHandle at a time through Poll (like Rust's, the
+// handle is not meant to be shared between tasks); any number of
+// goroutines may call Wait, and Abort may be called by anyone.
+type JoinHandle[T any] struct {
+	t task[T]
+}
+
+// Poll implements future.Future: Ready with the task's value, or with its
+// error (ErrAborted, ErrClosed, *PanicError), once the task is complete.
+// It consumes one unit of the cooperative budget, like any leaf future.
+// Polling it again after Ready panics with a *future.MisuseError.
+func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	t := &h.t
+	s := t.h.state.load()
+	if s&stJoinRead != 0 {
+		future.PanicPolledAfterReady(h)
+	}
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[T]]()
+	}
+	if s&stComplete == 0 && t.registerJoin(cx.Waker(), s) {
+		return future.Pending[future.Result[T]]()
+	}
+	t.h.state.markRead()
+	return future.Ready(future.Result[T]{Value: t.val, Err: t.err})
+}
+
+// registerJoin stores w as the join waker and reports whether it did so
+// before completion (false: the task completed, read the result).
+func (t *task[T]) registerJoin(w future.Waker, s uint32) bool {
+	if s&stJoinWaker == 0 {
+		t.h.joinWaker = w // the bit is clear: the field is ours
+		return t.h.state.setJoinWaker()
+	}
+	if sameWaker(t.h.joinWaker, w) {
+		return true
+	}
+	if !t.h.state.unsetJoinWaker() {
+		return false
+	}
+	t.h.joinWaker = w
+	return t.h.state.setJoinWaker()
+}
+
+// sameWaker reports whether a and b wake the same pool task. Other wakers
+// are never compared: == on interfaces panics for func-typed wakers.
+func sameWaker(a, b future.Waker) bool {
+	ta, ok := a.(interface{ hdr() *header })
+	if !ok {
+		return false
+	}
+	tb, ok := b.(interface{ hdr() *header })
+	return ok && ta.hdr() == tb.hdr()
+}
+
+// Wait blocks the calling goroutine until the task completes or ctx ends,
+// and returns the task's value and error (ctx.Err() if ctx ended first).
+// It may be called any number of times, from any number of goroutines, and
+// after Poll returned Ready. Called from inside a task of a pool it returns
+// ErrInWorker instead of blocking the worker.
+func (h *JoinHandle[T]) Wait(ctx context.Context) (T, error) {
+	t := &h.t
+	if t.h.state.load()&stComplete == 0 {
+		if onWorker() {
+			var zero T
+			return zero, ErrInWorker
+		}
+		ch := t.h.doneChan()
+		// Dekker with finish: it sets complete, then loads done; we
+		// stored done, then load complete. One of us sees the other.
+		if t.h.state.load()&stComplete == 0 {
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				var zero T
+				return zero, ctx.Err()
+			}
+		}
+	}
+	return t.val, t.err
+}
+
+// doneChan returns the channel closed at completion, creating it once.
+func (h *header) doneChan() chan struct{} {
+	if d := h.done.Load(); d != nil {
+		return *d
+	}
+	ch := make(chan struct{})
+	if h.done.CompareAndSwap(nil, &ch) {
+		return ch
+	}
+	return *h.done.Load()
+}
+
+// Abort cancels the task: its future is never polled again and waiters
+// get an error for which errors.Is(err, ErrAborted) holds. A task that is
+// running finishes its current poll first; if that poll returns Ready the
+// task keeps its value. Aborting a complete task does nothing. A function
+// given to SpawnBlocking cannot be interrupted: its handle completes when
+// it returns.
+func (h *JoinHandle[T]) Abort() {
+	if h.t.h.state.toCancelled(false) {
+		h.t.cancelNow(ErrAborted)
+	}
+}
+
+// IsFinished reports whether the task is complete (with a value or an
+// error), so that Poll or Wait would return at once.
+func (h *JoinHandle[T]) IsFinished() bool { return h.t.h.state.load()&stComplete != 0 }

@@ -1,0 +1,247 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/pool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestSpawnWait(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	h := pool.Spawn(p, readyF(42))
+	v, err := wait(t, h)
+	require.NoError(t, err)
+	assert.Equal(t, 42, v)
+	assert.True(t, h.IsFinished())
+	// Wait again returns the same result.
+	v, err = wait(t, h)
+	require.NoError(t, err)
+	assert.Equal(t, 42, v)
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, o := range []pool.Option{
+		pool.WithWorkers(0), pool.WithLocalQueueSize(3), pool.WithLocalQueueSize(2),
+		pool.WithDriver(nil), pool.WithAffinity(), pool.WithAffinity(-1),
+	} {
+		p, err := pool.New(o)
+		assert.Error(t, err)
+		assert.Nil(t, p)
+	}
+}
+
+func TestSpawnFromAndAwait(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2), pool.WithName("sf"))
+	const n = 1000
+	var parent *awaitAll
+	root := future.Func[int](func(cx *future.Context) future.Poll[int] {
+		if parent == nil {
+			parent = &awaitAll{}
+			for i := 0; i < n; i++ {
+				parent.hs = append(parent.hs, pool.SpawnFrom(cx, readyF(i)))
+			}
+		}
+		return parent.Poll(cx)
+	})
+	v, err := pool.BlockOn(p, future.Future[int](root))
+	require.NoError(t, err)
+	assert.Equal(t, n*(n-1)/2, v)
+	st := p.Stats()
+	assert.Equal(t, "sf", st.Name)
+	assert.Len(t, st.PerWorker, 2)
+}
+
+func TestSpawnFromOutsidePanics(t *testing.T) {
+	var me *future.MisuseError
+	defer func() {
+		r := recover()
+		require.NotNil(t, r)
+		require.ErrorAs(t, r.(error), &me)
+		assert.ErrorIs(t, me, pool.ErrNotInPool)
+	}()
+	pool.SpawnFrom(future.NewContext(nil), readyF(1))
+}
+
+func TestPanicBecomesError(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(1))
+	boom := errors.New("boom")
+	h := pool.Spawn(p, future.Func[int](func(*future.Context) future.Poll[int] { panic(boom) }))
+	_, err := wait(t, h)
+	var pe *pool.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, boom, pe.Value)
+	assert.ErrorIs(t, err, boom)
+	assert.Contains(t, string(pe.Stack), "pool_test.TestPanicBecomesError")
+	// The worker survived.
+	v, err := wait(t, pool.Spawn(p, readyF(7)))
+	require.NoError(t, err)
+	assert.Equal(t, 7, v)
+}
+
+func TestEventWake(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	e := &event{}
+	h := pool.Spawn(p, future.Future[struct{}](e))
+	time.Sleep(time.Millisecond)
+	assert.False(t, h.IsFinished())
+	e.Set()
+	_, err := wait(t, h)
+	require.NoError(t, err)
+}
+
+func TestAbortPending(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	h := pool.Spawn(p, future.Future[struct{}](never{}))
+	h.Abort()
+	_, err := wait(t, h)
+	assert.ErrorIs(t, err, pool.ErrAborted)
+	h.Abort() // no-op
+	assert.Equal(t, 0, p.Stats().Live)
+}
+
+func TestAbortAfterCompletionKeepsValue(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(1))
+	h := pool.Spawn(p, readyF(5))
+	v, err := wait(t, h)
+	require.NoError(t, err)
+	h.Abort()
+	v2, err2 := wait(t, h)
+	assert.Equal(t, v, v2)
+	assert.NoError(t, err2)
+}
+
+func TestSpawnOnClosedPool(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(1))
+	require.NoError(t, err)
+	require.NoError(t, p.Shutdown(context.Background()))
+	assert.True(t, p.Closed())
+	_, err = pool.Spawn(p, readyF(1)).Wait(context.Background())
+	assert.ErrorIs(t, err, pool.ErrClosed)
+	_, err = pool.SpawnBlocking(p, func() int { return 1 }).Wait(context.Background())
+	assert.ErrorIs(t, err, pool.ErrClosed)
+	_, err = pool.BlockOn(p, readyF(1))
+	assert.ErrorIs(t, err, pool.ErrClosed)
+	// A second Shutdown returns the first's result.
+	assert.NoError(t, p.Shutdown(context.Background()))
+}
+
+func TestShutdownCancelsPending(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(2))
+	require.NoError(t, err)
+	var hs []*pool.JoinHandle[struct{}]
+	for i := 0; i < 100; i++ {
+		hs = append(hs, pool.Spawn(p, future.Future[struct{}](never{})))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	err = p.Shutdown(ctx)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	for _, h := range hs {
+		_, err := wait(t, h)
+		assert.ErrorIs(t, err, pool.ErrClosed)
+	}
+}
+
+func TestShutdownWaitsForTasks(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(2))
+	require.NoError(t, err)
+	e := &event{}
+	h := pool.Spawn(p, future.Future[struct{}](e))
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		e.Set()
+	}()
+	require.NoError(t, p.Shutdown(context.Background()))
+	assert.True(t, h.IsFinished())
+	_, err = h.Wait(context.Background())
+	assert.NoError(t, err)
+}
+
+func TestBlockOnInsideWorkerIsError(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(1))
+	var inner, wErr, sErr error
+	h := pool.Spawn(p, future.Func[int](func(cx *future.Context) future.Poll[int] {
+		_, inner = pool.BlockOn(p, readyF(1))
+		other := pool.Spawn(p, future.Future[struct{}](never{}))
+		_, wErr = other.Wait(context.Background())
+		other.Abort()
+		sErr = p.Shutdown(context.Background())
+		return future.Ready(1)
+	}))
+	_, err := wait(t, h)
+	require.NoError(t, err)
+	assert.ErrorIs(t, inner, pool.ErrInWorker)
+	assert.ErrorIs(t, wErr, pool.ErrInWorker)
+	assert.ErrorIs(t, sErr, pool.ErrInWorker)
+}
+
+func TestSpawnBlocking(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(1))
+	h := pool.SpawnBlocking(p, func() string {
+		time.Sleep(time.Millisecond)
+		return "done"
+	})
+	v, err := wait(t, h)
+	require.NoError(t, err)
+	assert.Equal(t, "done", v)
+	hp := pool.SpawnBlocking(p, func() int { panic("x") })
+	_, err = wait(t, hp)
+	var pe *pool.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "x", pe.Value)
+	// Awaited from a task.
+	r, err := pool.BlockOn(p, future.Future[future.Result[int]](pool.SpawnBlocking(p, func() int { return 3 })))
+	require.NoError(t, err)
+	assert.Equal(t, future.Ok(3), r)
+}
+
+func TestPollAfterReadyPanics(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(1))
+	h := pool.Spawn(p, readyF(1))
+	_, _ = wait(t, h)
+	cx := future.NewContext(nil)
+	r, ok := h.Poll(cx).Value()
+	require.True(t, ok)
+	assert.Equal(t, 1, r.Value)
+	var me *future.MisuseError
+	defer func() {
+		require.ErrorAs(t, recover().(error), &me)
+		assert.ErrorIs(t, me, future.ErrPolledAfterReady)
+	}()
+	h.Poll(cx)
+}
+
+func TestJoinHandleFromForeignBlockOn(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	e := &event{}
+	h := pool.Spawn(p, future.Future[struct{}](e))
+	go func() {
+		time.Sleep(2 * time.Millisecond)
+		e.Set()
+	}()
+	r := future.BlockOn[future.Result[struct{}]](h)
+	assert.NoError(t, r.Err)
+}
+
+func TestYieldBudget(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	v, err := pool.BlockOn(p, future.Future[int](&yieldN{n: 1000}))
+	require.NoError(t, err)
+	assert.Equal(t, 1001, v)
+}
+
+func TestWorkersLockedAndCounted(t *testing.T) {
+	before := runtime.NumGoroutine()
+	p, err := pool.New(pool.WithWorkers(3))
+	require.NoError(t, err)
+	assert.Equal(t, 3, p.Workers())
+	assert.GreaterOrEqual(t, runtime.NumGoroutine(), before+3)
+	require.NoError(t, p.Shutdown(context.Background()))
+}

@@ -1,0 +1,69 @@
+package pool
+
+import (
+	"fmt"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// Spawn runs f as a new task on p and returns its handle, which is the
+// task. It may be called from any goroutine; the task enters through the
+// injection queue. From inside a task prefer SpawnFrom, which keeps the
+// child on the current worker. On a pool that is shutting down the handle
+// completes at once with ErrClosed.
+func Spawn[T any](p *Pool, f future.Future[T]) *JoinHandle[T] {
+	h := newHandle(p, f, "Spawn")
+	if !p.owned.insert(&h.t.h, p.extShard.Add(1)) {
+		return h.closed()
+	}
+	p.spawnedOutside.Add(1)
+	h.t.h.state.v.Store(stNotified)
+	p.scheduleRemote(&h.t.h)
+	return h
+}
+
+// SpawnFrom runs f as a new task on the pool of the task being polled with
+// cx, pushing it onto the current worker's local queue: no lock, and the
+// child is likely to run on the same thread, where its data is hot. It
+// panics with a *future.MisuseError wrapping ErrNotInPool if cx is not the
+// Context of a poll by a pool worker.
+func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
+	var w *worker
+	if cx != nil {
+		w, _ = cx.Ext().(*worker)
+	}
+	if w == nil {
+		panic(&future.MisuseError{Future: "pool.SpawnFrom", Err: ErrNotInPool})
+	}
+	h := newHandle(w.p, f, "SpawnFrom")
+	if !w.p.owned.insert(&h.t.h, uint32(w.idx)) {
+		return h.closed()
+	}
+	w.stats.spawned++
+	h.t.h.state.v.Store(stNotified)
+	w.pushLocal(&h.t.h)
+	return h
+}
+
+// ErrNilFuture is the error of the *future.MisuseError that Spawn and
+// SpawnFrom panic with when given a nil future.
+var ErrNilFuture = fmt.Errorf("pool: nil future")
+
+func newHandle[T any](p *Pool, f future.Future[T], who string) *JoinHandle[T] {
+	if f == nil {
+		panic(&future.MisuseError{Future: "pool." + who, Err: ErrNilFuture})
+	}
+	h := &JoinHandle[T]{}
+	h.t.fut = f
+	h.t.h.self = &h.t
+	h.t.h.pool = p
+	return h
+}
+
+// closed completes a handle that was never scheduled with ErrClosed.
+func (h *JoinHandle[T]) closed() *JoinHandle[T] {
+	h.t.fut = nil
+	h.t.err = ErrClosed
+	h.t.h.state.v.Store(stComplete)
+	return h
+}

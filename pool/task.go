@@ -1,0 +1,143 @@
+package pool
+
+import (
+	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// A task is a future plus what the scheduler needs to run it: the state
+// word (state.go), a link for the injection queue, links for the pool's
+// list of live tasks, and the join side (joinhandle.go). It is allocated
+// once, at spawn, as the JoinHandle; the task is its own Waker.
+//
+// Queues hold *header, the part that does not depend on T; header.self
+// leads back to the typed task.
+
+// runnable is the typed side of a task as seen by the untyped scheduler.
+type runnable interface {
+	future.LocalWaker
+	// run polls the task once on w (worker.go calls it for every task it
+	// takes from a queue).
+	run(w *worker)
+	// cancelNow completes the task with err; the caller holds the poll
+	// lock (toCancelled returned true).
+	cancelNow(err error)
+}
+
+// header is the untyped part of a task.
+type header struct {
+	state taskState
+	shard uint32  // index of the owned-list shard the task is in
+	next  *header // injection queue link, under inject.mu
+
+	// ownPrev and ownNext link the task into its owned-list shard, under
+	// the shard's lock (owned.go).
+	ownPrev, ownNext *header
+
+	self runnable
+	pool *Pool
+
+	// joinWaker is the waker of the last JoinHandle.Poll; ownership is
+	// handed over by the joinWaker state bit (state.go).
+	joinWaker future.Waker
+	// done is closed at completion when a goroutine waits in Wait.
+	done atomic.Pointer[chan struct{}]
+}
+
+// task is the typed part: the future while it runs, the result after.
+type task[T any] struct {
+	h   header
+	fut future.Future[T]
+	val T
+	err error
+}
+
+// run takes the poll lock, polls the future once with the worker's
+// Context and acts on the outcome. The task's waker is the task itself.
+func (t *task[T]) run(w *worker) {
+	if _, ok := t.h.state.toRunning(); !ok {
+		return // a stale queue entry of a completed or cancelling task
+	}
+	cx := &w.cx
+	cx.SetWaker(t)
+	w.budget.Reset(future.DefaultBudget)
+	w.stats.polled++
+	v, ready, err := t.poll(cx)
+	if err != nil || ready {
+		t.finish(v, err, cx)
+		return
+	}
+	switch t.h.state.toIdle() {
+	case idleReschedule:
+		// Woken during its own poll: a yield. It goes behind the work
+		// already queued here, never in the LIFO slot.
+		w.pushLocal(&t.h)
+	case idleCancel:
+		var zero T
+		t.finish(zero, cancelErr(t.h.state.load()), cx)
+	}
+}
+
+// poll calls the future and turns a panic into a *PanicError.
+func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	v, ready = t.fut.Poll(cx).Value()
+	return v, ready, nil
+}
+
+// finish stores the result, publishes completion and wakes whoever waits.
+// The caller holds the poll lock; cx may be nil outside a worker.
+func (t *task[T]) finish(v T, err error, cx *future.Context) {
+	t.fut = nil // let the future's memory go now, not when the handle goes
+	t.val, t.err = v, err
+	prev := t.h.state.toComplete()
+	if prev&stJoinWaker != 0 {
+		future.WakeFrom(cx, t.h.joinWaker)
+	}
+	if d := t.h.done.Load(); d != nil {
+		close(*d)
+	}
+	t.h.pool.owned.remove(&t.h)
+}
+
+func (t *task[T]) cancelNow(err error) {
+	var zero T
+	t.finish(zero, err, nil)
+}
+
+// Wake schedules the task from anywhere: through the injection queue.
+func (t *task[T]) Wake() {
+	if t.h.state.toNotified() {
+		t.h.pool.scheduleRemote(&t.h)
+	}
+}
+
+// WakeLocal schedules the task from inside a poll on worker ext: into that
+// worker's LIFO slot, so the woken task runs next on the same thread.
+func (t *task[T]) WakeLocal(ext any) {
+	w, ok := ext.(*worker)
+	if !ok || w.p != t.h.pool {
+		t.Wake()
+		return
+	}
+	if t.h.state.toNotified() {
+		w.scheduleLIFO(&t.h)
+	}
+}
+
+// hdr identifies the task behind a waker, for JoinHandle's same-waker test.
+func (t *task[T]) hdr() *header { return &t.h }
+
+// cancelErr is the error of a task cancelled with state s.
+func cancelErr(s uint32) error {
+	if s&stClosedCancel != 0 {
+		return ErrClosed
+	}
+	return ErrAborted
+}

@@ -1,0 +1,314 @@
+package pool
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// A worker is a goroutine locked to an OS thread that runs tasks. Its loop:
+//
+//	next task, in this order:
+//	  every 61st tick: maintenance, then the injection queue first
+//	  the LIFO slot (the task the last task woke)
+//	  the local queue
+//	  the injection queue (a batch)
+//	none: search (steal half of a random victim's queue; at most about
+//	  half the workers search), spinning for a few µs
+//	still none: park (idle.go), in the driver if no other worker is there
+//
+// The LIFO slot makes message passing fast (the receiver runs next, with
+// its data hot in cache) but could let two tasks waking each other hold a
+// worker forever; after maxLIFOPolls LIFO polls in a row the slot's task
+// goes to the back of the local queue instead.
+type worker struct {
+	p   *Pool
+	idx int
+	q   *localQueue
+
+	// Touched only by the worker's goroutine.
+	lifo      *header
+	tick      uint32
+	searching bool
+	rng       uint32
+	cx        future.Context
+	budget    future.Budget
+	stats     workerCounters
+
+	// parked is true while the worker is listed in idle.sleepers.
+	parked atomic.Bool
+	pk     parker
+
+	pub workerStatsAtomic // stats published for Stats()
+	_   [64]byte
+}
+
+const (
+	// globalQueueInterval: every this many ticks the injection queue is
+	// checked before local work, so that tasks coming from outside are
+	// not starved by tasks that keep each other busy (tokio's value).
+	globalQueueInterval = 61
+	// driverInterval: every this many ticks a busy worker polls the
+	// driver without blocking, so that I/O and timers fire while no
+	// worker is idle.
+	driverInterval = 61
+	// maxLIFOPolls bounds consecutive LIFO polls (tokio's value).
+	maxLIFOPolls = 3
+	// spinFor is how long a searching worker keeps looking before it
+	// parks: shorter than a thread wake (6–10 µs here) would be useless.
+	spinFor = 30 * time.Microsecond
+)
+
+func newWorker(p *Pool, idx int, queueSize int) *worker {
+	w := &worker{p: p, idx: idx, q: newLocalQueue(queueSize), rng: uint32(idx)*2654435761 + 1}
+	w.pk.sema = p.cfg.newSema()
+	w.cx.SetExt(w)
+	w.cx.SetBudget(&w.budget)
+	if p.driver != nil {
+		w.cx.SetDriver(p.driver)
+	}
+	return w
+}
+
+// loop is the worker goroutine.
+func (w *worker) loop() {
+	p := w.p
+	defer p.workers.Done()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	registerWorkerGoroutine()
+	defer unregisterWorkerGoroutine()
+	if cpus := p.cfg.affinity; len(cpus) > 0 {
+		cpu := cpus[w.idx%len(cpus)]
+		if err := setAffinity(cpu); err != nil {
+			p.affinityErr.CompareAndSwap(nil, &err)
+		}
+	}
+	for !p.stop.Load() {
+		if h := w.next(); h != nil {
+			w.runTask(h)
+			continue
+		}
+		if h := w.search(); h != nil {
+			w.runTask(h)
+			continue
+		}
+		w.park()
+	}
+	w.publish()
+}
+
+// next returns the next task of this worker without stealing.
+func (w *worker) next() *header {
+	w.tick++
+	if w.tick%globalQueueInterval == 0 {
+		w.maintenance()
+		if h := w.pullInject(); h != nil {
+			return h
+		}
+	}
+	if h := w.lifo; h != nil {
+		w.lifo = nil
+		return h
+	}
+	if h := w.q.pop(); h != nil {
+		return h
+	}
+	return w.pullInject()
+}
+
+// pullInject takes a batch from the injection queue: the first task to
+// run, the rest into the local queue. The batch is this worker's fair
+// share, bounded by the room in the local queue.
+func (w *worker) pullInject() *header {
+	inj := &w.p.inject
+	n := inj.len()
+	if n == 0 {
+		return nil
+	}
+	// The first task runs now; the rest must fit in the local queue.
+	max := n/len(w.p.ws) + 1
+	if half := len(w.q.buf) / 2; max > half {
+		max = half
+	}
+	if room := w.q.free() + 1; max > room {
+		max = room
+	}
+	first, got := inj.popBatch(max)
+	if first == nil {
+		return nil
+	}
+	for h := first.next; h != nil; {
+		nx := h.next
+		h.next = nil
+		w.q.push(h, inj)
+		h = nx
+	}
+	first.next = nil
+	w.stats.injected += uint64(got)
+	return first
+}
+
+// runTask polls h, then the LIFO chain it starts, up to maxLIFOPolls.
+func (w *worker) runTask(h *header) {
+	if w.searching {
+		w.searching = false
+		if w.p.idle.fromSearching() {
+			// The last searcher found work: there may be more, so let a
+			// parked worker search in its place.
+			w.p.notifyParked()
+		}
+	}
+	h.self.run(w)
+	for n := 0; w.lifo != nil; n++ {
+		t := w.lifo
+		w.lifo = nil
+		if n == maxLIFOPolls {
+			w.pushLocal(t)
+			break
+		}
+		w.stats.lifoPolls++
+		t.self.run(w)
+	}
+}
+
+// scheduleLIFO puts a task woken by the running task in the LIFO slot; a
+// task already there moves to the local queue, where others can steal it.
+func (w *worker) scheduleLIFO(h *header) {
+	prev := w.lifo
+	w.lifo = h
+	if prev != nil {
+		w.pushLocal(prev)
+	}
+}
+
+// pushLocal appends to the local queue and lets a parked worker know.
+func (w *worker) pushLocal(h *header) {
+	if w.q.push(h, &w.p.inject) {
+		w.stats.overflows++
+	}
+	w.p.notifyParked()
+}
+
+// search looks for work in other workers' queues and the injection queue,
+// spinning for up to spinFor. It returns nil if the worker should park.
+func (w *worker) search() *header {
+	p := w.p
+	if !w.searching {
+		if !p.idle.toSearching() {
+			return nil
+		}
+		w.searching = true
+	}
+	var deadline time.Time
+	for round := 0; ; round++ {
+		if h := w.stealRound(); h != nil {
+			return h
+		}
+		if h := w.pullInject(); h != nil {
+			return h
+		}
+		if p.stop.Load() {
+			return nil
+		}
+		if round == 0 {
+			deadline = time.Now().Add(spinFor)
+		} else if round%8 == 0 && time.Now().After(deadline) {
+			return nil
+		}
+	}
+}
+
+// stealRound tries every other worker once, from a random one.
+func (w *worker) stealRound() *header {
+	ws := w.p.ws
+	n := uint32(len(ws))
+	if n == 1 {
+		return nil
+	}
+	w.rng ^= w.rng << 13
+	w.rng ^= w.rng >> 17
+	w.rng ^= w.rng << 5
+	start := w.rng % n
+	for i := uint32(0); i < n; i++ {
+		v := ws[(start+i)%n]
+		if v == w {
+			continue
+		}
+		if h, got := v.q.stealInto(w.q); h != nil {
+			w.stats.steals++
+			w.stats.stolen += uint64(got)
+			return h
+		}
+	}
+	return nil
+}
+
+// park sleeps until notified, there is work, or the pool stops.
+func (w *worker) park() {
+	p := w.p
+	wasSearching := w.searching
+	w.searching = false
+	w.publish()
+	p.idle.toParked(w, wasSearching)
+	// Look once more after being listed as parked: a pusher that read
+	// the idle state before we were listed did not wake anyone.
+	if p.hasWork() {
+		w.leavePark()
+		return
+	}
+	w.stats.parks++
+	for w.parked.Load() && !p.stop.Load() {
+		w.sleep()
+		if w.lifo != nil || w.q.len() > 0 {
+			// The driver woke tasks into this worker's queues.
+			w.leavePark()
+			if w.q.len() > 0 {
+				p.notifyParked()
+			}
+			return
+		}
+	}
+	if !w.parked.Load() {
+		w.searching = true // a notifier counted us as searching
+		w.stats.unparks++
+	}
+}
+
+// leavePark takes the worker off the sleepers list, or, if a notifier did
+// that already, makes it the searcher the notifier counted on.
+func (w *worker) leavePark() {
+	w.searching = !w.p.idle.unparkSelf(w)
+}
+
+// sleep blocks once: in the driver if the pool has one and no other
+// worker holds it, else on the worker's semaphore.
+func (w *worker) sleep() {
+	p := w.p
+	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
+		w.cx.SetWaker(future.NoopWaker)
+		w.pk.park(&w.cx, d)
+		p.driverLock.Store(false)
+		w.stats.driverParks++
+		return
+	}
+	w.pk.park(&w.cx, nil)
+}
+
+// maintenance runs every globalQueueInterval ticks: publish counters and,
+// on a busy pool, collect ready I/O and timers without blocking.
+func (w *worker) maintenance() {
+	w.publish()
+	p := w.p
+	if d := p.driver; d != nil && w.tick%driverInterval == 0 && p.driverLock.CompareAndSwap(false, true) {
+		w.cx.SetWaker(future.NoopWaker)
+		d.Park(&w.cx, 0)
+		p.driverLock.Store(false)
+		w.stats.driverPolls++
+	}
+}
+
+// unpark wakes this worker wherever it sleeps.
+func (w *worker) unpark() { w.pk.unpark(w.p.driver) }
