@@ -1,0 +1,32 @@
+// Package channel holds channels for tasks: Oneshot, bounded and unbounded
+// MPSC, Broadcast and Watch. Sends and receives that may have to wait are
+// Futures, so a task waiting on a channel returns Pending and frees its
+// worker; from plain goroutines, run them with future.BlockOn.
+//
+// # Closing
+//
+// Go has no destructors, so every handle has an explicit Close, and the
+// rule everywhere is: no value that a send accepted is lost, and no waiter
+// is left hanging when the other side goes away.
+//
+//   - A receiver sees ErrClosed only after it has received every value that
+//     was accepted before the last sender closed (a Oneshot sender's Close
+//     without Send is "dropped without a value").
+//   - When a receiver closes, sends fail with a *SendError that hands the
+//     value back; values already accepted can still be received.
+//   - Every waiter, on either side, is woken by the Close that decides its
+//     fate.
+//
+// MPSC, Broadcast and Watch handles that are dropped without Close are
+// closed when the garbage collector finds them unreachable
+// (runtime.AddCleanup), as Rust's Drop would, only later; Oneshot handles,
+// which are made by the million, are not (see docs/design.md): close them.
+//
+// # Cancellation and memory
+//
+// A send waiting for room in a bounded MPSC holds a queue node. Cancel on
+// the send future removes it (the value is not sent); a send future that is
+// dropped without Cancel is removed when it is collected. Receivers hold
+// one waker slot each, replaced on every poll, so abandoned receive futures
+// cost nothing.
+package channel

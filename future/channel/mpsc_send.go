@@ -1,0 +1,283 @@
+package channel
+
+// Send future state machine (bounded MPSC):
+//
+//	fresh --Poll: receiver closed--> Ready(Err(*SendError{v})) --> done
+//	fresh --Poll: room and nobody queued--> value buffered, Ready(Ok) --> done
+//	fresh --Poll: full--> queued in sendq holding v (Pending; waker
+//	        replaced on each poll; cleanup registered)
+//	queued --receive makes room--> Granted (v is in the buffer) --Poll--> Ready(Ok)
+//	queued --receiver Close--> Idle --Poll--> Ready(Err(*SendError{v}))
+//	queued --Cancel / future collected--> removed, v not sent
+//	done / cancelled --Poll--> panic *future.MisuseError
+
+import (
+	"runtime"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
+
+// senderRef is one sender handle's claim on the channel, kept apart from
+// the handle so that the handle's cleanup can release it.
+type senderRef[T any] struct {
+	c *mpsc[T]
+	// closed flips once, so the handle gives up its count exactly once
+	// whether Close or the cleanup comes first.
+	closed atomic.Bool
+}
+
+func (s *senderRef[T]) close() {
+	if s.closed.CompareAndSwap(false, true) {
+		s.c.closeSender()
+	}
+}
+
+func (s *senderRef[T]) check(what string) {
+	if s.closed.Load() {
+		misuse(what, ErrHandleClosed)
+	}
+}
+
+func (s *senderRef[T]) clone(what string) *senderRef[T] {
+	s.check(what)
+	c := s.c
+	c.mu.Lock()
+	c.senders++
+	c.mu.Unlock()
+	return &senderRef[T]{c: c}
+}
+
+// Sender is a sending end of a bounded MPSC channel. Each producer should
+// hold its own (Clone) and Close it when done: the receiver sees ErrClosed
+// after the last Close. A Sender dropped without Close is closed when the
+// garbage collector finds it.
+type Sender[T any] struct {
+	ref *senderRef[T]
+	cl  runtime.Cleanup
+}
+
+func newSender[T any](c *mpsc[T]) *Sender[T] { return wrapSender(&senderRef[T]{c: c}) }
+
+func wrapSender[T any](ref *senderRef[T]) *Sender[T] {
+	s := &Sender[T]{ref: ref}
+	s.cl = runtime.AddCleanup(s, (*senderRef[T]).close, ref)
+	return s
+}
+
+// Clone returns another sender of the same channel.
+func (s *Sender[T]) Clone() *Sender[T] { return wrapSender(s.ref.clone("*channel.Sender")) }
+
+// Close releases this sender. Idempotent.
+func (s *Sender[T]) Close() {
+	s.cl.Stop()
+	s.ref.close()
+}
+
+// IsClosed reports whether the receiver closed.
+func (s *Sender[T]) IsClosed() bool {
+	c := s.ref.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.rxClosed
+}
+
+// Send returns a future that buffers v, waiting for room if the channel is
+// full. It is Ready(Ok) once v is accepted (it will be received unless the
+// receiver closes first and never drains), or Ready(Err(*SendError)) with
+// v if the receiver closed. Using a closed Sender panics with a
+// *future.MisuseError.
+func (s *Sender[T]) Send(v T) *SendFuture[T] {
+	s.ref.check("*channel.Sender")
+	return &SendFuture[T]{c: s.ref.c, v: v}
+}
+
+// TrySend buffers v if there is room right now; otherwise it returns a
+// *SendError wrapping ErrFull or ErrClosed and holding v.
+func (s *Sender[T]) TrySend(v T) error {
+	s.ref.check("*channel.Sender")
+	c := s.ref.c
+	c.mu.Lock()
+	if c.rxClosed {
+		c.mu.Unlock()
+		return &SendError[T]{Value: v, Err: ErrClosed}
+	}
+	w, ok := c.trySendLocked(v)
+	c.mu.Unlock()
+	if !ok {
+		return &SendError[T]{Value: v, Err: ErrFull}
+	}
+	if w != nil {
+		w.Wake()
+	}
+	return nil
+}
+
+// sendNode is a queued send. It does not point to its SendFuture, so an
+// abandoned future can be collected and its cleanup can dequeue the node.
+type sendNode[T any] struct {
+	node waitq.Node[T]
+	c    *mpsc[T]
+	cl   runtime.Cleanup
+}
+
+func (n *sendNode[T]) cancel() {
+	c := n.c
+	c.mu.Lock()
+	if n.node.State == waitq.Queued {
+		c.sendq.Remove(&n.node)
+		var zero T
+		n.node.Val = zero
+		n.node.Waker = nil
+	}
+	n.node.State = waitq.Done
+	c.mu.Unlock()
+}
+
+// SendFuture is the future returned by Sender.Send.
+type SendFuture[T any] struct {
+	c    *mpsc[T]
+	v    T
+	node *sendNode[T]
+	st   uint8
+}
+
+const (
+	sfWaiting = iota
+	sfDone
+	sfCancelled
+)
+
+// Poll implements future.Future.
+func (f *SendFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struct{}]] {
+	switch f.st {
+	case sfDone:
+		future.PanicPolledAfterReady(f)
+	case sfCancelled:
+		misuse("*channel.SendFuture", ErrPolledAfterCancel)
+	}
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[struct{}]]()
+	}
+	c := f.c
+	c.mu.Lock()
+	if f.node == nil {
+		if c.rxClosed {
+			c.mu.Unlock()
+			return f.fail(f.v)
+		}
+		if w, ok := c.trySendLocked(f.v); ok {
+			c.mu.Unlock()
+			var zero T
+			f.v = zero
+			if w != nil {
+				future.WakeFrom(cx, w)
+			}
+			return f.ok()
+		}
+		n := &sendNode[T]{c: c}
+		n.node.Val = f.v
+		var zero T
+		f.v = zero
+		c.sendq.PushBack(&n.node)
+		n.node.Waker = cx.Waker()
+		f.node = n
+		c.mu.Unlock()
+		n.cl = runtime.AddCleanup(f, (*sendNode[T]).cancel, n)
+		return future.Pending[future.Result[struct{}]]()
+	}
+	n := f.node
+	switch n.node.State {
+	case waitq.Granted:
+		n.node.State = waitq.Done
+		c.mu.Unlock()
+		n.cl.Stop()
+		return f.ok()
+	case waitq.Queued:
+		n.node.Waker = cx.Waker()
+		c.mu.Unlock()
+		return future.Pending[future.Result[struct{}]]()
+	}
+	// Idle: the receiver closed while we were queued.
+	v := n.node.Val
+	var zero T
+	n.node.Val = zero
+	n.node.State = waitq.Done
+	c.mu.Unlock()
+	n.cl.Stop()
+	return f.fail(v)
+}
+
+func (f *SendFuture[T]) ok() future.Poll[future.Result[struct{}]] {
+	f.st = sfDone
+	return future.Ready(future.Ok(struct{}{}))
+}
+
+func (f *SendFuture[T]) fail(v T) future.Poll[future.Result[struct{}]] {
+	f.st = sfDone
+	return future.Ready(future.Err[struct{}](&SendError[T]{Value: v, Err: ErrClosed}))
+}
+
+// Cancel gives up the send: a queued value leaves the queue and is not
+// sent. A send that already completed stays sent. Idempotent.
+func (f *SendFuture[T]) Cancel() {
+	if f.st != sfWaiting {
+		return
+	}
+	f.st = sfCancelled
+	if f.node != nil {
+		f.node.cl.Stop()
+		f.node.cancel()
+	}
+}
+
+// UnboundedSender is a sending end of an unbounded MPSC channel; its Send
+// never waits. Clone and Close as for Sender.
+type UnboundedSender[T any] struct {
+	ref *senderRef[T]
+	cl  runtime.Cleanup
+}
+
+func newUnboundedSender[T any](c *mpsc[T]) *UnboundedSender[T] {
+	return wrapUnbounded(&senderRef[T]{c: c})
+}
+
+func wrapUnbounded[T any](ref *senderRef[T]) *UnboundedSender[T] {
+	s := &UnboundedSender[T]{ref: ref}
+	s.cl = runtime.AddCleanup(s, (*senderRef[T]).close, ref)
+	return s
+}
+
+// Clone returns another sender of the same channel.
+func (s *UnboundedSender[T]) Clone() *UnboundedSender[T] {
+	return wrapUnbounded(s.ref.clone("*channel.UnboundedSender"))
+}
+
+// Close releases this sender. Idempotent.
+func (s *UnboundedSender[T]) Close() {
+	s.cl.Stop()
+	s.ref.close()
+}
+
+// Send buffers v and wakes the receiver. It fails with a *SendError
+// wrapping ErrClosed, holding v, if the receiver closed.
+func (s *UnboundedSender[T]) Send(v T) error { return s.SendFrom(nil, v) }
+
+// SendFrom is Send from inside a Poll: the receiver is woken through
+// future.WakeFrom(cx, ...).
+func (s *UnboundedSender[T]) SendFrom(cx *future.Context, v T) error {
+	s.ref.check("*channel.UnboundedSender")
+	c := s.ref.c
+	c.mu.Lock()
+	if c.rxClosed {
+		c.mu.Unlock()
+		return &SendError[T]{Value: v, Err: ErrClosed}
+	}
+	w, _ := c.trySendLocked(v)
+	c.mu.Unlock()
+	if w != nil {
+		future.WakeFrom(cx, w)
+	}
+	return nil
+}

@@ -1,0 +1,278 @@
+package channel
+
+// Watch state (all under mu): the latest value, its version (bumped by
+// every Send), whether the sender closed, and the receivers waiting for a
+// version newer than the one they saw. A receiver remembers the version it
+// saw last; Changed is Ready(Ok) as soon as the channel's version is
+// newer (and marks it seen), Ready(Err(ErrClosed)) if it is not and the
+// sender closed, else Pending with the receiver's one node queued. So a
+// change made just before Close is still reported: no value is lost.
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
+
+type watch[T any] struct {
+	mu        sync.Mutex
+	val       T
+	version   uint64
+	txClosed  bool
+	receivers int
+	waiters   waitq.List[struct{}]
+}
+
+// NewWatch returns a channel that holds one value, initially initial:
+// the sender replaces it and receivers read the latest one or wait for the
+// next change. Intermediate values may be skipped; use Broadcast when every
+// value counts.
+func NewWatch[T any](initial T) (*WatchSender[T], *WatchReceiver[T]) {
+	w := &watch[T]{val: initial}
+	tx := &watchTx[T]{w: w}
+	s := &WatchSender[T]{tx: tx}
+	s.cl = runtime.AddCleanup(s, (*watchTx[T]).close, tx)
+	return s, w.subscribe()
+}
+
+func (w *watch[T]) subscribe() *WatchReceiver[T] {
+	w.mu.Lock()
+	w.receivers++
+	st := &watchRx[T]{w: w, seen: w.version}
+	w.mu.Unlock()
+	r := &WatchReceiver[T]{st: st}
+	r.fut.r = r
+	r.cl = runtime.AddCleanup(r, (*watchRx[T]).close, st)
+	return r
+}
+
+func (w *watch[T]) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
+	for {
+		h := w.waiters.PopFront()
+		if h == nil {
+			return
+		}
+		h.State = waitq.Idle
+		wl.Push(h.Waker)
+		h.Waker = nil
+		if wl.Full() {
+			w.mu.Unlock()
+			wl.WakeAll(cx)
+			w.mu.Lock()
+		}
+	}
+}
+
+type watchTx[T any] struct {
+	w      *watch[T]
+	closed atomic.Bool
+}
+
+func (t *watchTx[T]) close() {
+	if !t.closed.CompareAndSwap(false, true) {
+		return
+	}
+	w := t.w
+	var wl waitq.WakeList
+	w.mu.Lock()
+	w.txClosed = true
+	w.wakeAllLocked(nil, &wl)
+	w.mu.Unlock()
+	wl.WakeAll(nil)
+}
+
+// WatchSender is the one sending end of a Watch channel. Receivers see
+// ErrClosed from Changed after it closes (once they saw its last value). A
+// sender dropped without Close is closed when it is collected.
+type WatchSender[T any] struct {
+	tx *watchTx[T]
+	cl runtime.Cleanup
+}
+
+func (s *WatchSender[T]) check() {
+	if s.tx.closed.Load() {
+		misuse("*channel.WatchSender", ErrHandleClosed)
+	}
+}
+
+// Send replaces the value and wakes every receiver waiting in Changed. The
+// value is kept even with no receiver, for later subscribers.
+func (s *WatchSender[T]) Send(v T) { s.SendFrom(nil, v) }
+
+// SendFrom is Send from inside a Poll: receivers are woken through
+// future.WakeFrom(cx, ...).
+func (s *WatchSender[T]) SendFrom(cx *future.Context, v T) {
+	s.check()
+	w := s.tx.w
+	var wl waitq.WakeList
+	w.mu.Lock()
+	w.val = v
+	w.version++
+	w.wakeAllLocked(cx, &wl)
+	w.mu.Unlock()
+	wl.WakeAll(cx)
+}
+
+// Borrow returns the current value.
+func (s *WatchSender[T]) Borrow() T {
+	w := s.tx.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.val
+}
+
+// Receivers returns how many receivers are open.
+func (s *WatchSender[T]) Receivers() int {
+	w := s.tx.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.receivers
+}
+
+// Subscribe returns a new receiver that has seen the current value.
+func (s *WatchSender[T]) Subscribe() *WatchReceiver[T] {
+	s.check()
+	return s.tx.w.subscribe()
+}
+
+// Close closes the channel for receivers. Idempotent.
+func (s *WatchSender[T]) Close() {
+	s.cl.Stop()
+	s.tx.close()
+}
+
+type watchRx[T any] struct {
+	w      *watch[T]
+	seen   uint64
+	node   waitq.Node[struct{}]
+	closed bool // guarded by w.mu
+}
+
+func (r *watchRx[T]) close() {
+	w := r.w
+	w.mu.Lock()
+	if !r.closed {
+		r.closed = true
+		w.receivers--
+		if r.node.State == waitq.Queued {
+			w.waiters.Remove(&r.node)
+		}
+		r.node.Waker = nil
+	}
+	w.mu.Unlock()
+}
+
+// WatchReceiver is a receiving end of a Watch channel, owned by one task
+// (or goroutine) at a time.
+type WatchReceiver[T any] struct {
+	st  *watchRx[T]
+	fut ChangedFuture[T]
+	cl  runtime.Cleanup
+}
+
+func (r *WatchReceiver[T]) lock() *watch[T] {
+	w := r.st.w
+	w.mu.Lock()
+	if r.st.closed {
+		w.mu.Unlock()
+		misuse("*channel.WatchReceiver", ErrHandleClosed)
+	}
+	return w
+}
+
+// Borrow returns the current value without marking it seen.
+func (r *WatchReceiver[T]) Borrow() T {
+	w := r.lock()
+	defer w.mu.Unlock()
+	return w.val
+}
+
+// BorrowAndUpdate returns the current value and marks it seen.
+func (r *WatchReceiver[T]) BorrowAndUpdate() T {
+	w := r.lock()
+	defer w.mu.Unlock()
+	r.st.seen = w.version
+	return w.val
+}
+
+// HasChanged reports whether a value not yet seen was sent. It returns
+// ErrClosed if none was and the sender closed.
+func (r *WatchReceiver[T]) HasChanged() (bool, error) {
+	w := r.lock()
+	defer w.mu.Unlock()
+	if w.version != r.st.seen {
+		return true, nil
+	}
+	if w.txClosed {
+		return false, ErrClosed
+	}
+	return false, nil
+}
+
+// PollChanged is the poll function of Changed.
+func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[future.Result[struct{}]] {
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[struct{}]]()
+	}
+	w := r.lock()
+	st := r.st
+	if w.version != st.seen {
+		st.seen = w.version
+		w.mu.Unlock()
+		return future.Ready(future.Ok(struct{}{}))
+	}
+	if w.txClosed {
+		w.mu.Unlock()
+		return future.Ready(future.Err[struct{}](ErrClosed))
+	}
+	if st.node.State != waitq.Queued {
+		w.waiters.PushBack(&st.node)
+	}
+	st.node.Waker = cx.Waker()
+	w.mu.Unlock()
+	return future.Pending[future.Result[struct{}]]()
+}
+
+// Changed returns a future that is Ready(Ok) once a value newer than the
+// last one seen was sent (and marks it seen; read it with Borrow), or
+// Ready(Err(ErrClosed)) if the sender closed first. The future lives inside
+// the receiver and is reset by the next Changed.
+func (r *WatchReceiver[T]) Changed() *ChangedFuture[T] {
+	r.fut.done = false
+	return &r.fut
+}
+
+// Clone returns another receiver that has seen what r has seen.
+func (r *WatchReceiver[T]) Clone() *WatchReceiver[T] {
+	w := r.lock()
+	seen := r.st.seen
+	w.mu.Unlock()
+	c := w.subscribe()
+	c.st.seen = seen // c is not shared yet
+	return c
+}
+
+// Close releases the receiver. Idempotent.
+func (r *WatchReceiver[T]) Close() {
+	r.cl.Stop()
+	r.st.close()
+}
+
+// ChangedFuture is the future returned by WatchReceiver.Changed.
+type ChangedFuture[T any] struct {
+	r    *WatchReceiver[T]
+	done bool
+}
+
+// Poll implements future.Future.
+func (f *ChangedFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struct{}]] {
+	if f.done {
+		future.PanicPolledAfterReady(f)
+	}
+	p := f.r.PollChanged(cx)
+	f.done = p.IsReady()
+	return p
+}
