@@ -79,7 +79,7 @@ func (c *ctxWatch) disarm() {
 
 // FromContext returns a future that completes with ctx.Err() when ctx is
 // done. For a context that is never done (context.Background()) it never
-// completes. Close deregisters it from ctx early; it is also deregistered
+// completes. Cancel deregisters it from ctx early; it is also deregistered
 // when it completes or is garbage collected.
 func FromContext(ctx context.Context) *ContextFuture {
 	return &ContextFuture{ctx: ctx}
@@ -107,9 +107,9 @@ func (f *ContextFuture) Poll(cx *future.Context) future.Poll[error] {
 	return future.Pending[error]()
 }
 
-// Close deregisters the future from its context. It must not be polled
+// Cancel deregisters the future from its context. It must not be polled
 // afterwards.
-func (f *ContextFuture) Close() { f.w.disarm() }
+func (f *ContextFuture) Cancel() { f.w.disarm() }
 
 // WithContext returns a future that completes with Ok(v) when f completes
 // with v, or with Err(ctx.Err()) as soon as ctx is done, whichever comes
@@ -117,8 +117,8 @@ func (f *ContextFuture) Close() { f.w.disarm() }
 // done wins even over a future that is ready.
 //
 // On cancellation f is released: it is never polled again and, if it has a
-// Close method, Close is called (a Recv gives up its goroutine, a stream
-// closes). A task started elsewhere is not aborted by this; abort it
+// Cancel or Close method, that is called (a Recv gives up its goroutine, a
+// poll.Sleep leaves the timer queue, a stream closes). A task started elsewhere is not aborted by this; abort it
 // yourself (for a pool JoinHandle, call Abort when the error is a context
 // error).
 func WithContext[T any](ctx context.Context, f future.Future[T]) future.Future[future.Result[T]] {
@@ -151,8 +151,8 @@ func (c *withContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] 
 	return future.Pending[future.Result[T]]()
 }
 
-// Close releases the guarded future and deregisters from the context.
-func (c *withContext[T]) Close() {
+// Cancel releases the guarded future and deregisters from the context.
+func (c *withContext[T]) Cancel() {
 	c.w.disarm()
 	if c.f != nil {
 		release(c.f)
@@ -175,7 +175,7 @@ func (c *tryWithContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T
 		future.PanicPolledAfterReady(c)
 	}
 	if err := c.inner.ctx.Err(); err != nil {
-		c.inner.Close()
+		c.inner.Cancel()
 		return future.Ready(future.Err[T](err))
 	}
 	if r, ok := c.inner.f.Poll(cx).Value(); ok {
@@ -187,5 +187,5 @@ func (c *tryWithContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T
 	return future.Pending[future.Result[T]]()
 }
 
-// Close releases the guarded future and deregisters from the context.
-func (c *tryWithContext[T]) Close() { c.inner.Close() }
+// Cancel releases the guarded future and deregisters from the context.
+func (c *tryWithContext[T]) Cancel() { c.inner.Cancel() }

@@ -17,10 +17,13 @@ func (p *parker) Wake() {
 
 func (p *parker) park() { <-p.ch }
 
-// release closes f if it has a Close method; bridges call it on a future
-// they give up on. It is the same rule as stream.Close.
+// release frees what f holds if it has a Cancel method (poll.Canceler, this
+// package's futures) or a Close method (streams); bridges call it on a
+// future they give up on. It is the same rule as stream.Close.
 func release(f any) {
 	switch c := f.(type) {
+	case interface{ Cancel() }:
+		c.Cancel()
 	case interface{ Close() }:
 		c.Close()
 	case io.Closer:

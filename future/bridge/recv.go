@@ -17,9 +17,9 @@ var ErrChanClosed = errors.New("bridge: receive from closed channel")
 // A Go channel cannot wake a task, so if ch has nothing ready at the first
 // poll, Recv starts one goroutine that blocks on the receive and wakes the
 // task when it completes. That goroutine exits when the value arrives, when
-// Close or Cancel is called, or when the future is garbage collected
+// Cancel or Stop is called, or when the future is garbage collected
 // without either. A value the goroutine has already taken when the future
-// is abandoned is lost unless Cancel returns it; use Cancel where that
+// is abandoned is lost unless Stop returns it; use Stop where that
 // matters. For task-to-task messages use the channel package instead, whose
 // receives need no goroutine.
 func Recv[T any](ch <-chan T) *RecvFuture[T] { return &RecvFuture[T]{ch: ch} }
@@ -39,7 +39,7 @@ type RecvFuture[T any] struct {
 //
 // States: waiting (!finished) -> finished (value or closed stored, waker
 // woken) or cancelled (cancel closed; the goroutine exits; a value it won
-// the race for is still stored and Cancel returns it).
+// the race for is still stored and Stop returns it).
 type recvShared[T any] struct {
 	mu       sync.Mutex
 	w        future.Waker  // guarded by mu
@@ -108,13 +108,13 @@ func recvResult[T any](v T, ok bool) future.Result[T] {
 	return future.Ok(v)
 }
 
-// Cancel stops the receive and returns the value that the helper goroutine
+// Stop stops the receive and returns the value that the helper goroutine
 // had already taken from the channel, if any (received is false otherwise,
 // including when the channel was closed). It waits for the goroutine to
 // exit, which takes no longer than a goroutine switch since the goroutine
 // blocks on nothing but the receive. After Cancel the goroutine takes
 // nothing more from the channel. The future must not be polled afterwards.
-func (f *RecvFuture[T]) Cancel() (v T, received bool) {
+func (f *RecvFuture[T]) Stop() (v T, received bool) {
 	sh := f.sh
 	if sh == nil || f.done {
 		f.done = true
@@ -130,10 +130,11 @@ func (f *RecvFuture[T]) Cancel() (v T, received bool) {
 	return v, received
 }
 
-// Close stops the receive without waiting, so it is safe inside a poll: a
+// Cancel stops the receive without waiting, so it is safe inside a poll: a
 // value the goroutine took in the same instant is dropped. The future must
-// not be polled afterwards. Use Cancel to get such a value back.
-func (f *RecvFuture[T]) Close() {
+// not be polled afterwards. Use Stop to get such a value back. Cancel makes
+// RecvFuture a poll.Canceler.
+func (f *RecvFuture[T]) Cancel() {
 	if f.sh != nil && !f.done {
 		f.cln.Stop()
 		f.sh.stop()

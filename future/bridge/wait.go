@@ -13,7 +13,8 @@ import (
 //
 // ctx is checked before every poll, so a context that is already done
 // returns its error without polling f. On cancellation f is released: it
-// is not polled again and is closed if it has a Close method.
+// is not polled again and its Cancel or Close method is called if it has
+// one.
 //
 // f is polled with no executor and no driver, so it must not need the
 // poll package's reactor: to wait for I/O or timers, spawn the future on a

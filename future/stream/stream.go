@@ -57,15 +57,19 @@ type Closer interface {
 	Close()
 }
 
-// Close releases the resources of s if it implements Closer (or
-// io.Closer, whose error is then returned) and does nothing otherwise. Call
-// it when you stop polling a stream before its End.
+// Close releases the resources of s if it implements Closer, io.Closer
+// (whose error is then returned) or has a Cancel method (like the poll
+// package's Ticker and Sleep), and does nothing otherwise. Call it when you
+// stop polling a stream, or a future, before its end. Combinators call it on
+// the sources and futures they drop.
 func Close(s any) error {
 	switch c := s.(type) {
 	case Closer:
 		c.Close()
 	case io.Closer:
 		return c.Close()
+	case interface{ Cancel() }:
+		c.Cancel()
 	}
 	return nil
 }

@@ -1,0 +1,147 @@
+package stream_test
+
+import (
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/stream"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// countWaker counts wakes; it is safe to wake from any goroutine.
+type countWaker struct{ n atomic.Int64 }
+
+func (w *countWaker) Wake()      { w.n.Add(1) }
+func (w *countWaker) count() int { return int(w.n.Load()) }
+func newCx() (*future.Context, *countWaker) {
+	w := &countWaker{}
+	return future.NewContext(w), w
+}
+
+// gate is a hand-driven future: Pending until open, then Ready with its
+// value. It records its polls and wakes the waker of its latest poll when
+// opened, from whatever goroutine opens it.
+type gate[T any] struct {
+	mu    sync.Mutex
+	w     future.Waker
+	v     T
+	open  bool
+	polls int
+}
+
+func (g *gate[T]) Poll(cx *future.Context) future.Poll[T] {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.polls++
+	if g.open {
+		return future.Ready(g.v)
+	}
+	g.w = cx.Waker()
+	return future.Pending[T]()
+}
+
+func (g *gate[T]) finish(v T) {
+	g.mu.Lock()
+	g.v, g.open = v, true
+	w := g.w
+	g.w = nil
+	g.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+func (g *gate[T]) pollCount() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.polls
+}
+
+// pushStream is a hand-driven stream: values pushed from any goroutine,
+// ended by end, with a count of polls and of Close calls.
+type pushStream[T any] struct {
+	mu     sync.Mutex
+	items  []T
+	ended  bool
+	w      future.Waker
+	polls  int
+	closed int
+}
+
+func (p *pushStream[T]) PollNext(cx *future.Context) future.Poll[stream.Item[T]] {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.polls++
+	if len(p.items) > 0 {
+		v := p.items[0]
+		p.items = p.items[1:]
+		return stream.Some(v)
+	}
+	if p.ended {
+		return stream.End[T]()
+	}
+	p.w = cx.Waker()
+	return future.Pending[stream.Item[T]]()
+}
+
+func (p *pushStream[T]) push(vs ...T) {
+	p.mu.Lock()
+	p.items = append(p.items, vs...)
+	w := p.w
+	p.w = nil
+	p.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+func (p *pushStream[T]) end() {
+	p.mu.Lock()
+	p.ended = true
+	w := p.w
+	p.w = nil
+	p.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
+
+func (p *pushStream[T]) Close() {
+	p.mu.Lock()
+	p.closed++
+	p.mu.Unlock()
+}
+
+func (p *pushStream[T]) closeCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// drain polls s with cx until it is Pending or ends, returning the values
+// and whether it ended.
+func drain[T any](cx *future.Context, s stream.Stream[T]) (vs []T, ended bool) {
+	for {
+		it, ok := s.PollNext(cx).Value()
+		if !ok {
+			return vs, false
+		}
+		if !it.Ok {
+			return vs, true
+		}
+		vs = append(vs, it.Value)
+	}
+}
+
+func ints(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
