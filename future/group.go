@@ -43,6 +43,7 @@ func (g *group[T]) poll(cx *Context, done func(i int, v T) (stop bool)) bool {
 		}
 		if v, ok := f.Poll(g.set.child(i)).Value(); ok {
 			g.children[i] = nil
+			g.set.retire(i)
 			g.live--
 			if done(int(i), v) {
 				return true

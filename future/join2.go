@@ -60,11 +60,13 @@ func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 		case i == 0 && j.a != nil:
 			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
 				j.out.First, j.a = v, nil
+				j.set.retire(0)
 				j.live--
 			}
 		case i == 1 && j.b != nil:
 			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
 				j.out.Second, j.b = v, nil
+				j.set.retire(1)
 				j.live--
 			}
 		}
@@ -107,16 +109,19 @@ func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 		case i == 0 && j.a != nil:
 			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
 				j.out.First, j.a = v, nil
+				j.set.retire(0)
 				j.live--
 			}
 		case i == 1 && j.b != nil:
 			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
 				j.out.Second, j.b = v, nil
+				j.set.retire(1)
 				j.live--
 			}
 		case i == 2 && j.c != nil:
 			if v, ok := j.c.Poll(j.set.child(2)).Value(); ok {
 				j.out.Third, j.c = v, nil
+				j.set.retire(2)
 				j.live--
 			}
 		}

@@ -19,6 +19,7 @@ import (
 //	queued --Wake--> queued (duplicate wakes merge)
 //	queued --begin + child(i)--> idle, then the child is polled; a wake
 //	                 during that poll queues it again (and wakes the parent)
+//	any    --retire--> retired (the child is Ready): wakes do nothing
 //
 // The set's state: open (wakes recorded) until close, after which wakes do
 // nothing (rule 3 of the contract: a wake after completion does nothing).
@@ -98,6 +99,10 @@ func (s *wakeSet) child(i int32) *Context {
 	s.ccx.waker = w
 	return &s.ccx
 }
+
+// retire marks child i finished: its later wakes do nothing, so a child
+// that completed cannot wake the task for nothing.
+func (s *wakeSet) retire(i int32) { s.wakers[i].queued.Store(true) }
 
 // close makes every later wake a no-op and drops what the set holds, so a
 // child waker kept by someone after completion keeps little alive.
