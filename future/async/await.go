@@ -40,14 +40,23 @@ type Awaiter struct {
 // Task is next polled (after the waker f registered is woken).
 //
 // f is polled until Ready and never after: a future may be awaited only
-// once, like any future is polled to completion only once.
+// once, like any future is polled to completion only once. If the Task is
+// cancelled while f is pending, f is dropped: its Cancel method, if it has
+// one (as the futures of poll, tasksync and channel do, and Task), is
+// called before the body unwinds, so that a pending read or lock wait is
+// withdrawn and an awaited Task is unwound too.
 func Await[T any](a *Awaiter, f future.Future[T]) T {
 	a.enter()
 	for {
 		if v, ok := pollChild(a, f).Value(); ok {
 			return v
 		}
-		a.suspend()
+		if !a.yield(struct{}{}) {
+			if c, ok := f.(interface{ Cancel() }); ok {
+				c.Cancel()
+			}
+			panic(errUnwind)
+		}
 	}
 }
 
@@ -72,7 +81,9 @@ func TryAwait[T any](a *Awaiter, f future.Future[future.Result[T]]) (T, error) {
 func (a *Awaiter) Yield() {
 	a.enter()
 	future.WakeFrom(a.cx, a.cx.Waker())
-	a.suspend()
+	if !a.yield(struct{}{}) {
+		panic(errUnwind)
+	}
 }
 
 // Context returns the Context of the poll running the body, so the body
@@ -90,13 +101,5 @@ func (a *Awaiter) enter() {
 	}
 	if a.cx == nil || a.inChild {
 		panic(&future.MisuseError{Future: "async.Awaiter", Err: ErrAwaitOutside})
-	}
-}
-
-// suspend parks the body until the next poll; if the Task is cancelled
-// meanwhile, it resumes only to unwind.
-func (a *Awaiter) suspend() {
-	if !a.yield(struct{}{}) {
-		panic(errUnwind)
 	}
 }

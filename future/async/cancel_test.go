@@ -210,3 +210,27 @@ func capturePanic(f func()) (r any) {
 	f()
 	return nil
 }
+
+// cancelable is a pending future that records being dropped through Cancel.
+type cancelable struct{ cancelled int }
+
+func (c *cancelable) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
+func (c *cancelable) Cancel()                               { c.cancelled++ }
+
+func TestCancelDropsTheAwaitedFutureAndNestedTasks(t *testing.T) {
+	leaf := &cancelable{}
+	var trace []string
+	inner := async.New(func(a *async.Awaiter) int {
+		defer func() { trace = append(trace, "inner unwound") }()
+		return async.Await[int](a, leaf)
+	})
+	outer := async.New(func(a *async.Awaiter) int {
+		defer func() { trace = append(trace, "outer unwound") }()
+		return async.Await[int](a, inner)
+	})
+	require.True(t, outer.Poll(future.NewContext(nil)).IsPending())
+	outer.Cancel()
+	assert.Equal(t, 1, leaf.cancelled, "the pending leaf is withdrawn")
+	assert.Equal(t, []string{"inner unwound", "outer unwound"}, trace, "inside out, like nested drops")
+	requireMisuse(t, capturePanic(func() { inner.Poll(future.NewContext(nil)) }), async.ErrCancelled)
+}
