@@ -50,7 +50,6 @@ func (b *bcast[T]) subscribe() *BroadcastReceiver[T] {
 	st := &bcastRx[T]{b: b, next: b.tail}
 	b.mu.Unlock()
 	r := &BroadcastReceiver[T]{st: st}
-	r.fut.r = r
 	r.cl = runtime.AddCleanup(r, (*bcastRx[T]).close, st)
 	return r
 }
@@ -196,9 +195,8 @@ func (r *bcastRx[T]) close() {
 // one task (or goroutine) at a time. Close it when done; one dropped
 // without Close is unsubscribed when it is collected.
 type BroadcastReceiver[T any] struct {
-	st  *bcastRx[T]
-	fut BroadcastRecvFuture[T]
-	cl  runtime.Cleanup
+	st *bcastRx[T]
+	cl runtime.Cleanup
 }
 
 // PollRecv is the poll function of Recv: Ready(Ok(v)) with the next value,
@@ -265,11 +263,9 @@ func (r *BroadcastReceiver[T]) TryRecv() (T, error) {
 	return res.Get()
 }
 
-// Recv returns a future of the next value (see PollRecv). The future lives
-// inside the receiver and is reset by the next Recv.
+// Recv returns a future of the next value (see PollRecv).
 func (r *BroadcastReceiver[T]) Recv() *BroadcastRecvFuture[T] {
-	r.fut.done = false
-	return &r.fut
+	return &BroadcastRecvFuture[T]{r: r}
 }
 
 // Resubscribe returns a new receiver of the same channel whose first value

@@ -24,9 +24,13 @@
 //
 // # Cancellation and memory
 //
-// A send waiting for room in a bounded MPSC holds a queue node. Cancel on
-// the send future removes it (the value is not sent); a send future that is
-// dropped without Cancel is removed when it is collected. Receivers hold
+// A send waiting for room in a bounded MPSC holds a queue node with its
+// value. It completes the moment a receive makes room (the value moves into
+// the buffer then, so a completed send can never be lost with a dropped
+// future). Withdraw (or Cancel) on the send future removes a queued value
+// and says whether it was still unsent; a send future dropped without
+// Cancel stays queued, and may still be delivered, until the collector
+// finds it and removes it. Receivers hold
 // one waker slot each, replaced on every poll, so abandoned receive futures
 // cost nothing.
 package channel

@@ -111,14 +111,12 @@ func (c *mpsc[T]) closeReceiver() {
 // Receiver is the receiving end of an MPSC channel. It is owned by one task
 // (or goroutine) at a time.
 type Receiver[T any] struct {
-	c   *mpsc[T]
-	fut RecvFuture[T]
-	cl  runtime.Cleanup
+	c  *mpsc[T]
+	cl runtime.Cleanup
 }
 
 func newReceiver[T any](c *mpsc[T]) *Receiver[T] {
 	r := &Receiver[T]{c: c}
-	r.fut.r = r
 	r.cl = runtime.AddCleanup(r, (*mpsc[T]).closeReceiver, c)
 	return r
 }
@@ -168,12 +166,11 @@ func (c *mpsc[T]) recvLocked() (res future.Result[T], w future.Waker, ok bool) {
 	return res, nil, false
 }
 
-// Recv returns a future of the next value (see PollRecv). The future lives
-// inside the receiver and is reset by the next Recv, so receiving does not
-// allocate; finish with one before calling Recv again.
+// Recv returns a future of the next value (see PollRecv). Each call
+// allocates a small future; loops that receive inside their own Poll can
+// call PollRecv instead, which does not.
 func (r *Receiver[T]) Recv() *RecvFuture[T] {
-	r.fut.done = false
-	return &r.fut
+	return &RecvFuture[T]{r: r}
 }
 
 // TryRecv returns the oldest value, ErrEmpty if there is none yet, or

@@ -122,17 +122,26 @@ type sendNode[T any] struct {
 	cl   runtime.Cleanup
 }
 
-func (n *sendNode[T]) cancel() {
+func (n *sendNode[T]) cancel() { n.withdraw() }
+
+// withdraw dequeues the node and returns its value, unless a receive
+// already moved the value into the buffer (ok == false).
+func (n *sendNode[T]) withdraw() (v T, ok bool) {
 	c := n.c
 	c.mu.Lock()
-	if n.node.State == waitq.Queued {
+	switch n.node.State {
+	case waitq.Queued:
 		c.sendq.Remove(&n.node)
-		var zero T
-		n.node.Val = zero
-		n.node.Waker = nil
+		v, ok = n.node.Val, true
+	case waitq.Idle: // failed by the receiver's Close: not sent either
+		v, ok = n.node.Val, true
 	}
+	var zero T
+	n.node.Val = zero
+	n.node.Waker = nil
 	n.node.State = waitq.Done
 	c.mu.Unlock()
+	return v, ok
 }
 
 // SendFuture is the future returned by Sender.Send.
@@ -219,17 +228,25 @@ func (f *SendFuture[T]) fail(v T) future.Poll[future.Result[struct{}]] {
 	return future.Ready(future.Err[struct{}](&SendError[T]{Value: v, Err: ErrClosed}))
 }
 
-// Cancel gives up the send: a queued value leaves the queue and is not
-// sent. A send that already completed stays sent. Idempotent.
-func (f *SendFuture[T]) Cancel() {
+// Cancel gives up the send (see Withdraw). Idempotent.
+func (f *SendFuture[T]) Cancel() { f.Withdraw() }
+
+// Withdraw gives up the send and returns the value if it was not sent. A
+// send that had to wait is complete as soon as a receive makes room for it,
+// before its next poll: then Withdraw returns ok == false and the value
+// will be received. Withdraw after Ready, or a second time, returns
+// ok == false.
+func (f *SendFuture[T]) Withdraw() (v T, ok bool) {
 	if f.st != sfWaiting {
-		return
+		return v, false
 	}
 	f.st = sfCancelled
-	if f.node != nil {
-		f.node.cl.Stop()
-		f.node.cancel()
+	if f.node == nil {
+		v, f.v = f.v, v
+		return v, true
 	}
+	f.node.cl.Stop()
+	return f.node.withdraw()
 }
 
 // UnboundedSender is a sending end of an unbounded MPSC channel; its Send

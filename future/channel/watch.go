@@ -44,7 +44,6 @@ func (w *watch[T]) subscribe() *WatchReceiver[T] {
 	st := &watchRx[T]{w: w, seen: w.version}
 	w.mu.Unlock()
 	r := &WatchReceiver[T]{st: st}
-	r.fut.r = r
 	r.cl = runtime.AddCleanup(r, (*watchRx[T]).close, st)
 	return r
 }
@@ -168,9 +167,8 @@ func (r *watchRx[T]) close() {
 // WatchReceiver is a receiving end of a Watch channel, owned by one task
 // (or goroutine) at a time.
 type WatchReceiver[T any] struct {
-	st  *watchRx[T]
-	fut ChangedFuture[T]
-	cl  runtime.Cleanup
+	st *watchRx[T]
+	cl runtime.Cleanup
 }
 
 func (r *WatchReceiver[T]) lock() *watch[T] {
@@ -238,11 +236,9 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[future.Re
 
 // Changed returns a future that is Ready(Ok) once a value newer than the
 // last one seen was sent (and marks it seen; read it with Borrow), or
-// Ready(Err(ErrClosed)) if the sender closed first. The future lives inside
-// the receiver and is reset by the next Changed.
+// Ready(Err(ErrClosed)) if the sender closed first.
 func (r *WatchReceiver[T]) Changed() *ChangedFuture[T] {
-	r.fut.done = false
-	return &r.fut
+	return &ChangedFuture[T]{r: r}
 }
 
 // Clone returns another receiver that has seen what r has seen.

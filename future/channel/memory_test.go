@@ -1,0 +1,108 @@
+package channel_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/channel"
+)
+
+func heapAfterGC() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// TestAbandonedSendsLeaveNothing polls 1,000,000 sends on a full channel
+// once each and drops them: the send queue drains and the heap stays flat.
+func TestAbandonedSendsLeaveNothing(t *testing.T) {
+	tx, rx := channel.Bounded[[4]int](1)
+	require.NoError(t, tx.TrySend([4]int{-1}))
+	cx := future.NewContext(nil)
+	before := heapAfterGC()
+	for i := range 1_000_000 / scale {
+		_, ok := tx.Send([4]int{i}).Poll(cx).Value()
+		require.False(t, ok)
+	}
+	eventually(t, "abandoned sends left in the queue", func() bool { return channel.SendQueueLen(tx) == 0 })
+	after := heapAfterGC()
+	t.Logf("heap %d -> %d bytes (%+d)", before, after, int64(after)-int64(before))
+	assert.Less(t, int64(after)-int64(before), int64(4<<20))
+	v, err := rx.TryRecv()
+	require.NoError(t, err)
+	assert.Equal(t, [4]int{-1}, v)
+	_, err = rx.TryRecv()
+	assert.ErrorIs(t, err, channel.ErrEmpty, "no abandoned value was delivered")
+	tx.Close()
+}
+
+// TestAbandonedReceivesLeaveNothing: receive futures hold only the one
+// waker slot of their receiver, so dropping a million costs nothing.
+func TestAbandonedReceivesLeaveNothing(t *testing.T) {
+	tx, rx := channel.Unbounded[int]()
+	btx, brx := channel.NewBroadcast[int](4)
+	wtx, wrx := channel.NewWatch(0)
+	cx := future.NewContext(nil)
+	before := heapAfterGC()
+	for range 1_000_000 / scale {
+		_, ok := rx.Recv().Poll(cx).Value()
+		require.False(t, ok)
+		_, ok = brx.Recv().Poll(cx).Value()
+		require.False(t, ok)
+		_, ok = wrx.Changed().Poll(cx).Value()
+		require.False(t, ok)
+	}
+	after := heapAfterGC()
+	t.Logf("heap %d -> %d bytes (%+d)", before, after, int64(after)-int64(before))
+	assert.Less(t, int64(after)-int64(before), int64(1<<20))
+	assert.Equal(t, 1, channel.BroadcastWaiters(btx), "one node per receiver, however many polls")
+	for _, c := range []func(){tx.Close, rx.Close, btx.Close, brx.Close, wtx.Close, wrx.Close} {
+		c()
+	}
+}
+
+// Handles dropped without Close are closed when collected, so the other
+// side is not left hanging: the Go stand-in for Rust's Drop.
+func TestDroppedHandlesAreClosedByTheCollector(t *testing.T) {
+	rx := func() *channel.Receiver[int] {
+		tx, rx := channel.Bounded[int](1)
+		require.NoError(t, tx.TrySend(1))
+		return rx // tx dropped without Close
+	}()
+	assert.Equal(t, 1, recv(t, rx), "the value sent before the drop is kept")
+	eventually(t, "receiver never saw the dropped sender close", func() bool {
+		_, err := rx.TryRecv()
+		return err == channel.ErrClosed
+	})
+
+	tx := func() *channel.Sender[int] {
+		tx, _ := channel.Bounded[int](1)
+		return tx
+	}()
+	eventually(t, "sender never saw the dropped receiver close", tx.IsClosed)
+	tx.Close()
+
+	btx := func() *channel.BroadcastSender[int] {
+		btx, _ := channel.NewBroadcast[int](1)
+		btx.Subscribe()
+		return btx
+	}()
+	eventually(t, "dropped broadcast receivers never unsubscribed", func() bool { return btx.Receivers() == 0 })
+	btx.Close()
+
+	wrx := func() *channel.WatchReceiver[int] {
+		_, wrx := channel.NewWatch(0)
+		return wrx
+	}()
+	eventually(t, "watch receiver never saw the dropped sender close", func() bool {
+		_, err := wrx.HasChanged()
+		return err == channel.ErrClosed
+	})
+	wrx.Close()
+}

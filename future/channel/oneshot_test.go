@@ -1,0 +1,120 @@
+package channel_test
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/channel"
+)
+
+func TestOneshotSendBeforeRecv(t *testing.T) {
+	tx, rx := channel.NewOneshot[string]()
+	require.NoError(t, tx.Send("hi"))
+	v, err := future.BlockOn[future.Result[string]](rx).Get()
+	require.NoError(t, err)
+	assert.Equal(t, "hi", v)
+	assertMisuse(t, future.ErrPolledAfterReady, func() { rx.Poll(future.NewContext(nil)) })
+	assertMisuse(t, channel.ErrAlreadySent, func() { _ = tx.Send("again") })
+}
+
+func TestOneshotSendWakesWaitingReceiver(t *testing.T) {
+	tx, rx := channel.NewOneshot[int]()
+	var old, w countWaker
+	_, _, ready := pollRes[int](rx, &old)
+	require.False(t, ready)
+	_, _, ready = pollRes[int](rx, &w)
+	require.False(t, ready)
+	require.NoError(t, tx.Send(7))
+	assert.Zero(t, old.count(), "only the latest poll's waker counts")
+	assert.Equal(t, 1, w.count())
+	v, err, ready := pollRes[int](rx, &w)
+	require.True(t, ready)
+	require.NoError(t, err)
+	assert.Equal(t, 7, v)
+}
+
+func TestOneshotSenderCloseWithoutValue(t *testing.T) {
+	tx, rx := channel.NewOneshot[int]()
+	var w countWaker
+	_, _, ready := pollRes[int](rx, &w)
+	require.False(t, ready)
+	tx.Close()
+	assert.Equal(t, 1, w.count(), "the waiting receiver is not left hanging")
+	_, err, ready := pollRes[int](rx, &w)
+	require.True(t, ready)
+	assert.ErrorIs(t, err, channel.ErrClosed)
+	tx.Close() // idempotent
+	assertMisuse(t, channel.ErrHandleClosed, func() { _ = tx.Send(1) })
+}
+
+func TestOneshotCloseAfterSendKeepsValue(t *testing.T) {
+	tx, rx := channel.NewOneshot[int]()
+	require.NoError(t, tx.Send(3))
+	tx.Close() // after Send: nothing changes
+	v, err := rx.TryRecv()
+	require.NoError(t, err)
+	assert.Equal(t, 3, v)
+	_, err = rx.TryRecv()
+	assert.ErrorIs(t, err, channel.ErrClosed, "taken")
+}
+
+func TestOneshotReceiverClose(t *testing.T) {
+	tx, rx := channel.NewOneshot[int]()
+	_, err := rx.TryRecv()
+	assert.ErrorIs(t, err, channel.ErrEmpty)
+	rx.Close()
+	assert.True(t, tx.IsClosed())
+	err = tx.Send(9)
+	var se *channel.SendError[int]
+	require.ErrorAs(t, err, &se)
+	assert.ErrorIs(t, err, channel.ErrClosed)
+	assert.Equal(t, 9, se.Value, "the value comes back to the sender")
+}
+
+func TestOneshotValueSentBeforeReceiverCloseIsKept(t *testing.T) {
+	tx, rx := channel.NewOneshot[int]()
+	require.NoError(t, tx.Send(4))
+	rx.Close()
+	v, err := rx.TryRecv()
+	require.NoError(t, err)
+	assert.Equal(t, 4, v)
+}
+
+// TestOneshotAcrossGoroutines sends from one goroutine while another waits:
+// every value arrives exactly once.
+func TestOneshotAcrossGoroutines(t *testing.T) {
+	n := 20000 / scale
+	var wg sync.WaitGroup
+	sum := 0
+	for i := range n {
+		tx, rx := channel.NewOneshot[int]()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%3 == 0 {
+				tx.Close()
+				return
+			}
+			assert.NoError(t, tx.Send(i))
+		}()
+		v, err := future.BlockOn[future.Result[int]](rx).Get()
+		if i%3 == 0 {
+			require.ErrorIs(t, err, channel.ErrClosed)
+			continue
+		}
+		require.NoError(t, err)
+		sum += v
+	}
+	wg.Wait()
+	want := 0
+	for i := range n {
+		if i%3 != 0 {
+			want += i
+		}
+	}
+	assert.Equal(t, want, sum)
+}
