@@ -5,8 +5,8 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
-	"github.com/spindle-rt/spindle/pool"
 	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/pool"
 )
 
 // awaitServe is the server in straight-line code: the accept loop of a

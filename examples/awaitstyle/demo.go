@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/pool"
 	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/pool"
 )
 
 type config struct {

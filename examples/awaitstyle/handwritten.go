@@ -4,8 +4,8 @@ import (
 	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/pool"
 	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/pool"
 )
 
 // The same server and client as await.go, written as hand-written futures:
