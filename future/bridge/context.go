@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
 )
@@ -19,6 +20,10 @@ type ctxWatch struct {
 	stop func() bool
 	cln  runtime.Cleanup
 }
+
+// liveWatches counts context registrations not yet removed, so tests can
+// prove that abandoned futures leave none behind.
+var liveWatches atomic.Int64
 
 // wakeCell holds the waker the AfterFunc callback wakes. It is the only
 // state shared with the callback; it must not point back to the future, or
@@ -62,7 +67,11 @@ func arm[O any](c *ctxWatch, ctx context.Context, owner *O, w future.Waker) {
 		c.cell = &wakeCell{}
 		c.cell.set(w)
 		c.stop = context.AfterFunc(ctx, c.cell.fire)
-		c.cln = runtime.AddCleanup(owner, func(stop func() bool) { stop() }, c.stop)
+		c.cln = runtime.AddCleanup(owner, func(stop func() bool) {
+			stop()
+			liveWatches.Add(-1)
+		}, c.stop)
+		liveWatches.Add(1)
 		return
 	}
 	c.cell.set(w)
@@ -74,6 +83,7 @@ func (c *ctxWatch) disarm() {
 		c.stop()
 		c.cln.Stop()
 		c.stop = nil
+		liveWatches.Add(-1)
 	}
 }
 

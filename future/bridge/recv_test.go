@@ -1,0 +1,108 @@
+package bridge_test
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/bridge"
+)
+
+func TestRecvReadyValueNeedsNoGoroutine(t *testing.T) {
+	ch := make(chan int, 1)
+	ch <- 4
+	before := runtime.NumGoroutine()
+	r, ok := bridge.Recv(ch).Poll(future.NewContext(nil)).Value()
+	require.True(t, ok)
+	assert.Equal(t, future.Ok(4), r)
+	assert.Equal(t, before, runtime.NumGoroutine())
+}
+
+func TestRecvFromClosedChannel(t *testing.T) {
+	ch := make(chan int)
+	close(ch)
+	_, err := future.BlockOn(bridge.Recv(ch)).Get()
+	assert.ErrorIs(t, err, bridge.ErrChanClosed)
+}
+
+func TestRecvWaitsForASendAndWakes(t *testing.T) {
+	ch := make(chan string)
+	f := bridge.Recv(ch)
+	w := newWaker()
+	cx := future.NewContext(w)
+	require.True(t, f.Poll(cx).IsPending())
+	ch <- "hi" // unbuffered: returns once the helper goroutine took it
+	<-w.ch
+	r, ok := f.Poll(cx).Value()
+	require.True(t, ok)
+	assert.Equal(t, future.Ok("hi"), r)
+	assert.Panics(t, func() { f.Poll(cx) })
+}
+
+func TestRecvSeesACloseWhilePending(t *testing.T) {
+	ch := make(chan int)
+	f := bridge.Recv(ch)
+	require.True(t, f.Poll(future.NewContext(nil)).IsPending())
+	close(ch)
+	_, err := future.BlockOn[future.Result[int]](f).Get()
+	assert.ErrorIs(t, err, bridge.ErrChanClosed)
+}
+
+func TestRecvStopReturnsAValueAlreadyTaken(t *testing.T) {
+	ch := make(chan int)
+	f := bridge.Recv(ch)
+	require.True(t, f.Poll(future.NewContext(nil)).IsPending())
+	ch <- 9 // taken by the helper goroutine
+	v, received := f.Stop()
+	assert.True(t, received)
+	assert.Equal(t, 9, v)
+}
+
+func TestRecvStopTakesNothingMore(t *testing.T) {
+	ch := make(chan int, 1)
+	f := bridge.Recv(ch)
+	require.True(t, f.Poll(future.NewContext(nil)).IsPending())
+	_, received := f.Stop()
+	assert.False(t, received)
+	ch <- 1
+	assert.Equal(t, 1, <-ch, "the value stays in the channel for someone else")
+}
+
+func TestRecvCancelEndsTheGoroutine(t *testing.T) {
+	ch := make(chan int)
+	before := runtime.NumGoroutine()
+	f := bridge.Recv(ch)
+	f.Poll(future.NewContext(nil))
+	assert.Equal(t, before+1, runtime.NumGoroutine())
+	f.Cancel()
+	eventually(t, func() bool { return runtime.NumGoroutine() == before }, "the helper goroutine is still running")
+}
+
+func TestAbandonedRecvsEndTheirGoroutines(t *testing.T) {
+	ch := make(chan int)
+	before := runtime.NumGoroutine()
+	n := abandoned / 100
+	func() {
+		for range n {
+			require.True(t, bridge.Recv(ch).Poll(future.NewContext(nil)).IsPending())
+		}
+	}()
+	require.GreaterOrEqual(t, runtime.NumGoroutine(), before+n/2)
+	eventually(t, func() bool {
+		runtime.GC()
+		return runtime.NumGoroutine() <= before
+	}, "helper goroutines of abandoned Recvs are still running")
+}
+
+func TestRecvCancelledByWithContextEndsTheGoroutine(t *testing.T) {
+	// WithContext releases the Recv through its Cancel method.
+	ch := make(chan int)
+	before := runtime.NumGoroutine()
+	f := bridge.WithContext[future.Result[int]](cancelledSoon(t), bridge.Recv(ch))
+	r := future.BlockOn(f)
+	assert.Error(t, r.Err)
+	eventually(t, func() bool { return runtime.NumGoroutine() <= before }, "the helper goroutine is still running")
+}
