@@ -1,0 +1,323 @@
+// Package joinset runs a group of tasks on a pool and collects their
+// results as they finish (tokio's JoinSet): Spawn adds tasks, Next is a
+// future of the next result in completion order, JoinAll waits for all of
+// them, AbortAll cancels the rest. With AbortOnError, the first task that
+// fails aborts all the others.
+package joinset
+
+// A JoinSet polls its tasks' JoinHandles itself, like futures-rs's
+// FuturesUnordered: each task has an entry that is the waker given to its
+// handle, so a finishing task queues exactly its own entry and wakes the
+// one future waiting in Next; Next polls only the queued entries.
+//
+// Entry life (under mu):
+//
+//	spawned --> queued in ready (polled once by Next to register its waker)
+//	queued --Next polls: Pending--> idle --task wakes entry--> queued
+//	queued --Next polls: Ready--> removed from the set; result returned
+//
+// Invariant: an entry is in ready at most once (the queued flag), and only
+// while it is in the set, so ready never holds more than Len() entries.
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/pool"
+)
+
+// ErrEmpty is the error Next is Ready with when the set holds no task.
+var ErrEmpty = errors.New("joinset: no tasks")
+
+// Option configures a JoinSet.
+type Option func(*options)
+
+type options struct{ abortOnError bool }
+
+// AbortOnError makes the first task result with an error abort every other
+// task in the set, and every task spawned after it. The aborted tasks'
+// results, reported by Next, carry pool.ErrAborted.
+func AbortOnError() Option { return func(o *options) { o.abortOnError = true } }
+
+// JoinSet is a group of tasks of one result type running on a pool. Next
+// and JoinAll are awaited by one task (or goroutine) at a time; Spawn,
+// AbortAll and Len may be called from anywhere.
+//
+// Go has no destructors: a JoinSet that is dropped does not abort its
+// tasks. Call AbortAll (or await JoinAll) before letting it go.
+type JoinSet[T any] struct {
+	p   *pool.Pool
+	opt options
+
+	mu       sync.Mutex
+	all      entryList[T] // every task not yet returned by Next
+	ready    []*entry[T]  // entries woken since Next last polled them
+	waker    future.Waker // the waker of Next's last Pending poll
+	failed   bool         // AbortOnError fired
+	pollBufs []*entry[T]
+}
+
+// New returns an empty JoinSet whose tasks run on p.
+func New[T any](p *pool.Pool, opts ...Option) *JoinSet[T] {
+	s := &JoinSet[T]{p: p}
+	for _, o := range opts {
+		o(&s.opt)
+	}
+	return s
+}
+
+// entry is one task of the set and the waker given to its handle.
+type entry[T any] struct {
+	s          *JoinSet[T]
+	h          *pool.JoinHandle[future.Result[T]]
+	prev, next *entry[T]
+	queued     bool
+	cx         future.Context // Next's Context with this entry as waker
+}
+
+// Wake queues the entry for Next and wakes Next.
+func (e *entry[T]) Wake() { e.wake(nil) }
+
+// WakeLocal is Wake from a poll on the worker ext: Next's task is woken
+// locally when its waker supports it.
+func (e *entry[T]) WakeLocal(ext any) { e.wake(ext) }
+
+func (e *entry[T]) wake(ext any) {
+	s := e.s
+	s.mu.Lock()
+	if e.queued || e.h == nil {
+		s.mu.Unlock()
+		return
+	}
+	e.queued = true
+	s.ready = append(s.ready, e)
+	w := s.waker
+	s.waker = nil
+	s.mu.Unlock()
+	if w == nil {
+		return
+	}
+	if lw, ok := w.(future.LocalWaker); ok && ext != nil {
+		lw.WakeLocal(ext)
+		return
+	}
+	w.Wake()
+}
+
+// Spawn runs f on the pool as a task of the set. Call it from goroutines;
+// from inside a task SpawnFrom keeps the new task on the current worker.
+func (s *JoinSet[T]) Spawn(f future.Future[future.Result[T]]) {
+	s.add(pool.Spawn(s.p, f))
+}
+
+// SpawnFrom is Spawn from inside a task polled with cx.
+func (s *JoinSet[T]) SpawnFrom(cx *future.Context, f future.Future[future.Result[T]]) {
+	s.add(pool.SpawnFrom(cx, f))
+}
+
+// SpawnOk is Spawn for a task that cannot fail by itself (it can still
+// panic or be aborted).
+func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okFuture[T]{f}) }
+
+type okFuture[T any] struct{ f future.Future[T] }
+
+func (o okFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if v, ok := o.f.Poll(cx).Value(); ok {
+		return future.Ready(future.Ok(v))
+	}
+	return future.Pending[future.Result[T]]()
+}
+
+func (s *JoinSet[T]) add(h *pool.JoinHandle[future.Result[T]]) {
+	e := &entry[T]{s: s, h: h, queued: true}
+	s.mu.Lock()
+	s.all.push(e)
+	s.ready = append(s.ready, e)
+	failed := s.failed
+	w := s.waker
+	s.waker = nil
+	s.mu.Unlock()
+	if failed {
+		h.Abort()
+	}
+	if w != nil {
+		w.Wake()
+	}
+}
+
+// Len returns how many tasks Next has yet to return.
+func (s *JoinSet[T]) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.all.n
+}
+
+// AbortAll aborts every task of the set. Their results stay to be
+// collected by Next (pool.ErrAborted for those that had not finished).
+func (s *JoinSet[T]) AbortAll() {
+	s.mu.Lock()
+	hs := make([]*pool.JoinHandle[future.Result[T]], 0, s.all.n)
+	for e := s.all.head; e != nil; e = e.next {
+		hs = append(hs, e.h)
+	}
+	s.mu.Unlock()
+	// Outside the lock: an abort completes the task, which wakes its
+	// entry, which takes the lock.
+	for _, h := range hs {
+		h.Abort()
+	}
+}
+
+// PollNext is the poll function of Next.
+func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] {
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[T]]()
+	}
+	s.mu.Lock()
+	if s.all.n == 0 {
+		s.mu.Unlock()
+		return future.Ready(future.Err[T](ErrEmpty))
+	}
+	s.waker = cx.Waker() // before polling, so that no wake is missed
+	batch := append(s.pollBufs[:0], s.ready...)
+	clear(s.ready)
+	s.ready = s.ready[:0]
+	for _, e := range batch {
+		e.queued = false
+	}
+	s.mu.Unlock()
+	for i, e := range batch {
+		e.cx = cx.With(e)
+		r, ok := e.h.Poll(&e.cx).Value()
+		if !ok {
+			continue
+		}
+		// Entries of the batch not polled yet go back to the queue.
+		s.mu.Lock()
+		for _, rest := range batch[i+1:] {
+			if !rest.queued {
+				rest.queued = true
+				s.ready = append(s.ready, rest)
+			}
+		}
+		s.all.remove(e)
+		e.h = nil
+		clear(batch)
+		s.pollBufs = batch[:0]
+		res := future.Result[T]{Value: r.Value.Value, Err: r.Err}
+		if res.Err == nil {
+			res.Err = r.Value.Err
+		}
+		abort := res.Err != nil && s.opt.abortOnError && !s.failed
+		if abort {
+			s.failed = true
+		}
+		s.mu.Unlock()
+		if abort {
+			s.AbortAll()
+		}
+		return future.Ready(res)
+	}
+	s.mu.Lock()
+	clear(batch)
+	s.pollBufs = batch[:0]
+	s.mu.Unlock()
+	return future.Pending[future.Result[T]]()
+}
+
+// Next returns a future of the result of the next task to finish: its
+// value, or its error (the task's own, pool.ErrAborted, a
+// *pool.PanicError, pool.ErrClosed). It is Ready(Err(ErrEmpty)) when the
+// set has no task left.
+func (s *JoinSet[T]) Next() *NextFuture[T] { return &NextFuture[T]{s: s} }
+
+// NextFuture is the future returned by Next.
+type NextFuture[T any] struct {
+	s    *JoinSet[T]
+	done bool
+}
+
+// Poll implements future.Future.
+func (f *NextFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if f.done {
+		future.PanicPolledAfterReady(f)
+	}
+	p := f.s.PollNext(cx)
+	f.done = p.IsReady()
+	return p
+}
+
+// JoinAll returns a future that waits for every task of the set and is
+// Ready with their values in completion order. On the first error it
+// aborts the remaining tasks, waits until they are all gone (no task
+// outlives the call), and is Ready with that error.
+func (s *JoinSet[T]) JoinAll() future.Future[future.Result[[]T]] {
+	return &joinAll[T]{s: s}
+}
+
+type joinAll[T any] struct {
+	s     *JoinSet[T]
+	vals  []T
+	first error
+	done  bool
+}
+
+func (j *joinAll[T]) Poll(cx *future.Context) future.Poll[future.Result[[]T]] {
+	if j.done {
+		future.PanicPolledAfterReady(j)
+	}
+	for {
+		r, ok := j.s.PollNext(cx).Value()
+		if !ok {
+			return future.Pending[future.Result[[]T]]()
+		}
+		switch {
+		case errors.Is(r.Err, ErrEmpty):
+			j.done = true
+			if j.first != nil {
+				return future.Ready(future.Err[[]T](j.first))
+			}
+			return future.Ready(future.Ok(j.vals))
+		case r.Err != nil:
+			if j.first == nil {
+				j.first = r.Err
+				j.s.AbortAll()
+			}
+		case j.first == nil:
+			j.vals = append(j.vals, r.Value)
+		}
+	}
+}
+
+// entryList is an intrusive list of the set's entries, under the set's mu.
+type entryList[T any] struct {
+	head, tail *entry[T]
+	n          int
+}
+
+func (l *entryList[T]) push(e *entry[T]) {
+	e.prev, e.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = e
+	} else {
+		l.head = e
+	}
+	l.tail = e
+	l.n++
+}
+
+func (l *entryList[T]) remove(e *entry[T]) {
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		l.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		l.tail = e.prev
+	}
+	e.prev, e.next = nil, nil
+	l.n--
+}

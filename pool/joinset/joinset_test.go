@@ -1,0 +1,184 @@
+package joinset_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/pool"
+	"github.com/spindle-rt/spindle/pool/joinset"
+)
+
+// yields is Pending n times (waking itself each time), then Ready(v).
+func yields[T any](n int, v T) future.Future[T] {
+	return future.Func[T](func(cx *future.Context) future.Poll[T] {
+		if n == 0 {
+			return future.Ready(v)
+		}
+		n--
+		cx.Waker().Wake()
+		return future.Pending[T]()
+	})
+}
+
+// await is a oneshot receive as a task body.
+func await(rx *channel.OneshotReceiver[int]) future.Future[future.Result[int]] { return rx }
+
+func TestJoinAllCollectsEveryResult(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p)
+	n := 200
+	for i := range n {
+		s.SpawnOk(yields(i%7, i))
+	}
+	assert.Equal(t, n, s.Len())
+	vals, err := pool.BlockOn(p, s.JoinAll())
+	require.NoError(t, err)
+	got, err := vals.Get()
+	require.NoError(t, err)
+	slices.Sort(got)
+	want := make([]int, n)
+	for i := range want {
+		want[i] = i
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, 0, s.Len())
+	r, err := pool.BlockOn(p, s.Next())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, joinset.ErrEmpty)
+}
+
+func TestNextReturnsInCompletionOrder(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p)
+	var txs []*channel.OneshotSender[int]
+	for range 4 {
+		tx, rx := channel.NewOneshot[int]()
+		txs = append(txs, tx)
+		s.Spawn(await(rx))
+	}
+	for _, i := range []int{2, 0, 3, 1} {
+		require.NoError(t, txs[i].Send(i))
+		r, err := pool.BlockOn(p, s.Next())
+		require.NoError(t, err)
+		v, err := r.Get()
+		require.NoError(t, err)
+		assert.Equal(t, i, v)
+	}
+}
+
+func TestAbortOnErrorAbortsTheRest(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p, joinset.AbortOnError())
+	boom := errors.New("boom")
+	var txs []*channel.OneshotSender[int]
+	for range 5 {
+		tx, rx := channel.NewOneshot[int]() // never sent: these tasks would wait forever
+		txs = append(txs, tx)
+		s.Spawn(await(rx))
+	}
+	s.Spawn(yields(3, future.Err[int](boom)))
+	r, err := pool.BlockOn(p, s.Next())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, boom, "the first error comes first")
+	for range 5 {
+		r, err := pool.BlockOn(p, s.Next())
+		require.NoError(t, err)
+		assert.ErrorIs(t, r.Err, pool.ErrAborted)
+	}
+	assert.Equal(t, 0, s.Len())
+	// A task spawned after the failure is aborted too.
+	_, rx := channel.NewOneshot[int]()
+	s.Spawn(await(rx))
+	r, err = pool.BlockOn(p, s.Next())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, pool.ErrAborted)
+	for _, tx := range txs {
+		tx.Close()
+	}
+}
+
+func TestJoinAllStopsAtFirstErrorAndLeavesNoTask(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p)
+	boom := errors.New("boom")
+	for range 10 {
+		_, rx := channel.NewOneshot[int]()
+		s.Spawn(await(rx))
+	}
+	s.SpawnOk(yields(2, 1))
+	s.Spawn(yields(5, future.Err[int](boom)))
+	r, err := pool.BlockOn(p, s.JoinAll())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, boom)
+	assert.Equal(t, 0, s.Len(), "JoinAll waited for the aborted tasks")
+}
+
+func TestAbortAllAndPanics(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[string](p)
+	for range 3 {
+		_, rx := channel.NewOneshot[string]()
+		s.Spawn(rx)
+	}
+	s.SpawnOk(future.Func[string](func(*future.Context) future.Poll[string] { panic("kaput") }))
+	s.AbortAll()
+	var aborted, panicked int
+	for range 4 {
+		r, err := pool.BlockOn(p, s.Next())
+		require.NoError(t, err)
+		var pe *pool.PanicError
+		switch {
+		case errors.Is(r.Err, pool.ErrAborted):
+			aborted++
+		case errors.As(r.Err, &pe):
+			panicked++
+			assert.Equal(t, "kaput", fmt.Sprint(pe.Value))
+		default:
+			t.Fatalf("unexpected result %+v", r)
+		}
+	}
+	// The panicking task may be aborted before its first poll.
+	assert.GreaterOrEqual(t, aborted, 3)
+	assert.Equal(t, 4, aborted+panicked)
+}
+
+// TestSpawnFromInsideATask: a parent task fans out with SpawnFrom and
+// collects with Next, without blocking its worker.
+func TestSpawnFromInsideATask(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p)
+	var next future.Future[future.Result[int]]
+	started, sum := false, 0
+	parent := future.Func[int](func(cx *future.Context) future.Poll[int] {
+		if !started {
+			started = true
+			for i := 1; i <= 100; i++ {
+				s.SpawnFrom(cx, yields(i%3, future.Ok(i)))
+			}
+		}
+		for {
+			if next == nil {
+				next = s.Next()
+			}
+			r, ok := next.Poll(cx).Value()
+			if !ok {
+				return future.Pending[int]()
+			}
+			next = nil
+			if errors.Is(r.Err, joinset.ErrEmpty) {
+				return future.Ready(sum)
+			}
+			sum += r.Value
+		}
+	})
+	got, err := pool.BlockOn(p, future.Future[int](parent))
+	require.NoError(t, err)
+	assert.Equal(t, 5050, got)
+}
