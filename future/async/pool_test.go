@@ -2,6 +2,7 @@ package async_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
 
@@ -244,4 +246,28 @@ func requireUnwoundByGC(t *testing.T, unwound <-chan struct{}) {
 		}
 		require.True(t, time.Now().Before(deadline), "the GC cleanup never unwound the dropped task")
 	}
+}
+
+func TestOnPoolTimeoutCancelsTheAwaitedTask(t *testing.T) {
+	r, err := poll.NewReactor()
+	require.NoError(t, err)
+	p, err := pool.New(pool.WithWorkers(2), pool.WithDriver(r))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
+	innerUnwound := false
+	h := pool.Spawn(p, async.New(func(a *async.Awaiter) string {
+		slow := async.New(func(a *async.Awaiter) int {
+			defer func() { innerUnwound = true }()
+			async.Await(a, poll.Sleep(time.Hour))
+			return 1
+		})
+		_, err := async.Await(a, poll.Timeout[int](slow, 20*time.Millisecond)).Get()
+		// Timeout cancelled slow (a poll.Canceler) on this coroutine: its
+		// body has unwound, and it cancelled its hour-long sleep in turn.
+		return fmt.Sprintf("%v unwound=%v", err, innerUnwound)
+	}))
+	v, err := h.Wait(waitCtx(t))
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("%v unwound=true", poll.ErrTimeout), v)
+	assert.Zero(t, r.Stats().Timers, "the sleep left the reactor's timer queue")
 }
