@@ -1,0 +1,176 @@
+package tasksync_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/pool"
+)
+
+func newPool(t *testing.T) *pool.Pool {
+	t.Helper()
+	p, err := pool.New(pool.WithWorkers(2))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+	return p
+}
+
+// lockLoop is a task body: iters times, lock m, bump the shared counter
+// across one yield while holding the lock, unlock from inside the poll.
+type lockLoop struct {
+	m       *tasksync.Mutex
+	iters   int
+	counter *int
+	inside  *int
+	lock    *tasksync.LockFuture
+	guard   *tasksync.MutexGuard
+	yielded bool
+}
+
+func (l *lockLoop) Poll(cx *future.Context) future.Poll[int] {
+	for l.iters > 0 {
+		if l.guard == nil {
+			if l.lock == nil {
+				l.lock = l.m.Lock()
+			}
+			g, ok := l.lock.Poll(cx).Value()
+			if !ok {
+				return future.Pending[int]()
+			}
+			l.lock, l.guard = nil, g
+			*l.inside++
+			if *l.inside != 1 {
+				panic("two holders")
+			}
+		}
+		if !l.yielded {
+			l.yielded = true
+			cx.Waker().Wake()
+			return future.Pending[int]()
+		}
+		l.yielded = false
+		*l.counter++
+		*l.inside--
+		g := l.guard
+		l.guard = nil
+		l.iters--
+		g.UnlockFrom(cx)
+	}
+	return future.Ready(0)
+}
+
+// TestMutexAcrossWorkersAndGoroutines: tasks on two workers and plain
+// goroutines contend for one Mutex; the plain counter it guards comes out
+// exact and the race detector sees the lock's happens-before edges.
+func TestMutexAcrossWorkersAndGoroutines(t *testing.T) {
+	p := newPool(t)
+	m := tasksync.NewMutex()
+	counter, inside := 0, 0
+	tasks, iters := 50, 400/scale
+	var hs []*pool.JoinHandle[int]
+	for range tasks {
+		hs = append(hs, pool.Spawn[int](p, &lockLoop{m: m, iters: iters, counter: &counter, inside: &inside}))
+	}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range iters {
+				g := future.BlockOn[*tasksync.MutexGuard](m.Lock())
+				counter++
+				g.Unlock()
+			}
+		}()
+	}
+	for _, h := range hs {
+		_, err := h.Wait(context.Background())
+		require.NoError(t, err)
+	}
+	wg.Wait()
+	assert.Equal(t, (tasks+2)*iters, counter)
+	assert.Equal(t, 0, m.Waiters())
+}
+
+// TestAbortedTaskReleasesItsWait: a task waiting for the lock is aborted;
+// the pool drops its future, the collector runs the wait's cleanup, and
+// the lock handed to it comes back.
+func TestAbortedTaskReleasesItsWait(t *testing.T) {
+	p := newPool(t)
+	m := tasksync.NewMutex()
+	g, _ := m.TryLock()
+	h := pool.Spawn[*tasksync.MutexGuard](p, m.Lock())
+	for m.Waiters() == 0 {
+		future.BlockOn[struct{}](yieldOnce())
+	}
+	h.Abort()
+	_, err := h.Wait(context.Background())
+	require.ErrorIs(t, err, pool.ErrAborted)
+	g.Unlock()
+	waitDrained(t, m.Waiters)
+	eventuallyLock(t, m)
+}
+
+func eventuallyLock(t *testing.T, m *tasksync.Mutex) {
+	t.Helper()
+	for range 20000 {
+		if g, ok := m.TryLock(); ok {
+			g.Unlock()
+			return
+		}
+		heapAfterGC()
+	}
+	t.Fatal("lock never came back")
+}
+
+// TestSemaphoreLimitsConcurrentTasks: at most 3 of 40 tasks are inside.
+func TestSemaphoreLimitsConcurrentTasks(t *testing.T) {
+	p := newPool(t)
+	s := tasksync.NewSemaphore(3)
+	var mu sync.Mutex
+	inside, peak := 0, 0
+	var hs []*pool.JoinHandle[int]
+	for range 40 {
+		var acq *tasksync.AcquireFuture
+		var permit *tasksync.Permit
+		spins := 0
+		hs = append(hs, pool.Spawn[int](p, future.Func[int](func(cx *future.Context) future.Poll[int] {
+			if permit == nil {
+				if acq == nil {
+					acq = s.Acquire(1)
+				}
+				r, ok := acq.Poll(cx).Value()
+				if !ok {
+					return future.Pending[int]()
+				}
+				permit = r.Value
+				mu.Lock()
+				inside++
+				peak = max(peak, inside)
+				mu.Unlock()
+			}
+			if spins < 5 {
+				spins++
+				cx.Waker().Wake()
+				return future.Pending[int]()
+			}
+			mu.Lock()
+			inside--
+			mu.Unlock()
+			permit.ReleaseFrom(cx)
+			return future.Ready(0)
+		})))
+	}
+	for _, h := range hs {
+		_, err := h.Wait(context.Background())
+		require.NoError(t, err)
+	}
+	assert.LessOrEqual(t, peak, 3)
+	assert.Equal(t, 3, s.Available())
+}
