@@ -57,6 +57,7 @@ type Task[T any] struct {
 	mode  threadMode
 	tid   int
 	clean runtime.Cleanup
+	armed bool // clean is registered
 }
 
 // shared is what the coroutine reaches. It must never point back to the
@@ -144,11 +145,6 @@ func (t *Task[T]) start(th threadState) {
 	s := t.s
 	t.mode, t.tid = th.mode, th.tid
 	s.next, s.stop = iter.Pull(s.run)
-	if th.mode == modeFree {
-		// A pinned coroutine can only be resumed on its thread, so a
-		// cleanup goroutine could not unwind it: only free ones get one.
-		t.clean = runtime.AddCleanup(t, unwindAbandoned[T], s)
-	}
 }
 
 // resume switches into the body and reports whether it suspended. On a
@@ -161,6 +157,14 @@ func (t *Task[T]) resume(cx *future.Context, th threadState) (suspended bool) {
 		s.a.cx = nil
 		restoreThread(th)
 		if suspended {
+			if t.mode == modeFree && !t.armed {
+				// Only a suspended body can be abandoned, so a Task
+				// that finishes in its first poll never pays for the
+				// cleanup. A pinned coroutine can be resumed only on
+				// its thread, which a cleanup goroutine is not.
+				t.clean = runtime.AddCleanup(t, unwindAbandoned[T], s)
+				t.armed = true
+			}
 			t.phase = phaseSuspended
 		} else {
 			t.end(phaseDone)
