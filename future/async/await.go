@@ -12,6 +12,12 @@ import (
 // a Task that an Await of this Awaiter is polling.
 var ErrAwaitOutside = errors.New("async.Await called outside the running body of its Awaiter")
 
+// ErrLockedBody is wrapped by the *future.MisuseError panic of a body that
+// called runtime.LockOSThread and then awaited, yielded or returned while
+// still locked. A body runs on a coroutine that must stay unlocked; the
+// Task undoes the body's locks before it panics.
+var ErrLockedBody = errors.New("async body suspended or returned while locked to its OS thread")
+
 // ErrGoexit is wrapped by the *future.MisuseError panic of a Task whose
 // body called runtime.Goexit.
 var ErrGoexit = errors.New("async body called runtime.Goexit")
@@ -31,6 +37,7 @@ type Awaiter struct {
 	cx        *future.Context // the poll in progress; nil while suspended
 	yield     func(struct{}) bool
 	inChild   bool // Await is polling a child future
+	pinned    bool // the coroutine runs locked, by design (see thread.go)
 	unwinding bool // Cancel in progress: every Await panics errUnwind
 }
 
@@ -51,7 +58,7 @@ func Await[T any](a *Awaiter, f future.Future[T]) T {
 		if v, ok := pollChild(a, f).Value(); ok {
 			return v
 		}
-		if !a.yield(struct{}{}) {
+		if !a.suspend() {
 			if c, ok := f.(interface{ Cancel() }); ok {
 				c.Cancel()
 			}
@@ -81,9 +88,21 @@ func TryAwait[T any](a *Awaiter, f future.Future[future.Result[T]]) (T, error) {
 func (a *Awaiter) Yield() {
 	a.enter()
 	future.WakeFrom(a.cx, a.cx.Waker())
-	if !a.yield(struct{}{}) {
+	if !a.suspend() {
 		panic(errUnwind)
 	}
+}
+
+// suspend parks the body until the next poll and reports whether it
+// resumed to go on (false: to unwind).
+func (a *Awaiter) suspend() bool {
+	if !a.pinned && lockedOSThread() {
+		// The runtime throws, fatally, if a coroutine switches away while
+		// locked to a thread it was not created with: refuse instead.
+		unlockAll()
+		panic(&future.MisuseError{Future: "async body", Err: ErrLockedBody})
+	}
+	return a.yield(struct{}{})
 }
 
 // Context returns the Context of the poll running the body, so the body

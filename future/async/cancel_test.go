@@ -234,3 +234,24 @@ func TestCancelDropsTheAwaitedFutureAndNestedTasks(t *testing.T) {
 	assert.Equal(t, []string{"inner unwound", "outer unwound"}, trace, "inside out, like nested drops")
 	requireMisuse(t, capturePanic(func() { inner.Poll(future.NewContext(nil)) }), async.ErrCancelled)
 }
+
+func TestBodyThatLocksItsThreadIsMisuseNotAFatalError(t *testing.T) {
+	awaitLocked := async.New(func(a *async.Awaiter) int {
+		runtime.LockOSThread()
+		return async.Await(a, &yieldOnce[int]{})
+	})
+	requireMisuse(t, capturePanic(func() { future.BlockOn[int](awaitLocked) }), async.ErrLockedBody)
+
+	returnLocked := async.New(func(a *async.Awaiter) int {
+		runtime.LockOSThread()
+		return 1
+	})
+	requireMisuse(t, capturePanic(func() { future.BlockOn[int](returnLocked) }), async.ErrLockedBody)
+
+	panicLocked := async.New(func(a *async.Awaiter) int {
+		runtime.LockOSThread()
+		panic("locked and panicking")
+	})
+	assert.Equal(t, "locked and panicking", capturePanic(func() { future.BlockOn[int](panicLocked) }))
+	assert.False(t, async.LockedOSThread(), "the test goroutine was never locked")
+}

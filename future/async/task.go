@@ -144,6 +144,7 @@ func (t *Task[T]) Poll(cx *future.Context) future.Poll[T] {
 func (t *Task[T]) start(th threadState) {
 	s := t.s
 	t.mode, t.tid = th.mode, th.tid
+	s.a.pinned = th.mode == modePinned
 	s.next, s.stop = iter.Pull(s.run)
 }
 
@@ -236,7 +237,18 @@ func (s *shared[T]) run(yield func(struct{}) bool) {
 	s.a.yield = yield
 	returned := false
 	defer func() {
+		// A coroutine ending locked to a thread it was not created with
+		// makes the runtime throw: drop the locks the body left. (A
+		// pinned coroutine runs locked by design; a body locking deeper
+		// there is not caught.)
+		leftLocked := !s.a.pinned && lockedOSThread()
+		if leftLocked {
+			unlockAll()
+		}
 		if returned {
+			if leftLocked {
+				panic(&future.MisuseError{Future: "async body", Err: ErrLockedBody})
+			}
 			return
 		}
 		switch r := recover(); r {

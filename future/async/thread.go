@@ -71,3 +71,12 @@ func restoreThread(s threadState) {
 		runtime.LockOSThread()
 	}
 }
+
+// unlockAll drops every LockOSThread level of the calling goroutine. Only a
+// body's coroutine calls it, before reporting ErrLockedBody; it is bounded
+// in case a runtime-internal lock keeps lockedOSThread true.
+func unlockAll() {
+	for i := 0; i < 1<<16 && lockedOSThread(); i++ {
+		runtime.UnlockOSThread()
+	}
+}
