@@ -1,0 +1,285 @@
+package poll
+
+import (
+	"errors"
+	"io"
+	"net"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+var errClosedConn = net.ErrClosed
+
+// Conn is a non-blocking TCP connection registered with a reactor, made by
+// Dial or Listener.Accept. Its I/O methods return futures; every error is a
+// *net.OpError (Op "read", "write", ...) wrapping the syscall error, except
+// io.EOF at the end of the stream, so errors.Is(err, syscall.ECONNRESET)
+// and errors.Is(err, net.ErrClosed) work as with package net.
+//
+// Closing a Conn ends every wait on it at once with net.ErrClosed. One read
+// and one write may be in flight at the same time, from different tasks.
+type Conn struct {
+	ref     fdRef
+	network string
+	laddr   *net.TCPAddr
+	raddr   *net.TCPAddr
+	rkey    waitKey // waiter key of PollRead callers
+	wkey    waitKey // waiter key of PollWrite callers
+}
+
+func newConn(r *Reactor, fd int, network string, laddr, raddr *net.TCPAddr) (*Conn, error) {
+	reg, err := r.register(fd)
+	if err != nil {
+		return nil, err
+	}
+	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
+	c := &Conn{network: network, laddr: laddr, raddr: raddr}
+	c.ref.fd = fd
+	c.ref.reg = reg
+	return c, nil
+}
+
+// LocalAddr returns the local address.
+func (c *Conn) LocalAddr() net.Addr { return c.laddr }
+
+// RemoteAddr returns the peer's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+
+func (c *Conn) opErr(op string, err error) error {
+	return opError(op, c.network, addrOf(c.laddr), addrOf(c.raddr), err)
+}
+
+// addrOf keeps a nil *net.TCPAddr from becoming a non-nil net.Addr.
+func addrOf(a *net.TCPAddr) net.Addr {
+	if a == nil {
+		return nil
+	}
+	return a
+}
+
+// SetNoDelay turns Nagle's algorithm off (true, the default of package net
+// and of connections made here) or on.
+func (c *Conn) SetNoDelay(noDelay bool) error {
+	if !c.ref.incref() {
+		return c.opErr("set", errClosedConn)
+	}
+	defer c.ref.decref()
+	v := 0
+	if noDelay {
+		v = 1
+	}
+	if err := unix.SetsockoptInt(c.ref.fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, v); err != nil {
+		return c.opErr("set", sysErr("setsockopt", err))
+	}
+	return nil
+}
+
+// PollRead reads into p once data is available: Ready(Ok(n)) with n > 0,
+// Ready(Err(io.EOF)) at the end of the stream, a *net.OpError otherwise.
+// It is the allocation-free building block of Read, for hand-written
+// futures; callers of PollRead on one Conn share one waiter slot.
+func (c *Conn) PollRead(cx *future.Context, p []byte) future.Poll[future.Result[int]] {
+	return c.pollIO(cx, &c.rkey, p, readyRead)
+}
+
+// PollWrite writes from p once the socket has room: Ready(Ok(n)) with
+// 0 < n ≤ len(p), or a *net.OpError. Callers share one waiter slot.
+func (c *Conn) PollWrite(cx *future.Context, p []byte) future.Poll[future.Result[int]] {
+	return c.pollIO(cx, &c.wkey, p, readyWrite)
+}
+
+func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) future.Poll[future.Result[int]] {
+	op := "read"
+	if dir == readyWrite {
+		op = "write"
+	}
+	if len(p) == 0 {
+		return future.Ready(future.Ok(0))
+	}
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[int]]()
+	}
+	if !c.ref.incref() {
+		return future.Ready(future.Err[int](c.opErr(op, errClosedConn)))
+	}
+	defer c.ref.decref()
+	reg := c.ref.reg
+	for {
+		st, tick := reg.pollReady(cx, dir, key)
+		switch st {
+		case slotPending:
+			return future.Pending[future.Result[int]]()
+		case slotClosed:
+			return future.Ready(future.Err[int](c.opErr(op, reg.closedErr())))
+		}
+		var n int
+		var err error
+		if dir == readyRead {
+			n, err = unix.Read(c.ref.fd, p)
+		} else {
+			n, err = unix.Write(c.ref.fd, p)
+		}
+		switch {
+		case err == unix.EAGAIN:
+			reg.clearReady(dir, tick)
+			continue
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return future.Ready(future.Err[int](c.opErr(op, sysErr(op, err))))
+		case n == 0 && dir == readyRead:
+			return future.Ready(future.Err[int](io.EOF))
+		}
+		return future.Ready(future.Ok(n))
+	}
+}
+
+// cancelWait forgets key's waiter (see Canceler).
+func (c *Conn) cancelWait(dir uint8, key *waitKey) {
+	g := c.ref.reg
+	if g.s != nil {
+		g.s.removeWaiter(g.gen, dir, key)
+	}
+}
+
+// IOFuture is the future of Read, Write and WriteAll.
+type IOFuture struct {
+	c    *Conn
+	p    []byte
+	n    int
+	dir  uint8
+	all  bool
+	done bool
+	key  waitKey
+}
+
+// Read returns a future that reads into p once data is available and
+// completes with the byte count (> 0), io.EOF at the end of the stream, or
+// a *net.OpError. p must not be touched until it completes.
+func (c *Conn) Read(p []byte) *IOFuture { return &IOFuture{c: c, p: p, dir: readyRead} }
+
+// Write returns a future that writes some of p, as much as the socket
+// takes in one go, and completes with the count.
+func (c *Conn) Write(p []byte) *IOFuture { return &IOFuture{c: c, p: p, dir: readyWrite} }
+
+// WriteAll returns a future that writes all of p and completes with
+// len(p), or with the error and the count written before it.
+func (c *Conn) WriteAll(p []byte) *IOFuture {
+	return &IOFuture{c: c, p: p, dir: readyWrite, all: true}
+}
+
+// Poll performs the I/O.
+func (f *IOFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
+	if f.done {
+		future.PanicPolledAfterReady(f)
+	}
+	for {
+		r, ok := f.c.pollIO(cx, &f.key, f.p[f.n:], f.dir).Value()
+		if !ok {
+			return future.Pending[future.Result[int]]()
+		}
+		if r.Err != nil {
+			f.done = true
+			return future.Ready(future.Result[int]{Value: f.n, Err: r.Err})
+		}
+		f.n += r.Value
+		if !f.all || f.n == len(f.p) {
+			f.done = true
+			return future.Ready(future.Ok(f.n))
+		}
+	}
+}
+
+// Cancel withdraws the future's waiter from the connection.
+func (f *IOFuture) Cancel() { f.c.cancelWait(f.dir, &f.key) }
+
+// ReadToEnd returns a future that reads until the peer shuts its write side
+// down and completes with everything read. On an error the Result holds
+// both the bytes read so far and the error.
+func (c *Conn) ReadToEnd() future.Future[future.Result[[]byte]] {
+	return &readToEnd{c: c}
+}
+
+type readToEnd struct {
+	c    *Conn
+	buf  []byte
+	done bool
+	key  waitKey
+}
+
+func (f *readToEnd) Poll(cx *future.Context) future.Poll[future.Result[[]byte]] {
+	if f.done {
+		future.PanicPolledAfterReady(f)
+	}
+	for {
+		if cap(f.buf)-len(f.buf) < 512 {
+			f.buf = append(f.buf, make([]byte, max(4096, cap(f.buf)))...)[:len(f.buf)]
+		}
+		r, ok := f.c.pollIO(cx, &f.key, f.buf[len(f.buf):cap(f.buf)], readyRead).Value()
+		if !ok {
+			return future.Pending[future.Result[[]byte]]()
+		}
+		if r.Err != nil {
+			f.done = true
+			if errors.Is(r.Err, io.EOF) {
+				return future.Ready(future.Ok(f.buf))
+			}
+			return future.Ready(future.Result[[]byte]{Value: f.buf, Err: r.Err})
+		}
+		f.buf = f.buf[:len(f.buf)+r.Value]
+	}
+}
+
+func (f *readToEnd) Cancel() { f.c.cancelWait(readyRead, &f.key) }
+
+// Shutdown shuts the write side down (half-close): the peer reads EOF
+// once it has read what was sent, and this side can still read. The work
+// is done when Shutdown is called; the future only carries the outcome.
+func (c *Conn) Shutdown() future.Future[future.Result[struct{}]] {
+	return done(c.shutdown())
+}
+
+func (c *Conn) shutdown() error {
+	if !c.ref.incref() {
+		return c.opErr("shutdown", errClosedConn)
+	}
+	defer c.ref.decref()
+	if err := unix.Shutdown(c.ref.fd, unix.SHUT_WR); err != nil {
+		return c.opErr("shutdown", sysErr("shutdown", err))
+	}
+	return nil
+}
+
+// Close closes the connection and ends every wait on it with
+// net.ErrClosed. It is done when called (so `defer c.Close()` works); the
+// future carries the outcome, an error only if it was already closed.
+func (c *Conn) Close() future.Future[future.Result[struct{}]] {
+	return done(c.close())
+}
+
+func (c *Conn) close() error {
+	if !c.ref.close() {
+		return c.opErr("close", errClosedConn)
+	}
+	return nil
+}
+
+// readyFuture is a future whose outcome was known when it was made.
+type readyFuture[T any] struct {
+	v    T
+	done bool
+}
+
+func (f *readyFuture[T]) Poll(*future.Context) future.Poll[T] {
+	if f.done {
+		future.PanicPolledAfterReady(f)
+	}
+	f.done = true
+	return future.Ready(f.v)
+}
+
+func done(err error) future.Future[future.Result[struct{}]] {
+	return &readyFuture[future.Result[struct{}]]{v: future.Result[struct{}]{Err: err}}
+}

@@ -1,0 +1,8 @@
+//go:build !race
+
+package poll_test
+
+const manyTimers = 1_000_000
+
+// manyConns is the size of the many-connection tests.
+const manyConns = 10_000

@@ -1,0 +1,136 @@
+package poll
+
+import (
+	"time"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// SleepFuture is the future of Sleep and SleepUntil: it completes once its
+// deadline has passed, never before. Its first Poll arms a timer in the
+// reactor found through the Context; Cancel disarms it.
+//
+// A SleepFuture is 48 bytes and the heap holds one pointer to it while it
+// is armed; nothing else is allocated per sleep.
+type SleepFuture struct {
+	t    timer
+	r    *Reactor
+	done bool
+}
+
+// Sleep returns a future that completes d after the call (not after the
+// first poll, as in tokio). A non-positive d completes at the first poll.
+func Sleep(d time.Duration) *SleepFuture {
+	return &SleepFuture{t: timer{when: nanotime() + int64(d), idx: -1}}
+}
+
+// SleepUntil returns a future that completes once t has passed. t's
+// monotonic clock reading is used when it has one (times from time.Now).
+func SleepUntil(t time.Time) *SleepFuture {
+	return &SleepFuture{t: timer{when: int64(t.Sub(epoch)), idx: -1}}
+}
+
+// Deadline returns when the sleep completes.
+func (s *SleepFuture) Deadline() time.Time { return epochTime(s.t.when) }
+
+// Poll completes once the deadline has passed; until then it leaves
+// cx.Waker() with the reactor's timer. It panics with a *future.MisuseError
+// when polled after completion, without a reactor, or on a closed reactor
+// (the sleep could otherwise never end).
+func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
+	if s.done {
+		future.PanicPolledAfterReady(s)
+	}
+	if nanotime() >= s.t.when {
+		s.done = true
+		if s.r != nil && (s.t.idx >= 0 || s.t.waker != nil) {
+			s.r.timers.cancel(&s.t)
+		}
+		return future.Ready(struct{}{})
+	}
+	if s.r == nil {
+		s.r = reactorOf(cx, s)
+	}
+	if !s.r.timers.arm(&s.t, cx.Waker()) {
+		panic(misuse(s, ErrReactorClosed))
+	}
+	return future.Pending[struct{}]()
+}
+
+// Cancel takes the sleep off the reactor's timer queue at once and drops
+// the waker it holds. Call it when abandoning a sleep that has long to go,
+// so its memory is freed now rather than at its deadline. Polling it again
+// re-arms it with the same deadline.
+func (s *SleepFuture) Cancel() {
+	if s.r != nil {
+		s.r.timers.cancel(&s.t)
+	}
+}
+
+// Canceler is implemented by the futures of this package that hold reactor
+// resources while pending (timers, I/O waiters). Combinators that abandon a
+// future before it completes (Timeout, a race's losers) call Cancel so the
+// resources are freed at once instead of at their deadline or next event.
+type Canceler interface {
+	Cancel()
+}
+
+// TimeoutFuture is the future of Timeout.
+type TimeoutFuture[T any] struct {
+	f     future.Future[T]
+	sleep SleepFuture
+	done  bool
+}
+
+// Timeout runs f with a deadline d from now: it completes with Ok(v) if f
+// completes first and with Err(ErrTimeout) otherwise. Either way the loser
+// is released: the timer is cancelled when f wins, and f is cancelled (if
+// it is a Canceler) when the deadline wins. f is polled before the clock is
+// read, so a future that is ready at once never times out.
+func Timeout[T any](f future.Future[T], d time.Duration) *TimeoutFuture[T] {
+	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{t: timer{when: nanotime() + int64(d), idx: -1}}}
+}
+
+// Poll polls the inner future, then the deadline.
+func (t *TimeoutFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if t.done {
+		future.PanicPolledAfterReady(t)
+	}
+	if v, ok := t.f.Poll(cx).Value(); ok {
+		t.done = true
+		t.sleep.Cancel()
+		return future.Ready(future.Ok(v))
+	}
+	if t.sleep.Poll(cx).IsReady() {
+		t.done = true
+		if c, ok := t.f.(Canceler); ok {
+			c.Cancel()
+		}
+		return future.Ready(future.Err[T](ErrTimeout))
+	}
+	return future.Pending[future.Result[T]]()
+}
+
+// Cancel cancels both the timer and the inner future.
+func (t *TimeoutFuture[T]) Cancel() {
+	t.sleep.Cancel()
+	if c, ok := t.f.(Canceler); ok {
+		c.Cancel()
+	}
+}
+
+// TryTimeout is Timeout for a fallible future: the result is f's own
+// Result, or Err(ErrTimeout), with no nesting.
+func TryTimeout[T any](f future.Future[future.Result[T]], d time.Duration) future.Future[future.Result[T]] {
+	inner := Timeout(f, d)
+	return future.Func[future.Result[T]](func(cx *future.Context) future.Poll[future.Result[T]] {
+		r, ok := inner.Poll(cx).Value()
+		if !ok {
+			return future.Pending[future.Result[T]]()
+		}
+		if r.Err != nil {
+			return future.Ready(future.Err[T](r.Err))
+		}
+		return future.Ready(r.Value)
+	})
+}
