@@ -3,3 +3,5 @@
 package future_test
 
 const stressDivisor = 4
+
+const raceEnabled = true
