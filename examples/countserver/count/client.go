@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/spindle-rt/spindle/pool"
 )
 
 // ClientConfig configures a client run.
@@ -21,6 +23,10 @@ type ClientConfig struct {
 	N int
 	// M is the most transactions in flight at once; Seq ignores it.
 	M int
+	// Pool is the pool an Async client runs on; it must have a reactor as
+	// its driver (see NewPool). Nil makes the client create one for the
+	// run. Other modes ignore it.
+	Pool *pool.Pool
 	// Timeout bounds each transaction, so that a server that accepts and
 	// never answers cannot hang the client. Zero means DefaultTimeout.
 	Timeout time.Duration

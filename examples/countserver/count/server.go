@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/pool"
 )
 
 // ServerConfig configures a server.
@@ -17,6 +19,10 @@ type ServerConfig struct {
 	// (the Rust demo's -m). Zero means no cap, the idiomatic Go server.
 	// Other modes ignore it.
 	MaxInFlight int
+	// Pool is the pool an Async server runs on; it must have a reactor as
+	// its driver (see NewPool). Nil makes the server create one and shut
+	// it down when Serve returns. Other modes ignore it.
+	Pool *pool.Pool
 	// Log receives the server's rare messages (accept failures and
 	// recoveries). Nil discards them.
 	Log io.Writer

@@ -1,0 +1,215 @@
+package count
+
+// The async server is two hand-written futures on a spindle pool.
+//
+// acceptTask, one per server, loops:
+//
+//	check stop ──fired──▶ close listener ──▶ Ready
+//	    │
+//	    ▼
+//	poll Accept ──Pending──▶ (log the first back-off of a burst) ──▶ Pending
+//	    │ Ok(conn): hand out the next value, spawn a connTask on this
+//	    │           worker, log the end of a back-off burst, loop
+//	    └ Err: the listener failed for good ──▶ Ready(err)
+//
+// connTask, one per connection:
+//
+//	writing ──all bytes written, or an error──▶ close ──▶ Ready
+//	   │ Pending (the client's window is full: almost never for 22 bytes)
+//	   ▼
+//	arm a write deadline; if it passes first ──▶ close ──▶ Ready
+//
+// No goroutine is started per connection: a connTask is a small struct
+// that the reactor wakes when its socket is writable.
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/pool"
+)
+
+// asyncWriteTimeout bounds how long a connection task waits for a client
+// whose receive window is closed.
+const asyncWriteTimeout = 10 * time.Second
+
+type asyncServer struct {
+	ln  *poll.Listener
+	p   *pool.Pool
+	own bool // p was made by listenAsync: shut it down at the end
+}
+
+// listenAsync makes the pool (when the config brings none) together with
+// the listener, so that every descriptor the server needs exists before it
+// serves: a server started while descriptors are short fails at once
+// instead of later.
+func listenAsync(addr string, cfg ServerConfig) (serverImpl, error) {
+	ln, err := poll.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &asyncServer{ln: ln, p: cfg.Pool}
+	if s.p == nil {
+		if s.p, err = NewPool(); err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		s.own = true
+	}
+	return s, nil
+}
+
+func (s *asyncServer) addr() net.Addr { return s.ln.Addr() }
+
+func (s *asyncServer) close() error {
+	err := s.ln.Close()
+	if s.own {
+		shutdownPool(s.p)
+	}
+	return err
+}
+
+func (s *asyncServer) serve(ctx context.Context, srv *Server) error {
+	p := s.p
+	if s.own {
+		defer shutdownPool(p)
+	}
+	a := &acceptTask{ln: s.ln, srv: srv}
+	h := pool.Spawn(p, future.Future[error](a))
+	stop := context.AfterFunc(ctx, a.stop.fire)
+	defer stop()
+	serr, err := h.Wait(context.Background())
+	// The accept task has returned, so no connection task is spawned any
+	// more: wait for the ones in flight (graceful shutdown).
+	a.inflight.Wait()
+	if err != nil {
+		_ = s.ln.Close()
+		return err
+	}
+	return serr
+}
+
+// acceptTask accepts connections and spawns a connTask for each.
+type acceptTask struct {
+	ln       *poll.Listener
+	srv      *Server
+	stop     stopSignal
+	inflight sync.WaitGroup // connection tasks not finished yet
+
+	acc      *poll.AcceptFuture // the accept in progress, nil between
+	next     uint64             // the next value; only this task touches it
+	backoffs int64              // ln.Backoffs() as last seen
+	burst    int64              // back-offs in the current burst, 0 outside one
+	since    time.Time          // start of the current burst
+	done     bool
+}
+
+func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
+	if a.done {
+		future.PanicPolledAfterReady(a)
+	}
+	for {
+		if a.stop.check(cx) {
+			return a.finish(nil)
+		}
+		if a.acc == nil {
+			a.acc = a.ln.Accept()
+		}
+		r, ok := a.acc.Poll(cx).Value()
+		if !ok {
+			a.noteBackoff()
+			return future.Pending[error]()
+		}
+		a.acc = nil
+		c, err := r.Get()
+		if err != nil {
+			if a.stop.check(cx) {
+				return a.finish(nil)
+			}
+			return a.finish(err)
+		}
+		a.noteBackoff()
+		if a.burst > 0 {
+			fmt.Fprintf(a.srv.log, "countserver: accept: recovered after %d back-offs in %v\n",
+				a.burst, time.Since(a.since).Round(time.Millisecond))
+			a.burst = 0
+		}
+		t := &connTask{c: c, a: a}
+		t.n = len(AppendReply(t.buf[:0], a.next))
+		a.next++
+		a.srv.count.Store(a.next)
+		a.inflight.Add(1)
+		pool.SpawnFrom(cx, future.Future[struct{}](t))
+	}
+}
+
+// noteBackoff logs the first back-off of a burst of descriptor exhaustion.
+// The listener's Accept does the waiting; this only watches its count.
+func (a *acceptTask) noteBackoff() {
+	b := a.ln.Backoffs()
+	if b == a.backoffs {
+		return
+	}
+	if a.burst == 0 {
+		a.since = time.Now()
+		fmt.Fprintf(a.srv.log, "countserver: accept: out of descriptors or memory (too many open files?); backing off until it clears (logged once per burst)\n")
+	}
+	a.burst += b - a.backoffs
+	a.backoffs = b
+}
+
+func (a *acceptTask) finish(err error) future.Poll[error] {
+	a.done = true
+	if a.acc != nil {
+		a.acc.Cancel()
+		a.acc = nil
+	}
+	_ = a.ln.Close()
+	return future.Ready(err)
+}
+
+// connTask writes one reply and closes the connection.
+type connTask struct {
+	c     *poll.Conn
+	a     *acceptTask
+	buf   [MaxReply]byte
+	n     int // reply length
+	off   int // bytes written
+	timer *poll.SleepFuture
+	done  bool
+}
+
+func (t *connTask) Poll(cx *future.Context) future.Poll[struct{}] {
+	if t.done {
+		future.PanicPolledAfterReady(t)
+	}
+	for t.off < t.n {
+		r, ok := t.c.PollWrite(cx, t.buf[t.off:t.n]).Value()
+		if !ok {
+			if t.timer == nil {
+				t.timer = poll.Sleep(asyncWriteTimeout)
+			}
+			if t.timer.Poll(cx).IsPending() {
+				return future.Pending[struct{}]()
+			}
+			t.timer = nil // fired: give up on this client
+			break
+		}
+		if r.Err != nil {
+			break // the client reset the connection: its loss
+		}
+		t.off += r.Value
+	}
+	if t.timer != nil {
+		t.timer.Cancel()
+	}
+	t.c.Close()
+	t.done = true
+	t.a.inflight.Done()
+	return future.Ready(struct{}{})
+}
