@@ -1,0 +1,140 @@
+package bench
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/pool"
+)
+
+var mutexSink int
+
+// BenchmarkMutexUncontended is one lock and unlock with nobody else
+// around: the async Mutex through its Lock future (allocated, polled once,
+// Ready) and through TryLock, beside sync.Mutex.
+func BenchmarkMutexUncontended(b *testing.B) {
+	b.Run("spindle-lock-future", func(b *testing.B) {
+		b.ReportAllocs()
+		m := tasksync.NewMutex()
+		cx := future.NewContext(nil)
+		for range b.N {
+			g, _ := m.Lock().Poll(cx).Value()
+			mutexSink++
+			g.Unlock()
+		}
+	})
+	b.Run("spindle-trylock", func(b *testing.B) {
+		b.ReportAllocs()
+		m := tasksync.NewMutex()
+		for range b.N {
+			g, _ := m.TryLock()
+			mutexSink++
+			g.Unlock()
+		}
+	})
+	b.Run("sync-mutex", func(b *testing.B) {
+		b.ReportAllocs()
+		var m sync.Mutex
+		for range b.N {
+			m.Lock()
+			mutexSink++
+			m.Unlock()
+		}
+	})
+}
+
+// mutexWorker is a task that holds the lock across one wait (a yield: the
+// task is Pending and rescheduled) each of n times.
+type mutexWorker struct {
+	m       *tasksync.Mutex
+	n       int
+	counter *int
+	lock    *tasksync.LockFuture
+	guard   *tasksync.MutexGuard
+	yielded bool
+}
+
+func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
+	for w.n > 0 {
+		if w.guard == nil {
+			if w.lock == nil {
+				if g, ok := w.m.TryLock(); ok {
+					w.guard = g
+				} else {
+					w.lock = w.m.Lock()
+				}
+			}
+			if w.lock != nil {
+				g, ok := w.lock.Poll(cx).Value()
+				if !ok {
+					return future.Pending[int]()
+				}
+				w.lock, w.guard = nil, g
+			}
+		}
+		if !w.yielded {
+			w.yielded = true
+			cx.Waker().Wake()
+			return future.Pending[int]()
+		}
+		w.yielded = false
+		*w.counter++
+		g := w.guard
+		w.guard = nil
+		w.n--
+		g.UnlockFrom(cx)
+	}
+	return future.Ready(0)
+}
+
+// BenchmarkMutexContended has 8 parties take one lock b.N times in all,
+// each holding it across a wait: tasks on a 2-worker pool yielding while
+// they hold the async Mutex, beside goroutines holding a sync.Mutex across
+// runtime.Gosched. ns/op is per critical section.
+func BenchmarkMutexContended(b *testing.B) {
+	const parties = 8
+	b.Run("spindle-tasks", func(b *testing.B) {
+		p := syncPool(b)
+		b.ReportAllocs()
+		b.ResetTimer()
+		m := tasksync.NewMutex()
+		counter := 0
+		var hs []*pool.JoinHandle[int]
+		for _, n := range split(b.N, parties) {
+			hs = append(hs, pool.Spawn[int](p, &mutexWorker{m: m, n: n, counter: &counter}))
+		}
+		for _, h := range hs {
+			if _, err := h.Wait(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if counter != b.N {
+			b.Fatalf("counter %d", counter)
+		}
+	})
+	b.Run("sync-mutex-goroutines", func(b *testing.B) {
+		b.ReportAllocs()
+		var m sync.Mutex
+		counter := 0
+		var wg sync.WaitGroup
+		for _, n := range split(b.N, parties) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range n {
+					m.Lock()
+					runtime.Gosched()
+					counter++
+					m.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if counter != b.N {
+			b.Fatalf("counter %d", counter)
+		}
+	})
+}
