@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/spindle-rt/spindle/examples/countserver/count"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and concurrent readers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serve starts a count server of mode in-process for a test.
+func serve(t *testing.T, mode count.Mode) string {
+	t.Helper()
+	srv, err := count.Listen("127.0.0.1:0", count.ServerConfig{Mode: mode})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	return srv.Addr().String()
+}
+
+// fakeServer answers every connection with reply, to test what clients do
+// with a server that breaks the protocol.
+func fakeServer(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = io.WriteString(c, reply)
+			_ = c.Close()
+		}
+	})
+	t.Cleanup(func() { _ = ln.Close(); wg.Wait() })
+	return ln.Addr().String()
+}
+
+func TestSeqClientPrintsEveryValueInOrder(t *testing.T) {
+	for _, sm := range count.Modes {
+		t.Run(sm.String(), func(t *testing.T) {
+			addr := serve(t, sm)
+			var stdout, stderr bytes.Buffer
+			code := runContext(context.Background(), []string{"-c", "--seq", "-n", "300", "--addr", addr}, &stdout, &stderr)
+			require.Equal(t, exitOK, code, stderr.String())
+			var want strings.Builder
+			for i := range 300 {
+				fmt.Fprintf(&want, "%d\n", i) // no \r: the client drops it
+			}
+			assert.Equal(t, want.String(), stdout.String())
+			for _, line := range []string{"transactions  300 of 300", "errors        0", "duplicates    0",
+				"transactions/s", "latency       p50 "} {
+				assert.Contains(t, stderr.String(), line)
+			}
+			assert.NotContains(t, stderr.String(), "\r", "no progress bar when stderr is not a terminal")
+		})
+	}
+}
+
+func TestQuietClientVerifies(t *testing.T) {
+	for _, cm := range []string{"-t", "-a"} {
+		t.Run(cm, func(t *testing.T) {
+			addr := serve(t, count.Thread)
+			var stdout, stderr bytes.Buffer
+			code := runContext(context.Background(), []string{"-c", cm, "-q", "-m", "8", "-n", "2000", "--addr", addr}, &stdout, &stderr)
+			require.Equal(t, exitOK, code, stderr.String())
+			assert.Empty(t, stdout.String())
+			assert.Contains(t, stderr.String(), "verify        ok: 2000 distinct values, contiguous 0..1999")
+		})
+	}
+}
+
+func TestQuietClientCatchesDuplicates(t *testing.T) {
+	addr := fakeServer(t, "7\r\n")
+	var stdout, stderr bytes.Buffer
+	code := runContext(context.Background(), []string{"-c", "-t", "-q", "-n", "20", "--addr", addr}, &stdout, &stderr)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr.String(), "duplicates    19")
+	assert.Contains(t, stderr.String(), "verify        FAILED: 19 duplicate values")
+}
+
+func TestClientRejectsMalformedReplies(t *testing.T) {
+	addr := fakeServer(t, "seven\r\n")
+	var stdout, stderr bytes.Buffer
+	code := runContext(context.Background(), []string{"-c", "-a", "-n", "10", "--addr", addr}, &stdout, &stderr)
+	assert.Equal(t, exitFail, code)
+	assert.Empty(t, stdout.String())
+	assert.Contains(t, stderr.String(), "errors        10 (first: malformed count reply")
+}
+
+func TestClientAgainstDeadPortFails(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	for _, cm := range []string{"--seq", "-t", "-a"} {
+		t.Run(cm, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runContext(context.Background(), []string{"-c", cm, "-n", "25", "--addr", addr}, &stdout, &stderr)
+			assert.Equal(t, exitFail, code)
+			assert.Empty(t, stdout.String())
+			assert.Contains(t, stderr.String(), "errors        25 (first: ")
+			assert.Contains(t, stderr.String(), "connection refused")
+		})
+	}
+}
+
+func TestServerListenFailureExitsOne(t *testing.T) {
+	addr := serve(t, count.Seq) // the port is taken
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, exitFail, runContext(context.Background(), []string{"-s", "-t", "--addr", addr}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "address already in use")
+}
+
+var listening = regexp.MustCompile(`listening on (\S+)`)
+var finalCount = regexp.MustCompile(`final count (\d+)`)
+
+// TestServerStopsGracefullyWithContext runs each server through run and
+// stops it while a client runs: exit 0, the final count printed, and it
+// matches the values the client received.
+func TestServerStopsGracefullyWithContext(t *testing.T) {
+	for _, sm := range []string{"--seq", "-t", "-a"} {
+		t.Run(sm, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var stderr syncBuffer
+			code := make(chan int, 1)
+			go func() { code <- runContext(ctx, []string{"-s", sm, "--addr", "127.0.0.1:0"}, io.Discard, &stderr) }()
+			var addr string
+			require.Eventually(t, func() bool {
+				m := listening.FindStringSubmatch(stderr.String())
+				if m != nil {
+					addr = m[1]
+				}
+				return m != nil
+			}, 5*time.Second, time.Millisecond)
+
+			rec, stopClient := load(t, addr)
+			require.Eventually(t, func() bool { return rec.Done() >= 300 }, 20*time.Second, time.Millisecond)
+			cancel()
+			require.Equal(t, exitOK, <-code, stderr.String())
+			rep := stopClient()
+			checkGraceful(t, stderr.String(), rep)
+		})
+	}
+}
+
+// load runs a thread client against addr until stopped.
+func load(t *testing.T, addr string) (*count.Recorder, func() *count.Report) {
+	rec := count.NewRecorder(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- count.RunClient(ctx, count.ClientConfig{Mode: count.Thread, Addr: addr, N: 1 << 30, M: 4, Timeout: 5 * time.Second}, rec)
+	}()
+	return rec, func() *count.Report {
+		cancel()
+		require.NoError(t, <-done)
+		return rec.Report(0, time.Second)
+	}
+}
+
+// checkGraceful checks that the final count in log is exactly the number of
+// values the client got, and that they are 0..count-1.
+func checkGraceful(t *testing.T, log string, rep *count.Report) {
+	t.Helper()
+	m := finalCount.FindStringSubmatch(log)
+	require.NotNil(t, m, log)
+	final, err := strconv.Atoi(m[1])
+	require.NoError(t, err)
+	assert.Equal(t, final, len(rep.Values), "every accepted connection was answered")
+	assert.Zero(t, rep.Duplicates())
+	lo, hi := rep.Range()
+	assert.Equal(t, uint64(0), lo)
+	assert.Equal(t, uint64(final-1), hi)
+}
+
+func TestDemoRunsAsyncServerAndClient(t *testing.T) {
+	c, err := parseArgs(nil)
+	require.NoError(t, err)
+	c.n = 3000 // the demo's 100,000 is for people; the flow is the same
+	var stderr bytes.Buffer
+	require.Equal(t, exitOK, runDemo(context.Background(), c, &stderr), stderr.String())
+	assert.Contains(t, stderr.String(), "countserver demo: async server on 127.0.0.1:")
+	assert.Contains(t, stderr.String(), "verify        ok: 3000 distinct values, contiguous 0..2999")
+}
+
+// TestSignals runs the real program in a child process, puts it under
+// load and sends SIGINT or SIGTERM: the server must stop accepting, finish
+// what it accepted, print its final count and exit 0.
+func TestSignals(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		mode string
+		sig  os.Signal
+	}{{"--seq", os.Interrupt}, {"-t", sigterm}, {"-a", os.Interrupt}, {"-a", sigterm}} {
+		t.Run(fmt.Sprintf("%s/%v", tc.mode, tc.sig), func(t *testing.T) {
+			cmd := execChild(exe, "-s "+tc.mode+" --addr 127.0.0.1:0")
+			stderr, err := cmd.StderrPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+			var log syncBuffer
+			logged := make(chan struct{})
+			go func() {
+				defer close(logged)
+				sc := bufio.NewScanner(stderr)
+				for sc.Scan() {
+					_, _ = log.Write(append(sc.Bytes(), '\n'))
+				}
+			}()
+			var addr string
+			require.Eventually(t, func() bool {
+				m := listening.FindStringSubmatch(log.String())
+				if m != nil {
+					addr = m[1]
+				}
+				return m != nil
+			}, 10*time.Second, time.Millisecond)
+			rec, stopClient := load(t, addr)
+			require.Eventually(t, func() bool { return rec.Done() >= 300 }, 20*time.Second, time.Millisecond)
+			require.NoError(t, cmd.Process.Signal(tc.sig))
+			<-logged
+			require.NoError(t, cmd.Wait(), "exit status 0 after %v", tc.sig)
+			rep := stopClient()
+			checkGraceful(t, log.String(), rep)
+		})
+	}
+}
