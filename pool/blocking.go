@@ -22,7 +22,9 @@ func SpawnBlocking[T any](p *Pool, fn func() T) *JoinHandle[T] {
 	t := &h.t
 	t.h.self = t
 	t.h.pool = p
-	if !p.owned.insert(&t.h, p.extShard.Add(1)) {
+	p.liveOutside.Add(1)
+	if p.closed.Load() {
+		p.liveOutside.Add(-1)
 		return h.closed()
 	}
 	p.spawnedOutside.Add(1)

@@ -30,7 +30,13 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 		return future.Pending[future.Result[T]]()
 	}
 	if s&stComplete == 0 && t.registerJoin(cx.Waker(), s) {
-		return future.Pending[future.Result[T]]()
+		if !t.h.pool.isKilled() {
+			return future.Pending[future.Result[T]]()
+		}
+		t.h.resolveKilled()
+		if t.h.state.load()&stComplete == 0 {
+			return future.Pending[future.Result[T]]() // SpawnBlocking's fn still runs
+		}
 	}
 	t.h.state.markRead()
 	return future.Ready(future.Result[T]{Value: t.val, Err: t.err})
@@ -39,6 +45,14 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 // registerJoin stores w as the join waker and reports whether it did so
 // before completion (false: the task completed, read the result).
 func (t *task[T]) registerJoin(w future.Waker, s uint32) bool {
+	if s&stForeignJoin == 0 && !t.h.pool.owns(w) {
+		// Only this pool's tasks are woken by Shutdown's cancellation
+		// of their pool; another executor's waker must be found then.
+		t.h.pool.foreign.add(&t.h)
+		if t.h.state.v.Or(stForeignJoin)&stComplete != 0 {
+			t.h.pool.foreign.remove(&t.h)
+		}
+	}
 	if s&stJoinWaker == 0 {
 		t.h.joinWaker = w // the bit is clear: the field is ours
 		return t.h.state.setJoinWaker()
@@ -51,6 +65,12 @@ func (t *task[T]) registerJoin(w future.Waker, s uint32) bool {
 	}
 	t.h.joinWaker = w
 	return t.h.state.setJoinWaker()
+}
+
+// owns reports whether w is the waker of a task of p.
+func (p *Pool) owns(w future.Waker) bool {
+	t, ok := w.(interface{ hdr() *header })
+	return ok && t.hdr().pool == p
 }
 
 // sameWaker reports whether a and b wake the same pool task. Other wakers
@@ -82,6 +102,14 @@ func (h *JoinHandle[T]) Wait(ctx context.Context) (T, error) {
 		if t.h.state.load()&stComplete == 0 {
 			select {
 			case <-ch:
+			case <-t.h.pool.killed:
+				t.h.resolveKilled()
+				select {
+				case <-ch:
+				case <-ctx.Done():
+					var zero T
+					return zero, ctx.Err()
+				}
 			case <-ctx.Done():
 				var zero T
 				return zero, ctx.Err()
@@ -117,4 +145,7 @@ func (h *JoinHandle[T]) Abort() {
 
 // IsFinished reports whether the task is complete (with a value or an
 // error), so that Poll or Wait would return at once.
-func (h *JoinHandle[T]) IsFinished() bool { return h.t.h.state.load()&stComplete != 0 }
+func (h *JoinHandle[T]) IsFinished() bool {
+	h.t.h.resolveKilled()
+	return h.t.h.state.load()&stComplete != 0
+}

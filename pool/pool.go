@@ -15,7 +15,6 @@ type Pool struct {
 	ws     []*worker
 	inject inject
 	idle   *idle
-	owned  owned
 	driver future.Driver
 	// driverLock is held by the one worker inside driver.Park.
 	driverLock atomic.Bool
@@ -27,7 +26,15 @@ type Pool struct {
 	affinityErr atomic.Pointer[error]
 
 	spawnedOutside atomic.Uint64
-	extShard       atomic.Uint32
+	// liveOutside counts spawns and completions outside the workers; the
+	// workers count theirs (shutdown.go: live).
+	liveOutside atomic.Int64
+	// drained gets a token on completions once closed.
+	drained chan struct{}
+	// killed is closed when the workers have stopped: unfinished tasks
+	// are cancelled lazily (shutdown.go).
+	killed  chan struct{}
+	foreign foreignSet
 
 	shutdownMu   sync.Mutex
 	shutdownDone chan struct{}
@@ -42,9 +49,11 @@ func New(opts ...Option) (*Pool, error) {
 			return nil, err
 		}
 	}
-	p := &Pool{cfg: cfg, driver: cfg.driver, shutdownDone: make(chan struct{})}
+	p := &Pool{
+		cfg: cfg, driver: cfg.driver, shutdownDone: make(chan struct{}),
+		drained: make(chan struct{}, 1), killed: make(chan struct{}),
+	}
 	p.idle = newIdle(cfg.workers)
-	p.owned.init(cfg.workers)
 	p.ws = make([]*worker, cfg.workers)
 	for i := range p.ws {
 		p.ws[i] = newWorker(p, i, cfg.queueSize)

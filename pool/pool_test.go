@@ -245,3 +245,52 @@ func TestWorkersLockedAndCounted(t *testing.T) {
 	assert.GreaterOrEqual(t, runtime.NumGoroutine(), before+3)
 	require.NoError(t, p.Shutdown(context.Background()))
 }
+
+// TestShutdownWakesForeignAwaiter: a handle awaited by another executor
+// (here future.BlockOn on a goroutine, and a task of a second pool) is
+// woken with ErrClosed when Shutdown cancels its task.
+func TestShutdownWakesForeignAwaiter(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(1))
+	require.NoError(t, err)
+	other := newPool(t, pool.WithWorkers(1))
+	h1 := pool.Spawn(p, future.Future[struct{}](never{}))
+	h2 := pool.Spawn(p, future.Future[struct{}](never{}))
+	got := make(chan error, 1)
+	go func() { got <- future.BlockOn[future.Result[struct{}]](h1).Err }()
+	viaOther := pool.Spawn(other, future.Future[future.Result[struct{}]](h2))
+	time.Sleep(2 * time.Millisecond) // let both register their wakers
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, p.Shutdown(ctx), context.Canceled)
+	select {
+	case err := <-got:
+		assert.ErrorIs(t, err, pool.ErrClosed)
+	case <-time.After(10 * time.Second):
+		t.Fatal("foreign awaiter not woken")
+	}
+	r, err := wait(t, viaOther)
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, pool.ErrClosed)
+}
+
+// TestShutdownCancelsAwaitChain: a task awaiting another task of the same
+// pool is cancelled with it; the goroutine waiting on the outer one wakes.
+func TestShutdownCancelsAwaitChain(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(2))
+	require.NoError(t, err)
+	inner := pool.Spawn(p, future.Future[struct{}](never{}))
+	outer := pool.Spawn(p, future.Future[future.Result[struct{}]](inner))
+	done := make(chan error, 1)
+	go func() {
+		_, err := outer.Wait(context.Background())
+		done <- err
+	}()
+	time.Sleep(time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	require.Error(t, p.Shutdown(ctx))
+	assert.ErrorIs(t, <-done, pool.ErrClosed)
+	assert.True(t, inner.IsFinished())
+	_, err = inner.Wait(context.Background())
+	assert.ErrorIs(t, err, pool.ErrClosed)
+}

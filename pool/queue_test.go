@@ -14,13 +14,21 @@ import (
 // half (plus the new task) to the injection queue, and steal moves the
 // oldest ceil(n/2) into the thief.
 
+// testIDs numbers the headers made by mkTasks. It is written before any
+// concurrent use and only read during it.
+var testIDs = map[*header]uint32{}
+
 func mkTasks(n int) []*header {
+	clear(testIDs)
 	hs := make([]*header, n)
 	for i := range hs {
-		hs[i] = &header{shard: uint32(i)} // shard doubles as the id here
+		hs[i] = &header{}
+		testIDs[hs[i]] = uint32(i)
 	}
 	return hs
 }
+
+func id(h *header) uint32 { return testIDs[h] }
 
 func drainInject(q *inject) []uint32 {
 	var ids []uint32
@@ -30,7 +38,7 @@ func drainInject(q *inject) []uint32 {
 			return ids
 		}
 		for ; h != nil; h = h.next {
-			ids = append(ids, h.shard)
+			ids = append(ids, id(h))
 		}
 	}
 }
@@ -56,11 +64,11 @@ func runModelFrom(t *testing.T, size int, ops []byte, start uint32) {
 			if len(model) == size {
 				half := size / 2
 				injModel = append(injModel, model[:half]...)
-				injModel = append(injModel, h.shard)
+				injModel = append(injModel, id(h))
 				model = append([]uint32(nil), model[half:]...)
 				require.True(t, q.push(h, &inj), "push to a full queue must overflow")
 			} else {
-				model = append(model, h.shard)
+				model = append(model, id(h))
 				require.False(t, q.push(h, &inj))
 			}
 		case 2: // pop
@@ -69,7 +77,7 @@ func runModelFrom(t *testing.T, size int, ops []byte, start uint32) {
 				require.Nil(t, h)
 			} else {
 				require.NotNil(t, h)
-				require.Equal(t, model[0], h.shard)
+				require.Equal(t, model[0], id(h))
 				model = model[1:]
 			}
 		case 3: // steal half into thief, then drain thief
@@ -81,11 +89,11 @@ func runModelFrom(t *testing.T, size int, ops []byte, start uint32) {
 				continue
 			}
 			// The last stolen is returned; the others are in thief.
-			require.Equal(t, model[want-1], first.shard)
+			require.Equal(t, model[want-1], id(first))
 			thiefModel = append(thiefModel, model[:want-1]...)
 			model = append([]uint32(nil), model[want:]...)
 			for h := thief.pop(); h != nil; h = thief.pop() {
-				require.Equal(t, thiefModel[0], h.shard)
+				require.Equal(t, thiefModel[0], id(h))
 				thiefModel = thiefModel[1:]
 			}
 			require.Empty(t, thiefModel)
@@ -135,11 +143,12 @@ func stealConcurrently(t *testing.T, size int, ops []byte, stealers int) {
 	seen := make([]atomic.Int32, len(tasks))
 	var stop atomic.Bool
 	var wg sync.WaitGroup
-	take := func(h *header) {
-		if seen[h.shard].Add(1) != 1 {
-			t.Errorf("task %d taken twice", h.shard)
+	takeID := func(i uint32) {
+		if seen[i].Add(1) != 1 {
+			t.Errorf("task %d taken twice", i)
 		}
 	}
+	take := func(h *header) { takeID(id(h)) }
 	for s := 0; s < stealers; s++ {
 		wg.Add(1)
 		go func() {
@@ -169,8 +178,8 @@ func stealConcurrently(t *testing.T, size int, ops []byte, stealers int) {
 	}
 	stop.Store(true)
 	wg.Wait()
-	for _, id := range drainInject(&inj) {
-		take(&header{shard: id})
+	for _, i := range drainInject(&inj) {
+		takeID(i)
 	}
 	for i := 0; i < pushed; i++ {
 		require.Equal(t, int32(1), seen[i].Load(), "task %d", i)

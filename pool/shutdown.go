@@ -4,24 +4,37 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
+
+	"github.com/spindle-rt/spindle/future"
 )
 
 // Shutdown stops the pool in three steps:
 //
 //  1. close: from now on spawns complete at once with ErrClosed;
 //  2. drain: running and pending tasks go on until every one completed,
-//     or until ctx ends, whereupon those left are cancelled (their
-//     handles complete with ErrClosed; a task in the middle of a poll is
-//     cancelled when the poll returns Pending);
-//  3. stop: workers are woken, exit, and Shutdown waits for every worker
-//     goroutine to have exited, then closes the driver if it is an
-//     io.Closer.
+//     or until ctx ends;
+//  3. stop: workers finish the poll they are in, exit, and Shutdown waits
+//     for every worker goroutine to have exited, then closes the driver if
+//     it is an io.Closer.
 //
-// It returns nil if every task completed, or an error wrapping ctx.Err()
-// if some were cancelled (and any error closing the driver). A function
-// given to SpawnBlocking that still runs after ctx ended is left to finish
-// on its own goroutine. Later calls wait for the first to finish and
-// return its result. Called from inside a task it returns ErrInWorker.
+// Every task still unfinished then is cancelled: its handle completes with
+// ErrClosed (Wait and Poll return it, JoinHandles awaited by another
+// executor wake it). It returns nil if every task completed, or an error
+// wrapping ctx.Err() if some were cancelled (and any error closing the
+// driver). A function given to SpawnBlocking that still runs after ctx
+// ended is left to finish on its own goroutine. Later calls wait for the
+// first to finish and return its result. Called from inside a task it
+// returns ErrInWorker.
+//
+// The pool keeps no list of its tasks (that would cost a lock and two
+// pointers per task): a task that is pending sits in no queue, and is
+// referenced only by the wakers of what it waits on and by its handle.
+// Cancellation is therefore lazy: Shutdown marks the pool killed and wakes
+// the goroutines blocked in Wait and the executors awaiting a handle from
+// outside the pool (the foreign registry below); each handle completes
+// its task with ErrClosed when it is next looked at. A task nobody awaits
+// is simply garbage collected.
 func (p *Pool) Shutdown(ctx context.Context) error {
 	if onWorker() {
 		return ErrInWorker
@@ -39,18 +52,21 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 	p.closed.Store(true)
 	p.shutdownMu.Unlock()
 
-	p.owned.close()
 	var err error
-	for p.owned.live() > 0 {
-		select {
-		case <-p.owned.drained:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil && p.owned.live() > 0 {
-			n := p.cancelAll()
-			err = fmt.Errorf("pool %s: shutdown cancelled %d tasks: %w", p.cfg.name, n, ctx.Err())
+	for {
+		n := p.live()
+		if n <= 0 {
 			break
 		}
+		select {
+		case <-p.drained:
+			continue
+		case <-ctx.Done():
+		}
+		if n = p.live(); n > 0 {
+			err = fmt.Errorf("pool %s: shutdown cancelled %d tasks: %w", p.cfg.name, n, ctx.Err())
+		}
+		break
 	}
 
 	p.stop.Store(true)
@@ -58,6 +74,13 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 		w.unpark()
 	}
 	p.workers.Wait()
+	// No worker runs: cancel what is left.
+	close(p.killed)
+	for _, h := range p.foreign.take() {
+		if h.state.toCancelled(true) {
+			h.self.cancelNow(ErrClosed)
+		}
+	}
 	if c, ok := p.driver.(io.Closer); ok {
 		if cerr := c.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("pool %s: closing driver: %w", p.cfg.name, cerr)
@@ -68,17 +91,93 @@ func (p *Pool) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// cancelAll completes every live task with ErrClosed: at once if it is
-// idle or queued, after its poll if it is running.
-func (p *Pool) cancelAll() int {
-	hs := p.owned.kill()
-	for _, h := range hs {
-		if h.state.toCancelled(true) {
-			h.self.cancelNow(ErrClosed)
-		}
-	}
-	return len(hs)
-}
-
 // Closed reports whether Shutdown was called.
 func (p *Pool) Closed() bool { return p.closed.Load() }
+
+// isKilled reports whether Shutdown stopped the workers.
+func (p *Pool) isKilled() bool {
+	select {
+	case <-p.killed:
+		return true
+	default:
+		return false
+	}
+}
+
+// resolveKilled completes an unfinished task of a stopped pool with
+// ErrClosed. No worker runs, so nobody else holds the poll lock, except
+// SpawnBlocking's goroutine, which completes the task itself.
+func (h *header) resolveKilled() {
+	if h.state.load()&stComplete == 0 && h.pool.isKilled() && h.state.toCancelled(true) {
+		h.self.cancelNow(ErrClosed)
+	}
+}
+
+// foreignSet holds the tasks whose JoinHandle is awaited by a waker that
+// is not a task of this pool (another pool, future.BlockOn): Shutdown must
+// wake those itself, since nothing in the pool will.
+type foreignSet struct {
+	mu sync.Mutex
+	m  map[*header]struct{}
+}
+
+func (f *foreignSet) add(h *header) {
+	f.mu.Lock()
+	if f.m == nil {
+		f.m = make(map[*header]struct{})
+	}
+	f.m[h] = struct{}{}
+	f.mu.Unlock()
+}
+
+func (f *foreignSet) remove(h *header) {
+	f.mu.Lock()
+	delete(f.m, h)
+	f.mu.Unlock()
+}
+
+func (f *foreignSet) take() []*header {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	hs := make([]*header, 0, len(f.m))
+	for h := range f.m {
+		hs = append(hs, h)
+	}
+	f.m = nil
+	return hs
+}
+
+// live sums the live-task counters: tasks spawned and not complete.
+// Counters are only incremented before the pool is closed, so once closed
+// the sum can only overstate, never understate, what is live.
+func (p *Pool) live() int64 {
+	n := p.liveOutside.Load()
+	for _, w := range p.ws {
+		n += w.live.Load()
+	}
+	return n
+}
+
+// cxWorker returns the worker polling with cx, if any.
+func cxWorker(cx *future.Context) (*worker, bool) {
+	if cx == nil {
+		return nil, false
+	}
+	w, ok := cx.Ext().(*worker)
+	return w, ok
+}
+
+// taskDone counts a completion, on the worker of cx if there is one.
+func (p *Pool) taskDone(cx *future.Context) {
+	if w, ok := cxWorker(cx); ok && w.p == p {
+		w.live.Add(-1)
+	} else {
+		p.liveOutside.Add(-1)
+	}
+	if p.closed.Load() {
+		select {
+		case p.drained <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -13,7 +13,11 @@ import (
 // completes at once with ErrClosed.
 func Spawn[T any](p *Pool, f future.Future[T]) *JoinHandle[T] {
 	h := newHandle(p, f, "Spawn")
-	if !p.owned.insert(&h.t.h, p.extShard.Add(1)) {
+	// Count before checking closed; Shutdown sets closed, then counts
+	// (shutdown.go: live).
+	p.liveOutside.Add(1)
+	if p.closed.Load() {
+		p.liveOutside.Add(-1)
 		return h.closed()
 	}
 	p.spawnedOutside.Add(1)
@@ -36,7 +40,9 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 		panic(&future.MisuseError{Future: "pool.SpawnFrom", Err: ErrNotInPool})
 	}
 	h := newHandle(w.p, f, "SpawnFrom")
-	if !w.p.owned.insert(&h.t.h, uint32(w.idx)) {
+	w.live.Add(1)
+	if w.p.closed.Load() {
+		w.live.Add(-1)
 		return h.closed()
 	}
 	w.stats.spawned++

@@ -20,6 +20,8 @@ import "sync/atomic"
 //	           clear only the handle writes the field; once complete is set
 //	           while the bit is set, the completer reads it and wakes it.
 //	joinRead   JoinHandle.Poll returned Ready; polling again is misuse.
+//	foreignJoin the join waker belongs to another executor: the task is in
+//	           the pool's foreign registry until it completes (shutdown.go).
 //
 // Transitions (all by compare-and-swap, see the functions below):
 //
@@ -40,6 +42,7 @@ const (
 	stClosedCancel
 	stJoinWaker
 	stJoinRead
+	stForeignJoin
 )
 
 // taskState is the atomic state word of a task.

@@ -7,10 +7,11 @@ import "sync/atomic"
 // parks, so a busy worker's figures may lag by a few dozen polls.
 type Stats struct {
 	Name string
-	// Spawned counts tasks spawned from outside the workers (Spawn,
+	// SpawnedOutside counts tasks spawned from outside the workers (Spawn,
 	// SpawnBlocking); tasks spawned with SpawnFrom are in PerWorker.
 	SpawnedOutside uint64
-	// Live is the number of tasks spawned and not yet complete.
+	// Live is the number of tasks spawned and not yet complete (after
+	// Shutdown cancelled tasks, those not yet looked at still count).
 	Live int
 	// InjectDepth is the length of the global injection queue.
 	InjectDepth int
@@ -86,7 +87,7 @@ func (p *Pool) Stats() Stats {
 	s := Stats{
 		Name:           p.cfg.name,
 		SpawnedOutside: p.spawnedOutside.Load(),
-		Live:           p.owned.live(),
+		Live:           int(max(p.live(), 0)),
 		InjectDepth:    p.inject.len(),
 		PerWorker:      make([]WorkerStats, len(p.ws)),
 	}

@@ -8,9 +8,12 @@ import (
 )
 
 // A task is a future plus what the scheduler needs to run it: the state
-// word (state.go), a link for the injection queue, links for the pool's
-// list of live tasks, and the join side (joinhandle.go). It is allocated
-// once, at spawn, as the JoinHandle; the task is its own Waker.
+// word (state.go), a link for the injection queue, and the join side
+// (joinhandle.go). It is allocated once, at spawn, as the JoinHandle; the
+// task is its own Waker. The pool keeps no list of its tasks: a task is
+// referenced by the queue it sits in, by the wakers of the futures it
+// waits on, and by its handle, so an abandoned task is garbage collected
+// (see shutdown.go for how Shutdown cancels tasks it cannot enumerate).
 //
 // Queues hold *header, the part that does not depend on T; header.self
 // leads back to the typed task.
@@ -29,14 +32,8 @@ type runnable interface {
 // header is the untyped part of a task.
 type header struct {
 	state taskState
-	shard uint32  // index of the owned-list shard the task is in
 	next  *header // injection queue link, under inject.mu
-
-	// ownPrev and ownNext link the task into its owned-list shard, under
-	// the shard's lock (owned.go).
-	ownPrev, ownNext *header
-
-	self runnable
+	self  runnable
 	pool *Pool
 
 	// joinWaker is the waker of the last JoinHandle.Poll; ownership is
@@ -103,7 +100,11 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	if d := t.h.done.Load(); d != nil {
 		close(*d)
 	}
-	t.h.pool.owned.remove(&t.h)
+	p := t.h.pool
+	if prev&stForeignJoin != 0 {
+		p.foreign.remove(&t.h)
+	}
+	p.taskDone(cx)
 }
 
 func (t *task[T]) cancelNow(err error) {

@@ -43,6 +43,10 @@ type worker struct {
 
 	pub workerStatsAtomic // stats published for Stats()
 	_   [64]byte
+	// live counts tasks spawned minus tasks completed on this worker
+	// (it can go negative: tasks move); only this worker changes it.
+	live atomic.Int64
+	_    [56]byte
 }
 
 const (
