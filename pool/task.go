@@ -34,7 +34,7 @@ type header struct {
 	state taskState
 	next  *header // injection queue link, under inject.mu
 	self  runnable
-	pool *Pool
+	pool  *Pool
 
 	// joinWaker is the waker of the last JoinHandle.Poll; ownership is
 	// handed over by the joinWaker state bit (state.go).
