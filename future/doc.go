@@ -38,8 +38,24 @@
 //
 // Futures that can fail have the type Future[Result[T]]: a Result carries a
 // value or an error, so the Go habit of (value, error) survives composition.
-// Get returns the pair. Combinators whose name starts with Try (TryJoin,
-// TryRace, AndThen) stop at the first error. See docs/design.md for why.
+// Get returns the pair. Every combinator works on such futures unchanged;
+// TryJoin, TryRace, FirstOk, AndThen, MapOk, TryMap and MapErr add the early
+// exit of "if err != nil { return err }". Panics are not errors: a panic in
+// user code (a function given to Map, a child's Poll) propagates unchanged
+// to the caller of Poll, and the futures it crossed then refuse to be polled
+// again (ErrPolledAfterPanic). See docs/design.md for why.
+//
+// # Combinators
+//
+// Done, Never, Lazy, Map, Then, YieldNow and Fuse wrap one future or value.
+// Join, Join2, Join3, Race, Select, TryJoin, TryRace and FirstOk run several
+// children concurrently within one task. These give each child its own
+// waker and poll only the children woken since their previous poll, each at
+// most once per poll, so joining n futures costs O(n) polls and a wake
+// costs O(1) with no allocation. When a race is decided or a TryJoin fails,
+// the other children are dropped and never polled again. Combinators pass
+// the task's Context (executor, driver, budget) to their children and never
+// consume the cooperative budget themselves: leaf futures do (see Coop).
 //
 // # Running futures
 //

@@ -18,6 +18,7 @@ type MisuseError struct {
 	Err    error
 }
 
+// Error names the module, the misused future's type and the mistake.
 func (e *MisuseError) Error() string {
 	return "spindle: " + e.Future + ": " + e.Err.Error()
 }
