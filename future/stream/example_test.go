@@ -5,9 +5,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/stream"
+	"github.com/spindle-rt/spindle/poll"
 )
 
 func Example() {
@@ -71,4 +73,14 @@ func ExampleNext() {
 	// Output:
 	// {x true}
 	// { false}
+}
+
+func ExampleEndless() {
+	// poll.Interval has a PollNext that never ends; Endless makes it a
+	// stream, Take bounds it (and stops the ticker).
+	ticks := stream.Take(stream.Endless(poll.Interval(time.Millisecond)), 3)
+	n := stream.Map(ticks, func(time.Time) int { return 1 })
+	got, err := poll.BlockOn(stream.Collect(n))
+	fmt.Println(got, err)
+	// Output: [1 1 1] <nil>
 }
