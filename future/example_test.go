@@ -151,3 +151,33 @@ func ExampleAndThen() {
 	// xxx <nil>
 	//  no such id
 }
+
+func ExampleLazy() {
+	f := future.Lazy(func() string {
+		fmt.Println("computing")
+		return "value"
+	})
+	fmt.Println("built")
+	fmt.Println(future.BlockOn(f))
+	// Output:
+	// built
+	// computing
+	// value
+}
+
+func ExampleTryRace() {
+	deadline := future.Done(future.Err[string](errors.New("deadline exceeded")))
+	request := future.Never[future.Result[string]]() // a request that hangs
+	_, err := future.BlockOn(future.TryRace(request, deadline)).Get()
+	fmt.Println(err)
+	// Output: deadline exceeded
+}
+
+func ExampleMapErr() {
+	load := future.Done(future.Err[int](errors.New("file not found")))
+	_, err := future.BlockOn(future.MapErr(load, func(err error) error {
+		return fmt.Errorf("loading config: %w", err)
+	})).Get()
+	fmt.Println(err)
+	// Output: loading config: file not found
+}
