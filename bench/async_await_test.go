@@ -29,14 +29,17 @@ func BenchmarkAwait(b *testing.B) {
 		}
 	}
 	b.Run("handwritten", func(b *testing.B) {
+		defer cpuMetric(b)()
 		v, polls := drive(&loopFuture{child: &flip{}, n: b.N})
 		check(b, v, polls)
 	})
 	b.Run("async", func(b *testing.B) {
+		defer cpuMetric(b)()
 		v, polls := drive(asyncLoop(b.N))
 		check(b, v, polls)
 	})
 	b.Run("async-locked", func(b *testing.B) {
+		defer cpuMetric(b)()
 		onLockedThread(func() {
 			b.ResetTimer()
 			v, polls := drive(asyncLoop(b.N))
@@ -44,6 +47,7 @@ func BenchmarkAwait(b *testing.B) {
 		})
 	})
 	b.Run("pinned-coro-locked", func(b *testing.B) {
+		defer cpuMetric(b)()
 		onLockedThread(func() {
 			b.ResetTimer()
 			v, polls := drive(newCoroTask(func(a *coroAwaiter) int {
@@ -66,10 +70,12 @@ func BenchmarkAwait(b *testing.B) {
 		})
 	}
 	b.Run("chan-goroutine", func(b *testing.B) {
+		defer cpuMetric(b)()
 		v, polls := drive(chanLoop(b.N))
 		check(b, v, polls)
 	})
 	b.Run("chan-goroutine-locked", func(b *testing.B) {
+		defer cpuMetric(b)()
 		onLockedThread(func() {
 			b.ResetTimer()
 			v, polls := drive(chanLoop(b.N))
@@ -77,6 +83,7 @@ func BenchmarkAwait(b *testing.B) {
 		})
 	})
 	b.Run("go-blocked-on-chan", func(b *testing.B) {
+		defer cpuMetric(b)()
 		ping, pong := make(chan int), make(chan int)
 		go func() {
 			sum := 0

@@ -61,10 +61,12 @@ func BenchmarkOnPool(b *testing.B) {
 		}
 	}
 	b.Run("handwritten", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		run(b, func() future.Future[int] { return &yieldLoop{} })
 	})
 	b.Run("async", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		run(b, func() future.Future[int] {
 			return async.New(func(a *async.Awaiter) int {
@@ -78,6 +80,7 @@ func BenchmarkOnPool(b *testing.B) {
 		})
 	})
 	b.Run("goroutine-gosched", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		var wg sync.WaitGroup
 		for done := 0; done < b.N; done += batch {

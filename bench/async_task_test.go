@@ -19,6 +19,7 @@ func (o *oneAwait) Poll(cx *future.Context) future.Poll[int] { return o.child.Po
 // a goroutine that blocks on a channel once and then finishes.
 func BenchmarkTaskWithOneAwait(b *testing.B) {
 	b.Run("handwritten", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		for range b.N {
 			if v, polls := drive[int](&oneAwait{}); v != 1 || polls != 2 {
@@ -27,6 +28,7 @@ func BenchmarkTaskWithOneAwait(b *testing.B) {
 		}
 	})
 	b.Run("async", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		for range b.N {
 			t := async.New(func(a *async.Awaiter) int { return async.Await[int](a, &flip{}) })
@@ -36,6 +38,7 @@ func BenchmarkTaskWithOneAwait(b *testing.B) {
 		}
 	})
 	b.Run("async-locked", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		onLockedThread(func() {
 			b.ResetTimer()
@@ -48,6 +51,7 @@ func BenchmarkTaskWithOneAwait(b *testing.B) {
 		})
 	})
 	b.Run("go-blocked-on-chan", func(b *testing.B) {
+		defer cpuMetric(b)()
 		b.ReportAllocs()
 		for range b.N {
 			in, out := make(chan int), make(chan int)
