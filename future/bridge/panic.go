@@ -15,6 +15,7 @@ type PanicError struct {
 	Stack []byte
 }
 
+// Error reports the panic value and the stack of the goroutine.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("spindle: panic on a bridged goroutine: %v\n\n%s", e.Value, e.Stack)
 }
