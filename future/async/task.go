@@ -197,7 +197,9 @@ func (t *Task[T]) end(p phase) {
 // that polls it or any other, but not during a Poll. A Task dropped without
 // Cancel is unwound by a GC cleanup on a goroutine of its own once it is
 // unreachable; until then its coroutine stays parked, a goroutine that
-// leak checkers report.
+// leak checkers report. A body that refers to its own Task (or to anything
+// holding it) keeps the Task reachable from the parked coroutine: only
+// Cancel unwinds such a Task.
 func (t *Task[T]) Cancel() {
 	switch t.phase {
 	case phaseFresh:
