@@ -1,0 +1,29 @@
+// Package poll is spindle's I/O and timer driver: mio and tokio's driver
+// for Go futures.
+//
+// A Reactor is an epoll instance (edge-triggered) woken by an eventfd, a
+// slab of registrations that record readiness per descriptor, and a heap
+// of timers. It implements future.Driver: an executor parks in
+// Reactor.Park when it has nothing to run, and the reactor wakes the tasks
+// whose descriptors became ready or whose deadlines passed, from inside
+// Park with future.WakeFrom, so they run on the parked worker with no
+// thread hop. NewPool makes a pool that owns a reactor that way; BlockOn
+// runs one future on a fresh reactor on the calling goroutine.
+//
+// On top of it:
+//
+//   - Timers: Sleep, SleepUntil, Timeout (ErrTimeout), TryTimeout, Interval.
+//     They fire in deadline order and never early.
+//   - TCP: Listen gives a *Listener whose Accept is a future (descriptor
+//     exhaustion backs off with a timer); Dial is a future; a *Conn has
+//     futures Read, Write, WriteAll, ReadToEnd, Shutdown and Close, the
+//     poll-style PollRead and PollWrite for hand-written futures, and a
+//     blocking io.Reader/io.Writer adapter (Blocking) for goroutine code.
+//
+// Futures find their reactor through cx.Driver(); polling one outside a
+// reactor panics with a *future.MisuseError wrapping ErrNoReactor. Errors
+// of TCP operations are *net.OpError values, as in package net.
+//
+// The reactor needs Linux; elsewhere NewReactor returns ErrUnsupported.
+// See docs/parts/design-poll.md for how an event becomes a poll.
+package poll
