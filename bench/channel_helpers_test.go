@@ -25,18 +25,21 @@ func syncPool(b *testing.B) *pool.Pool {
 	return p
 }
 
-// chanProducer is a task sending n ones on tx, then closing it.
+// chanProducer is a task sending n ones on tx, then closing it. With
+// trySend it tries TrySend first and makes a Send future only when the
+// channel is full; without, it awaits a Send future for every value, as
+// straightforward code would.
 type chanProducer struct {
-	tx   *channel.Sender[int]
-	n    int
-	send *channel.SendFuture[int]
+	tx      *channel.Sender[int]
+	n       int
+	trySend bool
+	send    *channel.SendFuture[int]
 }
 
 func (p *chanProducer) Poll(cx *future.Context) future.Poll[int] {
 	for p.n > 0 {
 		if p.send == nil {
-			// TrySend first: no future to allocate while there is room.
-			if err := p.tx.TrySend(1); err == nil {
+			if p.trySend && p.tx.TrySend(1) == nil {
 				p.n--
 				continue
 			}

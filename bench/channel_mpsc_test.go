@@ -16,7 +16,10 @@ const mpscCap = 128
 // BenchmarkMPSC moves b.N ints from 1 or 4 producers to one consumer
 // through a bounded channel of mpscCap slots. ns/op is per value.
 //
-//   - spindle-tasks: producers and consumer are tasks on a 2-worker pool.
+//   - spindle-tasks: producers and consumer are tasks on a 2-worker pool;
+//     each value is sent by awaiting a Send future (one allocation).
+//   - spindle-tasks-trysend: the same, producers calling TrySend first and
+//     making a Send future only when the channel is full.
 //   - spindle-goroutines: producers are goroutines awaiting each send with
 //     future.BlockOn, the consumer a goroutine doing the same for receives:
 //     the channel used as a plain Go channel would be.
@@ -25,18 +28,10 @@ const mpscCap = 128
 func BenchmarkMPSC(b *testing.B) {
 	for _, producers := range []int{1, 4} {
 		b.Run(fmt.Sprintf("producers=%d/spindle-tasks", producers), func(b *testing.B) {
-			p := syncPool(b)
-			b.ReportAllocs()
-			b.ResetTimer()
-			tx, rx := channel.Bounded[int](mpscCap)
-			cons := pool.Spawn[int](p, &chanConsumer{rx: rx})
-			for _, n := range split(b.N, producers) {
-				pool.Spawn[int](p, &chanProducer{tx: tx.Clone(), n: n})
-			}
-			tx.Close()
-			if sum, err := cons.Wait(b.Context()); err != nil || sum != b.N {
-				b.Fatalf("sum %d, err %v", sum, err)
-			}
+			mpscTasks(b, producers, false)
+		})
+		b.Run(fmt.Sprintf("producers=%d/spindle-tasks-trysend", producers), func(b *testing.B) {
+			mpscTasks(b, producers, true)
 		})
 		b.Run(fmt.Sprintf("producers=%d/spindle-goroutines", producers), func(b *testing.B) {
 			b.ReportAllocs()
@@ -94,5 +89,20 @@ func BenchmarkMPSC(b *testing.B) {
 				b.Fatalf("sum %d", sum)
 			}
 		})
+	}
+}
+
+func mpscTasks(b *testing.B, producers int, trySend bool) {
+	p := syncPool(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	tx, rx := channel.Bounded[int](mpscCap)
+	cons := pool.Spawn[int](p, &chanConsumer{rx: rx})
+	for _, n := range split(b.N, producers) {
+		pool.Spawn[int](p, &chanProducer{tx: tx.Clone(), n: n, trySend: trySend})
+	}
+	tx.Close()
+	if sum, err := cons.Wait(b.Context()); err != nil || sum != b.N {
+		b.Fatalf("sum %d, err %v", sum, err)
 	}
 }

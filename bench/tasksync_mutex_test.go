@@ -61,19 +61,13 @@ func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
 	for w.n > 0 {
 		if w.guard == nil {
 			if w.lock == nil {
-				if g, ok := w.m.TryLock(); ok {
-					w.guard = g
-				} else {
-					w.lock = w.m.Lock()
-				}
+				w.lock = w.m.Lock()
 			}
-			if w.lock != nil {
-				g, ok := w.lock.Poll(cx).Value()
-				if !ok {
-					return future.Pending[int]()
-				}
-				w.lock, w.guard = nil, g
+			g, ok := w.lock.Poll(cx).Value()
+			if !ok {
+				return future.Pending[int]()
 			}
+			w.lock, w.guard = nil, g
 		}
 		if !w.yielded {
 			w.yielded = true

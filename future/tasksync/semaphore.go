@@ -54,7 +54,7 @@ func (s *Semaphore) Acquire(n int) *AcquireFuture {
 	checkPermits(n)
 	f := &AcquireFuture{}
 	f.acq.Init(&s.sem, int64(n))
-	f.s, f.n = s, int64(n)
+	f.permit = Permit{s: s, n: int64(n)}
 	return f
 }
 
@@ -86,10 +86,9 @@ func (s *Semaphore) Close() { s.sem.Close() }
 
 // AcquireFuture is the future returned by Semaphore.Acquire.
 type AcquireFuture struct {
-	acq waitq.Acquire
-	s   *Semaphore
-	n   int64
-	st  waitState
+	acq    waitq.Acquire
+	permit Permit // handed out by the Ready poll: no second allocation
+	st     waitState
 }
 
 // Poll implements future.Future.
@@ -107,7 +106,7 @@ func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Perm
 		return future.Pending[future.Result[*Permit]]()
 	}
 	f.st = stDone
-	return future.Ready(future.Ok(&Permit{s: f.s, n: f.n}))
+	return future.Ready(future.Ok(&f.permit))
 }
 
 // Cancel gives up the wait; permits already handed to the future go to the
