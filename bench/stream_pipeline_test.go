@@ -3,7 +3,9 @@ package bench
 import (
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/stream"
@@ -40,8 +42,29 @@ func streamCheck(b *testing.B, got, want []int) {
 	}
 }
 
-func perItem(b *testing.B) {
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/streamItems, "ns/item")
+// streamMeter reports wall-clock and CPU time per item. The CPU time is
+// the process's (user + system, every thread), so it counts the work of
+// all the goroutines and workers a variant uses, and it is far less
+// inflated than wall-clock time when other processes load the machine.
+type streamMeter struct {
+	b   *testing.B
+	cpu time.Duration
+}
+
+func startMeter(b *testing.B) *streamMeter { return &streamMeter{b: b, cpu: processCPU()} }
+
+func (m *streamMeter) report() {
+	items := float64(m.b.N) * streamItems
+	m.b.ReportMetric(float64(m.b.Elapsed().Nanoseconds())/items, "ns/item")
+	m.b.ReportMetric(float64((processCPU()-m.cpu).Nanoseconds())/items, "cpu-ns/item")
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkStreamPipeline runs FromSlice -> Map -> Filter -> Collect over
@@ -55,22 +78,25 @@ func BenchmarkStreamPipeline(b *testing.B) {
 		return stream.Collect(stream.Filter(stream.Map(stream.FromSlice(in), streamSquare), streamKeep))
 	}
 	b.Run("loop", func(b *testing.B) {
+		m := startMeter(b)
 		var got []int
 		for b.Loop() {
 			got = streamWant(in)
 		}
 		streamCheck(b, got, want)
-		perItem(b)
+		m.report()
 	})
 	b.Run("stream-blockon", func(b *testing.B) {
+		m := startMeter(b)
 		var got []int
 		for b.Loop() {
 			got = future.BlockOn(pipeline())
 		}
 		streamCheck(b, got, want)
-		perItem(b)
+		m.report()
 	})
 	b.Run("stream-pool", func(b *testing.B) {
+		m := startMeter(b)
 		p := poolNew(b, pool.WithWorkers(1))
 		var got []int
 		for b.Loop() {
@@ -80,15 +106,16 @@ func BenchmarkStreamPipeline(b *testing.B) {
 			}
 		}
 		streamCheck(b, got, want)
-		perItem(b)
+		m.report()
 	})
 	b.Run("goroutines-chan64", func(b *testing.B) {
+		m := startMeter(b)
 		var got []int
 		for b.Loop() {
 			got = streamGoroutines(in, 64)
 		}
 		streamCheck(b, got, want)
-		perItem(b)
+		m.report()
 	})
 }
 
@@ -138,29 +165,32 @@ func BenchmarkStreamFromSeq(b *testing.B) {
 	in := streamInput()
 	seq := slices.Values(in)
 	b.Run("range-seq", func(b *testing.B) {
+		m := startMeter(b)
 		var got []int
 		for b.Loop() {
 			got = slices.Collect(seq)
 		}
 		streamCheck(b, got, in)
-		perItem(b)
+		m.report()
 	})
 	b.Run("fromslice", func(b *testing.B) {
+		m := startMeter(b)
 		var got []int
 		for b.Loop() {
 			got = future.BlockOn(stream.Collect(stream.FromSlice(in)))
 		}
 		streamCheck(b, got, in)
-		perItem(b)
+		m.report()
 	})
 	for _, n := range []int{1, 16, 64, 256} {
 		b.Run("fromseq-"+strconv.Itoa(n), func(b *testing.B) {
+			m := startMeter(b)
 			var got []int
 			for b.Loop() {
 				got = future.BlockOn(stream.Collect(stream.FromSeqBuffer(seq, n)))
 			}
 			streamCheck(b, got, in)
-			perItem(b)
+			m.report()
 		})
 	}
 }
@@ -180,6 +210,7 @@ func BenchmarkStreamPipelineSum(b *testing.B) {
 		}
 	}
 	b.Run("loop", func(b *testing.B) {
+		m := startMeter(b)
 		var got int
 		for b.Loop() {
 			got = 0
@@ -190,9 +221,10 @@ func BenchmarkStreamPipelineSum(b *testing.B) {
 			}
 		}
 		check(b, got)
-		perItem(b)
+		m.report()
 	})
 	b.Run("stream-blockon", func(b *testing.B) {
+		m := startMeter(b)
 		var got int
 		for b.Loop() {
 			got = 0
@@ -200,9 +232,10 @@ func BenchmarkStreamPipelineSum(b *testing.B) {
 			future.BlockOn(stream.ForEach(s, func(v int) { got += v }))
 		}
 		check(b, got)
-		perItem(b)
+		m.report()
 	})
 	b.Run("goroutines-chan64", func(b *testing.B) {
+		m := startMeter(b)
 		var got int
 		for b.Loop() {
 			got = 0
@@ -211,6 +244,6 @@ func BenchmarkStreamPipelineSum(b *testing.B) {
 			}
 		}
 		check(b, got)
-		perItem(b)
+		m.report()
 	})
 }
