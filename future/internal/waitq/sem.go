@@ -113,9 +113,11 @@ func (s *Sem) Release(cx *future.Context, n int64) {
 // releaseLocked hands n permits to the waiters in order and makes the rest
 // available. It may unlock and relock mu to wake a full batch.
 func (s *Sem) releaseLocked(n int64, wl *WakeList) {
-	for n > 0 {
+	for {
 		h := s.waiters.Front()
-		if h == nil {
+		// A head that needs nothing more (an acquire of 0 permits, or
+		// one whose predecessor left) is granted even when n is 0.
+		if h == nil || (n == 0 && h.Val > 0) {
 			break
 		}
 		take := min(h.Val, n)

@@ -57,7 +57,7 @@ func semModel(t *testing.T, data []byte) {
 		op, arg := data[i]%5, data[i+1]
 		switch op {
 		case 0: // a new acquire, polled once
-			o := &acqOwner{n: 1 + int64(arg)%capacity, seq: seq}
+			o := &acqOwner{n: int64(arg) % (capacity + 1), seq: seq}
 			seq++
 			o.a.Init(&s, o.n)
 			all = append(all, o)
@@ -165,4 +165,26 @@ func TestListRemoveMiddleKeepsLinks(t *testing.T) {
 	require.Equal(t, []int{1, 3}, got)
 	require.Zero(t, l.Len())
 	require.Nil(t, l.Front())
+}
+
+// An acquire of 0 queued behind a waiter that is cancelled is granted at
+// once: it needs nothing, and nobody is ahead of it any more.
+func TestZeroAcquireBehindCancelledWaiter(t *testing.T) {
+	var s Sem
+	s.Init(0)
+	big, zero := &acqOwner{n: 5}, &acqOwner{n: 0}
+	big.a.Init(&s, 5)
+	zero.a.Init(&s, 0)
+	ok, err := PollAcquire(big, &big.a, future.NewContext(big))
+	require.NoError(t, err)
+	require.False(t, ok)
+	ok, err = PollAcquire(zero, &zero.a, future.NewContext(zero))
+	require.NoError(t, err)
+	require.False(t, ok, "FIFO: it waits behind big")
+	big.a.Cancel()
+	require.Equal(t, int32(1), zero.woken.Load())
+	ok, err = PollAcquire(zero, &zero.a, future.NewContext(zero))
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Zero(t, s.Waiters())
 }
