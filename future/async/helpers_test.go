@@ -69,9 +69,10 @@ func (w *countWaker) Wake() { w.n.Add(1) }
 // from one shared queue, so a task woken after running on one worker is
 // often polled by the other next time, like a stolen task.
 type runQueue struct {
-	ch   chan *queued
-	wg   sync.WaitGroup
-	tids sync.Map // tid -> struct{}: threads that polled
+	ch       chan *queued
+	wg       sync.WaitGroup
+	tids     sync.Map     // tid -> struct{}: threads that polled
+	migrated atomic.Int64 // polls after which the worker was on another thread
 }
 
 // queued is a task of runQueue. Its state machine keeps polls exclusive:
@@ -126,7 +127,8 @@ func (q *runQueue) worker(t testing.TB) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for task := range q.ch {
-		q.tids.Store(syscall.Gettid(), struct{}{})
+		tid := syscall.Gettid()
+		q.tids.Store(tid, struct{}{})
 		task.state.Store(qRunning)
 		cx := future.NewContext(task)
 		cx.SetExt(q)
@@ -144,6 +146,9 @@ func (q *runQueue) worker(t testing.TB) {
 		}
 		if !async.LockedOSThread() {
 			t.Errorf("worker lost its thread lock across a poll")
+		}
+		if syscall.Gettid() != tid {
+			q.migrated.Add(1)
 		}
 	}
 }

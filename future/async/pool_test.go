@@ -271,3 +271,34 @@ func TestOnPoolTimeoutCancelsTheAwaitedTask(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%v unwound=true", poll.ErrTimeout), v)
 	assert.Zero(t, r.Stats().Timers, "the sleep left the reactor's timer queue")
 }
+
+func TestOnPoolBodiesThatBlockLeaveWorkersLockedAndWorking(t *testing.T) {
+	p := newPool(t)
+	handles := make([]*pool.JoinHandle[int], 100)
+	for i := range handles {
+		handles[i] = pool.Spawn(p, async.New(func(a *async.Awaiter) int {
+			for j := range 10 {
+				if j%2 == 0 {
+					time.Sleep(20 * time.Microsecond) // the worker's thread may change here
+				} else {
+					runtime.Gosched()
+				}
+				a.Yield()
+			}
+			return i
+		}))
+	}
+	ctx := waitCtx(t)
+	for i, h := range handles {
+		v, err := h.Wait(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, i, v)
+	}
+	for range 8 {
+		locked, err := pool.BlockOn(p, future.Func[bool](func(*future.Context) future.Poll[bool] {
+			return future.Ready(async.LockedOSThread())
+		}))
+		require.NoError(t, err)
+		assert.True(t, locked)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -272,4 +273,42 @@ func requireMisuse(t *testing.T, r any, want error) {
 	e, ok := r.(*future.MisuseError)
 	require.True(t, ok, "want a *future.MisuseError panic, got %T %v", r, r)
 	assert.ErrorIs(t, e, want)
+}
+
+func TestBodyThatBlocksOrIsPreemptedWhileItsWorkerIsUnlocked(t *testing.T) {
+	// A body that blocks (here time.Sleep, against the rules but possible)
+	// or gives way (Gosched) parks its coroutine while the worker goroutine
+	// waits inside the switch, unlocked. The coroutine may continue on
+	// another thread, and the worker then comes back, and locks again, on
+	// that thread. Results must be right and workers locked after each poll.
+	q := newRunQueue(t, 2)
+	const tasks, steps = 100, 20
+	handles := make([]*queued, tasks)
+	for i := range tasks {
+		handles[i] = q.spawn(async.New(func(a *async.Awaiter) int {
+			sum := 0
+			for j := range steps {
+				if j%2 == 0 {
+					time.Sleep(50 * time.Microsecond)
+				} else {
+					runtime.Gosched()
+				}
+				sum += async.Await(a, &yieldOnce[int]{v: 1})
+			}
+			return sum
+		}))
+	}
+	for _, h := range handles {
+		select {
+		case v := <-h.done:
+			assert.Equal(t, steps, v)
+		case p := <-h.panics:
+			t.Fatalf("panic: %v", p)
+		}
+	}
+	q.close()
+	// Hundreds of the 2100 polls migrate in practice; none would mean the
+	// test no longer exercises what it is for.
+	assert.Positive(t, q.migrated.Load(), "no poll came back on another thread")
+	t.Logf("%d of %d polls returned on another thread than they started on", q.migrated.Load(), tasks*(steps+1))
 }
