@@ -61,14 +61,18 @@ func Take[T any](s Stream[T], n int) Stream[T] { return &takeStream[T]{s: s, lef
 // takeStream: left counts the values still to take; s is nil once the
 // source is finished or released, and done is set when End was returned.
 type takeStream[T any] struct {
-	s    Stream[T]
-	left int
-	done bool
+	s      Stream[T]
+	left   int
+	done   bool
+	closed bool
 }
 
 func (t *takeStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	if t.done {
 		panicPolledAfterEnd(t)
+	}
+	if t.closed {
+		panicPolledAfterClose(t)
 	}
 	if t.left <= 0 {
 		t.release()
@@ -99,7 +103,10 @@ func (t *takeStream[T]) release() {
 }
 
 // Close closes the source if Take has not done so already.
-func (t *takeStream[T]) Close() { t.release() }
+func (t *takeStream[T]) Close() {
+	t.release()
+	t.closed = true
+}
 
 // Fuse returns a stream that returns End forever once s has ended, instead
 // of panicking, and never polls s again after its End.

@@ -163,3 +163,30 @@ func TestMisuseOfBufferSizes(t *testing.T) {
 		})
 	}
 }
+
+func TestPollAfterClosePanics(t *testing.T) {
+	mk := map[string]func() stream.Stream[int]{
+		"seq":   func() stream.Stream[int] { return stream.FromSeq(slices.Values(ints(3))) },
+		"take":  func() stream.Stream[int] { return stream.Take(stream.FromSlice(ints(3)), 2) },
+		"merge": func() stream.Stream[int] { return stream.Merge(stream.FromSlice(ints(3))) },
+		"buffered": func() stream.Stream[int] {
+			return stream.Buffered(stream.Map(stream.FromSlice(ints(3)), future.Done[int]), 2)
+		},
+		"unordered": func() stream.Stream[int] {
+			return stream.BufferUnordered(stream.Map(stream.FromSlice(ints(3)), future.Done[int]), 2)
+		},
+	}
+	for name, fn := range mk {
+		t.Run(name, func(t *testing.T) {
+			s := fn()
+			s.PollNext(future.NewContext(nil))
+			require.NoError(t, stream.Close(s))
+			defer func() {
+				e, ok := recover().(*future.MisuseError)
+				require.True(t, ok, "want a *future.MisuseError panic, not a hang")
+				assert.ErrorIs(t, e, stream.ErrPolledAfterClose)
+			}()
+			s.PollNext(future.NewContext(nil))
+		})
+	}
+}

@@ -35,11 +35,15 @@ type bufferedStream[T any] struct {
 	slotSeq    []uint64
 	head, tail uint64
 	done       bool
+	closed     bool
 }
 
 func (b *bufferedStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	if b.done {
 		panicPolledAfterEnd(b)
+	}
+	if b.closed {
+		panicPolledAfterClose(b)
 	}
 	n := uint64(len(b.res))
 	for b.src != nil && b.tail-b.head < n {
@@ -88,6 +92,7 @@ func (b *bufferedStream[T]) Close() {
 		b.src = nil
 	}
 	b.set.clear()
+	b.closed = true
 }
 
 // BufferUnordered returns a stream that runs up to n of the futures yielded
@@ -103,17 +108,21 @@ func BufferUnordered[T any](s Stream[future.Future[T]], n int) Stream[T] {
 // unorderedStream: ready holds values of completed futures not yet yielded
 // (FIFO from index r); running futures plus ready values never exceed n.
 type unorderedStream[T any] struct {
-	src   Stream[future.Future[T]]
-	set   *futureSet[T]
-	n     int
-	ready []T
-	r     int
-	done  bool
+	src    Stream[future.Future[T]]
+	set    *futureSet[T]
+	n      int
+	ready  []T
+	r      int
+	done   bool
+	closed bool
 }
 
 func (u *unorderedStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	if u.done {
 		panicPolledAfterEnd(u)
+	}
+	if u.closed {
+		panicPolledAfterClose(u)
 	}
 	for u.src != nil && u.set.len()+len(u.ready)-u.r < u.n {
 		it, ok := u.src.PollNext(cx).Value()
@@ -158,4 +167,5 @@ func (u *unorderedStream[T]) Close() {
 	}
 	u.set.clear()
 	u.ready, u.r = nil, 0
+	u.closed = true
 }

@@ -20,15 +20,19 @@ func Merge[T any](ss ...Stream[T]) Stream[T] {
 // mergeStream: ss[i] is nil once source i has ended; live counts the
 // others. next is where the next poll starts. done is set after End.
 type mergeStream[T any] struct {
-	ss   []Stream[T]
-	live int
-	next int
-	done bool
+	ss     []Stream[T]
+	live   int
+	next   int
+	done   bool
+	closed bool
 }
 
 func (m *mergeStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	if m.done {
 		panicPolledAfterEnd(m)
+	}
+	if m.closed {
+		panicPolledAfterClose(m)
 	}
 	n := len(m.ss)
 	for k := 0; k < n && m.live > 0; k++ {
@@ -65,4 +69,5 @@ func (m *mergeStream[T]) Close() {
 		}
 	}
 	m.live = 0
+	m.closed = true
 }

@@ -49,13 +49,14 @@ func FromSeqBuffer[T any](seq iter.Seq[T], n int) Stream[T] {
 // running -> ended (End returned) or closed. buf[i:] is the batch being
 // read, owned by the consumer alone.
 type seqStream[T any] struct {
-	seq   iter.Seq[T]
-	n     int
-	sh    *seqShared[T]
-	cln   runtime.Cleanup
-	buf   []T
-	i     int
-	ended bool
+	seq    iter.Seq[T]
+	n      int
+	sh     *seqShared[T]
+	cln    runtime.Cleanup
+	buf    []T
+	i      int
+	ended  bool
+	closed bool
 }
 
 // seqShared is shared by the consumer and the producer goroutine. It never
@@ -121,6 +122,9 @@ func (sh *seqShared[T]) yield(v T) bool {
 func (s *seqStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	if s.ended {
 		panicPolledAfterEnd(s)
+	}
+	if s.closed {
+		panicPolledAfterClose(s)
 	}
 	if !future.Coop(cx) {
 		return future.Pending[Item[T]]()
@@ -191,4 +195,5 @@ func (s *seqStream[T]) Close() {
 	}
 	s.seq = nil
 	s.buf = nil
+	s.closed = true
 }

@@ -39,6 +39,15 @@ func (f Func[T]) PollNext(cx *future.Context) future.Poll[Item[T]] { return f(cx
 // with when it is polled again after it returned End.
 var ErrPolledAfterEnd = errors.New("stream polled after it returned End")
 
+// ErrPolledAfterClose is the error of the *future.MisuseError a stream
+// panics with when it is polled after Close.
+var ErrPolledAfterClose = errors.New("stream polled after Close")
+
+// panicPolledAfterClose reports a poll of the closed stream s.
+func panicPolledAfterClose(s any) {
+	panic(&future.MisuseError{Future: fmt.Sprintf("%T", s), Err: ErrPolledAfterClose})
+}
+
 // panicPolledAfterEnd reports a poll of the finished stream s.
 func panicPolledAfterEnd(s any) {
 	panic(&future.MisuseError{Future: fmt.Sprintf("%T", s), Err: ErrPolledAfterEnd})
