@@ -21,7 +21,10 @@
 //   - A stream that holds resources (FromSeq's goroutine) has a Close method.
 //     Combinators forward Close to the streams they own, Take closes its
 //     source when it has taken enough, and All closes the stream when the
-//     loop body breaks out. Close(s) calls it if s has one.
+//     loop body breaks out. Close(s) calls it if s has one. Polling a
+//     closed stream panics with a *future.MisuseError wrapping
+//     ErrPolledAfterClose (an adapter without state of its own passes the
+//     poll to its source, which does the same); it never hangs.
 //
 // A stream, like a future, is polled by one goroutine at a time.
 package stream
