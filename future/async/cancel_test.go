@@ -255,3 +255,12 @@ func TestBodyThatLocksItsThreadIsMisuseNotAFatalError(t *testing.T) {
 	assert.Equal(t, "locked and panicking", capturePanic(func() { future.BlockOn[int](panicLocked) }))
 	assert.False(t, async.LockedOSThread(), "the test goroutine was never locked")
 }
+
+func TestCancelFromInsideItsOwnBodyIsMisuse(t *testing.T) {
+	var self *async.Task[int]
+	self = async.New(func(a *async.Awaiter) int {
+		self.Cancel()
+		return 0
+	})
+	requireMisuse(t, capturePanic(func() { future.BlockOn[int](self) }), async.ErrReentrant)
+}
