@@ -25,6 +25,17 @@
 // coroutine switches plus a thread-lock dance. Hand-written futures remain
 // the tool for the hottest and most numerous tasks.
 //
+// # Rules for bodies
+//
+// A body is polled code, so the rules of Poll apply to it: it must not
+// block (no channel waits, no time.Sleep, no BlockOn or JoinHandle.Wait:
+// await the future or the JoinHandle instead), since it holds a worker
+// while it runs. It must not keep runtime.LockOSThread across an Await
+// (ErrLockedBody). Its Awaiter must not leave it (ErrAwaitOutside). A
+// recover in the body may catch the unwinding sentinel of Cancel; it
+// cannot stop the unwinding, and it should re-panic values it does not
+// know.
+//
 // # Unwinding
 //
 // Go has no destructors, so a Task dropped before it finished must be
