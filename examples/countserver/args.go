@@ -31,6 +31,7 @@ type config struct {
 	mSet   bool
 	addr   string
 	quiet  bool
+	w      int // async pool workers; 0: the pool's default
 }
 
 // usageError is a bad command line: one line on stderr, exit status 2.
@@ -42,8 +43,8 @@ func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf
 
 const usageText = `usage:
   countserver                      demo: async server and client in-process, n=100000
-  countserver -s MODE [--addr A] [-m M]
-  countserver -c MODE [--addr A] [-n N] [-m M] [-q]
+  countserver -s MODE [--addr A] [-m M] [-w W]
+  countserver -c MODE [--addr A] [-n N] [-m M] [-q] [-w W]
 
 MODE is one of
   --seq        one connection at a time
@@ -72,6 +73,7 @@ func newFlagSet(c *config, server, client, seq, thread, async *bool) *flag.FlagS
 	fs.IntVar(&c.m, "m", defaultM(), "most transactions in flight (client; thread server: most connections handled at once)")
 	fs.StringVar(&c.addr, "addr", defaultAddr, "server address host:port")
 	fs.BoolVar(&c.quiet, "q", false, "client: do not print values, verify them")
+	fs.IntVar(&c.w, "w", 0, "async: workers of the spindle pool (default GOMAXPROCS)")
 	return fs
 }
 
@@ -153,6 +155,12 @@ func parseArgs(args []string) (config, error) {
 	}
 	if c.mSet && server && c.mode == count.Async {
 		return c, usagef("no -m for async server")
+	}
+	if set["w"] && c.mode != count.Async {
+		return c, usagef("no -w for %s %s", c.mode, end)
+	}
+	if c.w < 0 || (set["w"] && c.w == 0) {
+		return c, usagef("-w must be at least 1, got %d", c.w)
 	}
 	if c.n < 1 {
 		return c, usagef("-n must be at least 1, got %d", c.n)

@@ -32,6 +32,8 @@ func TestBadFlagsExitTwoWithOneLine(t *testing.T) {
 		{[]string{"-c", "-a", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"-c", "-a", "extra"}, `unexpected argument "extra"`},
 		{[]string{"-c", "-a", "--addr", ""}, "--addr must not be empty"},
+		{[]string{"-s", "-t", "-w", "1"}, "no -w for thread server"},
+		{[]string{"-c", "-a", "-w", "0"}, "-w must be at least 1"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -66,6 +68,10 @@ func TestParseArgs(t *testing.T) {
 	assert.True(t, c.server)
 	assert.Equal(t, 7, c.m)
 	assert.True(t, c.mSet)
+
+	c, err = parseArgs([]string{"-s", "-a", "-w", "1"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.w)
 
 	c, err = parseArgs([]string{"--server", "--seq"})
 	require.NoError(t, err)

@@ -41,7 +41,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // runServer serves until ctx ends, then prints the final count.
 func runServer(ctx context.Context, c config, stderr io.Writer) int {
-	cfg := count.ServerConfig{Mode: c.mode, Log: stderr}
+	cfg := count.ServerConfig{Mode: c.mode, Workers: c.w, Log: stderr}
 	if c.mSet {
 		cfg.MaxInFlight = c.m
 	}
@@ -67,7 +67,7 @@ func runClient(ctx context.Context, c config, stdout, stderr io.Writer) int {
 	if c.quiet {
 		out = nil
 	}
-	cfg := count.ClientConfig{Mode: c.mode, Addr: c.addr, N: c.n, M: c.m}
+	cfg := count.ClientConfig{Mode: c.mode, Addr: c.addr, N: c.n, M: c.m, Workers: c.w}
 	if c.mode == count.Seq {
 		cfg.M = 1
 	}

@@ -27,6 +27,9 @@ type ClientConfig struct {
 	// its driver (see NewPool). Nil makes the client create one for the
 	// run. Other modes ignore it.
 	Pool *pool.Pool
+	// Workers is the number of workers of the pool an Async client makes
+	// for itself (when Pool is nil); zero means the pool's default.
+	Workers int
 	// Timeout bounds each transaction, so that a server that accepts and
 	// never answers cannot hang the client. Zero means DefaultTimeout.
 	Timeout time.Duration
@@ -142,4 +145,20 @@ func readToEnd(r io.Reader, buf []byte) (int, error) {
 			return n, ErrReplyTooLong
 		}
 	}
+}
+
+// Measure runs a client that records nothing but the outcome and returns
+// its report, or an error if the run could not start or any transaction
+// failed. Benchmarks use it.
+func Measure(ctx context.Context, cfg ClientConfig) (*Report, error) {
+	rec := NewRecorder(nil)
+	t0 := time.Now()
+	if err := RunClient(ctx, cfg, rec); err != nil {
+		return nil, err
+	}
+	rep := rec.Report(cfg.N, time.Since(t0))
+	if rep.Errors > 0 {
+		return rep, fmt.Errorf("count: %d of %d transactions failed (first: %w)", rep.Errors, cfg.N, rep.FirstErr)
+	}
+	return rep, nil
 }

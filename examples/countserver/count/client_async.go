@@ -33,7 +33,11 @@ func runAsyncClient(ctx context.Context, cfg ClientConfig, rec *Recorder) error 
 	p := cfg.Pool
 	if p == nil {
 		var err error
-		if p, err = NewPool(); err != nil {
+		var opts []pool.Option
+		if cfg.Workers > 0 {
+			opts = append(opts, pool.WithWorkers(cfg.Workers))
+		}
+		if p, err = NewPool(opts...); err != nil {
 			return err
 		}
 		defer shutdownPool(p)

@@ -1,6 +1,7 @@
 package count
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -8,6 +9,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if ok, err := ServeChild(); ok { // a re-executed child of TestChildServer
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if mode := os.Getenv(emfileChildEnv); mode != "" {
 		os.Exit(emfileChild(mode)) // a re-executed child of TestEMFILE
 	}

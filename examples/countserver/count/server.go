@@ -23,6 +23,9 @@ type ServerConfig struct {
 	// its driver (see NewPool). Nil makes the server create one and shut
 	// it down when Serve returns. Other modes ignore it.
 	Pool *pool.Pool
+	// Workers is the number of workers of the pool an Async server makes
+	// for itself (when Pool is nil); zero means the pool's default.
+	Workers int
 	// Log receives the server's rare messages (accept failures and
 	// recoveries). Nil discards them.
 	Log io.Writer

@@ -55,7 +55,11 @@ func listenAsync(addr string, cfg ServerConfig) (serverImpl, error) {
 	}
 	s := &asyncServer{ln: ln, p: cfg.Pool}
 	if s.p == nil {
-		if s.p, err = NewPool(); err != nil {
+		var opts []pool.Option
+		if cfg.Workers > 0 {
+			opts = append(opts, pool.WithWorkers(cfg.Workers))
+		}
+		if s.p, err = NewPool(opts...); err != nil {
 			_ = ln.Close()
 			return nil, err
 		}
