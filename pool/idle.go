@@ -67,8 +67,9 @@ func (i *idle) fromSearching() bool {
 	return numSearching(i.state.Add(^uint64(0))) == 0
 }
 
-// toParked lists w as asleep. It returns true if w was the last searcher.
-func (i *idle) toParked(w *worker, searching bool) bool {
+// toParked lists w as asleep. It returns true if w was the last searcher,
+// and how many workers are still awake.
+func (i *idle) toParked(w *worker, searching bool) (bool, uint32) {
 	i.mu.Lock()
 	dec := uint64(unparkedOne)
 	if searching {
@@ -78,7 +79,7 @@ func (i *idle) toParked(w *worker, searching bool) bool {
 	i.sleepers = append(i.sleepers, w)
 	w.parked.Store(true)
 	i.mu.Unlock()
-	return searching && numSearching(s) == 0
+	return searching && numSearching(s) == 0, numUnparked(s)
 }
 
 // unparkSelf takes w off the sleepers list because it found work itself.

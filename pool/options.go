@@ -16,7 +16,7 @@ type config struct {
 	queueSize int
 	name      string
 	driver    future.Driver
-	newSema   func() sema
+	parking   parkMode
 }
 
 func defaultConfig() config {
@@ -24,7 +24,7 @@ func defaultConfig() config {
 		workers:   runtime.GOMAXPROCS(0),
 		queueSize: 256,
 		name:      "spindle",
-		newSema:   defaultSema,
+		parking:   defaultParking,
 	}
 }
 
@@ -99,10 +99,10 @@ func WithDriver(d future.Driver) Option {
 	}
 }
 
-// withSema selects the parking semaphore (tests and benchmarks).
-func withSema(f func() sema) Option {
+// withParking selects how idle workers sleep (tests and benchmarks).
+func withParking(m parkMode) Option {
 	return func(c *config) error {
-		c.newSema = f
+		c.parking = m
 		return nil
 	}
 }

@@ -20,12 +20,14 @@ import (
 // w.parked flag (idle.go), which is the truth about being notified.
 type parker struct {
 	state atomic.Int32
-	sema  sema
+	slow  sema // chanSema
+	fast  sema // futexSema, nil where there is none
 }
 
 const (
 	pkEmpty int32 = iota
 	pkParked
+	pkParkedFast
 	pkParkedDriver
 	pkNotified
 )
@@ -37,24 +39,30 @@ type sema interface {
 	post()
 }
 
-// park sleeps until unpark, on d if it is not nil (the caller owns the
-// driver then), else on the semaphore.
-func (p *parker) park(cx *future.Context, d future.Driver) {
+// park sleeps until unpark: on d if it is not nil (the caller owns the
+// driver then), else on the fast semaphore if asked and there is one,
+// else on the slow one.
+func (p *parker) park(cx *future.Context, d future.Driver, fast bool) {
 	if p.state.CompareAndSwap(pkNotified, pkEmpty) {
 		return
 	}
 	to := pkParked
 	if d != nil {
 		to = pkParkedDriver
+	} else if fast && p.fast != nil {
+		to = pkParkedFast
 	}
 	if !p.state.CompareAndSwap(pkEmpty, to) {
 		p.state.Store(pkEmpty) // notified in between
 		return
 	}
-	if d != nil {
+	switch to {
+	case pkParkedDriver:
 		d.Park(cx, -1)
-	} else {
-		p.sema.wait()
+	case pkParkedFast:
+		p.fast.wait()
+	default:
+		p.slow.wait()
 	}
 	p.state.Store(pkEmpty)
 }
@@ -63,7 +71,9 @@ func (p *parker) park(cx *future.Context, d future.Driver) {
 func (p *parker) unpark(d future.Driver) {
 	switch p.state.Swap(pkNotified) {
 	case pkParked:
-		p.sema.post()
+		p.slow.post()
+	case pkParkedFast:
+		p.fast.post()
 	case pkParkedDriver:
 		d.Unpark()
 	}

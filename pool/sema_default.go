@@ -1,5 +1,26 @@
 package pool
 
-// defaultSema is the parking semaphore workers use; see
-// docs/parts/bench-pool.md for the measurements behind the choice.
-func defaultSema() sema { return newChanSema() }
+// parkMode is how an idle worker that does not own the driver sleeps.
+type parkMode int
+
+const (
+	// parkChan: on a channel. The Go scheduler parks the goroutine and
+	// hands its P to other goroutines at once; waking it costs a second
+	// thread switch, since the locked goroutine must get its own thread
+	// back (BenchmarkParkSemaPingPong: 7x to 40x slower than a futex).
+	parkChan parkMode = iota
+	// parkFutex: in the futex system call: one thread switch per wake,
+	// but the P stays with the sleeping thread until sysmon retakes it,
+	// 20 µs to 10 ms later, and goroutines this worker readied just
+	// before sleeping (a Wait caller whose task it completed) wait that
+	// long (BenchmarkParkWakeWorker).
+	parkFutex
+	// parkHybrid: futex, except for the last worker to go idle, which
+	// sleeps on its channel, so that an idle pool never holds every P
+	// and goroutines readied by the workers run at once.
+	parkHybrid
+)
+
+// defaultParking is the mode workers use; see docs/parts/bench-pool.md
+// for the measurements behind the choice.
+const defaultParking = parkHybrid

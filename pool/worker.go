@@ -32,10 +32,12 @@ type worker struct {
 	lifo      *header
 	tick      uint32
 	searching bool
-	rng       uint32
-	cx        future.Context
-	budget    future.Budget
-	stats     workerCounters
+	// lastToPark: every other worker slept when this one parked.
+	lastToPark bool
+	rng        uint32
+	cx         future.Context
+	budget     future.Budget
+	stats      workerCounters
 
 	// parked is true while the worker is listed in idle.sleepers.
 	parked atomic.Bool
@@ -67,7 +69,10 @@ const (
 
 func newWorker(p *Pool, idx int, queueSize int) *worker {
 	w := &worker{p: p, idx: idx, q: newLocalQueue(queueSize), rng: uint32(idx)*2654435761 + 1}
-	w.pk.sema = p.cfg.newSema()
+	w.pk.slow = newChanSema()
+	if p.cfg.parking != parkChan {
+		w.pk.fast = newFutexSemaOrNil()
+	}
 	w.cx.SetExt(w)
 	w.cx.SetBudget(&w.budget)
 	if p.driver != nil {
@@ -256,7 +261,8 @@ func (w *worker) park() {
 	wasSearching := w.searching
 	w.searching = false
 	w.publish()
-	p.idle.toParked(w, wasSearching)
+	_, unparked := p.idle.toParked(w, wasSearching)
+	w.lastToPark = unparked == 0
 	// Look once more after being listed as parked: a pusher that read
 	// the idle state before we were listed did not wake anyone.
 	if p.hasWork() {
@@ -293,12 +299,13 @@ func (w *worker) sleep() {
 	p := w.p
 	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
 		w.cx.SetWaker(future.NoopWaker)
-		w.pk.park(&w.cx, d)
+		w.pk.park(&w.cx, d, false)
 		p.driverLock.Store(false)
 		w.stats.driverParks++
 		return
 	}
-	w.pk.park(&w.cx, nil)
+	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !w.lastToPark)
+	w.pk.park(&w.cx, nil, fast)
 }
 
 // maintenance runs every globalQueueInterval ticks: publish counters and,
