@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 func main() {
@@ -40,7 +41,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "awaitstyle:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s style: %d transactions, %d in flight, %d workers: every count 0..%d seen once, in %v (%.0f transactions/s)\n",
-		cfg.style, cfg.n, cfg.m, cfg.workers, cfg.n-1, res.elapsed.Round(1e6), float64(cfg.n)/res.elapsed.Seconds())
+	perTx := time.Duration(0)
+	if cfg.n > 0 {
+		perTx = res.cpu / time.Duration(cfg.n)
+	}
+	fmt.Fprintf(stdout, "%s style: %d transactions, %d in flight, %d workers: every count 0..%d seen once, in %v (%.0f transactions/s), %v CPU per transaction\n",
+		cfg.style, cfg.n, cfg.m, cfg.workers, cfg.n-1, res.elapsed.Round(time.Millisecond),
+		float64(cfg.n)/res.elapsed.Seconds(), perTx.Round(100*time.Nanosecond))
 	return 0
 }
