@@ -98,15 +98,19 @@ func FromContext(ctx context.Context) *ContextFuture {
 // ContextFuture is the future returned by FromContext. It implements
 // future.Future[error].
 type ContextFuture struct {
-	ctx  context.Context
-	w    ctxWatch
-	done bool
+	ctx       context.Context
+	w         ctxWatch
+	done      bool
+	cancelled bool
 }
 
 // Poll completes with ctx.Err() once ctx is done.
 func (f *ContextFuture) Poll(cx *future.Context) future.Poll[error] {
 	if f.done {
 		future.PanicPolledAfterReady(f)
+	}
+	if f.cancelled {
+		panicPolledAfterCancel(f)
 	}
 	if err := f.ctx.Err(); err != nil {
 		f.done = true
@@ -119,7 +123,10 @@ func (f *ContextFuture) Poll(cx *future.Context) future.Poll[error] {
 
 // Cancel deregisters the future from its context. It must not be polled
 // afterwards.
-func (f *ContextFuture) Cancel() { f.w.disarm() }
+func (f *ContextFuture) Cancel() {
+	f.w.disarm()
+	f.cancelled = true
+}
 
 // WithContext returns a future that completes with Ok(v) when f completes
 // with v, or with Err(ctx.Err()) as soon as ctx is done, whichever comes
@@ -137,19 +144,21 @@ func WithContext[T any](ctx context.Context, f future.Future[T]) future.Future[f
 
 // withContext: f is nil once the future completed.
 type withContext[T any] struct {
-	ctx context.Context
-	f   future.Future[T]
-	w   ctxWatch
+	ctx       context.Context
+	f         future.Future[T]
+	w         ctxWatch
+	cancelled bool
 }
 
 func (c *withContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if c.cancelled {
+		panicPolledAfterCancel(c)
+	}
 	if c.f == nil {
 		future.PanicPolledAfterReady(c)
 	}
 	if err := c.ctx.Err(); err != nil {
-		c.w.disarm()
-		release(c.f)
-		c.f = nil
+		c.drop()
 		return future.Ready(future.Err[T](err))
 	}
 	if v, ok := c.f.Poll(cx).Value(); ok {
@@ -163,6 +172,12 @@ func (c *withContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] 
 
 // Cancel releases the guarded future and deregisters from the context.
 func (c *withContext[T]) Cancel() {
+	c.drop()
+	c.cancelled = true
+}
+
+// drop deregisters from the context and releases the guarded future.
+func (c *withContext[T]) drop() {
 	c.w.disarm()
 	if c.f != nil {
 		release(c.f)
@@ -181,11 +196,14 @@ type tryWithContext[T any] struct {
 }
 
 func (c *tryWithContext[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if c.inner.cancelled {
+		panicPolledAfterCancel(c)
+	}
 	if c.inner.f == nil {
 		future.PanicPolledAfterReady(c)
 	}
 	if err := c.inner.ctx.Err(); err != nil {
-		c.inner.Cancel()
+		c.inner.drop()
 		return future.Ready(future.Err[T](err))
 	}
 	if r, ok := c.inner.f.Poll(cx).Value(); ok {

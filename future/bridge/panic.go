@@ -1,9 +1,20 @@
 package bridge
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
+
+	"github.com/spindle-rt/spindle/future"
 )
+
+// ErrPolledAfterCancel is the error of the *future.MisuseError a bridge
+// future panics with when it is polled after its Cancel (or Stop).
+var ErrPolledAfterCancel = errors.New("future polled after Cancel")
+
+func panicPolledAfterCancel(f any) {
+	panic(&future.MisuseError{Future: fmt.Sprintf("%T", f), Err: ErrPolledAfterCancel})
+}
 
 // PanicError is the panic value with which a future re-raises, in the task
 // that polls it, a panic that happened on a goroutine it started (Go's fn,

@@ -29,8 +29,9 @@ func Recv[T any](ch <-chan T) *RecvFuture[T] { return &RecvFuture[T]{ch: ch} }
 type RecvFuture[T any] struct {
 	ch   <-chan T
 	sh   *recvShared[T] // nil until a goroutine is started
-	cln  runtime.Cleanup
-	done bool
+	cln       runtime.Cleanup
+	done      bool
+	cancelled bool
 }
 
 // recvShared is what the receiving goroutine shares with the future. It
@@ -71,6 +72,9 @@ func (sh *recvShared[T]) stop() { sh.once.Do(func() { close(sh.cancel) }) }
 
 // Poll completes with the received value, or Err(ErrChanClosed).
 func (f *RecvFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if f.cancelled {
+		panicPolledAfterCancel(f)
+	}
 	if f.done {
 		future.PanicPolledAfterReady(f)
 	}
@@ -115,12 +119,14 @@ func recvResult[T any](v T, ok bool) future.Result[T] {
 // blocks on nothing but the receive. After Cancel the goroutine takes
 // nothing more from the channel. The future must not be polled afterwards.
 func (f *RecvFuture[T]) Stop() (v T, received bool) {
-	sh := f.sh
-	if sh == nil || f.done {
-		f.done = true
-		return v, false
+	if f.done {
+		return v, false // completed (or already cancelled): nothing to stop
 	}
-	f.done = true
+	f.done, f.cancelled = true, true
+	sh := f.sh
+	if sh == nil {
+		return v, false // never polled: no goroutine
+	}
 	f.cln.Stop()
 	sh.stop()
 	<-sh.exited
@@ -135,9 +141,12 @@ func (f *RecvFuture[T]) Stop() (v T, received bool) {
 // not be polled afterwards. Use Stop to get such a value back. Cancel makes
 // RecvFuture a poll.Canceler.
 func (f *RecvFuture[T]) Cancel() {
-	if f.sh != nil && !f.done {
+	if f.done {
+		return
+	}
+	f.done, f.cancelled = true, true
+	if f.sh != nil {
 		f.cln.Stop()
 		f.sh.stop()
 	}
-	f.done = true
 }
