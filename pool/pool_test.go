@@ -294,3 +294,82 @@ func TestShutdownCancelsAwaitChain(t *testing.T) {
 	_, err = inner.Wait(context.Background())
 	assert.ErrorIs(t, err, pool.ErrClosed)
 }
+
+// coopCounter calls future.Coop until it has done want units of work,
+// recording how many units each poll got.
+type coopCounter struct {
+	want, done int
+	perPoll    []int
+}
+
+func (c *coopCounter) Poll(cx *future.Context) future.Poll[int] {
+	n := 0
+	for c.done < c.want {
+		if !future.Coop(cx) {
+			c.perPoll = append(c.perPoll, n)
+			return future.Pending[int]() // Coop woke us: polled again later
+		}
+		n++
+		c.done++
+	}
+	c.perPoll = append(c.perPoll, n)
+	return future.Ready(len(c.perPoll))
+}
+
+func TestBudgetPerPoll(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	c := &coopCounter{want: 1000}
+	polls, err := pool.BlockOn(p, future.Future[int](c))
+	require.NoError(t, err)
+	assert.Equal(t, 8, polls) // ceil(1000/128)
+	for _, n := range c.perPoll[:len(c.perPoll)-1] {
+		assert.Equal(t, future.DefaultBudget, n)
+	}
+	assert.Equal(t, 1000%future.DefaultBudget, c.perPoll[len(c.perPoll)-1])
+}
+
+// TestTaskRelocksThread: a poll may unlock and relock its goroutine's
+// thread (as coroutine-based futures do); the worker goes on.
+func TestTaskRelocksThread(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	var hs []*pool.JoinHandle[int]
+	for i := 0; i < 100; i++ {
+		hs = append(hs, pool.Spawn(p, future.Future[int](future.Func[int](func(cx *future.Context) future.Poll[int] {
+			runtime.UnlockOSThread()
+			runtime.Gosched()
+			runtime.LockOSThread()
+			return future.Ready(1)
+		}))))
+	}
+	for _, h := range hs {
+		v, err := wait(t, h)
+		require.NoError(t, err)
+		assert.Equal(t, 1, v)
+	}
+}
+
+func TestSpawnFromStaysLocal(t *testing.T) {
+	p := newPool(t, pool.WithWorkers(2))
+	_, err := pool.BlockOn(p, future.Future[int](&awaitAll{}))
+	require.NoError(t, err)
+	root := future.Func[int](func(cx *future.Context) future.Poll[int] {
+		for i := 0; i < 10; i++ {
+			pool.SpawnFrom(cx, readyF(i))
+		}
+		return future.Ready(0)
+	})
+	_, err = pool.BlockOn(p, future.Future[int](root))
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		st := p.Stats()
+		var spawned, polled uint64
+		for _, w := range st.PerWorker {
+			spawned += w.Spawned
+			polled += w.Polled
+		}
+		return spawned == 10 && polled >= 12 && st.Live == 0
+	}, 5*time.Second, time.Millisecond)
+	st := p.Stats()
+	assert.Equal(t, uint64(12), st.Spawned())
+	assert.GreaterOrEqual(t, st.Polled(), uint64(12))
+}
