@@ -19,7 +19,7 @@ func awaitServe(ln *poll.Listener, counter *atomic.Uint64) future.Future[error] 
 				return nil
 			}
 			if err != nil {
-				continue // that connection failed; the listener is fine
+				return err // Accept already retries what is transient
 			}
 			// One task per connection, on this worker's queue.
 			pool.SpawnFrom(a.Context(), awaitHandle(c, counter.Add(1)-1))

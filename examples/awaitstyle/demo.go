@@ -131,6 +131,8 @@ func parseReply(b []byte) (uint64, error) {
 	return strconv.ParseUint(string(b[:len(b)-2]), 10, 64)
 }
 
-// listenerClosed reports whether an Accept error ends the server (the
-// listener was closed) rather than one connection.
+// listenerClosed reports whether an Accept error means the listener was
+// closed: the server's normal end. poll's Accept retries transient errors
+// (aborted connections, descriptor exhaustion) itself, so any other error
+// ends the server with that error.
 func listenerClosed(err error) bool { return errors.Is(err, net.ErrClosed) }

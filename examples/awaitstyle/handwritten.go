@@ -38,7 +38,7 @@ func (s *handServer) Poll(cx *future.Context) future.Poll[error] {
 			return future.Ready[error](nil)
 		}
 		if err != nil {
-			continue
+			return future.Ready(err)
 		}
 		pool.SpawnFrom(cx, &handHandler{c: c, v: s.counter.Add(1) - 1})
 	}
