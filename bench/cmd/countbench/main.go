@@ -1,0 +1,176 @@
+// Command countbench measures the count servers of examples/countserver
+// against its async and thread clients at m = 1, 2 and 16 transactions in
+// flight over loopback, prints the table of medians (markdown) and draws
+// the chart (SVG) from the same numbers.
+//
+// Each server runs in a child process of its own (this program
+// re-executed), as a user runs server and client in two terminals. Every
+// repeat visits every pairing, with the order of the servers rotated, so
+// that the servers share the same minutes of a noisy machine; the table
+// shows medians over the repeats.
+//
+//	go run ./bench/cmd/countbench -n 20000 -repeats 5 -json docs/countserver.json -svg docs/countserver.svg
+//	go run ./bench/cmd/countbench -from docs/countserver.json -svg docs/countserver.svg   # redraw only
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"github.com/spindle-rt/spindle/examples/countserver/count"
+)
+
+func main() {
+	if ok, err := count.ServeChild(); ok {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "countbench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	n := flag.Int("n", 20000, "transactions per measurement")
+	repeats := flag.Int("repeats", 5, "measurements per pairing (the table shows medians)")
+	warmup := flag.Int("warmup", 500, "transactions before each measurement, not counted")
+	svg := flag.String("svg", "", "write the chart to this SVG file")
+	jsonOut := flag.String("json", "", "write every sample to this JSON file")
+	from := flag.String("from", "", "read samples from this JSON file instead of measuring")
+	flag.Parse()
+
+	var res *Results
+	var err error
+	if *from != "" {
+		res, err = load(*from)
+	} else {
+		res, err = measureAll(*n, *repeats, *warmup)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "countbench:", err)
+		os.Exit(1)
+	}
+	if *jsonOut != "" && *from == "" {
+		if err := save(*jsonOut, res); err != nil {
+			fmt.Fprintln(os.Stderr, "countbench:", err)
+			os.Exit(1)
+		}
+	}
+	writeTables(os.Stdout, res)
+	if *svg != "" {
+		if err := drawChart(*svg, res); err != nil {
+			fmt.Fprintln(os.Stderr, "countbench:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// Results are the samples of a whole run.
+type Results struct {
+	When     time.Time `json:"when"`
+	CPUs     int       `json:"cpus"`
+	N        int       `json:"n"`
+	Repeats  int       `json:"repeats"`
+	Servers  []string  `json:"servers"`
+	Clients  []string  `json:"clients"`
+	InFlight []int     `json:"in_flight"`
+	Samples  []Sample  `json:"samples"`
+}
+
+// Sample is one measurement of one pairing.
+type Sample struct {
+	Server      string  `json:"server"`
+	Client      string  `json:"client"`
+	M           int     `json:"m"`
+	Rate        float64 `json:"tx_per_s"`
+	ServerCPUus float64 `json:"server_cpu_us_per_tx"`
+}
+
+// measureAll runs every pairing repeats times.
+func measureAll(n, repeats, warmup int) (*Results, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	res := &Results{When: time.Now().UTC(), CPUs: runtime.NumCPU(), N: n, Repeats: repeats, InFlight: count.BenchInFlight}
+	servers := map[string]*count.ChildServer{}
+	defer func() {
+		for _, c := range servers {
+			_, _ = c.Stop()
+		}
+	}()
+	for _, s := range count.BenchServers {
+		c, err := count.StartChildServer(exec.Command(exe), s.Config)
+		if err != nil {
+			return nil, err
+		}
+		servers[s.Name] = c
+		res.Servers = append(res.Servers, s.Name)
+	}
+	for _, cm := range count.BenchClients {
+		res.Clients = append(res.Clients, cm.String())
+	}
+	p, err := count.NewPool()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = p.Shutdown(context.Background()) }()
+
+	ctx := context.Background()
+	for r := range repeats {
+		for _, cm := range count.BenchClients {
+			for _, m := range count.BenchInFlight {
+				for i := range res.Servers {
+					name := res.Servers[(i+r)%len(res.Servers)] // rotate the order
+					srv := servers[name]
+					cfg := count.ClientConfig{Mode: cm, Addr: srv.Addr, M: m, Pool: p, N: warmup}
+					if _, err := count.Measure(ctx, cfg); err != nil {
+						return nil, fmt.Errorf("%s warm-up: %w", name, err)
+					}
+					cpu0, err := srv.CPU()
+					if err != nil {
+						return nil, err
+					}
+					cfg.N = n
+					rep, err := count.Measure(ctx, cfg)
+					if err != nil {
+						return nil, fmt.Errorf("%s: %w", name, err)
+					}
+					cpu1, err := srv.CPU()
+					if err != nil {
+						return nil, err
+					}
+					s := Sample{Server: name, Client: cm.String(), M: m, Rate: rep.Rate(),
+						ServerCPUus: float64((cpu1 - cpu0).Microseconds()) / float64(n)}
+					res.Samples = append(res.Samples, s)
+					fmt.Fprintf(os.Stderr, "repeat %d/%d client=%s m=%-2d server=%-8s %7.0f tx/s %6.1f server-µs/tx\n",
+						r+1, repeats, s.Client, m, name, s.Rate, s.ServerCPUus)
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+func save(path string, res *Results) error {
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+func load(path string) (*Results, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var res Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &res, nil
+}
