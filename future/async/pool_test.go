@@ -194,16 +194,20 @@ func TestOnPoolPanicReachesTheJoinHandle(t *testing.T) {
 	p := newPool(t)
 	type boom struct{ code int }
 	deferred := make(chan struct{})
-	h := pool.Spawn(p, async.New(func(a *async.Awaiter) int {
+	task := async.New(func(a *async.Awaiter) int {
 		defer close(deferred)
 		a.Yield()
-		panic(boom{code: 7})
-	}))
+		panicInBody(boom{code: 7})
+		return 0
+	})
+	h := pool.Spawn(p, task)
 	_, err := h.Wait(waitCtx(t))
 	var pe *pool.PanicError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, boom{code: 7}, pe.Value)
 	<-deferred
+	assert.Contains(t, string(task.PanicStack()), "panicInBody", "the body's frames are kept")
+	assert.NotContains(t, string(pe.Stack), "panicInBody", "the worker's stack cannot show them")
 	// The worker survived: the pool still runs tasks.
 	v, err := pool.BlockOn[int](p, async.New(func(a *async.Awaiter) int { a.Yield(); return 5 }))
 	require.NoError(t, err)
@@ -302,3 +306,6 @@ func TestOnPoolBodiesThatBlockLeaveWorkersLockedAndWorking(t *testing.T) {
 		assert.True(t, locked)
 	}
 }
+
+//go:noinline
+func panicInBody(v any) { panic(v) }

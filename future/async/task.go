@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/spindle-rt/spindle/future"
 )
@@ -67,6 +68,7 @@ type shared[T any] struct {
 	a      Awaiter
 	body   func(*Awaiter) T
 	result T
+	stack  []byte // the body's stack when it panicked
 	next   func() (struct{}, bool)
 	stop   func()
 }
@@ -178,6 +180,13 @@ func (t *Task[T]) resume(cx *future.Context, th threadState) (suspended bool) {
 	return suspended
 }
 
+// PanicStack returns the stack trace of the body's goroutine taken when the
+// body panicked, or nil if it did not. The panic reaches the poller with
+// its original value but re-raised from the poll (a *pool.PanicError's
+// Stack shows the worker's frames, not the body's); this is where the
+// body's own frames are kept. Call it after the Task's poll returned.
+func (t *Task[T]) PanicStack() []byte { return t.s.stack }
+
 func (t *Task[T]) end(p phase) {
 	t.phase = p
 	t.clean.Stop()
@@ -262,6 +271,9 @@ func (s *shared[T]) run(yield func(struct{}) bool) {
 			// instead (it replaces the Goexit once recovered upstream).
 			panic(&future.MisuseError{Future: "async body", Err: ErrGoexit})
 		default:
+			// The poller sees the panic re-raised by iter.Pull with the
+			// body's frames gone; keep them for PanicStack.
+			s.stack = debug.Stack()
 			panic(r)
 		}
 	}()

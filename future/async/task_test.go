@@ -25,6 +25,7 @@ func TestAwaitOfReadyFuturesFinishesInOnePoll(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, 42, v)
 	assert.Zero(t, w.n.Load())
+	assert.Nil(t, task.PanicStack())
 }
 
 func TestAwaitSuspendsUntilWokenAndResumesWhereItWas(t *testing.T) {
