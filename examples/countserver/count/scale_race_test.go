@@ -4,4 +4,4 @@ package count
 
 // matrixN is smaller under the race detector, which slows every
 // transaction several times, but still thousands of connections.
-const matrixN = 3000
+const matrixN = 2000
