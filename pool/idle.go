@@ -40,6 +40,8 @@ type idle struct {
 	n        uint32
 	mu       sync.Mutex
 	sleepers []*worker
+	// slowParked counts sleepers with slowPark set (hybrid parking).
+	slowParked int
 }
 
 const unparkedOne = 1 << 32
@@ -67,9 +69,12 @@ func (i *idle) fromSearching() bool {
 	return numSearching(i.state.Add(^uint64(0))) == 0
 }
 
-// toParked lists w as asleep. It returns true if w was the last searcher,
-// and how many workers are still awake.
-func (i *idle) toParked(w *worker, searching bool) (bool, uint32) {
+// toParked lists w as asleep. It returns true if w was the last searcher.
+// With hybrid parking it also decides how w sleeps: w.slowPark is set
+// (sleep on the channel, giving the P back to Go) if w is the last worker
+// to go to sleep and no other sleeper does so already, so that an idle
+// pool always leaves one P to the goroutines outside it.
+func (i *idle) toParked(w *worker, searching, hybrid bool) bool {
 	i.mu.Lock()
 	dec := uint64(unparkedOne)
 	if searching {
@@ -78,8 +83,25 @@ func (i *idle) toParked(w *worker, searching bool) (bool, uint32) {
 	s := i.state.Add(-dec)
 	i.sleepers = append(i.sleepers, w)
 	w.parked.Store(true)
+	w.slowPark = hybrid && numUnparked(s) == 0 && i.slowParked == 0
+	if w.slowPark {
+		i.slowParked++
+	}
 	i.mu.Unlock()
-	return searching && numSearching(s) == 0, numUnparked(s)
+	return searching && numSearching(s) == 0
+}
+
+// removeSleeper takes sleepers[k] off the list; the caller holds mu.
+func (i *idle) removeSleeper(k int) *worker {
+	w := i.sleepers[k]
+	copy(i.sleepers[k:], i.sleepers[k+1:])
+	i.sleepers[len(i.sleepers)-1] = nil
+	i.sleepers = i.sleepers[:len(i.sleepers)-1]
+	if w.slowPark {
+		i.slowParked--
+	}
+	w.parked.Store(false)
+	return w
 }
 
 // unparkSelf takes w off the sleepers list because it found work itself.
@@ -93,14 +115,10 @@ func (i *idle) unparkSelf(w *worker) bool {
 	}
 	for k, s := range i.sleepers {
 		if s == w {
-			last := len(i.sleepers) - 1
-			i.sleepers[k] = i.sleepers[last]
-			i.sleepers[last] = nil
-			i.sleepers = i.sleepers[:last]
+			i.removeSleeper(k)
 			break
 		}
 	}
-	w.parked.Store(false)
 	i.state.Add(unparkedOne)
 	return true
 }
@@ -121,12 +139,17 @@ func (i *idle) workerToNotify() *worker {
 	if !i.shouldWake() || len(i.sleepers) == 0 {
 		return nil
 	}
-	last := len(i.sleepers) - 1
-	w := i.sleepers[last]
-	i.sleepers[last] = nil
-	i.sleepers = i.sleepers[:last]
+	// Prefer a worker sleeping in the futex, cheap to wake; the one on
+	// its channel keeps its P free for goroutines (hybrid parking).
+	k := len(i.sleepers) - 1
+	for j := k; j >= 0; j-- {
+		if !i.sleepers[j].slowPark {
+			k = j
+			break
+		}
+	}
+	w := i.removeSleeper(k)
 	i.state.Add(unparkedOne + 1)
-	w.parked.Store(false)
 	return w
 }
 

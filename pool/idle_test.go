@@ -21,9 +21,8 @@ func TestIdleNotifyOnlyWithoutSearchers(t *testing.T) {
 	i := newIdle(2)
 	a := &worker{}
 	assert.Nil(t, i.workerToNotify(), "nobody sleeps")
-	last, awake := i.toParked(a, false)
+	last := i.toParked(a, false, false)
 	assert.False(t, last)
-	assert.Equal(t, uint32(1), awake)
 	assert.True(t, a.parked.Load())
 	require.True(t, i.toSearching()) // b searches
 	assert.Nil(t, i.workerToNotify(), "a searcher will find the work")
@@ -39,10 +38,10 @@ func TestIdleNotifyOnlyWithoutSearchers(t *testing.T) {
 func TestIdleUnparkSelf(t *testing.T) {
 	i := newIdle(2)
 	a := &worker{}
-	i.toParked(a, false)
+	i.toParked(a, false, false)
 	assert.True(t, i.unparkSelf(a))
 	assert.False(t, a.parked.Load())
-	i.toParked(a, false)
+	i.toParked(a, false, false)
 	require.Same(t, a, i.workerToNotify())
 	assert.False(t, i.unparkSelf(a), "a notifier got there first")
 	s, parked := i.counts()
@@ -70,4 +69,19 @@ func TestParkerTokens(t *testing.T) {
 			t.Fatalf("park (fast=%v) not woken", fast)
 		}
 	}
+}
+
+func TestIdleHybridOneSlowSleeper(t *testing.T) {
+	i := newIdle(2)
+	a, b := &worker{}, &worker{}
+	i.toParked(a, false, true)
+	assert.False(t, a.slowPark, "b is awake: a may hold its P")
+	i.toParked(b, false, true)
+	assert.True(t, b.slowPark, "the last to sleep gives its P back")
+	require.Same(t, a, i.workerToNotify(), "futex sleepers are woken first")
+	i.toParked(a, true, true) // a was woken as a searcher
+	assert.False(t, a.slowPark, "b already sleeps on its channel")
+	require.Same(t, a, i.workerToNotify())
+	require.True(t, i.fromSearching())
+	require.Same(t, b, i.workerToNotify(), "then the channel sleeper")
 }

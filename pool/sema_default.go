@@ -15,9 +15,10 @@ const (
 	// before sleeping (a Wait caller whose task it completed) wait that
 	// long (BenchmarkParkWakeWorker).
 	parkFutex
-	// parkHybrid: futex, except for the last worker to go idle, which
-	// sleeps on its channel, so that an idle pool never holds every P
-	// and goroutines readied by the workers run at once.
+	// parkHybrid: futex, except for one worker, the last to go idle when
+	// no other sleeps on its channel: it sleeps on its channel, so that an
+	// idle pool never holds every P and goroutines readied by the workers
+	// run at once. Wakes go to futex sleepers first (idle.go).
 	parkHybrid
 )
 

@@ -32,9 +32,10 @@ type worker struct {
 	lifo      *header
 	tick      uint32
 	searching bool
-	// lastToPark: every other worker slept when this one parked.
-	lastToPark bool
-	rng        uint32
+	// slowPark: sleep on the channel rather than the futex; set by
+	// idle.toParked under its mutex, read by this worker after.
+	slowPark bool
+	rng      uint32
 	cx         future.Context
 	budget     future.Budget
 	stats      workerCounters
@@ -261,8 +262,7 @@ func (w *worker) park() {
 	wasSearching := w.searching
 	w.searching = false
 	w.publish()
-	_, unparked := p.idle.toParked(w, wasSearching)
-	w.lastToPark = unparked == 0
+	p.idle.toParked(w, wasSearching, p.cfg.parking == parkHybrid)
 	// Look once more after being listed as parked: a pusher that read
 	// the idle state before we were listed did not wake anyone.
 	if p.hasWork() {
@@ -304,7 +304,7 @@ func (w *worker) sleep() {
 		w.stats.driverParks++
 		return
 	}
-	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !w.lastToPark)
+	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !w.slowPark)
 	w.pk.park(&w.cx, nil, fast)
 }
 
