@@ -36,9 +36,9 @@ type worker struct {
 	// idle.toParked under its mutex, read by this worker after.
 	slowPark bool
 	rng      uint32
-	cx         future.Context
-	budget     future.Budget
-	stats      workerCounters
+	cx       future.Context
+	budget   future.Budget
+	stats    workerCounters
 
 	// parked is true while the worker is listed in idle.sleepers.
 	parked atomic.Bool
