@@ -84,9 +84,14 @@ func TestWithContext(t *testing.T) {
 		g := &gate[int]{}
 		ctx, cancel := context.WithCancel(context.Background())
 		f := bridge.WithContext[int](ctx, g)
+		w := newWaker()
+		cx := future.NewContext(w)
+		require.True(t, f.Poll(cx).IsPending())
 		go cancel()
-		_, err := future.BlockOn(f).Get()
-		assert.ErrorIs(t, err, context.Canceled)
+		<-w.ch // the context's end wakes the task
+		r, ok := f.Poll(cx).Value()
+		require.True(t, ok)
+		assert.ErrorIs(t, r.Err, context.Canceled)
 		polls, cancelled := g.counts()
 		assert.Equal(t, 1, cancelled, "the guarded future is cancelled")
 		assert.Equal(t, 1, polls, "and not polled once the context is done")
