@@ -33,3 +33,10 @@ func TestAffinity(t *testing.T) {
 	require.NoError(t, p.AffinityErr())
 	assert.Equal(t, []int{0}, cpus)
 }
+
+func TestAffinityBadCPU(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(1), pool.WithAffinity(1<<20))
+	require.Error(t, err)
+	assert.Nil(t, p)
+	assert.Contains(t, err.Error(), "pinning worker to CPU")
+}

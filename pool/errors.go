@@ -22,6 +22,10 @@ var ErrInWorker = errors.New("pool: blocking wait called from inside a pool work
 // with when its Context does not come from a pool worker.
 var ErrNotInPool = errors.New("pool: SpawnFrom called with a Context that is not a pool worker's")
 
+// ErrNilFuture is the error of the *future.MisuseError that Spawn,
+// SpawnFrom and SpawnBlocking panic with when given a nil future or func.
+var ErrNilFuture = errors.New("pool: nil future")
+
 // PanicError is the error of a task whose future panicked while it was
 // polled. The worker recovered and went on with other tasks.
 type PanicError struct {

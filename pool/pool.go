@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 
@@ -23,6 +24,7 @@ type Pool struct {
 	stop   atomic.Bool // workers exit
 	// workers counts worker goroutines still running.
 	workers     sync.WaitGroup
+	started     sync.WaitGroup // workers that have set themselves up
 	affinityErr atomic.Pointer[error]
 
 	spawnedOutside atomic.Uint64
@@ -41,7 +43,9 @@ type Pool struct {
 	shutdownErr  error
 }
 
-// New starts a pool with the given options.
+// New starts a pool with the given options and returns once every worker
+// runs. It fails if an option is invalid or a worker cannot be pinned to
+// its CPU (WithAffinity).
 func New(opts ...Option) (*Pool, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -59,8 +63,14 @@ func New(opts ...Option) (*Pool, error) {
 		p.ws[i] = newWorker(p, i, cfg.queueSize)
 	}
 	p.workers.Add(len(p.ws))
+	p.started.Add(len(p.ws))
 	for _, w := range p.ws {
 		go w.loop()
+	}
+	p.started.Wait()
+	if err := p.AffinityErr(); err != nil {
+		_ = p.Shutdown(context.Background())
+		return nil, err
 	}
 	return p, nil
 }
@@ -72,7 +82,8 @@ func (p *Pool) Name() string { return p.cfg.name }
 func (p *Pool) Workers() int { return len(p.ws) }
 
 // AffinityErr returns the first error a worker got pinning itself to its
-// CPU (see WithAffinity), or nil.
+// CPU (see WithAffinity), or nil. New fails with it, so on a pool New
+// returned it is always nil; it is kept for diagnostics.
 func (p *Pool) AffinityErr() error {
 	if e := p.affinityErr.Load(); e != nil {
 		return *e

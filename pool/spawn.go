@@ -1,10 +1,6 @@
 package pool
 
-import (
-	"fmt"
-
-	"github.com/spindle-rt/spindle/future"
-)
+import "github.com/spindle-rt/spindle/future"
 
 // Spawn runs f as a new task on p and returns its handle, which is the
 // task. It may be called from any goroutine; the task enters through the
@@ -50,10 +46,6 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 	w.pushLocal(&h.t.h)
 	return h
 }
-
-// ErrNilFuture is the error of the *future.MisuseError that Spawn and
-// SpawnFrom panic with when given a nil future.
-var ErrNilFuture = fmt.Errorf("pool: nil future")
 
 func newHandle[T any](p *Pool, f future.Future[T], who string) *JoinHandle[T] {
 	if f == nil {

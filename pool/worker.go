@@ -96,6 +96,7 @@ func (w *worker) loop() {
 			p.affinityErr.CompareAndSwap(nil, &err)
 		}
 	}
+	p.started.Done()
 	for !p.stop.Load() {
 		if h := w.next(); h != nil {
 			w.runTask(h)
