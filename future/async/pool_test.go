@@ -309,3 +309,41 @@ func TestOnPoolBodiesThatBlockLeaveWorkersLockedAndWorking(t *testing.T) {
 
 //go:noinline
 func panicInBody(v any) { panic(v) }
+
+// coopReady is a leaf future that is always ready but consumes the task's
+// cooperative budget, as channel receives and join handles do.
+type coopReady struct{}
+
+func (coopReady) Poll(cx *future.Context) future.Poll[int] {
+	if !future.Coop(cx) {
+		return future.Pending[int]()
+	}
+	return future.Ready(1)
+}
+
+func TestOnPoolBodyLoopingOnReadyFuturesHonoursTheBudget(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(1))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
+	var other atomic.Bool
+	const n = 10 * future.DefaultBudget
+	busy := pool.Spawn(p, async.New(func(a *async.Awaiter) int {
+		// The only worker is busy with this body: the other task can run
+		// only if the body's Awaits return Pending when the budget is out.
+		pool.SpawnFrom(a.Context(), future.Func[struct{}](func(*future.Context) future.Poll[struct{}] {
+			other.Store(true)
+			return future.Ready(struct{}{})
+		}))
+		for i := range n {
+			async.Await[int](a, coopReady{})
+			if other.Load() {
+				return i
+			}
+		}
+		return -1
+	}))
+	at, err := busy.Wait(waitCtx(t))
+	require.NoError(t, err)
+	assert.True(t, at > 0 && at <= future.DefaultBudget,
+		"the other task ran once the budget of %d was spent, not at await %d", future.DefaultBudget, at)
+}
