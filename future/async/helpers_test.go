@@ -4,7 +4,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 
 	"github.com/spindle-rt/spindle/future"
@@ -127,7 +126,7 @@ func (q *runQueue) worker(t testing.TB) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for task := range q.ch {
-		tid := syscall.Gettid()
+		tid := async.ThreadID()
 		q.tids.Store(tid, struct{}{})
 		task.state.Store(qRunning)
 		cx := future.NewContext(task)
@@ -147,7 +146,7 @@ func (q *runQueue) worker(t testing.TB) {
 		if !async.LockedOSThread() {
 			t.Errorf("worker lost its thread lock across a poll")
 		}
-		if syscall.Gettid() != tid {
+		if async.ThreadID() != tid {
 			q.migrated.Add(1)
 		}
 	}

@@ -3,7 +3,6 @@ package async_test
 import (
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -159,7 +158,7 @@ func TestTaskMovesBetweenLockedWorkers(t *testing.T) {
 			seen := map[int]bool{}
 			sum := 0
 			for j := range awaits {
-				seen[syscall.Gettid()] = true
+				seen[async.ThreadID()] = true
 				sum += async.Await(a, &yieldOnce[int]{v: j})
 			}
 			if len(seen) > 1 {

@@ -2,7 +2,6 @@ package async
 
 import (
 	"runtime"
-	"syscall"
 	_ "unsafe" // for go:linkname; no unsafe memory access happens here
 )
 
@@ -60,7 +59,7 @@ func releaseThread() threadState {
 	}
 	// More than one level, or an internal lock: undo and stay pinned.
 	runtime.LockOSThread()
-	return threadState{mode: modePinned, tid: syscall.Gettid()}
+	return threadState{mode: modePinned, tid: threadID()}
 }
 
 // restoreThread gives the calling goroutine back the lock releaseThread
