@@ -28,6 +28,7 @@ type fakeDriver struct {
 	blocking   atomic.Int64 // Park(cx, -1) calls
 	polls      atomic.Int64 // Park(cx, 0) calls
 	noExt      atomic.Int64 // Park calls without an executor in cx
+	byPoll     atomic.Int64 // events delivered by a Park(cx, 0)
 	closed     atomic.Bool
 	unparkCall atomic.Int64
 }
@@ -50,11 +51,14 @@ func (d *fakeDriver) Park(cx *future.Context, timeout time.Duration) {
 	}
 	if timeout == 0 {
 		d.polls.Add(1)
-	} else {
-		d.blocking.Add(1)
-		if !d.fire(cx) {
-			<-d.unpark // no timeout: only Unpark ends it
+		if d.fire(cx) {
+			d.byPoll.Add(1)
 		}
+		return
+	}
+	d.blocking.Add(1)
+	if !d.fire(cx) {
+		<-d.unpark // no timeout: only Unpark ends it
 	}
 	d.fire(cx)
 }
@@ -139,7 +143,8 @@ func TestDriverProtocol(t *testing.T) {
 	}
 	// An idle pool: a spawn from outside must unpark the worker blocked
 	// in the driver (Park only returns on Unpark).
-	time.Sleep(5 * time.Millisecond)
+	require.Eventually(t, func() bool { return d.inPark.Load() == 1 }, 10*time.Second, 100*time.Microsecond,
+		"an idle pool parks one worker in the driver")
 	before := d.unparkCall.Load()
 	v, err := wait(t, pool.Spawn(p, readyF(9)))
 	require.NoError(t, err)
@@ -167,8 +172,11 @@ func TestDriverPolledWhileBusy(t *testing.T) {
 	defer func() { require.NoError(t, p.Shutdown(context.Background())) }()
 	e := &driverWait{}
 	he := pool.Spawn(p, future.Future[struct{}](e))
-	// A busy task: yields until the event's task completed.
+	// A busy task: yields until the event's task completed. While it
+	// runs the worker always has work, so it never parks in the driver.
+	var running atomic.Bool
 	busy := future.Func[int](func(cx *future.Context) future.Poll[int] {
+		running.Store(true)
 		if he.IsFinished() {
 			return future.Ready(1)
 		}
@@ -176,9 +184,12 @@ func TestDriverPolledWhileBusy(t *testing.T) {
 		return future.Pending[int]()
 	})
 	hb := pool.Spawn(p, future.Future[int](busy))
-	time.Sleep(time.Millisecond)
+	for !running.Load() {
+		time.Sleep(50 * time.Microsecond)
+	}
 	d.trigger(e)
 	_, err = wait(t, hb)
 	require.NoError(t, err)
 	assert.Positive(t, d.polls.Load())
+	assert.Equal(t, int64(1), d.byPoll.Load(), "the event came through a zero-timeout poll")
 }

@@ -39,7 +39,8 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 		}
 	}
 	t.h.state.markRead()
-	return future.Ready(future.Result[T]{Value: t.val, Err: t.err})
+	v, err := t.result()
+	return future.Ready(future.Result[T]{Value: v, Err: err})
 }
 
 // registerJoin stores w as the join waker and reports whether it did so
@@ -116,7 +117,7 @@ func (h *JoinHandle[T]) Wait(ctx context.Context) (T, error) {
 			}
 		}
 	}
-	return t.val, t.err
+	return t.result()
 }
 
 // doneChan returns the channel closed at completion, creating it once.

@@ -60,8 +60,7 @@ func newHandle[T any](p *Pool, f future.Future[T], who string) *JoinHandle[T] {
 
 // closed completes a handle that was never scheduled with ErrClosed.
 func (h *JoinHandle[T]) closed() *JoinHandle[T] {
-	h.t.fut = nil
-	h.t.err = ErrClosed
+	h.t.fut = &errBox[T]{ErrClosed}
 	h.t.h.state.v.Store(stComplete)
 	return h
 }

@@ -44,11 +44,29 @@ type header struct {
 }
 
 // task is the typed part: the future while it runs, the result after.
+// An error result is kept in the future's slot, which is free by then (as
+// an *errBox, allocated only when a task fails): that saves 16 bytes on
+// every task, a smaller size class (96 bytes with T = int, 80 with
+// struct{}).
 type task[T any] struct {
 	h   header
+	val T // before fut: a zero-size last field would be padded
 	fut future.Future[T]
-	val T
-	err error
+}
+
+// errBox holds the error of a completed task in its future's slot.
+type errBox[T any] struct{ err error }
+
+func (*errBox[T]) Poll(*future.Context) future.Poll[T] {
+	panic("pool: internal error: errBox polled")
+}
+
+// result returns the task's value and error; only after completion.
+func (t *task[T]) result() (T, error) {
+	if e, ok := t.fut.(*errBox[T]); ok {
+		return t.val, e.err
+	}
+	return t.val, nil
 }
 
 // run takes the poll lock, polls the future once with the worker's
@@ -91,8 +109,12 @@ func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 // finish stores the result, publishes completion and wakes whoever waits.
 // The caller holds the poll lock; cx may be nil outside a worker.
 func (t *task[T]) finish(v T, err error, cx *future.Context) {
-	t.fut = nil // let the future's memory go now, not when the handle goes
-	t.val, t.err = v, err
+	t.val = v
+	if err != nil {
+		t.fut = &errBox[T]{err}
+	} else {
+		t.fut = nil // let the future's memory go now, not when the handle goes
+	}
 	prev := t.h.state.toComplete()
 	if prev&stJoinWaker != 0 {
 		future.WakeFrom(cx, t.h.joinWaker)

@@ -1,0 +1,143 @@
+package pooltest
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/spindle-rt/spindle/future"
+)
+
+// task is one spawned future. Every field but id and site belongs to the
+// loop goroutine.
+type task struct {
+	id         uint64
+	site       string
+	state      taskState
+	gen        uint32 // generation of the latest poll; wakers carry theirs
+	polls      int
+	staleWakes int
+	poll       func(cx *future.Context) bool // polls the future, true when done
+}
+
+// taskWaker is the waker handed to one poll of t. A fresh one per poll is
+// what lets the loop tell the waker of the latest poll from stale ones.
+type taskWaker struct {
+	t   *task
+	gen uint32
+	s   *Sched
+}
+
+// Wake queues the wake for the loop; any goroutine may call it.
+func (w *taskWaker) Wake() { w.s.post(wake{t: w.t, gen: w.gen}) }
+
+// WakeLocal is Wake: a wake from inside a poll also goes through the inbox,
+// so that wake order is decided by the seed and not by who called.
+func (w *taskWaker) WakeLocal(any) { w.Wake() }
+
+// Handle is the handle of a spawned task. It is a future.Future of the
+// task's value, so tasks can await each other; await it from one task at a
+// time, as any future.
+type Handle[T any] struct {
+	t      *task
+	value  T
+	done   atomic.Bool
+	waker  future.Waker // waker of the latest poll of the Handle itself
+	polled bool         // returned Ready already
+}
+
+// Spawn adds f to s as a new task and returns its handle. It may be called
+// from the body, from inside tasks, and from other goroutines; the task is
+// first polled at a step of the loop chosen by the seed.
+func Spawn[T any](s *Sched, f future.Future[T]) *Handle[T] {
+	if f == nil {
+		panic(&future.MisuseError{Future: "pooltest.Spawn", Err: future.ErrNilFuture})
+	}
+	h := &Handle[T]{}
+	t := &task{id: atomic.AddUint64(&s.nextID, 1), site: callerSite(2)}
+	t.poll = func(cx *future.Context) bool {
+		v, ok := f.Poll(cx).Value()
+		if !ok {
+			return false
+		}
+		h.value = v
+		h.done.Store(true)
+		if w := h.waker; w != nil {
+			h.waker = nil
+			future.WakeFrom(cx, w)
+		}
+		return true
+	}
+	h.t = t
+	s.post(wake{t: t, spawn: true})
+	return h
+}
+
+// Poll is Ready with the task's value once the task has finished; until
+// then it keeps cx's waker to wake when it finishes. Polling it again after
+// it returned Ready panics with a *future.MisuseError.
+func (h *Handle[T]) Poll(cx *future.Context) future.Poll[T] {
+	if h.polled {
+		future.PanicPolledAfterReady(h)
+	}
+	if h.done.Load() {
+		h.polled = true
+		h.waker = nil
+		return future.Ready(h.value)
+	}
+	h.waker = cx.Waker()
+	return future.Pending[T]()
+}
+
+// Done reports whether the task has finished.
+func (h *Handle[T]) Done() bool { return h.done.Load() }
+
+// Value returns the task's value and true once it has finished, the zero
+// T and false before.
+func (h *Handle[T]) Value() (T, bool) {
+	if !h.done.Load() {
+		var zero T
+		return zero, false
+	}
+	return h.value, true
+}
+
+// ID returns the task's id: 1 for the first task spawned in a run, then 2,
+// and so on. Deadlock reports name tasks by it.
+func (h *Handle[T]) ID() uint64 { return h.t.id }
+
+// BlockOn spawns f and runs the loop until it finishes, polling the other
+// tasks as the seed decides, and returns its value. Call it from the body.
+// If the run fails (a task panicked, an assertion failed, deadlock) it
+// stops the body as FailNow does.
+func BlockOn[T any](s *Sched, f future.Future[T]) T {
+	h := Spawn(s, f)
+	if !s.loop(h.Done) {
+		panic(failNow{})
+	}
+	return h.value
+}
+
+// Wait runs the loop until every task spawned so far, and every task they
+// spawn, has finished. Call it from the body, for instance before checking
+// what the tasks did. Run calls it after the body returns. If the run
+// fails, Wait stops the body as FailNow does.
+func (s *Sched) Wait() {
+	if !s.loop(func() bool { return s.live == 0 }) {
+		panic(failNow{})
+	}
+}
+
+func callerSite(skip int) string {
+	_, file, line, ok := runtime.Caller(skip)
+	if !ok {
+		return "unknown"
+	}
+	for i := len(file) - 1; i >= 0; i-- {
+		if file[i] == '/' {
+			file = file[i+1:]
+			break
+		}
+	}
+	return fmt.Sprintf("%s:%d", file, line)
+}
