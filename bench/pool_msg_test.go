@@ -41,7 +41,7 @@ func (s *poolPingPong) Poll(cx *future.Context) future.Poll[int] {
 // BenchmarkPoolPingPong: one op is a round trip between two tasks through
 // their wakers, against two goroutines over unbuffered channels.
 func BenchmarkPoolPingPong(b *testing.B) {
-	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+	for w := 1; w <= runtime.GOMAXPROCS(0); w++ { // scaling
 		b.Run(fmt.Sprintf("spindle/workers=%d", w), func(b *testing.B) {
 			p := poolNew(b, pool.WithWorkers(w))
 			run := func(n int) {
@@ -61,11 +61,13 @@ func BenchmarkPoolPingPong(b *testing.B) {
 			run(1000)
 			b.ReportAllocs()
 			b.ResetTimer()
+			defer poolCPU(b)()
 			run(b.N)
 		})
 	}
 	b.Run("goroutines-unbuffered-chan", func(b *testing.B) {
 		b.ReportAllocs()
+		defer poolCPU(b)()
 		ping, pong := make(chan int), make(chan int)
 		go func() {
 			for v := range ping {
@@ -102,6 +104,7 @@ func BenchmarkPoolYieldMany(b *testing.B) {
 		p := poolNew(b, pool.WithWorkers(runtime.GOMAXPROCS(0)))
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer poolCPU(b)()
 		hs := make([]*pool.JoinHandle[int], tasks)
 		for i := range hs {
 			hs[i] = pool.Spawn(p, future.Future[int](&poolYielder{n: b.N / tasks}))
@@ -114,6 +117,7 @@ func BenchmarkPoolYieldMany(b *testing.B) {
 	})
 	b.Run("goroutines-gosched", func(b *testing.B) {
 		b.ReportAllocs()
+		defer poolCPU(b)()
 		var wg sync.WaitGroup
 		wg.Add(tasks)
 		for i := 0; i < tasks; i++ {
@@ -184,6 +188,7 @@ func BenchmarkPoolChainedSpawn(b *testing.B) {
 		p := poolNew(b, pool.WithWorkers(runtime.GOMAXPROCS(0)))
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer poolCPU(b)()
 		st := &poolChainState{left: b.N}
 		started := false
 		root := future.Func[struct{}](func(cx *future.Context) future.Poll[struct{}] {
@@ -199,6 +204,7 @@ func BenchmarkPoolChainedSpawn(b *testing.B) {
 	})
 	b.Run("goroutines", func(b *testing.B) {
 		b.ReportAllocs()
+		defer poolCPU(b)()
 		done := make(chan struct{})
 		var link func(n int)
 		link = func(n int) {

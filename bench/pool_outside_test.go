@@ -34,6 +34,7 @@ func BenchmarkPoolSpawnOutside(b *testing.B) {
 		p := poolNew(b)
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer poolCPU(b)()
 		c := &poolCounter{done: make(chan struct{})}
 		c.left.Store(int64(b.N))
 		var wg sync.WaitGroup
@@ -55,6 +56,7 @@ func BenchmarkPoolSpawnOutside(b *testing.B) {
 	})
 	b.Run("go-func", func(b *testing.B) {
 		b.ReportAllocs()
+		defer poolCPU(b)()
 		c := &poolCounter{done: make(chan struct{})}
 		c.left.Store(int64(b.N))
 		var wg sync.WaitGroup
@@ -106,6 +108,7 @@ func BenchmarkPoolWakeOutside(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.ResetTimer()
+		defer poolCPU(b)()
 		for i := 0; i < b.N; i++ {
 			t.n.Add(1)
 			t.waker.Load().(future.Waker).Wake()
@@ -116,6 +119,7 @@ func BenchmarkPoolWakeOutside(b *testing.B) {
 	})
 	b.Run("goroutine-chan-notify", func(b *testing.B) {
 		b.ReportAllocs()
+		defer poolCPU(b)()
 		var n atomic.Int64
 		ch := make(chan struct{}, 1)
 		done := make(chan struct{})

@@ -28,12 +28,13 @@ var poolBatches = []int{1000, 1_000_000}
 func BenchmarkPoolSpawnJoin(b *testing.B) {
 	workers := runtime.GOMAXPROCS(0)
 	for _, batch := range poolBatches {
-		for _, w := range []int{1, workers} {
+		for w := 1; w <= workers; w++ { // scaling: 1 to GOMAXPROCS workers
 			b.Run(fmt.Sprintf("batch=%d/spindle/workers=%d", batch, w), func(b *testing.B) {
 				p := poolNew(b, pool.WithWorkers(w))
 				poolRun(b, p, future.Future[int](&poolSpawnJoin{n: 1000})) // warm up
 				b.ReportAllocs()
 				b.ResetTimer()
+				defer poolCPU(b)()
 				sum := poolRun(b, p, future.Future[int](&poolRounds{left: b.N, batch: batch}))
 				if sum != b.N {
 					b.Fatalf("joined %d of %d", sum, b.N)
@@ -42,6 +43,7 @@ func BenchmarkPoolSpawnJoin(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("batch=%d/go-func-waitgroup", batch), func(b *testing.B) {
 			b.ReportAllocs()
+			defer poolCPU(b)()
 			res := make([]int, min(batch, b.N))
 			for left := b.N; left > 0; left -= len(res) {
 				n := min(left, len(res))
@@ -58,6 +60,7 @@ func BenchmarkPoolSpawnJoin(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("batch=%d/goroutine-pool-chan", batch), func(b *testing.B) {
 			b.ReportAllocs()
+			defer poolCPU(b)()
 			res := make([]int, min(batch, b.N))
 			jobs := make(chan int, 1024)
 			var wg, workersWG sync.WaitGroup
@@ -85,6 +88,7 @@ func BenchmarkPoolSpawnJoin(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("batch=%d/ants", batch), func(b *testing.B) {
 			b.ReportAllocs()
+			defer poolCPU(b)()
 			ap, err := ants.NewPool(workers * 1000)
 			if err != nil {
 				b.Fatal(err)
