@@ -1,0 +1,44 @@
+package pooltest_test
+
+import (
+	"github.com/spindle-rt/spindle/future"
+)
+
+// gate is a hand-written future that is Pending until open is called, the
+// simplest correct leaf: it stores the waker of every Pending poll.
+type gate struct {
+	open  bool
+	waker future.Waker
+}
+
+func (g *gate) Poll(cx *future.Context) future.Poll[struct{}] {
+	if g.open {
+		return future.Ready(struct{}{})
+	}
+	g.waker = cx.Waker()
+	return future.Pending[struct{}]()
+}
+
+func (g *gate) Open() {
+	g.open = true
+	if g.waker != nil {
+		g.waker.Wake()
+	}
+}
+
+// yields returns a future that yields n times, then is Ready with v after
+// calling step (if not nil) between yields.
+func yields[T any](n int, v T, step func(i int)) future.Future[T] {
+	i := 0
+	return future.Func[T](func(cx *future.Context) future.Poll[T] {
+		for i < n {
+			if step != nil {
+				step(i)
+			}
+			i++
+			cx.Waker().Wake()
+			return future.Pending[T]()
+		}
+		return future.Ready(v)
+	})
+}
