@@ -373,3 +373,19 @@ func TestSpawnFromStaysLocal(t *testing.T) {
 	assert.Equal(t, uint64(12), st.Spawned())
 	assert.GreaterOrEqual(t, st.Polled(), uint64(12))
 }
+
+// TestShutdownReturnsAfterWorkersExit: when Shutdown returns, no worker
+// goroutine is left, not even one on its way out.
+func TestShutdownReturnsAfterWorkersExit(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		p, err := pool.New(pool.WithWorkers(3))
+		require.NoError(t, err)
+		for k := 0; k < 100; k++ {
+			pool.Spawn(p, future.Future[int](&yieldN{n: 10}))
+		}
+		require.NoError(t, p.Shutdown(context.Background()))
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		require.NotContains(t, stacks, "pool.(*worker).loop")
+	}
+}
