@@ -383,9 +383,9 @@ func TestShutdownReturnsAfterWorkersExit(t *testing.T) {
 		for k := 0; k < 100; k++ {
 			pool.Spawn(p, future.Future[int](&yieldN{n: 10}))
 		}
-		require.NoError(t, p.Shutdown(context.Background()))
 		buf := make([]byte, 1<<20)
-		stacks := string(buf[:runtime.Stack(buf, true)])
-		require.NotContains(t, stacks, "pool.(*worker).loop")
+		require.Contains(t, string(buf[:runtime.Stack(buf, true)]), "pool.(*worker).loop")
+		require.NoError(t, p.Shutdown(context.Background()))
+		require.NotContains(t, string(buf[:runtime.Stack(buf, true)]), "pool.(*worker).loop")
 	}
 }
