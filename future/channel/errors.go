@@ -44,6 +44,7 @@ type SendError[T any] struct {
 	Err   error
 }
 
+// Error says the send failed and why.
 func (e *SendError[T]) Error() string { return "channel: send failed: " + e.Err.Error() }
 
 // Unwrap returns e.Err, so errors.Is(err, ErrClosed) works.
@@ -56,6 +57,7 @@ type LaggedError struct {
 	Missed uint64
 }
 
+// Error says how many values the receiver missed.
 func (e *LaggedError) Error() string {
 	return fmt.Sprintf("channel: receiver lagged, missed %d values", e.Missed)
 }

@@ -122,6 +122,7 @@ func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okFuture[T]{f}) }
 
 type okFuture[T any] struct{ f future.Future[T] }
 
+// Poll wraps the task's value in an Ok Result.
 func (o okFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	if v, ok := o.f.Poll(cx).Value(); ok {
 		return future.Ready(future.Ok(v))
@@ -263,6 +264,7 @@ type joinAll[T any] struct {
 	done  bool
 }
 
+// Poll collects results until the set is empty.
 func (j *joinAll[T]) Poll(cx *future.Context) future.Poll[future.Result[[]T]] {
 	if j.done {
 		future.PanicPolledAfterReady(j)
