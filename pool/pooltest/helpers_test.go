@@ -2,6 +2,8 @@ package pooltest_test
 
 import (
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/pool/pooltest"
 )
 
 // gate is a hand-written future that is Pending until open is called, the
@@ -41,4 +43,17 @@ func yields[T any](n int, v T, step func(i int)) future.Future[T] {
 		}
 		return future.Ready(v)
 	})
+}
+
+// goTask spawns body as an async Task: straight-line test code whose
+// Awaits are scheduled by the seed like any future.
+func goTask[T any](s *pooltest.Sched, body func(a *async.Awaiter) T) *pooltest.Handle[T] {
+	return pooltest.Spawn(s, async.New(body))
+}
+
+// yieldN yields to the scheduler a random number of times in [0, max).
+func yieldN(s *pooltest.Sched, a *async.Awaiter, max int) {
+	for range s.Rand().IntN(max) {
+		async.Await(a, future.YieldNow())
+	}
 }

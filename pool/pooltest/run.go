@@ -132,6 +132,7 @@ func run(seed uint64, body func(s *Sched), o options) *Failure {
 		body(s)
 		s.Wait()
 	}()
+	s.cancelAbandoned()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failure != nil {
@@ -150,4 +151,25 @@ func envUint(t testing.TB, name string) (uint64, bool) {
 		t.Fatalf("pooltest: %s=%q is not an unsigned integer: %v", name, v, err)
 	}
 	return n, true
+}
+
+// cancelAbandoned calls Cancel on the future of every task a failed run
+// left unfinished, when it has one, so that what they hold (an async
+// body's coroutine, a queued waiter) is released now rather than by the
+// garbage collector, after leak checkers have looked.
+func (s *Sched) cancelAbandoned() {
+	s.deliverInbox()
+	for _, t := range s.tasks {
+		if t.state == stateDone || t.cancel == nil {
+			continue
+		}
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					s.addMessage(fmt.Sprintf("Cancel of abandoned task %d (spawned at %s) panicked: %v", t.id, t.site, v))
+				}
+			}()
+			t.cancel()
+		}()
+	}
 }

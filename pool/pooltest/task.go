@@ -18,6 +18,7 @@ type task struct {
 	polls      int
 	staleWakes int
 	poll       func(cx *future.Context) bool // polls the future, true when done
+	cancel     func()                        // the future's Cancel, if it has one
 }
 
 // taskWaker is the waker handed to one poll of t. A fresh one per poll is
@@ -67,6 +68,9 @@ func Spawn[T any](s *Sched, f future.Future[T]) *Handle[T] {
 			future.WakeFrom(cx, w)
 		}
 		return true
+	}
+	if c, ok := f.(interface{ Cancel() }); ok {
+		t.cancel = c.Cancel
 	}
 	h.t = t
 	s.post(wake{t: t, spawn: true})
