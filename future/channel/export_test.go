@@ -15,3 +15,6 @@ func BroadcastWaiters[T any](s *BroadcastSender[T]) int {
 	defer b.mu.Unlock()
 	return b.waiters.Len()
 }
+
+// UnguardedSends exports unguardedSends to the tests.
+const UnguardedSends = unguardedSends

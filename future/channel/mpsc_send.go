@@ -114,6 +114,17 @@ func (s *Sender[T]) TrySend(v T) error {
 	return nil
 }
 
+// unguardedSends is how many queued sends of a channel may go without the
+// GC backstop. A dropped send that is still queued blocks nobody: the next
+// receive that makes room delivers its value and takes it out of the queue
+// (a send future dropped without Cancel may be delivered, see Withdraw).
+// So for sends the backstop only bounds memory while the channel stays
+// full, and the first few queued sends can skip its cost (a runtime
+// special under a global lock, the top item of the contended profiles).
+// Beyond them every queued send registers it, so abandoned sends cannot
+// pile up: at most unguardedSends of them stay until a receive.
+const unguardedSends = 32
+
 // sendNode is a queued send. It does not point to its SendFuture, so an
 // abandoned future can be collected and its cleanup can dequeue the node.
 type sendNode[T any] struct {
@@ -192,8 +203,11 @@ func (f *SendFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struc
 		c.sendq.PushBack(&n.node)
 		n.node.Waker = cx.Waker()
 		f.node = n
+		backstop := c.sendq.Len() > unguardedSends
 		c.mu.Unlock()
-		n.cl = runtime.AddCleanup(f, (*sendNode[T]).cancel, n)
+		if backstop {
+			n.cl = runtime.AddCleanup(f, (*sendNode[T]).cancel, n)
+		}
 		return future.Pending[future.Result[struct{}]]()
 	}
 	n := f.node
