@@ -11,6 +11,9 @@
 //
 //	go run ./bench/cmd/countbench -n 20000 -repeats 5 -json docs/countserver.json -svg docs/countserver.svg
 //	go run ./bench/cmd/countbench -from docs/countserver.json -svg docs/countserver.svg   # redraw only
+//
+// -ext NAME=HOST:PORT adds a server started by hand (the Rust demo's, say)
+// to every round; its processor time is not measured (shown as 0).
 package main
 
 import (
@@ -21,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spindle-rt/spindle/examples/countserver/count"
@@ -40,6 +44,8 @@ func main() {
 	svg := flag.String("svg", "", "write the chart to this SVG file")
 	jsonOut := flag.String("json", "", "write every sample to this JSON file")
 	from := flag.String("from", "", "read samples from this JSON file instead of measuring")
+	var ext externals
+	flag.Var(&ext, "ext", "also measure a server started elsewhere, as NAME=HOST:PORT (repeatable), e.g. the Rust demo's")
 	flag.Parse()
 
 	var res *Results
@@ -47,7 +53,7 @@ func main() {
 	if *from != "" {
 		res, err = load(*from)
 	} else {
-		res, err = measureAll(*n, *repeats, *warmup)
+		res, err = measureAll(*n, *repeats, *warmup, ext)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "countbench:", err)
@@ -89,17 +95,49 @@ type Sample struct {
 	ServerCPUus float64 `json:"server_cpu_us_per_tx"`
 }
 
+// externals are servers that run outside this program, by name.
+type externals []external
+
+type external struct{ name, addr string }
+
+func (e *externals) String() string { return fmt.Sprint(*e) }
+
+func (e *externals) Set(s string) error {
+	name, addr, ok := strings.Cut(s, "=")
+	if !ok || name == "" || addr == "" {
+		return fmt.Errorf("want NAME=HOST:PORT, got %q", s)
+	}
+	*e = append(*e, external{name, addr})
+	return nil
+}
+
+// target is a server being measured: a child of ours (with its CPU time)
+// or an external one.
+type target struct {
+	addr  string
+	child *count.ChildServer // nil for an external server
+}
+
+func (t target) cpu() (time.Duration, error) {
+	if t.child == nil {
+		return 0, nil
+	}
+	return t.child.CPU()
+}
+
 // measureAll runs every pairing repeats times.
-func measureAll(n, repeats, warmup int) (*Results, error) {
+func measureAll(n, repeats, warmup int, ext externals) (*Results, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	res := &Results{When: time.Now().UTC(), CPUs: runtime.NumCPU(), N: n, Repeats: repeats, InFlight: count.BenchInFlight}
-	servers := map[string]*count.ChildServer{}
+	servers := map[string]target{}
 	defer func() {
-		for _, c := range servers {
-			_, _ = c.Stop()
+		for _, t := range servers {
+			if t.child != nil {
+				_, _ = t.child.Stop()
+			}
 		}
 	}()
 	for _, s := range count.BenchServers {
@@ -107,8 +145,12 @@ func measureAll(n, repeats, warmup int) (*Results, error) {
 		if err != nil {
 			return nil, err
 		}
-		servers[s.Name] = c
+		servers[s.Name] = target{addr: c.Addr, child: c}
 		res.Servers = append(res.Servers, s.Name)
+	}
+	for _, e := range ext {
+		servers[e.name] = target{addr: e.addr}
+		res.Servers = append(res.Servers, e.name)
 	}
 	for _, cm := range count.BenchClients {
 		res.Clients = append(res.Clients, cm.String())
@@ -126,11 +168,11 @@ func measureAll(n, repeats, warmup int) (*Results, error) {
 				for i := range res.Servers {
 					name := res.Servers[(i+r)%len(res.Servers)] // rotate the order
 					srv := servers[name]
-					cfg := count.ClientConfig{Mode: cm, Addr: srv.Addr, M: m, Pool: p, N: warmup}
+					cfg := count.ClientConfig{Mode: cm, Addr: srv.addr, M: m, Pool: p, N: warmup}
 					if _, err := count.Measure(ctx, cfg); err != nil {
 						return nil, fmt.Errorf("%s warm-up: %w", name, err)
 					}
-					cpu0, err := srv.CPU()
+					cpu0, err := srv.cpu()
 					if err != nil {
 						return nil, err
 					}
@@ -139,7 +181,7 @@ func measureAll(n, repeats, warmup int) (*Results, error) {
 					if err != nil {
 						return nil, fmt.Errorf("%s: %w", name, err)
 					}
-					cpu1, err := srv.CPU()
+					cpu1, err := srv.cpu()
 					if err != nil {
 						return nil, err
 					}

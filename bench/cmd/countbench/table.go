@@ -73,7 +73,11 @@ func writeTables(w io.Writer, res *Results) {
 		for _, m := range res.InFlight {
 			fmt.Fprintf(w, "| %s | %d |", c, m)
 			for _, s := range res.Servers {
-				fmt.Fprintf(w, " %.1f |", median(res, s, c, m, cpu))
+				if v := median(res, s, c, m, cpu); v > 0 {
+					fmt.Fprintf(w, " %.1f |", v)
+				} else {
+					fmt.Fprintf(w, " - |") // an external server: not measured
+				}
 			}
 			fmt.Fprintf(w, "\n")
 		}
