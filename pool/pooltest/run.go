@@ -3,6 +3,7 @@ package pooltest
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ const SeedBaseEnv = "SPINDLE_SEED_BASE"
 // order they were reported, and what the run logged.
 type Failure struct {
 	Seed     uint64
+	Test     string // name of the test, when run by Run, RunMany or RunSeeds
 	Messages []string
 	Logs     []string
 }
@@ -33,8 +35,12 @@ type Failure struct {
 // Error renders the failure with its seed and how to replay it.
 func (f *Failure) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "pooltest: run failed with seed=%d (replay with pooltest.Run(t, %d, ...) or %s=%d go test -run ...)",
-		f.Seed, f.Seed, SeedEnv, f.Seed)
+	run := "..."
+	if f.Test != "" {
+		run = "'^" + strings.ReplaceAll(regexp.QuoteMeta(f.Test), "/", "$/^") + "$'"
+	}
+	fmt.Fprintf(&b, "pooltest: run failed with seed=%d (replay with pooltest.Run(t, %d, ...) or %s=%d go test -run %s)",
+		f.Seed, f.Seed, SeedEnv, f.Seed, run)
 	for _, m := range f.Messages {
 		b.WriteString("\n")
 		b.WriteString(m)
@@ -59,6 +65,7 @@ type failNow struct{}
 func Run(t testing.TB, seed uint64, body func(s *Sched), opts ...Option) bool {
 	t.Helper()
 	if f := run(seed, body, buildOptions(opts)); f != nil {
+		f.Test = t.Name()
 		t.Error(f.Error())
 		return false
 	}
@@ -74,6 +81,7 @@ func RunMany(t testing.TB, seeds []uint64, body func(s *Sched), opts ...Option) 
 		seeds = []uint64{seed}
 	}
 	if f := Explore(seeds, body, opts...); f != nil {
+		f.Test = t.Name()
 		t.Error(f.Error())
 		return false
 	}
