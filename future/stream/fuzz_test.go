@@ -1,10 +1,13 @@
 package stream_test
 
 import (
+	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
@@ -74,5 +77,44 @@ func FuzzBuffered(f *testing.F) {
 			check(vs)
 		}
 		require.ElementsMatch(t, ints(total), out)
+	})
+}
+
+// FuzzFromSeq drives the FromSeq hand-over with a script: the first byte
+// picks the batch size, each following byte makes the consumer take that
+// many values (mod 16) and yield its goroutine in between, and the end of
+// the script closes the stream. The values must be exactly 0, 1, 2, ...,
+// the producer must never be more than 2n+1 values ahead, and after Close
+// the producer goroutine of the endless sequence must return.
+func FuzzFromSeq(f *testing.F) {
+	f.Add([]byte{1, 3, 0, 5})
+	f.Add([]byte{4, 15, 15, 15, 1})
+	f.Add([]byte{64, 2})
+	f.Add([]byte{7})
+	f.Fuzz(func(t *testing.T, script []byte) {
+		if len(script) == 0 {
+			return
+		}
+		n := int(script[0])%16 + 1
+		var produced atomic.Int64
+		stopped := make(chan struct{})
+		s := stream.FromSeqBuffer(counting(&produced, stopped), n)
+		taken := 0
+		for _, b := range script[1:] {
+			for range int(b) % 16 {
+				it := future.BlockOn(stream.Next(s))
+				require.True(t, it.Ok)
+				require.Equal(t, taken, it.Value)
+				taken++
+				require.LessOrEqual(t, produced.Load()-int64(taken), int64(2*n)+1)
+			}
+			runtime.Gosched()
+		}
+		require.NoError(t, stream.Close(s))
+		if taken == 0 {
+			require.Zero(t, produced.Load(), "a stream never polled never runs its Seq")
+			return
+		}
+		<-stopped // hangs (and fails the fuzzer) if Close does not stop it
 	})
 }
