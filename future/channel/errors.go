@@ -37,6 +37,10 @@ var ErrZeroCapacity = errors.New("capacity must be at least 1")
 // send future is polled after Cancel.
 var ErrPolledAfterCancel = errors.New("polled after Cancel")
 
+// ErrResetBusy is the error of the *future.MisuseError raised by Reset on
+// a send future that has not finished.
+var ErrResetBusy = errors.New("reset before the future finished")
+
 // SendError is a failed send. It hands back the value that was not sent;
 // Err is ErrClosed or ErrFull.
 type SendError[T any] struct {

@@ -9,6 +9,7 @@ package channel
 //	queued --receive makes room--> Granted (v is in the buffer) --Poll--> Ready(Ok)
 //	queued --receiver Close--> Idle --Poll--> Ready(Err(*SendError{v}))
 //	queued --Cancel / future collected--> removed, v not sent
+//	done --Reset(v)--> fresh, same future and node
 //	done / cancelled --Poll--> panic *future.MisuseError
 
 import (
@@ -157,10 +158,11 @@ func (n *sendNode[T]) withdraw() (v T, ok bool) {
 
 // SendFuture is the future returned by Sender.Send.
 type SendFuture[T any] struct {
-	c    *mpsc[T]
-	v    T
-	node *sendNode[T]
-	st   uint8
+	c      *mpsc[T]
+	v      T
+	node   *sendNode[T] // allocated at the first wait, reused after Reset
+	queued bool         // this round's value is in node
+	st     uint8
 }
 
 const (
@@ -182,7 +184,7 @@ func (f *SendFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struc
 	}
 	c := f.c
 	c.mu.Lock()
-	if f.node == nil {
+	if !f.queued {
 		if c.rxClosed {
 			c.mu.Unlock()
 			return f.fail(f.v)
@@ -196,13 +198,17 @@ func (f *SendFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struc
 			}
 			return f.ok()
 		}
-		n := &sendNode[T]{c: c}
+		n := f.node
+		if n == nil {
+			n = &sendNode[T]{c: c}
+			f.node = n
+		}
 		n.node.Val = f.v
 		var zero T
 		f.v = zero
 		c.sendq.PushBack(&n.node)
 		n.node.Waker = cx.Waker()
-		f.node = n
+		f.queued = true
 		backstop := c.sendq.Len() > unguardedSends
 		c.mu.Unlock()
 		if backstop {
@@ -255,12 +261,30 @@ func (f *SendFuture[T]) Withdraw() (v T, ok bool) {
 		return v, false
 	}
 	f.st = sfCancelled
-	if f.node == nil {
+	if !f.queued {
 		v, f.v = f.v, v
 		return v, true
 	}
 	f.node.cl.Stop()
 	return f.node.withdraw()
+}
+
+// Reset makes a finished send future send v, and returns it, so a producer
+// that sends in a loop can keep one future instead of allocating one per
+// value (and reuses its queue node too). Reset of a future that has not
+// finished panics with a *future.MisuseError wrapping ErrResetBusy.
+func (f *SendFuture[T]) Reset(v T) *SendFuture[T] {
+	if f.st != sfDone {
+		misuse("*channel.SendFuture", ErrResetBusy)
+	}
+	if f.node != nil {
+		// The node left the queue when the round ended: only this future
+		// refers to it now.
+		f.node.node = waitq.Node[T]{}
+		f.node.cl = runtime.Cleanup{}
+	}
+	f.v, f.queued, f.st = v, false, sfWaiting
+	return f
 }
 
 // UnboundedSender is a sending end of an unbounded MPSC channel; its Send

@@ -22,6 +22,10 @@ var ErrReleased = errors.New("released twice")
 // a wait future is polled after Cancel.
 var ErrPolledAfterCancel = errors.New("polled after Cancel")
 
+// ErrResetBusy is the error of the *future.MisuseError raised by Reset on
+// a future that has not finished, or whose guard or permit is still held.
+var ErrResetBusy = errors.New("reset while waiting or while its guard or permit is held")
+
 // ErrUninitialized is the error of the *future.MisuseError raised when a
 // zero Mutex, RWMutex or Semaphore is used instead of one made by its
 // constructor.

@@ -6,6 +6,7 @@ package tasksync
 //	waiting --Poll: held--> Pending (queued FIFO, waker replaced each poll)
 //	waiting --Cancel--> cancelled (leaves the queue; a lock already handed
 //	        to it is passed on to the next waiter)
+//	done --Reset (guard unlocked)--> waiting again, same future and node
 //	done / cancelled --Poll--> panic *future.MisuseError
 
 import (
@@ -80,6 +81,22 @@ func (f *LockFuture) Cancel() {
 		f.st = stCancelled
 		f.acq.Cancel()
 	}
+}
+
+// Reset makes a finished Lock future, whose guard was unlocked, wait for the
+// lock again and returns it. A task that locks in a loop can keep one
+// future: after its first wait it allocates nothing more and keeps its
+// queue node and garbage-collector registration from round to round. The
+// guard of every round is the same object; unlock it once per round.
+// Reset of a future still waiting or still holding the lock panics with a
+// *future.MisuseError wrapping ErrResetBusy.
+func (f *LockFuture) Reset() *LockFuture {
+	if f.st != stDone || f.guard.held {
+		misuse("*tasksync.LockFuture", ErrResetBusy)
+	}
+	f.st = stWaiting
+	f.acq.Reset()
+	return f
 }
 
 // MutexGuard is proof that the lock is held. It may be passed between tasks

@@ -93,6 +93,17 @@ func (f *RWLockFuture) Cancel() {
 	}
 }
 
+// Reset makes a finished lock future, whose guard was unlocked, wait again
+// for the same kind of lock (see LockFuture.Reset).
+func (f *RWLockFuture) Reset() *RWLockFuture {
+	if f.st != stDone || f.guard.held {
+		misuse("*tasksync.RWLockFuture", ErrResetBusy)
+	}
+	f.st = stWaiting
+	f.acq.Reset()
+	return f
+}
+
 // RWGuard is a held read or write lock of an RWMutex.
 type RWGuard struct {
 	m    *RWMutex

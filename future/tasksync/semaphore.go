@@ -7,6 +7,7 @@ package tasksync
 //	        was handed so far, waker replaced each poll)
 //	waiting --Poll after Close--> Ready(Err(ErrClosed)) --> done
 //	waiting --Cancel--> cancelled (permits handed so far go to the next waiter)
+//	done --Reset (permit released)--> waiting again
 //	done / cancelled --Poll--> panic *future.MisuseError
 
 import (
@@ -100,6 +101,7 @@ func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Perm
 	ok, err := waitq.PollAcquire(f, &f.acq, cx)
 	if err != nil {
 		f.st = stDone
+		f.permit.done = true // never handed out
 		return future.Ready(future.Err[*Permit](acqErr("*tasksync.AcquireFuture", err)))
 	}
 	if !ok {
@@ -116,6 +118,18 @@ func (f *AcquireFuture) Cancel() {
 		f.st = stCancelled
 		f.acq.Cancel()
 	}
+}
+
+// Reset makes a finished acquire, whose permit was released or forgotten,
+// wait for the same number of permits again (see LockFuture.Reset).
+func (f *AcquireFuture) Reset() *AcquireFuture {
+	if f.st != stDone || !f.permit.done {
+		misuse("*tasksync.AcquireFuture", ErrResetBusy)
+	}
+	f.st = stWaiting
+	f.permit.done = false
+	f.acq.Reset()
+	return f
 }
 
 // Permit is a number of permits held from a Semaphore.

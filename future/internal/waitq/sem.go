@@ -181,10 +181,9 @@ func (s *Sem) Close() {
 // so that an abandoned future can be collected and its cleanup can remove
 // the node.
 type Waiter struct {
-	node    Node[int64]
-	sem     *Sem
-	n       int64
-	cleanup runtime.Cleanup
+	node Node[int64]
+	sem  *Sem
+	n    int64
 }
 
 // Acquire is the state of one acquire of n permits; futures embed it.
@@ -194,14 +193,44 @@ type Waiter struct {
 //	waiting --Release grants--> Poll --> done
 //	waiting --Cancel / owner collected--> cancelled (permits given back)
 //	any --Close--> Poll returns ErrSemClosed
+//	done --Reset--> fresh, keeping the Waiter and the cleanup registration
+//
+// A future used once stops its cleanup when it completes; one that was
+// Reset keeps it registered (and its node) from round to round, so a task
+// that locks in a loop with one future allocates nothing and touches no
+// runtime special after its first wait.
 type Acquire struct {
-	sem *Sem
-	n   int64
-	w   *Waiter
+	sem        *Sem
+	n          int64
+	w          *Waiter
+	cl         runtime.Cleanup
+	waiting    bool // this round took the slow path: w is in use
+	registered bool // cl is registered
+	keep       bool // Reset was called: keep cl between rounds
 }
 
 // Init prepares an acquire of n permits from s.
-func (a *Acquire) Init(s *Sem, n int64) { a.sem, a.n, a.w = s, n, nil }
+func (a *Acquire) Init(s *Sem, n int64) { *a = Acquire{sem: s, n: n} }
+
+// Reset prepares a finished acquire for another round with the same
+// semaphore and count. The caller guarantees the previous round completed
+// (its future returned Ready): the node is then in no queue and no other
+// goroutine touches it.
+func (a *Acquire) Reset() {
+	if a.w != nil {
+		a.w.node = Node[int64]{}
+	}
+	a.waiting, a.keep = false, true
+}
+
+// done ends a round: a one-shot future stops its cleanup, so the collector
+// has no work for it.
+func (a *Acquire) done() {
+	if a.registered && !a.keep {
+		a.cl.Stop()
+		a.registered = false
+	}
+}
 
 // PollAcquire advances a, the acquire embedded in the future owner. It
 // returns (true, nil) when the permits are held, (false, nil) after
@@ -209,7 +238,7 @@ func (a *Acquire) Init(s *Sem, n int64) { a.sem, a.n, a.w = s, n, nil }
 // caller drops when it abandons the acquire: when the garbage collector
 // finds it unreachable, the wait is cancelled as by Cancel.
 func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) {
-	if a.w == nil {
+	if !a.waiting {
 		ok, err := a.sem.TryAcquire(a.n)
 		if ok || err != nil {
 			return ok, err
@@ -217,8 +246,14 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 		if !a.sem.Initialized() {
 			return false, ErrUninitialized
 		}
-		a.w = &Waiter{sem: a.sem, n: a.n}
-		a.w.cleanup = runtime.AddCleanup(owner, (*Waiter).Cancel, a.w)
+		if a.w == nil {
+			a.w = &Waiter{sem: a.sem, n: a.n}
+		}
+		if !a.registered {
+			a.cl = runtime.AddCleanup(owner, (*Waiter).Cancel, a.w)
+			a.registered = true
+		}
+		a.waiting = true
 	}
 	w, s := a.w, a.sem
 	s.mu.Lock()
@@ -226,7 +261,7 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 	case Granted:
 		w.node.State = Done
 		s.mu.Unlock()
-		w.cleanup.Stop()
+		a.done()
 		return true, nil
 	case Queued:
 		w.node.Waker = cx.Waker() // waker contract rule 2
@@ -241,7 +276,7 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 		st := s.state.Load()
 		if st&closedBit != 0 {
 			s.mu.Unlock()
-			w.cleanup.Stop()
+			a.done()
 			return false, ErrSemClosed
 		}
 		avail := int64(st >> shift)
@@ -249,7 +284,7 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 			if s.state.CompareAndSwap(st, st-uint64(w.n)<<shift) {
 				w.node.State = Done
 				s.mu.Unlock()
-				w.cleanup.Stop()
+				a.done()
 				return true, nil
 			}
 			continue
@@ -273,10 +308,13 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 // Cancel abandons the acquire: a queued waiter leaves the queue and gives
 // back the permits it was handed so far; permits granted but not yet seen
 // by a poll are released. A completed or never-started acquire is left
-// alone. It is safe to call more than once and from any goroutine.
+// alone. It is safe to call more than once.
 func (a *Acquire) Cancel() {
+	if a.registered {
+		a.cl.Stop()
+		a.registered = false
+	}
 	if a.w != nil {
-		a.w.cleanup.Stop()
 		a.w.Cancel()
 	}
 }
