@@ -260,3 +260,11 @@ func TestNilFutureIsMisuse(t *testing.T) {
 		})
 	})
 }
+
+func TestSpawnSiteOfBlockOnIsTheBody(t *testing.T) {
+	f := pooltest.Explore([]uint64{1}, func(s *pooltest.Sched) {
+		pooltest.BlockOn(s, future.Never[int]())
+	}, pooltest.IdleTimeout(time.Millisecond))
+	require.NotNil(t, f)
+	assert.Regexp(t, `task 1 spawned at sched_test.go:\d+: pending`, f.Error())
+}

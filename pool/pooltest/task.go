@@ -2,7 +2,9 @@ package pooltest
 
 import (
 	"fmt"
+	"path"
 	"runtime"
+	"strings"
 	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
@@ -132,16 +134,41 @@ func (s *Sched) Wait() {
 	}
 }
 
+// callerSite names where a task was spawned: the caller of Spawn, then up
+// to two of its callers (tests often spawn through a helper), innermost
+// first, as "file.go:12 ← file_test.go:40". Frames of the runtime, of
+// package testing and of this package's loop are left out.
 func callerSite(skip int) string {
-	_, file, line, ok := runtime.Caller(skip)
-	if !ok {
-		return "unknown"
-	}
-	for i := len(file) - 1; i >= 0; i-- {
-		if file[i] == '/' {
-			file = file[i+1:]
+	var pcs [8]uintptr
+	n := runtime.Callers(skip+1, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	var b strings.Builder
+	for kept := 0; kept < 3; {
+		f, more := frames.Next()
+		switch {
+		case strings.HasPrefix(f.Function, "github.com/spindle-rt/spindle/pool/pooltest."):
+			if kept == 0 && more {
+				continue // BlockOn
+			}
+			return siteOrUnknown(&b)
+		case strings.HasPrefix(f.Function, "runtime."), strings.HasPrefix(f.Function, "testing."):
+			return siteOrUnknown(&b)
+		}
+		if kept > 0 {
+			b.WriteString(" ← ")
+		}
+		fmt.Fprintf(&b, "%s:%d", path.Base(f.File), f.Line)
+		kept++
+		if !more {
 			break
 		}
 	}
-	return fmt.Sprintf("%s:%d", file, line)
+	return siteOrUnknown(&b)
+}
+
+func siteOrUnknown(b *strings.Builder) string {
+	if b.Len() == 0 {
+		return "unknown"
+	}
+	return b.String()
 }
