@@ -27,8 +27,8 @@ func Recv[T any](ch <-chan T) *RecvFuture[T] { return &RecvFuture[T]{ch: ch} }
 // RecvFuture is the future returned by Recv. It implements
 // future.Future[future.Result[T]].
 type RecvFuture[T any] struct {
-	ch   <-chan T
-	sh   *recvShared[T] // nil until a goroutine is started
+	ch        <-chan T
+	sh        *recvShared[T] // nil until a goroutine is started
 	cln       runtime.Cleanup
 	done      bool
 	cancelled bool
