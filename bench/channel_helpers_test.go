@@ -25,25 +25,35 @@ func syncPool(b *testing.B) *pool.Pool {
 	return p
 }
 
-// chanProducer is a task sending n ones on tx, then closing it. With
-// trySend it tries TrySend first and makes a Send future only when the
-// channel is full; without, it awaits a Send future for every value, as
-// straightforward code would.
+// Ways a chanProducer sends each value.
+const (
+	sendFuture = iota // a new Send future per value, as straightforward code does
+	sendReset         // one Send future, Reset for every value
+	sendTry           // TrySend first, a Send future only when the channel is full
+)
+
+// chanProducer is a task sending n ones on tx, then closing it.
 type chanProducer struct {
-	tx      *channel.Sender[int]
-	n       int
-	trySend bool
-	send    *channel.SendFuture[int]
+	tx   *channel.Sender[int]
+	n    int
+	mode int
+	send *channel.SendFuture[int]
+	busy bool // send holds a value not yet accepted
 }
 
 func (p *chanProducer) Poll(cx *future.Context) future.Poll[int] {
 	for p.n > 0 {
-		if p.send == nil {
-			if p.trySend && p.tx.TrySend(1) == nil {
+		if !p.busy {
+			switch {
+			case p.mode == sendTry && p.tx.TrySend(1) == nil:
 				p.n--
 				continue
+			case p.mode == sendReset && p.send != nil:
+				p.send.Reset(1)
+			default:
+				p.send = p.tx.Send(1)
 			}
-			p.send = p.tx.Send(1)
+			p.busy = true
 		}
 		r, ok := p.send.Poll(cx).Value()
 		if !ok {
@@ -52,7 +62,7 @@ func (p *chanProducer) Poll(cx *future.Context) future.Poll[int] {
 		if r.Err != nil {
 			panic(r.Err)
 		}
-		p.send = nil
+		p.busy = false
 		p.n--
 	}
 	p.tx.Close()

@@ -18,6 +18,7 @@ const mpscCap = 128
 //
 //   - spindle-tasks: producers and consumer are tasks on a 2-worker pool;
 //     each value is sent by awaiting a Send future (one allocation).
+//   - spindle-tasks-reset: one Send future per producer, Reset per value.
 //   - spindle-tasks-trysend: the same, producers calling TrySend first and
 //     making a Send future only when the channel is full.
 //   - spindle-goroutines: producers are goroutines awaiting each send with
@@ -28,10 +29,13 @@ const mpscCap = 128
 func BenchmarkMPSC(b *testing.B) {
 	for _, producers := range []int{1, 4} {
 		b.Run(fmt.Sprintf("producers=%d/spindle-tasks", producers), func(b *testing.B) {
-			mpscTasks(b, producers, false)
+			mpscTasks(b, producers, sendFuture)
+		})
+		b.Run(fmt.Sprintf("producers=%d/spindle-tasks-reset", producers), func(b *testing.B) {
+			mpscTasks(b, producers, sendReset)
 		})
 		b.Run(fmt.Sprintf("producers=%d/spindle-tasks-trysend", producers), func(b *testing.B) {
-			mpscTasks(b, producers, true)
+			mpscTasks(b, producers, sendTry)
 		})
 		b.Run(fmt.Sprintf("producers=%d/spindle-goroutines", producers), func(b *testing.B) {
 			b.ReportAllocs()
@@ -92,14 +96,14 @@ func BenchmarkMPSC(b *testing.B) {
 	}
 }
 
-func mpscTasks(b *testing.B, producers int, trySend bool) {
+func mpscTasks(b *testing.B, producers, mode int) {
 	p := syncPool(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	tx, rx := channel.Bounded[int](mpscCap)
 	cons := pool.Spawn[int](p, &chanConsumer{rx: rx})
 	for _, n := range split(b.N, producers) {
-		pool.Spawn[int](p, &chanProducer{tx: tx.Clone(), n: n, trySend: trySend})
+		pool.Spawn[int](p, &chanProducer{tx: tx.Clone(), n: n, mode: mode})
 	}
 	tx.Close()
 	if sum, err := cons.Wait(b.Context()); err != nil || sum != b.N {

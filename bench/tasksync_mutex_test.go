@@ -13,8 +13,9 @@ import (
 var mutexSink int
 
 // BenchmarkMutexUncontended is one lock and unlock with nobody else
-// around: the async Mutex through its Lock future (allocated, polled once,
-// Ready) and through TryLock, beside sync.Mutex.
+// around: the async Mutex through a new Lock future (allocated, polled
+// once, Ready), through one Lock future Reset each time, and through
+// TryLock, beside sync.Mutex.
 func BenchmarkMutexUncontended(b *testing.B) {
 	b.Run("spindle-lock-future", func(b *testing.B) {
 		b.ReportAllocs()
@@ -22,6 +23,20 @@ func BenchmarkMutexUncontended(b *testing.B) {
 		cx := future.NewContext(nil)
 		for range b.N {
 			g, _ := m.Lock().Poll(cx).Value()
+			mutexSink++
+			g.Unlock()
+		}
+	})
+	b.Run("spindle-lock-future-reset", func(b *testing.B) {
+		b.ReportAllocs()
+		m := tasksync.NewMutex()
+		cx := future.NewContext(nil)
+		f := m.Lock()
+		g, _ := f.Poll(cx).Value()
+		g.Unlock()
+		b.ResetTimer()
+		for range b.N {
+			g, _ := f.Reset().Poll(cx).Value()
 			mutexSink++
 			g.Unlock()
 		}
@@ -47,12 +62,15 @@ func BenchmarkMutexUncontended(b *testing.B) {
 }
 
 // mutexWorker is a task that holds the lock across one wait (a yield: the
-// task is Pending and rescheduled) each of n times.
+// task is Pending and rescheduled) each of n times. With reset it keeps one
+// Lock future and Resets it instead of making a new one each time.
 type mutexWorker struct {
 	m       *tasksync.Mutex
 	n       int
 	counter *int
+	reset   bool
 	lock    *tasksync.LockFuture
+	locking bool
 	guard   *tasksync.MutexGuard
 	yielded bool
 }
@@ -60,14 +78,19 @@ type mutexWorker struct {
 func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
 	for w.n > 0 {
 		if w.guard == nil {
-			if w.lock == nil {
-				w.lock = w.m.Lock()
+			if !w.locking {
+				if w.reset && w.lock != nil {
+					w.lock.Reset()
+				} else {
+					w.lock = w.m.Lock()
+				}
+				w.locking = true
 			}
 			g, ok := w.lock.Poll(cx).Value()
 			if !ok {
 				return future.Pending[int]()
 			}
-			w.lock, w.guard = nil, g
+			w.locking, w.guard = false, g
 		}
 		if !w.yielded {
 			w.yielded = true
@@ -86,29 +109,36 @@ func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
 
 // BenchmarkMutexContended has 8 parties take one lock b.N times in all,
 // each holding it across a wait: tasks on a 2-worker pool yielding while
-// they hold the async Mutex, beside goroutines holding a sync.Mutex across
-// runtime.Gosched. ns/op is per critical section.
+// they hold the async Mutex (a new Lock future each time, or one Reset),
+// beside goroutines holding a sync.Mutex across runtime.Gosched. ns/op is
+// per critical section.
 func BenchmarkMutexContended(b *testing.B) {
 	const parties = 8
-	b.Run("spindle-tasks", func(b *testing.B) {
-		p := syncPool(b)
-		b.ReportAllocs()
-		b.ResetTimer()
-		m := tasksync.NewMutex()
-		counter := 0
-		var hs []*pool.JoinHandle[int]
-		for _, n := range split(b.N, parties) {
-			hs = append(hs, pool.Spawn[int](p, &mutexWorker{m: m, n: n, counter: &counter}))
+	for _, reset := range []bool{false, true} {
+		name := "spindle-tasks"
+		if reset {
+			name = "spindle-tasks-reset"
 		}
-		for _, h := range hs {
-			if _, err := h.Wait(b.Context()); err != nil {
-				b.Fatal(err)
+		b.Run(name, func(b *testing.B) {
+			p := syncPool(b)
+			b.ReportAllocs()
+			b.ResetTimer()
+			m := tasksync.NewMutex()
+			counter := 0
+			var hs []*pool.JoinHandle[int]
+			for _, n := range split(b.N, parties) {
+				hs = append(hs, pool.Spawn[int](p, &mutexWorker{m: m, n: n, counter: &counter, reset: reset}))
 			}
-		}
-		if counter != b.N {
-			b.Fatalf("counter %d", counter)
-		}
-	})
+			for _, h := range hs {
+				if _, err := h.Wait(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if counter != b.N {
+				b.Fatalf("counter %d", counter)
+			}
+		})
+	}
 	b.Run("sync-mutex-goroutines", func(b *testing.B) {
 		b.ReportAllocs()
 		var m sync.Mutex
