@@ -158,3 +158,22 @@ func TestFromSeqLosesNothing(t *testing.T) {
 		require.Equal(t, ints(total), got, "n=%d", n)
 	}
 }
+
+// TestFromSeqHandsOverEveryValueAtOnce checks that a value the Seq
+// produced while the consumer was busy is not held back until the Seq
+// yields again: a slow Seq must not delay values it already produced.
+func TestFromSeqHandsOverEveryValueAtOnce(t *testing.T) {
+	release := make(chan struct{})
+	s := stream.FromSeq(func(yield func(int) bool) {
+		if !yield(1) || !yield(2) {
+			return
+		}
+		<-release // a slow source: nothing more for now
+		yield(3)
+	})
+	assert.Equal(t, 1, future.BlockOn(stream.Next(s)).Value)
+	assert.Equal(t, 2, future.BlockOn(stream.Next(s)).Value, "2 was produced before the Seq blocked")
+	close(release)
+	assert.Equal(t, 3, future.BlockOn(stream.Next(s)).Value)
+	assert.False(t, future.BlockOn(stream.Next(s)).Ok)
+}
