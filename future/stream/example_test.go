@@ -84,3 +84,24 @@ func ExampleEndless() {
 	fmt.Println(got, err)
 	// Output: [1 1 1] <nil>
 }
+
+func ExampleFromSeq_goChannel() {
+	// A Go channel as a stream: range over it in a Seq. The Seq runs on
+	// FromSeq's goroutine, so the task never blocks on the channel.
+	ch := make(chan int)
+	go func() {
+		for i := range 3 {
+			ch <- i * 10
+		}
+		close(ch)
+	}()
+	s := stream.FromSeq(func(yield func(int) bool) {
+		for v := range ch {
+			if !yield(v) {
+				return
+			}
+		}
+	})
+	fmt.Println(future.BlockOn(stream.Collect(s)))
+	// Output: [0 10 20]
+}
