@@ -4,4 +4,4 @@ package pooltest_test
 
 // seeds is how many schedules each test of a primitive explores: fewer
 // under the race detector, which slows every poll about tenfold.
-const seeds = 400
+const seeds = 1000

@@ -268,3 +268,16 @@ func TestSpawnSiteOfBlockOnIsTheBody(t *testing.T) {
 	require.NotNil(t, f)
 	assert.Regexp(t, `task 1 spawned at sched_test.go:\d+: pending`, f.Error())
 }
+
+// TestHandleAwaitedFromTwoTasksIsCaught: a Handle keeps one waker, as any
+// future; awaiting it from two tasks at once loses one of them, and the
+// run says which.
+func TestHandleAwaitedFromTwoTasksIsCaught(t *testing.T) {
+	f := pooltest.Explore(pooltest.Seeds(1, 100), func(s *pooltest.Sched) {
+		a := pooltest.Spawn(s, yields(2, 20, nil))
+		pooltest.Spawn(s, future.Map[int](a, func(v int) int { return v }))
+		pooltest.Spawn(s, future.Map[int](a, func(v int) int { return v }))
+	}, pooltest.IdleTimeout(time.Millisecond))
+	require.NotNil(t, f)
+	assert.Contains(t, f.Error(), "deadlock: 1 tasks pending")
+}
