@@ -58,8 +58,15 @@ type JoinSet[T any] struct {
 	pollBufs []*entry[T]
 }
 
+// ErrNilPool is the error of the *future.MisuseError New panics with when
+// given no pool.
+var ErrNilPool = errors.New("joinset: nil pool")
+
 // New returns an empty JoinSet whose tasks run on p.
 func New[T any](p *pool.Pool, opts ...Option) *JoinSet[T] {
+	if p == nil {
+		panic(&future.MisuseError{Future: "joinset.New", Err: ErrNilPool})
+	}
 	s := &JoinSet[T]{p: p}
 	for _, o := range opts {
 		o(&s.opt)

@@ -182,3 +182,12 @@ func TestSpawnFromInsideATask(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 5050, got)
 }
+
+func TestNewWithoutPoolIsMisuse(t *testing.T) {
+	defer func() {
+		e, ok := recover().(*future.MisuseError)
+		require.True(t, ok)
+		assert.ErrorIs(t, e, joinset.ErrNilPool)
+	}()
+	joinset.New[int](nil)
+}
