@@ -9,7 +9,7 @@ import (
 )
 
 // Clock is the virtual clock of a run, tokio's paused clock: it reads
-// Start() when the run begins and moves only when Advance is called or,
+// Start(), the real time at which the run began, and from then on moves only when Advance is called or,
 // unless the run has the ManualClock option, when every task is idle and a
 // timer is armed: the loop then jumps to the earliest deadline and wakes
 // the timers due. A test of an hour-long timeout thus takes as long as its
@@ -27,6 +27,7 @@ import (
 // All methods may be called from any goroutine.
 type Clock struct {
 	s      *Sched
+	start  time.Time
 	mu     sync.Mutex
 	now    time.Duration // virtual time elapsed since start
 	timers timerHeap
@@ -34,22 +35,23 @@ type Clock struct {
 	seq    uint64
 }
 
-// clockStart is what the virtual clock reads when a run begins: a fixed
-// instant, so that runs replay the same times from their seed.
-var clockStart = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
-
+// newClock starts at the real time, as tokio's paused clock does, so that
+// deadlines computed from time.Now() at the start of a run (poll.SleepUntil
+// of time.Now().Add(d)) mean what they say. Durations replay exactly from
+// the seed; for instants to replay exactly too, compute deadlines from
+// Clock.Now.
 func newClock(s *Sched) *Clock {
-	return &Clock{s: s, byKey: make(map[any]*clockTimer)}
+	return &Clock{s: s, start: time.Now(), byKey: make(map[any]*clockTimer)}
 }
 
-// Start returns the instant at which every run's clock starts.
-func (c *Clock) Start() time.Time { return clockStart }
+// Start returns the instant the clock read when the run began.
+func (c *Clock) Start() time.Time { return c.start }
 
 // Now returns the virtual time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return clockStart.Add(c.now)
+	return c.start.Add(c.now)
 }
 
 // Elapsed returns how much virtual time has passed since the run began.
@@ -95,7 +97,7 @@ func (c *Clock) Timers() int {
 // replacing the deadline and waker of key's armed timer if there is one. A
 // deadline already reached wakes w at once.
 func (c *Clock) ArmTimer(key any, when time.Time, w future.Waker) {
-	at := when.Sub(clockStart)
+	at := when.Sub(c.start)
 	c.mu.Lock()
 	if at <= c.now {
 		if t := c.byKey[key]; t != nil {

@@ -168,3 +168,12 @@ func TestSleepRearmsWithTheLatestWaker(t *testing.T) {
 		pooltest.BlockOn(s, pooltest.Sleep(time.Second))
 	}, pooltest.SpuriousPolls(0.9))
 }
+
+func TestSleepUntilARealDeadline(t *testing.T) {
+	pooltest.Run(t, 1, func(s *pooltest.Sched) {
+		deadline := time.Now().Add(time.Hour)
+		pooltest.BlockOn(s, s.Clock().SleepUntil(deadline))
+		require.False(s, s.Now().Before(deadline))
+		require.InDelta(s, float64(time.Hour), float64(s.Clock().Elapsed()), float64(time.Second))
+	})
+}
