@@ -6,3 +6,5 @@ const manyTimers = 1_000_000
 
 // manyConns is the size of the many-connection tests.
 const manyConns = 10_000
+
+const stressTimers = 5_000

@@ -7,3 +7,5 @@ package poll_test
 const manyTimers = 200_000
 
 const manyConns = 1_000
+
+const stressTimers = 1_000

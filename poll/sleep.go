@@ -43,7 +43,9 @@ func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	if nanotime() >= s.t.when {
 		s.done = true
-		if s.r != nil && (s.t.idx >= 0 || s.t.waker != nil) {
+		if s.r != nil {
+			// Under the heap's lock: the goroutine in Park may be
+			// expiring this very timer right now.
 			s.r.timers.cancel(&s.t)
 		}
 		return future.Ready(struct{}{})
@@ -65,6 +67,14 @@ func (s *SleepFuture) Cancel() {
 	if s.r != nil {
 		s.r.timers.cancel(&s.t)
 	}
+}
+
+// Stop is Cancel reporting, like time.Timer.Stop, whether it took the
+// sleep off the queue before it fired: true means its waker will not be
+// called; false means it was not armed or has fired already (its waker
+// may still be being called by the goroutine in Park).
+func (s *SleepFuture) Stop() bool {
+	return s.r != nil && s.r.timers.cancel(&s.t)
 }
 
 // Canceler is implemented by the futures of this package that hold reactor

@@ -78,16 +78,20 @@ func (th *timerHeap) arm(t *timer, w future.Waker) bool {
 }
 
 // cancel removes t from the heap and forgets its waker; it may be armed
-// again afterwards.
-func (th *timerHeap) cancel(t *timer) {
+// again afterwards. It reports whether t was queued: if so its waker will
+// not be called; if not, a Park that already expired it may still be
+// about to call the waker (a spurious wake, which the contract allows).
+func (th *timerHeap) cancel(t *timer) bool {
 	th.mu.Lock()
-	if t.idx >= 0 {
+	queued := t.idx >= 0
+	if queued {
 		th.remove(int(t.idx))
 		th.shrink()
 	}
 	t.waker = nil
 	t.fired = false
 	th.mu.Unlock()
+	return queued
 }
 
 // expire pops every timer due at now, in deadline order, appending their
