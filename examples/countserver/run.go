@@ -122,8 +122,17 @@ func summarize(ctx context.Context, rep *count.Report, verify bool, stderr io.Wr
 
 // runDemo starts an async server on a free loopback port in this process,
 // runs the async client against it, verifies and summarizes.
+//
+// Server and client share one pool: two pools of GOMAXPROCS workers each
+// would put twice as many busy threads as CPUs on the machine.
 func runDemo(ctx context.Context, c config, stderr io.Writer) int {
-	srv, err := count.Listen(c.addr, count.ServerConfig{Mode: c.mode, Log: stderr})
+	p, err := count.NewPool()
+	if err != nil {
+		fmt.Fprintf(stderr, "countserver: %v\n", err)
+		return exitFail
+	}
+	defer func() { _ = p.Shutdown(context.Background()) }()
+	srv, err := count.Listen(c.addr, count.ServerConfig{Mode: c.mode, Pool: p, Log: stderr})
 	if err != nil {
 		fmt.Fprintf(stderr, "countserver: %v\n", err)
 		return exitFail
@@ -134,7 +143,7 @@ func runDemo(ctx context.Context, c config, stderr io.Writer) int {
 	sctx, stopServer := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(sctx) }()
-	cfg := count.ClientConfig{Mode: c.mode, Addr: srv.Addr().String(), N: c.n, M: c.m}
+	cfg := count.ClientConfig{Mode: c.mode, Addr: srv.Addr().String(), N: c.n, M: c.m, Pool: p}
 	rep, err := measure(ctx, cfg, nil, stderr)
 	stopServer()
 	if serr := <-served; serr != nil && err == nil {
