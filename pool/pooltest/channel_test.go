@@ -239,3 +239,39 @@ func TestWatchSeesTheLatestValueInOrder(t *testing.T) {
 		}
 	})
 }
+
+func TestUnboundedMPSCLosesNothingWhenSendersCloseAnyTime(t *testing.T) {
+	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+		producers := 1 + s.Rand().IntN(4)
+		per := s.Rand().IntN(6)
+		tx, rx := channel.Unbounded[[2]int]()
+		for p := range producers {
+			ptx := tx.Clone()
+			goTask(s, func(a *async.Awaiter) struct{} {
+				for i := range per {
+					yieldN(s, a, 3)
+					require.NoError(s, ptx.Send([2]int{p, i}))
+				}
+				ptx.Close()
+				return struct{}{}
+			})
+		}
+		tx.Close()
+		next := make([]int, producers)
+		got := pooltest.BlockOn(s, async.New(func(a *async.Awaiter) int {
+			n := 0
+			for {
+				yieldN(s, a, 2)
+				v, err := async.Await(a, rx.Recv()).Get()
+				if err != nil {
+					require.ErrorIs(s, err, channel.ErrClosed)
+					return n
+				}
+				require.Equal(s, next[v[0]], v[1], "producer %d out of order", v[0])
+				next[v[0]]++
+				n++
+			}
+		}))
+		require.Equal(s, producers*per, got)
+	})
+}

@@ -167,3 +167,81 @@ func TestNotifyWaitersWakesEveryEarlierNotified(t *testing.T) {
 		require.Equal(s, waiters, woken)
 	})
 }
+
+func TestRWMutexReadersShareWritersExcludeInOrder(t *testing.T) {
+	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+		m := tasksync.NewRWMutex()
+		readers, writers := 0, 0
+		var enqueue, grant []int
+		n := 2 + s.Rand().IntN(5)
+		for id := range n {
+			write := s.Rand().IntN(2) == 0
+			goTask(s, func(a *async.Awaiter) struct{} {
+				yieldN(s, a, 3)
+				lock := m.RLock
+				if write {
+					lock = m.Lock
+				}
+				g := async.Await(a, future.Future[*tasksync.RWGuard](
+					&queued[*tasksync.RWGuard]{f: lock(), id: id, enqueue: &enqueue, grant: &grant}))
+				require.Equal(s, write, g.Writer())
+				require.LessOrEqual(s, m.Waiters(), queuedAfter(enqueue, grant, id),
+					"a later lock overtook a queued one")
+				if write {
+					writers++
+				} else {
+					readers++
+				}
+				require.LessOrEqual(s, writers, 1, "two writers inside")
+				require.False(s, writers == 1 && readers > 0, "a writer with readers inside")
+				yieldN(s, a, 3)
+				if write {
+					writers--
+				} else {
+					readers--
+				}
+				g.Unlock()
+				return struct{}{}
+			})
+		}
+		s.Wait()
+		// Readers granted together may be seen in any order; what the
+		// fair queue promises is that nobody is granted before an
+		// earlier waiter that is still queued.
+		require.ElementsMatch(s, enqueue, grant)
+		g, ok := m.TryLock()
+		require.True(s, ok, "lock left held")
+		g.Unlock()
+	})
+}
+
+func TestRWMutexWaitingWriterHoldsBackLaterReaders(t *testing.T) {
+	pooltest.RunSeeds(t, seeds/3, func(s *pooltest.Sched) {
+		m := tasksync.NewRWMutex()
+		r0 := pooltest.BlockOn(s, future.Future[*tasksync.RWGuard](m.RLock()))
+		var order []string
+		w := goTask(s, func(a *async.Awaiter) struct{} {
+			g := async.Await(a, future.Future[*tasksync.RWGuard](m.Lock()))
+			order = append(order, "writer")
+			yieldN(s, a, 3)
+			g.Unlock()
+			return struct{}{}
+		})
+		// Let the writer queue behind the first reader.
+		for m.Waiters() == 0 {
+			pooltest.BlockOn(s, future.YieldNow())
+		}
+		r := goTask(s, func(a *async.Awaiter) struct{} {
+			g := async.Await(a, future.Future[*tasksync.RWGuard](m.RLock()))
+			order = append(order, "late reader")
+			g.Unlock()
+			return struct{}{}
+		})
+		pooltest.BlockOn(s, yields(s.Rand().IntN(5), 0, nil))
+		require.Empty(s, order, "someone got in while a reader held the lock")
+		r0.Unlock()
+		s.Wait()
+		require.True(s, w.Done() && r.Done())
+		require.Equal(s, []string{"writer", "late reader"}, order)
+	})
+}
