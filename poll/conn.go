@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 
@@ -21,7 +22,7 @@ var errClosedConn = net.ErrClosed
 // Closing a Conn ends every wait on it at once with net.ErrClosed. One read
 // and one write may be in flight at the same time, from different tasks.
 type Conn struct {
-	ref     fdRef
+	ref     *fdRef
 	network string
 	laddr   *net.TCPAddr
 	raddr   *net.TCPAddr
@@ -36,8 +37,12 @@ func newConn(r *Reactor, fd int, network string, laddr, raddr *net.TCPAddr) (*Co
 	}
 	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
 	c := &Conn{network: network, laddr: laddr, raddr: raddr}
-	c.ref.fd = fd
-	c.ref.reg = reg
+	c.ref = &fdRef{fd: fd, reg: reg}
+	// A Conn dropped without Close (an abandoned Dial, a task aborted
+	// mid-conversation) closes its socket once unreachable, as *os.File
+	// does. A Conn some task waits on stays reachable through that task's
+	// waker in the reactor, so only truly abandoned ones are closed.
+	runtime.AddCleanup(c, closeAbandoned, c.ref)
 	return c, nil
 }
 

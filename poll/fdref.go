@@ -61,3 +61,7 @@ func (f *fdRef) close() bool {
 }
 
 func (f *fdRef) destroy() { _ = unix.Close(f.fd) }
+
+// closeAbandoned is the GC cleanup of a Conn or Listener that became
+// unreachable without Close. It must not reference the Conn itself.
+func closeAbandoned(f *fdRef) { f.close() }

@@ -3,6 +3,7 @@ package poll
 import (
 	"net"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +19,7 @@ import (
 // reactor; the first Accept registers it with the reactor of the task that
 // polls it.
 type Listener struct {
-	ref     fdRef
+	ref     *fdRef
 	network string
 	addr    *net.TCPAddr
 
@@ -75,7 +76,8 @@ func Listen(network, address string) (*Listener, error) {
 		return fail(sysErr("listen", err))
 	}
 	l := &Listener{network: network, addr: sockname(fd)}
-	l.ref.fd = fd
+	l.ref = &fdRef{fd: fd}
+	runtime.AddCleanup(l, closeAbandoned, l.ref)
 	return l, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"runtime"
 	"sync"
 	"syscall"
 	"testing"
@@ -407,4 +408,25 @@ func TestMisuse(t *testing.T) {
 	f := poll.Dial("tcp", "127.0.0.1:1")
 	block(r, f)
 	assertMisuse(future.ErrPolledAfterReady, func() { block(r, f) })
+}
+
+func TestAbandonedConnsAreClosedByTheGC(t *testing.T) {
+	r := withReactor(t)
+	before := openFDs(t)
+	func() {
+		l, err := poll.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		d := poll.Dial("tcp", l.Addr().String())
+		cx := future.NewContext(nil)
+		cx.SetDriver(r)
+		d.Poll(cx) // connecting or connected: a socket is open
+		c, err := block(r, l.Accept()).Get()
+		require.NoError(t, err)
+		_ = c // dropped without Close, like the listener and the dial
+	}()
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		return openFDs(t) == before
+	}, 10*time.Second, 10*time.Millisecond, "abandoned sockets were not closed")
+	assert.Zero(t, r.Stats().Registrations)
 }
