@@ -54,7 +54,7 @@ func semModel(t *testing.T, data []byte) {
 		}
 	}
 	for i := 0; i+1 < len(data); i += 2 {
-		op, arg := data[i]%5, data[i+1]
+		op, arg := data[i]%6, data[i+1]
 		switch op {
 		case 0: // a new acquire, polled once
 			o := &acqOwner{n: int64(arg) % (capacity + 1), seq: seq}
@@ -75,6 +75,13 @@ func semModel(t *testing.T, data []byte) {
 			if o := pick(arg, 0); o != nil {
 				o.state = 3
 				o.a.Cancel()
+			}
+		case 5: // reuse a released acquire for another round
+			if o := pick(arg, 2); o != nil {
+				o.a.Reset()
+				o.state, o.seq = 0, seq
+				seq++
+				poll(o)
 			}
 		case 4: // a TryAcquire, released at once
 			n := 1 + int64(arg)%capacity
