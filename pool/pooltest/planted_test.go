@@ -131,6 +131,8 @@ func findAndReplay(t *testing.T, n int, buggy func(*pooltest.Sched), want string
 	again := pooltest.Explore([]uint64{f.Seed}, buggy, opts...)
 	require.NotNil(t, again, "seed %d did not fail again", f.Seed)
 	assert.Equal(t, f.Messages, again.Messages, "seed %d failed differently the second time", f.Seed)
+	assert.Equal(t, f.Trace, again.Trace, "seed %d scheduled differently the second time", f.Seed)
+	assert.NotEmpty(t, f.Trace)
 
 	for i, body := range correct {
 		assert.Nil(t, pooltest.Explore(pooltest.Seeds(1, int(f.Seed)+200), body, opts...),

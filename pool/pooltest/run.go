@@ -30,6 +30,9 @@ type Failure struct {
 	Test     string // name of the test, when run by Run, RunMany or RunSeeds
 	Messages []string
 	Logs     []string
+	// Trace is how the failing schedule ended: its last scheduling
+	// events, oldest first.
+	Trace []string
 }
 
 // Error renders the failure with its seed and how to replay it.
@@ -44,6 +47,13 @@ func (f *Failure) Error() string {
 	for _, m := range f.Messages {
 		b.WriteString("\n")
 		b.WriteString(m)
+	}
+	if len(f.Trace) > 0 {
+		b.WriteString("\nlast steps of the schedule:")
+		for _, l := range f.Trace {
+			b.WriteString("\n\t")
+			b.WriteString(l)
+		}
 	}
 	if len(f.Logs) > 0 {
 		b.WriteString("\nlog of the run:")
@@ -145,6 +155,7 @@ func run(seed uint64, body func(s *Sched), o options) *Failure {
 	defer s.mu.Unlock()
 	if s.failure != nil {
 		s.failure.Logs = s.logs
+		s.failure.Trace = s.traceLines()
 	}
 	return s.failure
 }

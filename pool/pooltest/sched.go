@@ -97,6 +97,9 @@ type Sched struct {
 	failure  *Failure
 	stopping bool // a failure was recorded: the loop exits at its next step
 	logs     []string
+	spurious bool // the task pick returned was idle, not woken
+	trace    [traceLen]event
+	traceN   int
 	mu       sync.Mutex // guards failure and logs, which any goroutine may add to
 }
 
@@ -203,6 +206,7 @@ func (s *Sched) apply(w wake) {
 	t := w.t
 	if w.gen != t.gen && s.opts.dropStale {
 		t.staleWakes++
+		s.record(event{step: s.steps, task: t.id, kind: evStale})
 		return
 	}
 	switch t.state {
@@ -266,6 +270,7 @@ func (s *Sched) unblock() bool {
 		return len(s.ready) > 0
 	}
 	if s.opts.autoAdvance && s.clock.advanceToNext() {
+		s.record(event{step: s.steps, kind: evClock, d: s.clock.Elapsed()})
 		s.deliverInbox()
 		return len(s.ready) > 0
 	}
@@ -278,12 +283,14 @@ func (s *Sched) unblock() bool {
 
 // pick removes and returns the next task to poll.
 func (s *Sched) pick() *task {
+	s.spurious = false
 	if s.idle > 0 && s.opts.spurious > 0 && s.rng.Float64() < s.opts.spurious {
 		n := s.rng.IntN(s.idle)
 		for _, t := range s.tasks {
 			if t.state == stateIdle {
 				if n == 0 {
 					s.idle--
+					s.spurious = true
 					return t
 				}
 				n--
@@ -304,14 +311,20 @@ func (s *Sched) poll(t *task) {
 	t.gen++
 	t.polls++
 	t.state = stateRunning
+	kind := evPoll
+	if s.spurious {
+		kind = evSpurious
+	}
 	s.current = t
 	s.cx.SetWaker(&taskWaker{t: t, gen: t.gen, s: s})
 	s.budget.Reset(s.opts.budget)
 	done := s.pollGuarded(t)
 	s.current = nil
 	if s.stopping {
+		s.record(event{step: s.steps, task: t.id, kind: kind, result: stateRunning})
 		return
 	}
+	defer func() { s.record(event{step: s.steps, task: t.id, kind: kind, result: t.state}) }()
 	if done {
 		t.state = stateDone
 		s.live--

@@ -281,3 +281,19 @@ func TestHandleAwaitedFromTwoTasksIsCaught(t *testing.T) {
 	require.NotNil(t, f)
 	assert.Contains(t, f.Error(), "deadlock: 1 tasks pending")
 }
+
+func TestFailureTraceShowsTheEndOfTheSchedule(t *testing.T) {
+	f := pooltest.Explore([]uint64{5}, func(s *pooltest.Sched) {
+		pooltest.Spawn(s, yields(100, 0, nil))
+		pooltest.BlockOn(s, pooltest.Sleep(time.Hour))
+		s.Error("stop here")
+	}, pooltest.SpuriousPolls(0))
+	require.NotNil(t, f)
+	require.NotEmpty(t, f.Trace)
+	assert.Contains(t, f.Trace[0], "earlier events not kept")
+	assert.Len(t, f.Trace, 49)
+	joined := strings.Join(f.Trace, "\n")
+	assert.Contains(t, joined, "clock jumps to +1h0m0s")
+	assert.Contains(t, joined, "of task 2: Ready")
+	assert.Contains(t, f.Error(), "last steps of the schedule:")
+}
