@@ -1,6 +1,7 @@
 package poll_test
 
 import (
+	"net"
 	"os"
 	"testing"
 	"time"
@@ -142,4 +143,45 @@ func TestBlockOnMakesAndClosesAReactor(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 7, v, "BlockOn's context carries the reactor")
 	assert.Equal(t, before, openFDs(t))
+}
+
+// localWaker records how it was woken.
+type localWaker struct {
+	local chan any
+	plain chan struct{}
+}
+
+func (w *localWaker) Wake()             { w.plain <- struct{}{} }
+func (w *localWaker) WakeLocal(ext any) { w.local <- ext }
+
+// TestParkWakesThroughWakeFrom: a task woken by I/O is woken with the
+// parked executor's extension, so a pool can run it on the worker that
+// parked, with no thread hop.
+func TestParkWakesThroughWakeFrom(t *testing.T) {
+	r := withReactor(t)
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	nc, err := net.Dial("tcp", l.Addr().String())
+	require.NoError(t, err)
+	defer nc.Close()
+	c, err := block(r, l.Accept()).Get()
+	require.NoError(t, err)
+	defer c.Close()
+
+	w := &localWaker{local: make(chan any, 1), plain: make(chan struct{}, 1)}
+	taskCx := future.NewContext(w)
+	taskCx.SetDriver(r)
+	rd := c.Read(make([]byte, 4))
+	require.True(t, rd.Poll(taskCx).IsPending())
+
+	worker := "worker-1"
+	parkCx := future.NewContext(nil)
+	parkCx.SetExt(worker)
+	nc.Write([]byte("x"))
+	for len(w.local) == 0 && len(w.plain) == 0 {
+		r.Park(parkCx, 10*time.Millisecond)
+	}
+	require.Len(t, w.plain, 0, "woken with Wake instead of WakeLocal")
+	assert.Equal(t, worker, <-w.local)
 }
