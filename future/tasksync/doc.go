@@ -27,4 +27,12 @@
 // runtime.AddCleanup: abandoned waits never accumulate. Until then a lock
 // or permits handed to it are held, so code that abandons waits on a
 // contended lock should call Cancel.
+//
+// # Hot loops
+//
+// Lock, RLock and Acquire allocate their future. A task that waits in a
+// loop can keep one future in its state and call Reset on it each round
+// (after unlocking or releasing): it then allocates nothing and keeps its
+// queue node and garbage-collector registration. TryLock and TryAcquire
+// are the allocation-free fast paths when waiting is not wanted.
 package tasksync
