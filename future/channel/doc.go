@@ -30,7 +30,9 @@
 // future). Withdraw (or Cancel) on the send future removes a queued value
 // and says whether it was still unsent; a send future dropped without
 // Cancel stays queued, and may still be delivered, until the collector
-// finds it and removes it. Receivers hold
+// finds it and removes it (the first 32 queued sends of a channel skip that
+// registration, which costs a runtime lock: they leave the queue when a
+// receive delivers them, so at most 32 abandoned sends ever linger). Receivers hold
 // one waker slot each, replaced on every poll, so abandoned receive futures
 // cost nothing.
 //
