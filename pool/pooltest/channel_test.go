@@ -63,42 +63,44 @@ func TestOneshotDeliversOrReportsClose(t *testing.T) {
 }
 
 func TestBoundedMPSCLosesNothingAndKeepsSenderOrder(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		capacity := 1 + s.Rand().IntN(3)
-		producers := 1 + s.Rand().IntN(3)
-		per := 1 + s.Rand().IntN(6)
-		tx, rx := channel.Bounded[[2]int](capacity)
-		for p := range producers {
-			ptx := tx.Clone()
-			goTask(s, func(a *async.Awaiter) struct{} {
-				defer ptx.Close()
-				for i := range per {
-					yieldN(s, a, 3)
-					_, err := async.Await(a, ptx.Send([2]int{p, i})).Get()
-					require.NoError(s, err)
-				}
-				return struct{}{}
-			})
-		}
-		tx.Close()
-		next := make([]int, producers)
-		total := pooltest.BlockOn(s, async.New(func(a *async.Awaiter) int {
-			n := 0
-			for {
-				require.LessOrEqual(s, rx.Len(), capacity, "buffer over capacity")
+	pooltest.RunSeeds(t, seeds, boundedBody)
+}
+
+func boundedBody(s *pooltest.Sched) {
+	capacity := 1 + s.Rand().IntN(3)
+	producers := 1 + s.Rand().IntN(3)
+	per := 1 + s.Rand().IntN(6)
+	tx, rx := channel.Bounded[[2]int](capacity)
+	for p := range producers {
+		ptx := tx.Clone()
+		goTask(s, func(a *async.Awaiter) struct{} {
+			defer ptx.Close()
+			for i := range per {
 				yieldN(s, a, 3)
-				v, err := async.Await(a, rx.Recv()).Get()
-				if err != nil {
-					require.ErrorIs(s, err, channel.ErrClosed)
-					return n
-				}
-				require.Equal(s, next[v[0]], v[1], "producer %d out of order", v[0])
-				next[v[0]]++
-				n++
+				_, err := async.Await(a, ptx.Send([2]int{p, i})).Get()
+				require.NoError(s, err)
 			}
-		}))
-		require.Equal(s, producers*per, total)
-	})
+			return struct{}{}
+		})
+	}
+	tx.Close()
+	next := make([]int, producers)
+	total := pooltest.BlockOn(s, async.New(func(a *async.Awaiter) int {
+		n := 0
+		for {
+			require.LessOrEqual(s, rx.Len(), capacity, "buffer over capacity")
+			yieldN(s, a, 3)
+			v, err := async.Await(a, rx.Recv()).Get()
+			if err != nil {
+				require.ErrorIs(s, err, channel.ErrClosed)
+				return n
+			}
+			require.Equal(s, next[v[0]], v[1], "producer %d out of order", v[0])
+			next[v[0]]++
+			n++
+		}
+	}))
+	require.Equal(s, producers*per, total)
 }
 
 // TestBoundedMPSCBackpressure checks that a sender waits while the buffer
@@ -159,46 +161,48 @@ func TestBoundedMPSCBackpressure(t *testing.T) {
 }
 
 func TestBroadcastEveryReceiverSeesEveryValueOnceOrALag(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		capacity := 1 + s.Rand().IntN(4)
-		n := 1 + s.Rand().IntN(8)
-		tx, rx0 := channel.NewBroadcast[int](capacity)
-		receivers := []*channel.BroadcastReceiver[int]{rx0}
-		for range s.Rand().IntN(3) {
-			receivers = append(receivers, tx.Subscribe())
+	pooltest.RunSeeds(t, seeds, broadcastBody)
+}
+
+func broadcastBody(s *pooltest.Sched) {
+	capacity := 1 + s.Rand().IntN(4)
+	n := 1 + s.Rand().IntN(8)
+	tx, rx0 := channel.NewBroadcast[int](capacity)
+	receivers := []*channel.BroadcastReceiver[int]{rx0}
+	for range s.Rand().IntN(3) {
+		receivers = append(receivers, tx.Subscribe())
+	}
+	goTask(s, func(a *async.Awaiter) struct{} {
+		for i := range n {
+			yieldN(s, a, 3)
+			require.NoError(s, tx.Send(i))
 		}
-		goTask(s, func(a *async.Awaiter) struct{} {
-			for i := range n {
-				yieldN(s, a, 3)
-				require.NoError(s, tx.Send(i))
-			}
-			tx.Close()
-			return struct{}{}
-		})
-		for _, rx := range receivers {
-			goTask(s, func(a *async.Awaiter) struct{} {
-				defer rx.Close()
-				next := 0 // values below next were received or reported missed
-				for {
-					yieldN(s, a, 3)
-					v, err := async.Await(a, rx.Recv()).Get()
-					var lag *channel.LaggedError
-					switch {
-					case errors.As(err, &lag):
-						next += int(lag.Missed)
-						require.Less(s, next, n)
-					case err != nil:
-						require.ErrorIs(s, err, channel.ErrClosed)
-						require.Equal(s, n, next, "values neither received nor reported missed")
-						return struct{}{}
-					default:
-						require.Equal(s, next, v, "duplicated, reordered or silently skipped")
-						next++
-					}
-				}
-			})
-		}
+		tx.Close()
+		return struct{}{}
 	})
+	for _, rx := range receivers {
+		goTask(s, func(a *async.Awaiter) struct{} {
+			defer rx.Close()
+			next := 0 // values below next were received or reported missed
+			for {
+				yieldN(s, a, 3)
+				v, err := async.Await(a, rx.Recv()).Get()
+				var lag *channel.LaggedError
+				switch {
+				case errors.As(err, &lag):
+					next += int(lag.Missed)
+					require.Less(s, next, n)
+				case err != nil:
+					require.ErrorIs(s, err, channel.ErrClosed)
+					require.Equal(s, n, next, "values neither received nor reported missed")
+					return struct{}{}
+				default:
+					require.Equal(s, next, v, "duplicated, reordered or silently skipped")
+					next++
+				}
+			}
+		})
+	}
 }
 
 func TestWatchSeesTheLatestValueInOrder(t *testing.T) {

@@ -15,23 +15,23 @@ import (
 // children that finish in every order, spurious polls of the parent, wakes
 // delivered late, and a fresh waker per poll.
 
-func TestJoinKeepsOrderAndLosesNoChild(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		n := 1 + s.Rand().IntN(6)
-		fs := make([]future.Future[int], n)
-		for i := range fs {
-			// Half the children are other tasks, half run inside the Join.
-			f := yields(s.Rand().IntN(5), i*i, nil)
-			if s.Rand().IntN(2) == 0 {
-				f = pooltest.Spawn(s, f)
-			}
-			fs[i] = f
+func TestJoinKeepsOrderAndLosesNoChild(t *testing.T) { pooltest.RunSeeds(t, seeds, joinBody) }
+
+func joinBody(s *pooltest.Sched) {
+	n := 1 + s.Rand().IntN(6)
+	fs := make([]future.Future[int], n)
+	for i := range fs {
+		// Half the children are other tasks, half run inside the Join.
+		f := yields(s.Rand().IntN(5), i*i, nil)
+		if s.Rand().IntN(2) == 0 {
+			f = pooltest.Spawn(s, f)
 		}
-		got := pooltest.BlockOn(s, future.Join(fs...))
-		for i, v := range got {
-			require.Equal(s, i*i, v)
-		}
-	})
+		fs[i] = f
+	}
+	got := pooltest.BlockOn(s, future.Join(fs...))
+	for i, v := range got {
+		require.Equal(s, i*i, v)
+	}
 }
 
 func TestRaceWinnerIsAFinishedChild(t *testing.T) {

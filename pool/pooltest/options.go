@@ -18,6 +18,8 @@ type options struct {
 	maxSteps    int
 	budget      int
 	autoAdvance bool
+	pctDepth    int
+	pctSteps    int
 }
 
 func defaultOptions() options {
@@ -74,3 +76,16 @@ func Budget(n int) Option { return func(o *options) { o.budget = n } }
 // ManualClock stops the virtual clock from jumping to the next deadline
 // when every task is idle; only Clock.Advance moves it.
 func ManualClock() Option { return func(o *options) { o.autoAdvance = false } }
+
+// PCT replaces the uniform random pick with probabilistic concurrency
+// testing (Burckhardt et al., ASPLOS 2010; shuttle's PctScheduler): every
+// task gets a random priority, the highest-priority ready task always runs,
+// and at depth-1 random steps among the first steps the running task drops
+// to a priority below all others. A bug that needs depth specific orderings
+// is then found with probability at least 1/(tasks·steps^(depth-1)) per
+// seed, where uniform picks can make it exponentially rare. A task that
+// wakes itself (a yield) draws a new random priority, so spin-waits end.
+// steps should be about the number of polls a run makes.
+func PCT(depth, steps int) Option {
+	return func(o *options) { o.pctDepth, o.pctSteps = max(depth, 1), max(steps, 1) }
+}

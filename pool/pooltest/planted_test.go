@@ -122,7 +122,21 @@ func pingPong(newNotify func() notifier) func(s *pooltest.Sched) {
 // correct implementation passes all the seeds up to it.
 func findAndReplay(t *testing.T, n int, buggy func(*pooltest.Sched), want string, correct ...func(*pooltest.Sched)) {
 	t.Helper()
-	opts := []pooltest.Option{pooltest.IdleTimeout(5 * time.Millisecond)}
+	for _, mode := range []struct {
+		name string
+		opts []pooltest.Option
+	}{
+		{"random", nil},
+		{"pct", []pooltest.Option{pooltest.PCT(3, 60)}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			findAndReplayWith(t, n, append(mode.opts, pooltest.IdleTimeout(5*time.Millisecond)), buggy, want, correct...)
+		})
+	}
+}
+
+func findAndReplayWith(t *testing.T, n int, opts []pooltest.Option, buggy func(*pooltest.Sched), want string, correct ...func(*pooltest.Sched)) {
+	t.Helper()
 	f := pooltest.Explore(pooltest.Seeds(1, n), buggy, opts...)
 	require.NotNil(t, f, "the planted bug survived %d schedules", n)
 	assert.Contains(t, f.Error(), want)

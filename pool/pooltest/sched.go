@@ -35,7 +35,9 @@ package pooltest
 //     wake arrives from another goroutine or the idle timeout says the run
 //     is deadlocked;
 //  4. with probability SpuriousPolls poll a random idle task, otherwise a
-//     random ready one.
+//     random ready one (under the PCT option: the ready task of highest
+//     priority, lowering it at the change-point steps; a task that woke
+//     itself, a yield, draws a new priority).
 //
 // The loop ends when the task it waits for is done (BlockOn) or no task is
 // left (Wait), or on the first failure.
@@ -100,7 +102,8 @@ type Sched struct {
 	spurious bool // the task pick returned was idle, not woken
 	trace    [traceLen]event
 	traceN   int
-	mu       sync.Mutex // guards failure and logs, which any goroutine may add to
+	changes  map[int]uint64 // PCT: step -> the low priority its task drops to
+	mu       sync.Mutex     // guards failure and logs, which any goroutine may add to
 }
 
 func newSched(seed uint64, opts options) *Sched {
@@ -111,6 +114,12 @@ func newSched(seed uint64, opts options) *Sched {
 		signal: make(chan struct{}, 1),
 	}
 	s.clock = newClock(s)
+	if opts.pctDepth > 0 {
+		s.changes = make(map[int]uint64)
+		for j := 1; j < opts.pctDepth; j++ {
+			s.changes[1+s.rng.IntN(opts.pctSteps)] = uint64(opts.pctDepth - j)
+		}
+	}
 	s.cx.SetExt(s)
 	s.cx.SetDriver(s)
 	s.cx.SetBudget(&s.budget)
@@ -187,6 +196,9 @@ func (s *Sched) deliverInbox() {
 	s.rng.Shuffle(len(in), func(i, j int) { in[i], in[j] = in[j], in[i] })
 	for _, w := range in {
 		if w.spawn {
+			if s.changes != nil {
+				w.t.prio = s.newPriority()
+			}
 			s.tasks = append(s.tasks, w.t)
 			s.live++
 			s.makeReady(w.t)
@@ -298,12 +310,35 @@ func (s *Sched) pick() *task {
 		}
 	}
 	i := s.rng.IntN(len(s.ready))
+	if s.changes != nil {
+		i = s.highest()
+	}
 	t := s.ready[i]
 	last := len(s.ready) - 1
 	s.ready[i] = s.ready[last]
 	s.ready[last] = nil
 	s.ready = s.ready[:last]
 	return t
+}
+
+// newPriority draws a PCT priority above every change-point priority.
+func (s *Sched) newPriority() uint64 {
+	return uint64(s.opts.pctDepth) + 1 + s.rng.Uint64N(1<<62)
+}
+
+// highest returns the index in ready of the task to run under PCT, and
+// applies the change point of this step, if any, to it.
+func (s *Sched) highest() int {
+	best := 0
+	for i, t := range s.ready {
+		if t.prio > s.ready[best].prio {
+			best = i
+		}
+	}
+	if low, ok := s.changes[s.steps]; ok {
+		s.ready[best].prio = low
+	}
+	return best
 }
 
 // poll polls t once with a fresh waker and files it by the outcome.
@@ -335,6 +370,9 @@ func (s *Sched) poll(t *task) {
 	}
 	s.deliverInbox() // wakes made during the poll decide where t goes
 	if t.state == stateRunWoken {
+		if s.changes != nil {
+			t.prio = s.newPriority() // a yield: let spin-waits end under PCT
+		}
 		s.makeReady(t)
 		return
 	}

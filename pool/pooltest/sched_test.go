@@ -16,19 +16,20 @@ import (
 
 // trace runs three tasks that each log their steps and returns the
 // interleaving.
-func trace(t *testing.T, seed uint64) string {
+func trace(t *testing.T, seed uint64, opts ...pooltest.Option) string {
 	var b strings.Builder
 	pooltest.Run(t, seed, func(s *pooltest.Sched) {
 		for id := range 3 {
 			pooltest.Spawn(s, yields(4, id, func(i int) { fmt.Fprintf(&b, "%d.%d ", id, i) }))
 		}
-	})
+	}, opts...)
 	return b.String()
 }
 
 func TestSameSeedSameSchedule(t *testing.T) {
 	for seed := range uint64(50) {
 		require.Equal(t, trace(t, seed), trace(t, seed), "seed %d", seed)
+		require.Equal(t, trace(t, seed, pooltest.PCT(3, 12)), trace(t, seed, pooltest.PCT(3, 12)), "PCT seed %d", seed)
 	}
 }
 

@@ -33,27 +33,29 @@ func tracked(s *pooltest.Sched, v int, running, peak *int) future.Future[int] {
 }
 
 func TestBufferUnorderedYieldsEachValueOnceWithinTheLimit(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		n := s.Rand().IntN(10)
-		limit := 1 + s.Rand().IntN(4)
-		running, peak := 0, 0
-		jobs := make([]future.Future[int], n)
-		for i := range jobs {
-			if s.Rand().IntN(3) == 0 {
-				// Some jobs are other tasks, woken from outside the stream.
-				jobs[i] = pooltest.Spawn(s, yields(s.Rand().IntN(4), i, nil))
-			} else {
-				jobs[i] = tracked(s, i, &running, &peak)
-			}
+	pooltest.RunSeeds(t, seeds, bufferUnorderedBody)
+}
+
+func bufferUnorderedBody(s *pooltest.Sched) {
+	n := s.Rand().IntN(10)
+	limit := 1 + s.Rand().IntN(4)
+	running, peak := 0, 0
+	jobs := make([]future.Future[int], n)
+	for i := range jobs {
+		if s.Rand().IntN(3) == 0 {
+			// Some jobs are other tasks, woken from outside the stream.
+			jobs[i] = pooltest.Spawn(s, yields(s.Rand().IntN(4), i, nil))
+		} else {
+			jobs[i] = tracked(s, i, &running, &peak)
 		}
-		got := pooltest.BlockOn(s, stream.Collect(stream.BufferUnordered(stream.FromSlice(jobs), limit)))
-		slices.Sort(got)
-		want := make([]int, n)
-		for i := range want {
-			want[i] = i
-		}
-		require.True(s, slices.Equal(want, got), "want %v, got %v", want, got)
-		require.LessOrEqual(s, peak, limit)
-		require.Zero(s, running)
-	})
+	}
+	got := pooltest.BlockOn(s, stream.Collect(stream.BufferUnordered(stream.FromSlice(jobs), limit)))
+	slices.Sort(got)
+	want := make([]int, n)
+	for i := range want {
+		want[i] = i
+	}
+	require.True(s, slices.Equal(want, got), "want %v, got %v", want, got)
+	require.LessOrEqual(s, peak, limit)
+	require.Zero(s, running)
 }

@@ -19,6 +19,7 @@ type task struct {
 	gen        uint32 // generation of the latest poll; wakers carry theirs
 	polls      int
 	staleWakes int
+	prio       uint64                        // PCT priority; higher runs first
 	poll       func(cx *future.Context) bool // polls the future, true when done
 	cancel     func()                        // the future's Cancel, if it has one
 }

@@ -35,36 +35,36 @@ func (q *queued[T]) Poll(cx *future.Context) future.Poll[T] {
 	return p
 }
 
-func TestMutexExcludesAndServesWaitersInOrder(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		m := tasksync.NewMutex()
-		n := 2 + s.Rand().IntN(5)
-		rounds := 1 + s.Rand().IntN(3)
-		inside, counter := 0, 0
-		var enqueue, grant []int
-		for id := range n {
-			goTask(s, func(a *async.Awaiter) struct{} {
-				for range rounds {
-					yieldN(s, a, 3)
-					g := async.Await(a, future.Future[*tasksync.MutexGuard](
-						&queued[*tasksync.MutexGuard]{f: m.Lock(), id: id, enqueue: &enqueue, grant: &grant}))
-					inside++
-					require.Equal(s, 1, inside, "two tasks hold the mutex")
-					c := counter
-					yieldN(s, a, 3) // hold the lock across suspensions
-					counter = c + 1
-					inside--
-					g.Unlock()
-				}
-				return struct{}{}
-			})
-		}
-		s.Wait()
-		require.Equal(s, n*rounds, counter)
-		require.True(s, slices.Equal(enqueue, grant), "waiters not served in the order they queued: %v then %v", enqueue, grant)
-		_, ok := m.TryLock()
-		require.True(s, ok, "mutex left locked")
-	})
+func TestMutexExcludesAndServesWaitersInOrder(t *testing.T) { pooltest.RunSeeds(t, seeds, mutexBody) }
+
+func mutexBody(s *pooltest.Sched) {
+	m := tasksync.NewMutex()
+	n := 2 + s.Rand().IntN(5)
+	rounds := 1 + s.Rand().IntN(3)
+	inside, counter := 0, 0
+	var enqueue, grant []int
+	for id := range n {
+		goTask(s, func(a *async.Awaiter) struct{} {
+			for range rounds {
+				yieldN(s, a, 3)
+				g := async.Await(a, future.Future[*tasksync.MutexGuard](
+					&queued[*tasksync.MutexGuard]{f: m.Lock(), id: id, enqueue: &enqueue, grant: &grant}))
+				inside++
+				require.Equal(s, 1, inside, "two tasks hold the mutex")
+				c := counter
+				yieldN(s, a, 3) // hold the lock across suspensions
+				counter = c + 1
+				inside--
+				g.Unlock()
+			}
+			return struct{}{}
+		})
+	}
+	s.Wait()
+	require.Equal(s, n*rounds, counter)
+	require.True(s, slices.Equal(enqueue, grant), "waiters not served in the order they queued: %v then %v", enqueue, grant)
+	_, ok := m.TryLock()
+	require.True(s, ok, "mutex left locked")
 }
 
 // queuedAfter counts the waiters that queued after id (or all of them if
@@ -80,64 +80,64 @@ func queuedAfter(enqueue, grant []int, id int) int {
 	return n
 }
 
-func TestSemaphoreConservesPermitsAndIsFIFO(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		permits := 1 + s.Rand().IntN(4)
-		sem := tasksync.NewSemaphore(permits)
-		inUse := 0
-		var enqueue, grant []int
-		n := 2 + s.Rand().IntN(5)
-		for id := range n {
-			k := 1 + s.Rand().IntN(permits)
-			goTask(s, func(a *async.Awaiter) struct{} {
-				yieldN(s, a, 3)
-				p, err := async.Await(a, future.Future[future.Result[*tasksync.Permit]](
-					&queued[future.Result[*tasksync.Permit]]{f: sem.Acquire(k), id: id, enqueue: &enqueue, grant: &grant})).Get()
-				require.NoError(s, err)
-				require.Equal(s, k, p.N())
-				// FIFO: whoever queued before this acquire has been granted
-				// (maybe not yet polled), so only later ones still queue.
-				require.LessOrEqual(s, sem.Waiters(), queuedAfter(enqueue, grant, id),
-					"a later acquire overtook a queued one")
-				inUse += k
-				require.LessOrEqual(s, inUse, permits, "more permits out than exist")
-				yieldN(s, a, 3)
-				inUse -= k
-				p.Release()
-				return struct{}{}
-			})
-		}
-		s.Wait()
-		require.Equal(s, permits, sem.Available(), "permits lost or created")
-		require.ElementsMatch(s, enqueue, grant, "a waiter never granted")
-	})
+func TestSemaphoreConservesPermitsAndIsFIFO(t *testing.T) { pooltest.RunSeeds(t, seeds, semaphoreBody) }
+
+func semaphoreBody(s *pooltest.Sched) {
+	permits := 1 + s.Rand().IntN(4)
+	sem := tasksync.NewSemaphore(permits)
+	inUse := 0
+	var enqueue, grant []int
+	n := 2 + s.Rand().IntN(5)
+	for id := range n {
+		k := 1 + s.Rand().IntN(permits)
+		goTask(s, func(a *async.Awaiter) struct{} {
+			yieldN(s, a, 3)
+			p, err := async.Await(a, future.Future[future.Result[*tasksync.Permit]](
+				&queued[future.Result[*tasksync.Permit]]{f: sem.Acquire(k), id: id, enqueue: &enqueue, grant: &grant})).Get()
+			require.NoError(s, err)
+			require.Equal(s, k, p.N())
+			// FIFO: whoever queued before this acquire has been granted
+			// (maybe not yet polled), so only later ones still queue.
+			require.LessOrEqual(s, sem.Waiters(), queuedAfter(enqueue, grant, id),
+				"a later acquire overtook a queued one")
+			inUse += k
+			require.LessOrEqual(s, inUse, permits, "more permits out than exist")
+			yieldN(s, a, 3)
+			inUse -= k
+			p.Release()
+			return struct{}{}
+		})
+	}
+	s.Wait()
+	require.Equal(s, permits, sem.Available(), "permits lost or created")
+	require.ElementsMatch(s, enqueue, grant, "a waiter never granted")
 }
 
-func TestNotifyOneLosesNoWakeup(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		var ping, pong tasksync.Notify
-		rounds := 1 + s.Rand().IntN(6)
-		count := 0
-		goTask(s, func(a *async.Awaiter) struct{} {
-			for range rounds {
-				yieldN(s, a, 3)
-				ping.NotifyOne()
-				async.Await(a, pong.Notified())
-			}
-			return struct{}{}
-		})
-		goTask(s, func(a *async.Awaiter) struct{} {
-			for range rounds {
-				async.Await(a, ping.Notified())
-				count++
-				yieldN(s, a, 3)
-				pong.NotifyOne()
-			}
-			return struct{}{}
-		})
-		s.Wait()
-		require.Equal(s, rounds, count)
+func TestNotifyOneLosesNoWakeup(t *testing.T) { pooltest.RunSeeds(t, seeds, notifyOneBody) }
+
+func notifyOneBody(s *pooltest.Sched) {
+	var ping, pong tasksync.Notify
+	rounds := 1 + s.Rand().IntN(6)
+	count := 0
+	goTask(s, func(a *async.Awaiter) struct{} {
+		for range rounds {
+			yieldN(s, a, 3)
+			ping.NotifyOne()
+			async.Await(a, pong.Notified())
+		}
+		return struct{}{}
 	})
+	goTask(s, func(a *async.Awaiter) struct{} {
+		for range rounds {
+			async.Await(a, ping.Notified())
+			count++
+			yieldN(s, a, 3)
+			pong.NotifyOne()
+		}
+		return struct{}{}
+	})
+	s.Wait()
+	require.Equal(s, rounds, count)
 }
 
 func TestNotifyWaitersWakesEveryEarlierNotified(t *testing.T) {
@@ -169,50 +169,52 @@ func TestNotifyWaitersWakesEveryEarlierNotified(t *testing.T) {
 }
 
 func TestRWMutexReadersShareWritersExcludeInOrder(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
-		m := tasksync.NewRWMutex()
-		readers, writers := 0, 0
-		var enqueue, grant []int
-		n := 2 + s.Rand().IntN(5)
-		for id := range n {
-			write := s.Rand().IntN(2) == 0
-			goTask(s, func(a *async.Awaiter) struct{} {
-				yieldN(s, a, 3)
-				lock := m.RLock
-				if write {
-					lock = m.Lock
-				}
-				g := async.Await(a, future.Future[*tasksync.RWGuard](
-					&queued[*tasksync.RWGuard]{f: lock(), id: id, enqueue: &enqueue, grant: &grant}))
-				require.Equal(s, write, g.Writer())
-				require.LessOrEqual(s, m.Waiters(), queuedAfter(enqueue, grant, id),
-					"a later lock overtook a queued one")
-				if write {
-					writers++
-				} else {
-					readers++
-				}
-				require.LessOrEqual(s, writers, 1, "two writers inside")
-				require.False(s, writers == 1 && readers > 0, "a writer with readers inside")
-				yieldN(s, a, 3)
-				if write {
-					writers--
-				} else {
-					readers--
-				}
-				g.Unlock()
-				return struct{}{}
-			})
-		}
-		s.Wait()
-		// Readers granted together may be seen in any order; what the
-		// fair queue promises is that nobody is granted before an
-		// earlier waiter that is still queued.
-		require.ElementsMatch(s, enqueue, grant)
-		g, ok := m.TryLock()
-		require.True(s, ok, "lock left held")
-		g.Unlock()
-	})
+	pooltest.RunSeeds(t, seeds, rwmutexBody)
+}
+
+func rwmutexBody(s *pooltest.Sched) {
+	m := tasksync.NewRWMutex()
+	readers, writers := 0, 0
+	var enqueue, grant []int
+	n := 2 + s.Rand().IntN(5)
+	for id := range n {
+		write := s.Rand().IntN(2) == 0
+		goTask(s, func(a *async.Awaiter) struct{} {
+			yieldN(s, a, 3)
+			lock := m.RLock
+			if write {
+				lock = m.Lock
+			}
+			g := async.Await(a, future.Future[*tasksync.RWGuard](
+				&queued[*tasksync.RWGuard]{f: lock(), id: id, enqueue: &enqueue, grant: &grant}))
+			require.Equal(s, write, g.Writer())
+			require.LessOrEqual(s, m.Waiters(), queuedAfter(enqueue, grant, id),
+				"a later lock overtook a queued one")
+			if write {
+				writers++
+			} else {
+				readers++
+			}
+			require.LessOrEqual(s, writers, 1, "two writers inside")
+			require.False(s, writers == 1 && readers > 0, "a writer with readers inside")
+			yieldN(s, a, 3)
+			if write {
+				writers--
+			} else {
+				readers--
+			}
+			g.Unlock()
+			return struct{}{}
+		})
+	}
+	s.Wait()
+	// Readers granted together may be seen in any order; what the
+	// fair queue promises is that nobody is granted before an
+	// earlier waiter that is still queued.
+	require.ElementsMatch(s, enqueue, grant)
+	g, ok := m.TryLock()
+	require.True(s, ok, "lock left held")
+	g.Unlock()
 }
 
 func TestRWMutexWaitingWriterHoldsBackLaterReaders(t *testing.T) {
