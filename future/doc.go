@@ -53,7 +53,9 @@
 // waker and poll only the children woken since their previous poll, each at
 // most once per poll, so joining n futures costs O(n) polls and a wake
 // costs O(1) with no allocation. When a race is decided or a TryJoin fails,
-// the other children are dropped and never polled again. Combinators pass
+// the other children are cancelled (see Canceler) and never polled again;
+// every combinator is a Canceler that cancels its live children, so
+// cancellation reaches the leaves through any nesting. Combinators pass
 // the task's Context (executor, driver, budget) to their children and never
 // consume the cooperative budget themselves: leaf futures do (see Coop).
 //

@@ -5,6 +5,7 @@ package future
 //	running    --Poll--> poll f --Pending--> running
 //	                            --Ready(v)--> Ready(v), terminated
 //	terminated --Poll--> Pending, without polling f or arranging a wake
+//	running --Cancel--> f cancelled --> terminated
 //
 // It is futures-rs's Fuse: the one future of this package that may be
 // polled after Ready, for loops that poll a set of futures and cannot easily
@@ -36,6 +37,16 @@ func (f *Fused[T]) Poll(cx *Context) Poll[T] {
 		f.f = nil
 	}
 	return r
+}
+
+// Cancel cancels the wrapped future if it has not terminated; the Fused is
+// then terminated.
+func (f *Fused[T]) Cancel() {
+	if f.f != nil {
+		inner := f.f
+		f.f = nil
+		Cancel(inner)
+	}
 }
 
 // IsTerminated reports whether the wrapped future returned Ready.

@@ -53,6 +53,18 @@ func (g *group[T]) poll(cx *Context, done func(i int, v T) (stop bool)) bool {
 	return false
 }
 
+// cancel cancels the children still live, in index order, and closes the
+// group. A panic of a child's Cancel propagates.
+func (g *group[T]) cancel() {
+	children := g.children
+	g.close()
+	for _, f := range children {
+		if f != nil {
+			Cancel(f)
+		}
+	}
+}
+
 // close ends the group: the remaining children are dropped unpolled.
 func (g *group[T]) close() {
 	g.set.close()

@@ -10,6 +10,8 @@ package future
 //	(a panic of a child propagates and leaves Join busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> the children not Ready yet are cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 //
 // Each child is polled once at the first poll and then once per wake of its
 // own waker (wakes merge until it is polled), never because a sibling woke:
@@ -38,10 +40,18 @@ func (j *joinFuture[T]) Poll(cx *Context) Poll[[]T] {
 	if j.g.live > 0 {
 		return pending[[]T](&j.st)
 	}
-	j.g.close()
+	j.g.cancel()
 	values := j.values
 	j.values = nil
 	return ready(&j.st, values)
+}
+
+// Cancel cancels the children that are not Ready yet.
+func (j *joinFuture[T]) Cancel() {
+	if j.st.cancel() {
+		j.g.cancel()
+		j.values = nil
+	}
 }
 
 func (j *joinFuture[T]) store(i int, v T) bool {

@@ -9,6 +9,8 @@ package future
 //	(a panic of a child propagates and leaves the join busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> the futures not Ready yet cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 //
 // They use the same per-child wakers as Join, so a child is polled only
 // when it was woken, whatever the number of children.
@@ -80,6 +82,25 @@ func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 	return ready(&j.st, out)
 }
 
+// Cancel cancels the futures not Ready yet.
+func (j *join2Future[A, B]) Cancel() {
+	if j.st.cancel() {
+		j.set.close()
+		a, b := j.a, j.b
+		j.a, j.b = nil, nil
+		cancelLive(a, b)
+	}
+}
+
+// cancelLive cancels the futures that are not nil.
+func cancelLive(fs ...any) {
+	for _, f := range fs {
+		if f != nil {
+			Cancel(f)
+		}
+	}
+}
+
 // Join3 returns a future that runs a, b and c concurrently and is Ready
 // with the three values once all are Ready.
 func Join3[A, B, C any](a Future[A], b Future[B], c Future[C]) Future[Triple[A, B, C]] {
@@ -133,4 +154,14 @@ func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 	out := j.out
 	j.out = Triple[A, B, C]{}
 	return ready(&j.st, out)
+}
+
+// Cancel cancels the futures not Ready yet.
+func (j *join3Future[A, B, C]) Cancel() {
+	if j.st.cancel() {
+		j.set.close()
+		a, b, c := j.a, j.b, j.c
+		j.a, j.b, j.c = nil, nil, nil
+		cancelLive(a, b, c)
+	}
 }

@@ -7,6 +7,7 @@ package future
 //	(a panic in f.Poll or in fn propagates and leaves Map busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> f cancelled; cancelled --Poll--> panic ErrPolledAfterCancel
 
 // Map returns a future that is Ready with fn(v) once f is Ready with v. fn
 // runs inside Poll, on the polling goroutine, exactly once; it must not
@@ -37,4 +38,13 @@ func (m *mapFuture[T, U]) Poll(cx *Context) Poll[U] {
 	fn := m.fn
 	m.f, m.fn = nil, nil // release the finished child and the closure
 	return ready(&m.st, fn(v))
+}
+
+// Cancel cancels the mapped future if it is still pending.
+func (m *mapFuture[T, U]) Cancel() {
+	if m.st.cancel() {
+		f := m.f
+		m.f, m.fn = nil, nil
+		Cancel(f)
+	}
 }

@@ -45,6 +45,10 @@ func sprint(v any) string { return fmt.Sprint(v) }
 // to go on rather than hang or compute a wrong value.
 var ErrPolledAfterPanic = errors.New("future polled again after its poll panicked")
 
+// ErrPolledAfterCancel is the error of a *MisuseError raised when a future
+// is polled after it was cancelled (see Canceler).
+var ErrPolledAfterCancel = errors.New("future polled after it was cancelled")
+
 // ErrNilFuture is the error of a *MisuseError raised when a combinator is
 // given a nil Future, or a function given to one (Then, AndThen) returns a
 // nil Future.

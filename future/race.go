@@ -5,13 +5,15 @@ package future
 //	idle --Poll--> busy: poll the children woken since the last poll (all of
 //	               them, in index order, on the first poll), each once
 //	          --> a child is Ready: Ready(Raced{its index, its value}) at
-//	              once; the children not yet polled in this poll and all
-//	              the others are dropped and never polled again, and their
-//	              later wakes do nothing --> done
+//	              once; every other child is cancelled (Cancel, if it has
+//	              one) and dropped, never polled again, and its later wakes
+//	              do nothing --> done
 //	          --> none Ready: Pending --> idle
 //	(a panic of a child propagates and leaves Race busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> every child cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 //
 // Which child wins when several could: the first one polled that is Ready.
 // On the first poll that is the lowest index; later, children are polled in
@@ -26,10 +28,8 @@ type Raced[T any] struct {
 }
 
 // Race returns a future that polls all of fs concurrently and is Ready with
-// the index and value of the first one to be Ready. The losers are never
-// polled again; dropping them is how they are cancelled, so a loser that
-// holds a resource must release it when it is dropped, or be a future whose
-// work does not matter once abandoned. Race panics with a *MisuseError
+// the index and value of the first one to be Ready. The losers are
+// cancelled (see Canceler) and never polled again. Race panics with a *MisuseError
 // (ErrNoFutures) when fs is empty, since it could never finish.
 func Race[T any](fs ...Future[T]) Future[Raced[T]] {
 	if len(fs) == 0 {
@@ -49,10 +49,17 @@ func (r *raceFuture[T]) Poll(cx *Context) Poll[Raced[T]] {
 	if !r.g.poll(cx, r.win) {
 		return pending[Raced[T]](&r.st)
 	}
-	r.g.close()
+	r.g.cancel()
 	w := r.winner
 	r.winner = Raced[T]{}
 	return ready(&r.st, w)
+}
+
+// Cancel cancels every child.
+func (r *raceFuture[T]) Cancel() {
+	if r.st.cancel() {
+		r.g.cancel()
+	}
 }
 
 func (r *raceFuture[T]) win(i int, v T) bool {

@@ -4,12 +4,14 @@ package future
 //
 //	idle --Poll--> busy: poll the woken children (both, a first, on the
 //	               first poll), each once
-//	          --> one is Ready: Ready(Either), the other is dropped and
+//	          --> one is Ready: Ready(Either); the other is cancelled and
 //	              never polled again --> done
 //	          --> neither: Pending --> idle
 //	(a panic of a child propagates and leaves Select busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> both cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 
 // Either is the value of Select: Index is 0 when the first future won, with
 // its value in First, or 1 when the second won, with its value in Second.
@@ -21,7 +23,8 @@ type Either[A, B any] struct {
 }
 
 // Select returns a future that polls a and b concurrently and is Ready as
-// soon as one of them is, reporting which. The loser is never polled again.
+// soon as one of them is, reporting which. The loser is cancelled (see
+// Canceler) and never polled again.
 // When both are Ready in the same poll, the one polled first wins: a on the
 // first poll, later the one woken first.
 func Select[A, B any](a Future[A], b Future[B]) Future[Either[A, B]] {
@@ -60,6 +63,23 @@ func (s *selectFuture[A, B]) Poll(cx *Context) Poll[Either[A, B]] {
 		return pending[Either[A, B]](&s.st)
 	}
 	s.set.close()
+	a, b := s.a, s.b
 	s.a, s.b = nil, nil
+	if out.Index == 0 {
+		Cancel(b)
+	} else {
+		Cancel(a)
+	}
 	return ready(&s.st, out)
+}
+
+// Cancel cancels both futures.
+func (s *selectFuture[A, B]) Cancel() {
+	if s.st.cancel() {
+		s.set.close()
+		a, b := s.a, s.b
+		s.a, s.b = nil, nil
+		Cancel(a)
+		Cancel(b)
+	}
 }

@@ -8,6 +8,9 @@ package future
 //	               busy --user code panics--> stays busy
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic (a recovered panic, then a re-poll)
+//	idle or busy --Cancel--> cancelled; children cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
+//	done or cancelled --Cancel--> nothing
 //
 // Panics of user code are never recovered here: they propagate to the
 // caller of Poll, and the future stays busy so that reusing it is reported
@@ -18,6 +21,7 @@ const (
 	stageIdle stage = iota
 	stageBusy
 	stageDone
+	stageCancelled
 )
 
 // enter starts a poll of f, whose stage is s.
@@ -27,8 +31,20 @@ func (s *stage) enter(f any) {
 		panicPolledAfterReady(f)
 	case stageBusy:
 		misuse(f, ErrPolledAfterPanic)
+	case stageCancelled:
+		misuse(f, ErrPolledAfterCancel)
 	}
 	*s = stageBusy
+}
+
+// cancel moves s to cancelled and reports whether the caller must cancel
+// the future's children: not when it completed or was cancelled already.
+func (s *stage) cancel() bool {
+	if *s == stageDone || *s == stageCancelled {
+		return false
+	}
+	*s = stageCancelled
+	return true
 }
 
 // pending ends a poll that returned Pending and returns it.

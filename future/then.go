@@ -9,6 +9,8 @@ package future
 //	(a panic in f, fn or g propagates and leaves Then busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	first or second --Cancel--> the running future cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 //
 // g is polled in the same Poll that finished f, so a chain of ready futures
 // completes in one poll and a Pending g has registered the current waker
@@ -54,4 +56,17 @@ func (t *thenFuture[T, U]) Poll(cx *Context) Poll[U] {
 	}
 	t.g = nil
 	return ready(&t.st, u)
+}
+
+// Cancel cancels whichever of the two futures is running.
+func (t *thenFuture[T, U]) Cancel() {
+	if t.st.cancel() {
+		f, g := t.f, t.g
+		t.f, t.fn, t.g = nil, nil, nil
+		if f != nil {
+			Cancel(f)
+		} else if g != nil {
+			Cancel(g)
+		}
+	}
 }

@@ -4,13 +4,15 @@ package future
 //
 //	idle --Poll--> busy: poll the woken children (all on the first poll),
 //	               each once
-//	          --> a child is Err: Ready(Err(its error)) at once; every other
-//	              child is dropped, never polled again --> done
+//	          --> a child is Err: Ready(Err(its error)) at once; every child
+//	              still running is cancelled and never polled again --> done
 //	          --> all Ok: Ready(Ok(values in argument order)) --> done
 //	          --> otherwise Pending --> idle
 //	(a panic of a child propagates and leaves TryJoin busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> the children still running cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 //
 // When several children fail, the error is that of the first failed child
 // polled: the lowest index among those failing on the first poll, later the
@@ -18,8 +20,8 @@ package future
 
 // TryJoin returns a future that runs all of fs concurrently and completes
 // with Ok(all their values, in the order of fs) when all succeed, or with
-// the first error as soon as one fails, abandoning the others (they are
-// never polled again). TryJoin of no futures is Ok with an empty slice.
+// the first error as soon as one fails, cancelling the others (see
+// Canceler; they are never polled again). TryJoin of no futures is Ok with an empty slice.
 func TryJoin[T any](fs ...Future[Result[T]]) Future[Result[[]T]] {
 	return &tryJoinFuture[T]{g: newGroup("future.TryJoin", fs), values: make([]T, len(fs))}
 }
@@ -37,13 +39,21 @@ func (j *tryJoinFuture[T]) Poll(cx *Context) Poll[Result[[]T]] {
 	if !failed && j.g.live > 0 {
 		return pending[Result[[]T]](&j.st)
 	}
-	j.g.close()
+	j.g.cancel()
 	values, err := j.values, j.err
 	j.values, j.err = nil, nil
 	if failed {
 		return ready(&j.st, Err[[]T](err))
 	}
 	return ready(&j.st, Ok(values))
+}
+
+// Cancel cancels the children that have not completed.
+func (j *tryJoinFuture[T]) Cancel() {
+	if j.st.cancel() {
+		j.g.cancel()
+		j.values, j.err = nil, nil
+	}
 }
 
 func (j *tryJoinFuture[T]) store(i int, r Result[T]) bool {

@@ -18,16 +18,18 @@ import "errors"
 //
 //	idle --Poll--> busy: poll the woken children (all, in index order, on
 //	               the first poll), each once
-//	          --> the race is decided: Ready; every other child is dropped,
-//	              never polled again --> done
+//	          --> the race is decided: Ready; every child still running is
+//	              cancelled and never polled again --> done
 //	          --> otherwise Pending --> idle
 //	(a panic of a child propagates and leaves the race busy)
 //	done --Poll--> panic ErrPolledAfterReady
 //	busy --Poll--> panic ErrPolledAfterPanic
+//	idle --Cancel--> every child still running cancelled --> cancelled
+//	cancelled --Poll--> panic ErrPolledAfterCancel
 
 // TryRace returns a future that completes as soon as one of fs completes:
 // with Ok(Raced{its index, its value}) if it succeeded, with its error if it
-// failed. The others are never polled again. It panics with a *MisuseError
+// failed. The others are cancelled and never polled again. It panics with a *MisuseError
 // (ErrNoFutures) when fs is empty.
 func TryRace[T any](fs ...Future[Result[T]]) Future[Result[Raced[T]]] {
 	if len(fs) == 0 {
@@ -47,10 +49,17 @@ func (r *tryRaceFuture[T]) Poll(cx *Context) Poll[Result[Raced[T]]] {
 	if !r.g.poll(cx, r.decide) {
 		return pending[Result[Raced[T]]](&r.st)
 	}
-	r.g.close()
+	r.g.cancel()
 	out := r.out
 	r.out = Result[Raced[T]]{}
 	return ready(&r.st, out)
+}
+
+// Cancel cancels every child.
+func (r *tryRaceFuture[T]) Cancel() {
+	if r.st.cancel() {
+		r.g.cancel()
+	}
 }
 
 func (r *tryRaceFuture[T]) decide(i int, v Result[T]) bool {
@@ -63,7 +72,7 @@ func (r *tryRaceFuture[T]) decide(i int, v Result[T]) bool {
 }
 
 // FirstOk returns a future that completes with Ok(Raced{index, value}) of
-// the first of fs to succeed, abandoning the others (never polled again),
+// the first of fs to succeed, cancelling the others (never polled again),
 // or, when all of fs fail, with an error joining all their errors in the
 // order of fs (errors.Is and errors.As see each of them). It panics with a
 // *MisuseError (ErrNoFutures) when fs is empty.
@@ -87,7 +96,7 @@ func (r *firstOkFuture[T]) Poll(cx *Context) Poll[Result[Raced[T]]] {
 	if !won && r.g.live > 0 {
 		return pending[Result[Raced[T]]](&r.st)
 	}
-	r.g.close()
+	r.g.cancel()
 	if !won {
 		err := errors.Join(r.errs...)
 		r.errs = nil
@@ -96,6 +105,14 @@ func (r *firstOkFuture[T]) Poll(cx *Context) Poll[Result[Raced[T]]] {
 	w := r.won
 	r.won, r.errs = Raced[T]{}, nil
 	return ready(&r.st, Ok(w))
+}
+
+// Cancel cancels every child still running.
+func (r *firstOkFuture[T]) Cancel() {
+	if r.st.cancel() {
+		r.g.cancel()
+		r.errs = nil
+	}
 }
 
 func (r *firstOkFuture[T]) decide(i int, v Result[T]) bool {
