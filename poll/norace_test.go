@@ -8,3 +8,5 @@ const manyTimers = 1_000_000
 const manyConns = 10_000
 
 const stressTimers = 5_000
+
+const stressChurn = 300

@@ -9,3 +9,5 @@ const manyTimers = 200_000
 const manyConns = 1_000
 
 const stressTimers = 1_000
+
+const stressChurn = 60
