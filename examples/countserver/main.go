@@ -26,9 +26,14 @@ func main() {
 
 // run is the whole program: it parses args, runs the demo, a server or a
 // client, writes values to stdout and messages to stderr, and returns the
-// exit status. SIGINT and SIGTERM end it gracefully.
+// exit status. SIGINT and SIGTERM end it gracefully; a second one ends it
+// at once.
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first signal starts a graceful stop; restoring the default
+	// handling then lets a second Ctrl-C end a stop that takes too long
+	// (a client waiting on a server that never answers).
+	context.AfterFunc(ctx, stop)
 	return runContext(ctx, args, stdout, stderr)
 }

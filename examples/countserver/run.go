@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/spindle-rt/spindle/examples/countserver/count"
@@ -73,7 +74,17 @@ func runClient(ctx context.Context, c config, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "countserver: %s client, %d transactions, at most %d in flight, server %s\n",
 		c.mode, cfg.N, cfg.M, c.addr)
+	var mu sync.Mutex // the notice below races with nothing else on stderr, but be sure
+	stopNotice := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(stderr, "countserver: stopping: finishing the transactions in flight (Ctrl-C again to quit now)\n")
+	})
 	rep, err := measure(ctx, cfg, out, stderr)
+	if !stopNotice() {
+		mu.Lock() // the notice is being written: let it finish first
+		defer mu.Unlock()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "countserver: %v\n", err)
 		return exitFail

@@ -262,3 +262,70 @@ func TestSignals(t *testing.T) {
 		})
 	}
 }
+
+// TestSecondSignalEndsAStuckClient runs a client against a server that
+// accepts and never answers. The first SIGINT asks for a graceful stop,
+// which waits for the transactions in flight; the second ends the process
+// at once.
+func TestSecondSignalEndsAStuckClient(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var held []net.Conn
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // never answered
+			mu.Unlock()
+		}
+	})
+	defer func() {
+		_ = ln.Close()
+		wg.Wait()
+		for _, c := range held {
+			_ = c.Close()
+		}
+	}()
+
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	cmd := execChild(exe, "-c -t -m 2 -n 10 --addr "+ln.Addr().String())
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(held) == 2
+	}, 10*time.Second, time.Millisecond, "both transactions in flight")
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "Ctrl-C again") },
+		10*time.Second, time.Millisecond, "the first signal starts a graceful stop")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// The default handling is restored right after the notice, by another
+	// callback of the same cancellation: a signal sent in between is
+	// still caught, so send again until one lands.
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			require.Error(t, err, "killed by the second signal")
+			assert.Contains(t, err.Error(), "interrupt")
+			return
+		case <-tick.C:
+			_ = cmd.Process.Signal(os.Interrupt)
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			<-done
+			t.Fatal("a second SIGINT did not end the client")
+		}
+	}
+}
