@@ -17,10 +17,11 @@
 //   - Every waiter, on either side, is woken by the Close that decides its
 //     fate.
 //
-// MPSC, Broadcast and Watch handles that are dropped without Close are
-// closed when the garbage collector finds them unreachable
-// (runtime.AddCleanup), as Rust's Drop would, only later; Oneshot handles,
-// which are made by the million, are not (see docs/design.md): close them.
+// Handles that are dropped without Close are closed when the garbage
+// collector finds them unreachable (runtime.AddCleanup), as Rust's Drop
+// would, only later: so a task that is aborted while holding a sender does
+// not leave the receiver hanging. (A Oneshot sender registers this only
+// once its receiver waits, so a oneshot answered at once pays nothing.)
 //
 // # Cancellation and memory
 //

@@ -11,8 +11,17 @@ package channel
 //
 // The receiver's waker is replaced on every Pending poll; Send and Close
 // take it and wake it after unlocking.
+//
+// Drop backstop: the sender is a separate small object that the receiver
+// does not reach once the receiver has waited. The first time the receiver
+// goes Pending with no value yet, it registers a cleanup on the sender
+// (through the state's tx field, which it then clears), so a sender that is
+// dropped without Send or Close (its task aborted) closes the channel when
+// collected and the receiver is not left hanging. A oneshot whose value
+// arrives before anyone waits pays nothing for this.
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/spindle-rt/spindle/future"
@@ -30,23 +39,29 @@ type oneshot[T any] struct {
 	state uint8
 	val   T
 	waker future.Waker
+	tx    *OneshotSender[T] // until the receiver first waits (see above)
+	cl    runtime.Cleanup   // registered on the sender by that wait
 }
 
 // OneshotSender sends the single value of a Oneshot channel.
-type OneshotSender[T any] oneshot[T]
+type OneshotSender[T any] struct {
+	c *oneshot[T]
+}
 
 // OneshotReceiver receives the single value of a Oneshot channel. It is
 // itself the future of that value: Ready(Ok(v)) once sent, or
 // Ready(Err(ErrClosed)) if the sender closed without sending.
 type OneshotReceiver[T any] oneshot[T]
 
-// NewOneshot returns the two ends of a channel that carries one value. Both
-// ends share one allocation. Close the sender if it may be abandoned
-// without sending: unlike the other channels, an unreachable Oneshot sender
-// is not closed by the garbage collector.
+// NewOneshot returns the two ends of a channel that carries one value.
+// Close the sender if it may be abandoned without sending; a sender that
+// is dropped without Send or Close while the receiver waits is closed when
+// the garbage collector finds it.
 func NewOneshot[T any]() (*OneshotSender[T], *OneshotReceiver[T]) {
 	c := &oneshot[T]{}
-	return (*OneshotSender[T])(c), (*OneshotReceiver[T])(c)
+	tx := &OneshotSender[T]{c: c}
+	c.tx = tx
+	return tx, (*OneshotReceiver[T])(c)
 }
 
 // Send delivers v and wakes the receiver. It fails with a *SendError
@@ -57,7 +72,7 @@ func (s *OneshotSender[T]) Send(v T) error { return s.SendFrom(nil, v) }
 // SendFrom is Send from inside a Poll: the receiver is woken through
 // future.WakeFrom(cx, ...), so the pool keeps it on the current worker.
 func (s *OneshotSender[T]) SendFrom(cx *future.Context, v T) error {
-	c := (*oneshot[T])(s)
+	c := s.c
 	c.mu.Lock()
 	switch {
 	case c.state&osSent != 0:
@@ -74,7 +89,10 @@ func (s *OneshotSender[T]) SendFrom(cx *future.Context, v T) error {
 	c.state |= osSent
 	w := c.waker
 	c.waker = nil
+	cl := c.cl
+	c.cl = runtime.Cleanup{}
 	c.mu.Unlock()
+	cl.Stop()
 	if w != nil {
 		future.WakeFrom(cx, w)
 	}
@@ -83,17 +101,23 @@ func (s *OneshotSender[T]) SendFrom(cx *future.Context, v T) error {
 
 // Close drops the sender without a value: the receiver sees ErrClosed.
 // After Send, or a second time, it does nothing.
-func (s *OneshotSender[T]) Close() {
-	c := (*oneshot[T])(s)
+func (s *OneshotSender[T]) Close() { s.c.closeTx() }
+
+// closeTx is Close; it is also the cleanup of a dropped sender.
+func (c *oneshot[T]) closeTx() {
 	c.mu.Lock()
+	cl := c.cl
+	c.cl = runtime.Cleanup{}
 	if c.state&(osSent|osTxClosed) != 0 {
 		c.mu.Unlock()
+		cl.Stop()
 		return
 	}
 	c.state |= osTxClosed
 	w := c.waker
 	c.waker = nil
 	c.mu.Unlock()
+	cl.Stop()
 	if w != nil {
 		w.Wake()
 	}
@@ -102,7 +126,7 @@ func (s *OneshotSender[T]) Close() {
 // IsClosed reports whether the receiver closed, so that a sender can stop
 // computing a value nobody will read.
 func (s *OneshotSender[T]) IsClosed() bool {
-	c := (*oneshot[T])(s)
+	c := s.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.state&osRxClosed != 0
@@ -124,6 +148,13 @@ func (r *OneshotReceiver[T]) Poll(cx *future.Context) future.Poll[future.Result[
 		return future.Ready(res)
 	}
 	c.waker = cx.Waker()
+	tx := c.tx
+	c.tx = nil
+	if tx != nil {
+		// Under mu, so that Send and Close, which Stop c.cl after
+		// unlocking, see the registration.
+		c.cl = runtime.AddCleanup(tx, (*oneshot[T]).closeTx, c)
+	}
 	c.mu.Unlock()
 	return future.Pending[future.Result[T]]()
 }

@@ -118,3 +118,29 @@ func TestOneshotAcrossGoroutines(t *testing.T) {
 	}
 	assert.Equal(t, want, sum)
 }
+
+// A sender dropped without Send or Close, whether before or after the
+// receiver started waiting, closes the channel when it is collected.
+func TestOneshotDroppedSenderIsClosedByTheCollector(t *testing.T) {
+	rxBefore := func() *channel.OneshotReceiver[int] {
+		_, rx := channel.NewOneshot[int]()
+		return rx // sender dropped before anyone waits
+	}()
+	rxAfter, tx := func() (*channel.OneshotReceiver[int], *channel.OneshotSender[int]) {
+		tx, rx := channel.NewOneshot[int]()
+		return rx, tx
+	}()
+	for _, rx := range []*channel.OneshotReceiver[int]{rxBefore, rxAfter} {
+		var w countWaker
+		_, _, ready := pollRes[int](rx, &w)
+		require.False(t, ready)
+	}
+	_ = tx
+	tx = nil // drop the second sender now, after its receiver waited
+	for _, rx := range []*channel.OneshotReceiver[int]{rxBefore, rxAfter} {
+		eventually(t, "receiver left hanging by a dropped oneshot sender", func() bool {
+			_, err := rx.TryRecv()
+			return err == channel.ErrClosed
+		})
+	}
+}

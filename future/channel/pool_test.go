@@ -162,3 +162,23 @@ func TestAbortedSenderTaskIsNotLeftHanging(t *testing.T) {
 		return err == channel.ErrClosed
 	})
 }
+
+// TestAbortedOneshotSenderTask: the task that should answer is aborted;
+// the waiting receiver task gets ErrClosed instead of hanging.
+func TestAbortedOneshotSenderTask(t *testing.T) {
+	p := newPool(t)
+	rx, h := func() (*channel.OneshotReceiver[int], *pool.JoinHandle[int]) {
+		tx, rx := channel.NewOneshot[int]()
+		return rx, pool.Spawn[int](p, future.Func[int](func(cx *future.Context) future.Poll[int] {
+			_ = tx.IsClosed()
+			return future.Pending[int]() // never answers; holds tx
+		}))
+	}()
+	waiter := pool.Spawn[future.Result[int]](p, rx)
+	h.Abort()
+	h = nil
+	eventually(t, "receiver task still waiting", waiter.IsFinished)
+	r, err := waiter.Wait(context.Background())
+	require.NoError(t, err)
+	assert.ErrorIs(t, r.Err, channel.ErrClosed)
+}
