@@ -8,18 +8,13 @@ import (
 	"github.com/spindle-rt/spindle/pool"
 )
 
-// NewPool returns a spindle pool whose driver is a fresh poll reactor: what
-// the Async server and client run on. Shut it down when done; that closes
-// the reactor too.
+// NewPool returns a spindle pool named "countserver" whose driver is a
+// fresh poll reactor (poll.NewPool): what the Async server and client run
+// on. Shut it down when done; that closes the reactor too.
 func NewPool(opts ...pool.Option) (*pool.Pool, error) {
-	r, err := poll.NewReactor()
+	p, err := poll.NewPool(append([]pool.Option{pool.WithName("countserver")}, opts...)...)
 	if err != nil {
-		return nil, fmt.Errorf("count: reactor: %w", err)
-	}
-	p, err := pool.New(append([]pool.Option{pool.WithName("countserver"), pool.WithDriver(r)}, opts...)...)
-	if err != nil {
-		_ = r.Close()
-		return nil, err
+		return nil, fmt.Errorf("count: %w", err)
 	}
 	return p, nil
 }
