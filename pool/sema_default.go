@@ -22,6 +22,10 @@ const (
 	parkHybrid
 )
 
-// defaultParking is the mode workers use; see docs/parts/bench-pool.md
-// for the measurements behind the choice.
-const defaultParking = parkHybrid
+// defaultParking is the mode workers use. The futex wins the raw
+// thread-to-thread wake (BenchmarkParkSemaPingPong, 3.5x), but on the
+// pool-level benchmarks, where goroutines wait for tasks and workers wake
+// each other (BenchmarkParkWakeWorker, BenchmarkParkSpawnJoin), the
+// channel was as fast or faster in every run, and it never keeps a P
+// asleep: it is the default. Numbers in docs/parts/bench-pool.md.
+const defaultParking = parkChan

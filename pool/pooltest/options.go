@@ -20,6 +20,7 @@ type options struct {
 	autoAdvance bool
 	pctDepth    int
 	pctSteps    int
+	driver      future.Driver
 }
 
 func defaultOptions() options {
@@ -89,3 +90,12 @@ func ManualClock() Option { return func(o *options) { o.autoAdvance = false } }
 func PCT(depth, steps int) Option {
 	return func(o *options) { o.pctDepth, o.pctSteps = max(depth, 1), max(steps, 1) }
 }
+
+// WithDriver makes d (a poll.Reactor) the run's driver: tasks find it as
+// cx.Driver(), so poll's sockets and real-time timers work under pooltest;
+// the loop parks in d.Park when nothing is ready and collects d's events
+// every few steps when busy. Wakes from d arrive when the OS delivers them,
+// so such runs explore schedules but do not replay exactly; the virtual
+// clock's timer interface is not cx.Driver() then. Set IdleTimeout above
+// the longest real wait. The caller keeps ownership of d and closes it.
+func WithDriver(d future.Driver) Option { return func(o *options) { o.driver = d } }

@@ -122,6 +122,9 @@ func newSched(seed uint64, opts options) *Sched {
 	}
 	s.cx.SetExt(s)
 	s.cx.SetDriver(s)
+	if opts.driver != nil {
+		s.cx.SetDriver(opts.driver)
+	}
 	s.cx.SetBudget(&s.budget)
 	return s
 }
@@ -154,6 +157,9 @@ func (s *Sched) Unpark() {
 	select {
 	case s.signal <- struct{}{}:
 	default:
+	}
+	if d := s.opts.driver; d != nil {
+		d.Unpark()
 	}
 }
 
@@ -269,6 +275,10 @@ func (s *Sched) loop(until func() bool) bool {
 			break
 		}
 		s.steps++
+		if s.opts.driver != nil && s.steps%driverTick == 0 {
+			s.opts.driver.Park(&s.cx, 0) // collect I/O while busy
+			s.deliverInbox()
+		}
 		s.poll(s.pick())
 	}
 	return false
@@ -286,11 +296,41 @@ func (s *Sched) unblock() bool {
 		s.deliverInbox()
 		return len(s.ready) > 0
 	}
+	if s.opts.driver != nil {
+		return s.parkDriver()
+	}
 	if !s.waitSignal(s.opts.idleTimeout) {
 		s.fail(fmt.Sprintf("deadlock: %d tasks pending and none woken for %v; %s",
 			s.live, s.opts.idleTimeout, s.describePending()))
 	}
 	return false
+}
+
+// driverTick is how many steps a busy loop makes between two zero-timeout
+// Parks in the driver, so tasks waiting for I/O are not starved by tasks
+// that keep yielding.
+const driverTick = 61
+
+// parkDriver parks in the driver until something is posted, or fails the
+// run as deadlocked after the idle timeout. The driver's wakes come back
+// through WakeFrom(&s.cx, w), that is through the inbox.
+func (s *Sched) parkDriver() bool {
+	deadline := time.Now().Add(s.opts.idleTimeout)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			s.fail(fmt.Sprintf("deadlock: %d tasks pending and none woken for %v; %s",
+				s.live, s.opts.idleTimeout, s.describePending()))
+			return false
+		}
+		s.opts.driver.Park(&s.cx, left)
+		s.inboxMu.Lock()
+		posted := len(s.inbox) > 0
+		s.inboxMu.Unlock()
+		if posted {
+			return false // the loop delivers at its next step
+		}
+	}
 }
 
 // pick removes and returns the next task to poll.
