@@ -3,6 +3,7 @@ package poll_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/poll"
@@ -168,4 +170,35 @@ func TestPoolTimeoutOfAbortedSleep(t *testing.T) {
 	v, err := pool.BlockOn(p, future.Future[future.Result[struct{}]](poll.Timeout[struct{}](poll.Sleep(time.Hour), 5*time.Millisecond)))
 	require.NoError(t, err)
 	assert.ErrorIs(t, v.Err, poll.ErrTimeout)
+}
+
+// TestIdlePoolBurnsNoCPU: a pool whose tasks all wait (on a timer an hour
+// away and on an accept) sleeps in the reactor and on its semaphores. A
+// worker that spun or polled in a loop would use the whole interval.
+func TestIdlePoolBurnsNoCPU(t *testing.T) {
+	p := newPool(t, 2)
+	defer shutdown(t, p)
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	sleeper := pool.Spawn(p, future.Future[future.Result[struct{}]](poll.Timeout[struct{}](poll.Sleep(time.Hour), 400*time.Millisecond)))
+	acceptor := pool.Spawn(p, future.Future[future.Result[*poll.Conn]](l.Accept()))
+	time.Sleep(50 * time.Millisecond) // both tasks reach their wait
+	before := cpuTime(t)
+	time.Sleep(300 * time.Millisecond)
+	used := cpuTime(t) - before
+	t.Logf("CPU used by the process in 300 ms idle: %v", used)
+	assert.Less(t, used, 60*time.Millisecond, "an idle pool should sleep, not spin")
+	res, err := sleeper.Wait(context.Background())
+	require.NoError(t, err)
+	assert.ErrorIs(t, res.Err, poll.ErrTimeout, "the reactor still fired the timer after the idle spell")
+	l.Close()
+	res2, err := acceptor.Wait(context.Background())
+	require.NoError(t, err)
+	assert.ErrorIs(t, res2.Err, net.ErrClosed)
+}
+
+func cpuTime(t *testing.T) time.Duration {
+	var ru unix.Rusage
+	require.NoError(t, unix.Getrusage(unix.RUSAGE_SELF, &ru))
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
