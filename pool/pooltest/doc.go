@@ -30,10 +30,16 @@
 //   - late wake delivery: a wake may reach the ready set only after other
 //     tasks ran.
 //
+// The PCT option replaces uniform picks with probabilistic concurrency
+// testing (random priorities with change points), which reaches bugs that
+// need a task to be starved for long stretches.
+//
 // A Sched is a require.TestingT (Errorf, FailNow, ...), so assertions inside
 // tasks and in the body go through it and are reported with the seed.
 // When no task can run and none is woken within the idle timeout, the run
-// fails with "deadlock: N tasks pending" and the spawn site of each.
+// fails with "deadlock: N tasks pending" and the spawn site of each. Every
+// failure ends with the last scheduling events of the run, and replaying
+// its seed reproduces them exactly (when no other goroutine wakes tasks).
 //
 // Each Sched has a virtual Clock: time stands still while tasks run and
 // jumps to the next timer deadline when every task is idle, as tokio's
@@ -41,6 +47,9 @@
 // Clock.Sleep is its timer future; the hook that would let poll.Sleep,
 // poll.Timeout and poll.Interval use it is described in
 // docs/parts/design-pooltest.md.
+//
+// WithDriver runs a real poll.Reactor under the scheduler, so code doing
+// real I/O is explored too (without exact replay).
 //
 // Only the goroutine that called Run may poll (the loop runs inside Run,
 // BlockOn and Sched.Wait); Spawn and wakes may come from any goroutine.
