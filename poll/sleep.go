@@ -130,17 +130,25 @@ func (t *TimeoutFuture[T]) Cancel() {
 }
 
 // TryTimeout is Timeout for a fallible future: the result is f's own
-// Result, or Err(ErrTimeout), with no nesting.
+// Result, or Err(ErrTimeout), with no nesting. Like Timeout it is a
+// Canceler.
 func TryTimeout[T any](f future.Future[future.Result[T]], d time.Duration) future.Future[future.Result[T]] {
-	inner := Timeout(f, d)
-	return future.Func[future.Result[T]](func(cx *future.Context) future.Poll[future.Result[T]] {
-		r, ok := inner.Poll(cx).Value()
-		if !ok {
-			return future.Pending[future.Result[T]]()
-		}
-		if r.Err != nil {
-			return future.Ready(future.Err[T](r.Err))
-		}
-		return future.Ready(r.Value)
-	})
+	return &tryTimeout[T]{inner: Timeout(f, d)}
 }
+
+type tryTimeout[T any] struct {
+	inner *TimeoutFuture[future.Result[T]]
+}
+
+func (t *tryTimeout[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	r, ok := t.inner.Poll(cx).Value()
+	if !ok {
+		return future.Pending[future.Result[T]]()
+	}
+	if r.Err != nil {
+		return future.Ready(future.Err[T](r.Err))
+	}
+	return future.Ready(r.Value)
+}
+
+func (t *tryTimeout[T]) Cancel() { t.inner.Cancel() }
