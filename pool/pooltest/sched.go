@@ -259,6 +259,9 @@ func (s *Sched) deliverLate(all bool) {
 // loop runs tasks until until() holds or the run fails. It returns false
 // on failure.
 func (s *Sched) loop(until func() bool) bool {
+	if s.current != nil {
+		panic(&future.MisuseError{Future: "pooltest.Sched", Err: ErrNestedLoop})
+	}
 	for !s.stopping {
 		s.deliverInbox()
 		if until() {
@@ -429,7 +432,7 @@ func (s *Sched) pollGuarded(t *task) (done bool) {
 				s.stopping = true
 				return
 			}
-			s.fail(fmt.Sprintf("task %d (spawned at %s) panicked: %v\n%s", t.id, t.site, v, debug.Stack()))
+			s.fail(fmt.Sprintf("task %d (spawned at %s) panicked with %T: %v\n%s", t.id, t.site, v, v, debug.Stack()))
 		}
 	}()
 	return t.poll(&s.cx)

@@ -117,7 +117,7 @@ func TestPanicInTaskIsReportedWithSite(t *testing.T) {
 		pooltest.Spawn(s, future.Lazy(func() int { panic("boom") }))
 	})
 	require.NotNil(t, f)
-	assert.Contains(t, f.Error(), "panicked: boom")
+	assert.Contains(t, f.Error(), "panicked with string: boom")
 	assert.Contains(t, f.Error(), "spawned at sched_test.go:")
 }
 
@@ -297,4 +297,15 @@ func TestFailureTraceShowsTheEndOfTheSchedule(t *testing.T) {
 	assert.Contains(t, joined, "clock jumps to +1h0m0s")
 	assert.Contains(t, joined, "of task 2: Ready")
 	assert.Contains(t, f.Error(), "last steps of the schedule:")
+}
+
+func TestBlockOnInsideATaskIsMisuse(t *testing.T) {
+	f := pooltest.Explore([]uint64{1}, func(s *pooltest.Sched) {
+		pooltest.BlockOn(s, future.Lazy(func() int {
+			return pooltest.BlockOn(s, future.Done(1))
+		}))
+	})
+	require.NotNil(t, f)
+	assert.Contains(t, f.Error(), pooltest.ErrNestedLoop.Error())
+	assert.Contains(t, f.Error(), "*future.MisuseError")
 }

@@ -1,6 +1,7 @@
 package pooltest
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"runtime"
@@ -112,6 +113,11 @@ func (h *Handle[T]) Value() (T, bool) {
 // ID returns the task's id: 1 for the first task spawned in a run, then 2,
 // and so on. Deadlock reports name tasks by it.
 func (h *Handle[T]) ID() uint64 { return h.t.id }
+
+// ErrNestedLoop is the error of the *future.MisuseError with which BlockOn
+// and Wait panic when called from inside a task: a poll must not block,
+// and the loop is already running it. Await a Handle instead.
+var ErrNestedLoop = errors.New("pooltest: BlockOn or Wait called from inside a task")
 
 // BlockOn spawns f and runs the loop until it finishes, polling the other
 // tasks as the seed decides, and returns its value. Call it from the body.

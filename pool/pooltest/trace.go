@@ -54,6 +54,8 @@ func (s *Sched) traceLines() []string {
 				outcome = "Ready"
 			case stateReady:
 				outcome = "Pending, woken during the poll"
+			case stateRunning:
+				outcome = "stopped the run (panic or FailNow)"
 			}
 			lines = append(lines, fmt.Sprintf("step %d: %s of task %d: %s", e.step, what, e.task, outcome))
 		case evClock:
