@@ -163,8 +163,10 @@ func (s *Sched) Unpark() {
 	}
 }
 
-// Park waits until another goroutine posts a wake or timeout passes (a
-// negative timeout waits for the idle timeout). It is part of
+// Park waits until another goroutine posts a wake or calls Unpark, or
+// timeout passes (a negative timeout waits for the idle timeout; zero only
+// consumes a pending Unpark). A post or Unpark made before the call makes
+// it return at once. It is part of
 // future.Driver so that code asking cx.Driver() finds the scheduler; the
 // loop parks this way itself when nothing is ready.
 func (s *Sched) Park(cx *future.Context, timeout time.Duration) {

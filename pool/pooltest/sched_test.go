@@ -309,3 +309,52 @@ func TestBlockOnInsideATaskIsMisuse(t *testing.T) {
 	assert.Contains(t, f.Error(), pooltest.ErrNestedLoop.Error())
 	assert.Contains(t, f.Error(), "*future.MisuseError")
 }
+
+// TestSchedIsADriver: inside a task, cx.Driver() is the Sched, whose Park
+// returns on Unpark from another goroutine or at its timeout.
+func TestSchedIsADriver(t *testing.T) {
+	pooltest.Run(t, 1, func(s *pooltest.Sched) {
+		d := pooltest.BlockOn(s, future.Func[future.Driver](func(cx *future.Context) future.Poll[future.Driver] {
+			return future.Ready(cx.Driver())
+		}))
+		require.Same(s, s, d)
+		s.Park(nil, 0) // the Spawn above left an Unpark token: Park may return early, as the Driver contract allows
+		start := time.Now()
+		s.Park(nil, 5*time.Millisecond)
+		require.GreaterOrEqual(s, time.Since(start), 5*time.Millisecond)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			time.Sleep(time.Millisecond)
+			s.Unpark()
+		}()
+		start = time.Now()
+		s.Park(nil, -1) // waits for the Unpark, not the 1-minute idle timeout
+		require.Less(s, time.Since(start), 30*time.Second)
+		<-done
+	}, pooltest.IdleTimeout(time.Minute))
+}
+
+// TestLateWakesLetOthersRunFirst: with every wake held back, a task woken
+// by another does not run before the waker's other work. Without late
+// wakes, it can run right after the waking poll.
+func TestLateWakesLetOthersRunFirst(t *testing.T) {
+	reorderings := func(opts ...pooltest.Option) int {
+		n := 0
+		pooltest.RunSeeds(t, 200, func(s *pooltest.Sched) {
+			g := &gate{}
+			var order []string
+			pooltest.Spawn(s, future.Map[struct{}](g, func(struct{}) int { order = append(order, "woken"); return 0 }))
+			pooltest.Spawn(s, yields(1, 0, func(int) { g.Open() }))
+			pooltest.Spawn(s, yields(3, 0, func(int) { order = append(order, "other") }))
+			s.Wait()
+			if order[len(order)-1] == "woken" {
+				n++
+			}
+		}, opts...)
+		return n
+	}
+	always := reorderings(pooltest.LateWakes(1), pooltest.SpuriousPolls(0))
+	never := reorderings(pooltest.LateWakes(0), pooltest.SpuriousPolls(0))
+	assert.Greater(t, always, never, "holding wakes back should make the woken task run last more often")
+}
