@@ -24,6 +24,14 @@ import (
 // with its descriptors exhausted.
 const emfileChildEnv = "COUNTSERVER_EMFILE_CHILD"
 
+// runEMFILEChild runs emfileChild when this process is TestEMFILE's child.
+func runEMFILEChild() (code int, ok bool) {
+	if mode := os.Getenv(emfileChildEnv); mode != "" {
+		return emfileChild(mode), true
+	}
+	return 0, false
+}
+
 // emfileChild is the child process of TestEMFILE. It lowers its
 // descriptor limit, starts a server, prints the address, then opens
 // /dev/null until the table is full, so that every accept fails with

@@ -16,8 +16,8 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	if mode := os.Getenv(emfileChildEnv); mode != "" {
-		os.Exit(emfileChild(mode)) // a re-executed child of TestEMFILE
+	if code, ok := runEMFILEChild(); ok { // a re-executed child of TestEMFILE
+		os.Exit(code)
 	}
 	goleak.VerifyTestMain(m)
 }
