@@ -3,7 +3,6 @@ package pool_test
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -112,4 +111,3 @@ func wait[T any](t testing.TB, h *pool.JoinHandle[T]) (T, error) {
 	return v, err
 }
 
-var _ = atomic.Int64{}

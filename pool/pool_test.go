@@ -238,7 +238,7 @@ func TestYieldBudget(t *testing.T) {
 	assert.Equal(t, 1001, v)
 }
 
-func TestWorkersLockedAndCounted(t *testing.T) {
+func TestWorkersCounted(t *testing.T) {
 	before := runtime.NumGoroutine()
 	p, err := pool.New(pool.WithWorkers(3))
 	require.NoError(t, err)
