@@ -110,4 +110,3 @@ func wait[T any](t testing.TB, h *pool.JoinHandle[T]) (T, error) {
 	require.NotErrorIs(t, err, context.DeadlineExceeded, "task did not complete")
 	return v, err
 }
-
