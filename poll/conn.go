@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"runtime"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -24,19 +25,25 @@ var errClosedConn = net.ErrClosed
 type Conn struct {
 	ref     *fdRef
 	network string
-	laddr   *net.TCPAddr
-	raddr   *net.TCPAddr
-	rkey    waitKey // waiter key of PollRead callers
-	wkey    waitKey // waiter key of PollWrite callers
+	// laddr is the local address once known: set at once for a dialed
+	// Conn, else on the first LocalAddr (or error) — an accepted Conn
+	// pays no getsockname unless someone asks. lhint, when not nil, is
+	// the listener's specific bound address, which is the accepted
+	// socket's local address too, so no syscall is needed at all.
+	laddr atomic.Pointer[net.TCPAddr]
+	lhint *net.TCPAddr
+	raddr *net.TCPAddr // from accept4 itself, or the dialed/peer address
+	rkey  waitKey      // waiter key of PollRead callers
+	wkey  waitKey      // waiter key of PollWrite callers
 }
 
-func newConn(r *Reactor, fd int, network string, laddr, raddr *net.TCPAddr) (*Conn, error) {
+func newConn(r *Reactor, fd int, network string, lhint, raddr *net.TCPAddr) (*Conn, error) {
 	reg, err := r.register(fd)
 	if err != nil {
 		return nil, err
 	}
 	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
-	c := &Conn{network: network, laddr: laddr, raddr: raddr}
+	c := &Conn{network: network, lhint: lhint, raddr: raddr}
 	c.ref = &fdRef{fd: fd, reg: reg}
 	// A Conn dropped without Close (an abandoned Dial, a task aborted
 	// mid-conversation) closes its socket once unreachable, as *os.File
@@ -46,14 +53,40 @@ func newConn(r *Reactor, fd int, network string, laddr, raddr *net.TCPAddr) (*Co
 	return c, nil
 }
 
-// LocalAddr returns the local address.
-func (c *Conn) LocalAddr() net.Addr { return c.laddr }
+// LocalAddr returns the local address. For a connection accepted on a
+// wildcard listener it is asked of the kernel on the first call and cached;
+// if that first call comes after Close it returns nil.
+func (c *Conn) LocalAddr() net.Addr { return addrOf(c.localAddr()) }
 
-// RemoteAddr returns the peer's address.
-func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+func (c *Conn) localAddr() *net.TCPAddr {
+	if a := c.laddr.Load(); a != nil {
+		return a
+	}
+	var a *net.TCPAddr
+	if h := c.lhint; h != nil {
+		a = &net.TCPAddr{IP: append(net.IP(nil), h.IP...), Port: h.Port, Zone: h.Zone}
+	} else {
+		if !c.ref.incref() { // never ask about a closed (maybe reused) number
+			return nil
+		}
+		a = sockname(c.ref.fd)
+		c.ref.decref()
+		if a == nil {
+			return nil
+		}
+	}
+	if !c.laddr.CompareAndSwap(nil, a) {
+		a = c.laddr.Load()
+	}
+	return a
+}
+
+// RemoteAddr returns the peer's address (as accept4 or connect reported
+// it, so it stays known after the peer has gone).
+func (c *Conn) RemoteAddr() net.Addr { return addrOf(c.raddr) }
 
 func (c *Conn) opErr(op string, err error) error {
-	return opError(op, c.network, addrOf(c.laddr), addrOf(c.raddr), err)
+	return opError(op, c.network, addrOf(c.localAddr()), addrOf(c.raddr), err)
 }
 
 // addrOf keeps a nil *net.TCPAddr from becoming a non-nil net.Addr.

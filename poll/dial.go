@@ -110,7 +110,9 @@ func (f *DialFuture) succeed() future.Poll[future.Result[*Conn]] {
 	f.done = true
 	c := f.c
 	f.c = nil
-	c.laddr = sockname(c.ref.fd)
+	if a := sockname(c.ref.fd); a != nil {
+		c.laddr.Store(a)
+	}
 	if pa := peername(c.ref.fd); pa != nil {
 		c.raddr = pa
 	}

@@ -113,6 +113,15 @@ func (l *Listener) Close() error {
 	return nil
 }
 
+// specificAddr is the listener's address when it is bound to one IP (then
+// every accepted socket has that local address), nil for a wildcard.
+func (l *Listener) specificAddr() *net.TCPAddr {
+	if l.addr == nil || l.addr.IP == nil || l.addr.IP.IsUnspecified() {
+		return nil
+	}
+	return l.addr
+}
+
 // registration registers the listener with r on first use.
 func (l *Listener) registration(r *Reactor) (registration, error) {
 	l.mu.Lock()
@@ -186,7 +195,7 @@ func (f *AcceptFuture) Poll(cx *future.Context) future.Poll[future.Result[*Conn]
 		case slotClosed:
 			return f.fail(reg.closedErr())
 		}
-		nfd, sa, err := sysAccept(l.ref.fd)
+		nfd, raddr, err := sysAccept(l.ref.fd)
 		switch err {
 		case nil:
 		case unix.EAGAIN:
@@ -209,7 +218,7 @@ func (f *AcceptFuture) Poll(cx *future.Context) future.Poll[future.Result[*Conn]
 			return f.fail(sysErr("accept", err))
 		}
 		l.backoff.Store(0)
-		c, err := newConn(f.r, nfd, l.network, sockname(nfd), fromSockaddr(sa))
+		c, err := newConn(f.r, nfd, l.network, l.specificAddr(), raddr)
 		if err != nil {
 			unix.Close(nfd)
 			return f.fail(err)

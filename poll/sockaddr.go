@@ -4,6 +4,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -88,6 +89,17 @@ func fromSockaddr(sa unix.Sockaddr) *net.TCPAddr {
 			}
 		}
 		return a
+	}
+	return nil
+}
+
+// fromSyscallSockaddr is fromSockaddr for package syscall's types.
+func fromSyscallSockaddr(sa syscall.Sockaddr) *net.TCPAddr {
+	switch sa := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return &net.TCPAddr{IP: net.IP(append([]byte(nil), sa.Addr[:]...)), Port: sa.Port}
+	case *syscall.SockaddrInet6:
+		return fromSockaddr(&unix.SockaddrInet6{Port: sa.Port, ZoneId: sa.ZoneId, Addr: sa.Addr})
 	}
 	return nil
 }

@@ -2,7 +2,7 @@
 
 package poll
 
-import "golang.org/x/sys/unix"
+import "net"
 
 // The reactor needs epoll; on other systems NewReactor reports
 // ErrUnsupported and everything built on it does too. A kqueue backend
@@ -33,4 +33,4 @@ func (p *epoller) close() error { return nil }
 
 func sysSocket(family int) (int, error) { return -1, ErrUnsupported }
 
-func sysAccept(fd int) (int, unix.Sockaddr, error) { return -1, nil, ErrUnsupported }
+func sysAccept(fd int) (int, *net.TCPAddr, error) { return -1, nil, ErrUnsupported }
