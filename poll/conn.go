@@ -37,12 +37,16 @@ type Conn struct {
 	wkey  waitKey      // waiter key of PollWrite callers
 }
 
-func newConn(r *Reactor, fd int, network string, lhint, raddr *net.TCPAddr) (*Conn, error) {
+// newConn wraps fd; nodelay asks for TCP_NODELAY to be set (a dialed
+// socket; an accepted one inherits it from its listener).
+func newConn(r *Reactor, fd int, network string, lhint, raddr *net.TCPAddr, nodelay bool) (*Conn, error) {
 	reg, err := r.register(fd)
 	if err != nil {
 		return nil, err
 	}
-	_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
+	if nodelay {
+		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
+	}
 	c := &Conn{network: network, lhint: lhint, raddr: raddr}
 	c.ref = &fdRef{fd: fd, reg: reg}
 	// A Conn dropped without Close (an abandoned Dial, a task aborted
