@@ -33,22 +33,26 @@ type Conn struct {
 	laddr atomic.Pointer[net.TCPAddr]
 	lhint *net.TCPAddr
 	raddr *net.TCPAddr // from accept4 itself, or the dialed/peer address
+	r     *Reactor     // registers with it on the first EAGAIN (see pollIO)
 	rkey  waitKey      // waiter key of PollRead callers
 	wkey  waitKey      // waiter key of PollWrite callers
 }
 
-// newConn wraps fd; nodelay asks for TCP_NODELAY to be set (a dialed
-// socket; an accepted one inherits it from its listener).
-func newConn(r *Reactor, fd int, network string, lhint, raddr *net.TCPAddr, nodelay bool) (*Conn, error) {
-	reg, err := r.register(fd)
-	if err != nil {
-		return nil, err
+// newConn wraps fd. A dialed socket (dialed true) is registered at once,
+// as it must wait for connect, and gets TCP_NODELAY; an accepted one
+// registers on its first EAGAIN and inherits TCP_NODELAY from its listener
+// unless nodelay says the listener lacks it.
+func newConn(r *Reactor, fd int, network string, lhint, raddr *net.TCPAddr, nodelay, dialed bool) (*Conn, error) {
+	c := &Conn{network: network, lhint: lhint, raddr: raddr, r: r}
+	c.ref = &fdRef{fd: fd}
+	if dialed {
+		if _, err := c.ref.register(r); err != nil {
+			return nil, err
+		}
 	}
 	if nodelay {
 		_ = unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1) // as package net does
 	}
-	c := &Conn{network: network, lhint: lhint, raddr: raddr}
-	c.ref = &fdRef{fd: fd, reg: reg}
 	// A Conn dropped without Close (an abandoned Dial, a task aborted
 	// mid-conversation) closes its socket once unreachable, as *os.File
 	// does. A Conn some task waits on stays reachable through that task's
@@ -147,7 +151,29 @@ func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) fut
 		return future.Ready(future.Err[int](c.opErr(op, errClosedConn)))
 	}
 	defer c.ref.decref()
-	reg := c.ref.reg
+	var reg registration
+	if c.ref.regd.Load() {
+		reg = c.ref.reg
+	} else {
+		// Not registered yet (an accepted Conn that never had to wait):
+		// try the syscall first, so a connection that reads what is
+		// already there, writes and closes never costs an epoll_ctl.
+		n, err := c.sys(dir, p)
+		for err == unix.EINTR {
+			n, err = c.sys(dir, p)
+		}
+		if err != unix.EAGAIN {
+			return c.result(op, dir, n, err)
+		}
+		// Register, then go through the loop below: the new slot starts
+		// ready, so the syscall is tried once more. Readiness that came
+		// between the EAGAIN and EPOLL_CTL_ADD is not lost: the retry
+		// sees it, and ADD itself queues an event for a descriptor that
+		// is already ready (ep_insert polls it).
+		if reg, err = c.ref.register(c.r); err != nil {
+			return future.Ready(future.Err[int](c.opErr(op, err)))
+		}
+	}
 	for {
 		st, tick := reg.pollReady(cx, dir, key)
 		switch st {
@@ -156,30 +182,41 @@ func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) fut
 		case slotClosed:
 			return future.Ready(future.Err[int](c.opErr(op, reg.closedErr())))
 		}
-		var n int
-		var err error
-		if dir == readyRead {
-			n, err = unix.Read(c.ref.fd, p)
-		} else {
-			n, err = unix.Write(c.ref.fd, p)
-		}
-		switch {
-		case err == unix.EAGAIN:
+		n, err := c.sys(dir, p)
+		switch err {
+		case unix.EAGAIN:
 			reg.clearReady(dir, tick)
 			continue
-		case err == unix.EINTR:
+		case unix.EINTR:
 			continue
-		case err != nil:
-			return future.Ready(future.Err[int](c.opErr(op, sysErr(op, err))))
-		case n == 0 && dir == readyRead:
-			return future.Ready(future.Err[int](io.EOF))
 		}
-		return future.Ready(future.Ok(n))
+		return c.result(op, dir, n, err)
 	}
+}
+
+func (c *Conn) sys(dir uint8, p []byte) (int, error) {
+	if dir == readyRead {
+		return unix.Read(c.ref.fd, p)
+	}
+	return unix.Write(c.ref.fd, p)
+}
+
+// result turns a finished read or write into the future's outcome.
+func (c *Conn) result(op string, dir uint8, n int, err error) future.Poll[future.Result[int]] {
+	switch {
+	case err != nil:
+		return future.Ready(future.Err[int](c.opErr(op, sysErr(op, err))))
+	case n == 0 && dir == readyRead:
+		return future.Ready(future.Err[int](io.EOF))
+	}
+	return future.Ready(future.Ok(n))
 }
 
 // cancelWait forgets key's waiter (see Canceler).
 func (c *Conn) cancelWait(dir uint8, key *waitKey) {
+	if !c.ref.regd.Load() {
+		return // never waited, so no waiter to forget
+	}
 	g := c.ref.reg
 	if g.s != nil {
 		g.s.removeWaiter(g.gen, dir, key)

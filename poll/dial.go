@@ -90,7 +90,7 @@ func (f *DialFuture) start(r *Reactor) error {
 	if err != nil {
 		return err
 	}
-	c, err := newConn(r, fd, f.network, nil, raddr, true)
+	c, err := newConn(r, fd, f.network, nil, raddr, true, true)
 	if err != nil {
 		unix.Close(fd)
 		return err

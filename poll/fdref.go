@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sys/unix"
@@ -14,10 +15,19 @@ import (
 // word: bit 63 set once Close was called; the low bits count the
 // operations in flight. The descriptor is closed by whichever of Close and
 // the last decref sees the word become exactly closedBit.
+//
+// reg may be set after the fdRef is made (a Conn registers with epoll
+// only when it first has to wait). It is written once, under regMu, and
+// regd is set after it: a reader that sees regd may use reg without the
+// lock. register and close exclude each other through regMu and the
+// closed bit, so a descriptor is never added to epoll after close has
+// looked for a registration to remove.
 type fdRef struct {
-	fd   int
-	word atomic.Uint64
-	reg  registration
+	fd    int
+	word  atomic.Uint64
+	regMu sync.Mutex
+	regd  atomic.Bool
+	reg   registration
 }
 
 const closedBit = 1 << 63
@@ -55,9 +65,33 @@ func (f *fdRef) close() bool {
 		f.decref() // a concurrent Close won
 		return false
 	}
-	f.reg.deregister(f.fd)
+	f.regMu.Lock() // a register running now completes first, or sees closedBit
+	reg := f.reg
+	f.regMu.Unlock()
+	reg.deregister(f.fd) // nothing to do, and no epoll_ctl, if never registered
 	f.decref()
 	return true
+}
+
+// register adds the descriptor to r once; later calls return the same
+// registration. The caller holds a reference. It fails with net.ErrClosed
+// once close has begun.
+func (f *fdRef) register(r *Reactor) (registration, error) {
+	f.regMu.Lock()
+	defer f.regMu.Unlock()
+	if f.regd.Load() {
+		return f.reg, nil
+	}
+	if f.word.Load()&closedBit != 0 {
+		return registration{}, errClosedConn
+	}
+	reg, err := r.register(f.fd)
+	if err != nil {
+		return registration{}, err
+	}
+	f.reg = reg
+	f.regd.Store(true)
+	return reg, nil
 }
 
 func (f *fdRef) destroy() { _ = unix.Close(f.fd) }

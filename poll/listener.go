@@ -226,7 +226,7 @@ func (f *AcceptFuture) Poll(cx *future.Context) future.Poll[future.Result[*Conn]
 			return f.fail(sysErr("accept", err))
 		}
 		l.backoff.Store(0)
-		c, err := newConn(f.r, nfd, l.network, l.specificAddr(), raddr, l.nodelayEach)
+		c, err := newConn(f.r, nfd, l.network, l.specificAddr(), raddr, l.nodelayEach, false)
 		if err != nil {
 			unix.Close(nfd)
 			return f.fail(err)

@@ -10,3 +10,5 @@ const manyConns = 10_000
 const stressTimers = 5_000
 
 const stressChurn = 300
+
+const lazyRounds = 300

@@ -11,3 +11,5 @@ const manyConns = 1_000
 const stressTimers = 1_000
 
 const stressChurn = 60
+
+const lazyRounds = 60
