@@ -135,7 +135,12 @@ func (h *header) doneChan() chan struct{} {
 // Abort cancels the task: its future is never polled again and waiters
 // get an error for which errors.Is(err, ErrAborted) holds. A task that is
 // running finishes its current poll first; if that poll returns Ready the
-// task keeps its value. Aborting a complete task does nothing. A function
+// task keeps its value. If the future implements future.Canceler, its
+// Cancel is called once, after its last poll, so that it releases what it
+// holds (timers, lock-queue places, child tasks) at once; a panic there
+// is reported as a *PanicError joined to ErrAborted. Shutdown's
+// cancellation does the same with ErrClosed. Aborting a complete task
+// does nothing. A function
 // given to SpawnBlocking cannot be interrupted: its handle completes when
 // it returns.
 func (h *JoinHandle[T]) Abort() {

@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"errors"
 	"runtime/debug"
 	"sync/atomic"
 
@@ -111,6 +112,9 @@ func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	t.val = v
 	if err != nil {
+		if err == ErrAborted || err == ErrClosed {
+			err = cancelFuture(t.fut, err)
+		}
 		t.fut = &errBox[T]{err}
 	} else {
 		t.fut = nil // let the future's memory go now, not when the handle goes
@@ -127,6 +131,20 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 		p.foreign.remove(&t.h)
 	}
 	p.taskDone(cx)
+}
+
+// cancelFuture lets a future that the task abandons release what it holds
+// (a lock-queue place, a timer, a child task) now rather than when the
+// garbage collector finds it, as dropping a future does in Rust. A panic in
+// Cancel is not swallowed: it joins the cancellation error.
+func cancelFuture(f any, err error) (out error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = errors.Join(err, &PanicError{Value: r, Stack: debug.Stack()})
+		}
+	}()
+	future.Cancel(f)
+	return err
 }
 
 func (t *task[T]) cancelNow(err error) {
