@@ -85,10 +85,15 @@ func TestServerSurvivesResets(t *testing.T) {
 			assert.Zero(t, rep.Duplicates())
 			assert.Positive(t, resets.Load())
 
-			// Still serving, and still counting from where it was.
+			// Still serving, and still counting from where it was. Reset
+			// connections still in the accept backlog may take values in
+			// between, so the values are distinct but need not be
+			// contiguous.
 			before := srv.Count()
 			after := runClient(t, context.Background(), ClientConfig{Mode: Seq, Addr: addr, N: 10})
-			require.NoError(t, after.Verify())
+			assert.Zero(t, after.Errors, "first error: %v", after.FirstErr)
+			assert.Len(t, after.Values, 10)
+			assert.Zero(t, after.Duplicates())
 			lo, _ := after.Range()
 			assert.GreaterOrEqual(t, lo, before, "counting goes on from where it was")
 		})
