@@ -226,10 +226,40 @@ func (w *worker) search() *header {
 		}
 		if round == 0 {
 			deadline = time.Now().Add(spinFor)
-		} else if round%8 == 0 && time.Now().After(deadline) {
-			return nil
+		} else if round%8 == 0 {
+			// While it spins, the searcher also collects ready I/O and
+			// timers, as Go's findRunnable polls the netpoller: a reply
+			// that arrives now runs at once on this awake worker instead
+			// of waiting for the spin to end and the worker to park in
+			// the driver. Tasks the driver wakes land in this worker's
+			// own queues (future.WakeFrom with this worker's Context).
+			if h := w.pollDriver(); h != nil {
+				return h
+			}
+			if time.Now().After(deadline) {
+				return nil
+			}
 		}
 	}
+}
+
+// pollDriver collects ready events without blocking, if the pool has a
+// driver and no other worker holds it, and returns a task they woke here.
+func (w *worker) pollDriver() *header {
+	p := w.p
+	d := p.driver
+	if d == nil || !p.driverLock.CompareAndSwap(false, true) {
+		return nil
+	}
+	w.cx.SetWaker(future.NoopWaker)
+	d.Park(&w.cx, 0)
+	p.driverLock.Store(false)
+	w.stats.driverPolls++
+	if h := w.lifo; h != nil {
+		w.lifo = nil
+		return h
+	}
+	return w.q.pop()
 }
 
 // stealRound tries every other worker once, from a random one.
