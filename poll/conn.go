@@ -14,8 +14,9 @@ import (
 
 var errClosedConn = net.ErrClosed
 
-// Conn is a non-blocking TCP connection registered with a reactor, made by
-// Dial or Listener.Accept. Its I/O methods return futures; every error is a
+// Conn is a non-blocking TCP connection bound to a reactor, made by Dial or
+// Listener.Accept (an accepted Conn joins the reactor's epoll set only
+// when it first has to wait). Its I/O methods return futures; every error is a
 // *net.OpError (Op "read", "write", ...) wrapping the syscall error, except
 // io.EOF at the end of the stream, so errors.Is(err, syscall.ECONNRESET)
 // and errors.Is(err, net.ErrClosed) work as with package net.
