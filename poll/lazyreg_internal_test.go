@@ -60,3 +60,25 @@ func TestRegisterRacesRegisterAndClose(t *testing.T) {
 		}
 	}
 }
+
+// The interleaving the closed-bit check exists for: an operation holding a
+// reference reaches register only after Close has looked for (and found
+// no) registration. Registering then would leave epoll watching a
+// descriptor about to be closed.
+func TestRegisterAfterCloseRefused(t *testing.T) {
+	r, err := NewReactor()
+	require.NoError(t, err)
+	defer r.Close()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	require.NoError(t, err)
+	defer unix.Close(fds[1])
+	f := &fdRef{fd: fds[0]}
+	require.True(t, f.incref(), "an operation in flight")
+	require.True(t, f.close())
+	_, err = f.register(r)
+	assert.ErrorIs(t, err, errClosedConn)
+	assert.Zero(t, r.Stats().Registrations)
+	f.decref() // the last reference closes the descriptor
+	_, err = unix.FcntlInt(uintptr(fds[0]), unix.F_GETFD, 0)
+	assert.ErrorIs(t, err, unix.EBADF, "closed once the operation finished")
+}
