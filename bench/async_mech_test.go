@@ -7,7 +7,7 @@ import (
 )
 
 // The two mechanisms that future/async did not pick, written just well
-// enough to be measured against it (docs/parts/design-async.md says why).
+// enough to be measured against it (docs/design.md says why).
 
 // chanTask is mechanism (c): the body runs on an ordinary goroutine that
 // gets the poll's Context over one channel and hands control back over

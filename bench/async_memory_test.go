@@ -38,7 +38,7 @@ func heldBytes() uint64 {
 // equivalent hand-written futures, and goroutines blocked on a channel.
 // The runtime reuses the descriptors of exited goroutines, so only the
 // first iteration in a process counts those: run it with -benchtime=1x and
-// one process per sample (see docs/parts/bench-async.md).
+// one process per sample (see docs/benchmarks.md).
 func BenchmarkSuspendedMemory(b *testing.B) {
 	b.Run("handwritten", func(b *testing.B) {
 		for range b.N {

@@ -28,7 +28,7 @@ const (
 //
 // The runtime keeps the stacks of exited goroutines for reuse, so only the
 // first batch of goroutines in a process shows their real memory: run
-// with -benchtime=1x, one process per sample (docs/parts/bench-poll.md).
+// with -benchtime=1x, one process per sample (docs/benchmarks.md).
 func BenchmarkPollSleepers(b *testing.B) {
 	b.Run("spindle-pool2", func(b *testing.B) {
 		r, err := poll.NewReactor()

@@ -25,5 +25,5 @@
 // of TCP operations are *net.OpError values, as in package net.
 //
 // The reactor needs Linux; elsewhere NewReactor returns ErrUnsupported.
-// See docs/parts/design-poll.md for how an event becomes a poll.
+// See docs/design.md for how an event becomes a poll.
 package poll

@@ -15,6 +15,6 @@
 // future on the pool and waits for it. SpawnBlocking runs blocking code on a
 // goroutine outside the workers. Shutdown stops the pool.
 //
-// See docs/parts/design-pool.md for the walk of one task through the files
+// See docs/design.md for the walk of one task through the files
 // of this package and for the parking protocol.
 package pool

@@ -10,7 +10,7 @@ import (
 
 // The parking mechanisms, measured where they matter: how long it takes
 // to wake a worker that sleeps. Results and the choice are in
-// docs/parts/bench-pool.md.
+// docs/benchmarks.md.
 
 var semas = []struct {
 	name string

@@ -27,5 +27,5 @@ const (
 // pool-level benchmarks, where goroutines wait for tasks and workers wake
 // each other (BenchmarkParkWakeWorker, BenchmarkParkSpawnJoin), the
 // channel was as fast or faster in every run, and it never keeps a P
-// asleep: it is the default. Numbers in docs/parts/bench-pool.md.
+// asleep: it is the default. Numbers in docs/benchmarks.md.
 const defaultParking = parkChan

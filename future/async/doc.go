@@ -19,7 +19,7 @@
 //
 // # Costs
 //
-// The convenience has a price (measured in docs/parts/bench-async.md): each
+// The convenience has a price (measured in docs/benchmarks.md): each
 // Task that has started owns a parked goroutine (its coroutine stack, a few
 // KiB) instead of a ~100-byte state machine, and each suspension is two
 // coroutine switches plus a thread-lock dance. Hand-written futures remain

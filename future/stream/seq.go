@@ -24,7 +24,7 @@ func FromSeq[T any](seq iter.Seq[T]) Stream[T] { return FromSeqBuffer(seq, Defau
 // taken from seq and not yet handed over, plus the batch the consumer is
 // reading, and then waits. n = 1 keeps seq almost in step with the
 // consumer; a larger n amortises the hand-over (see
-// docs/parts/bench-stream.md). It panics with a *future.MisuseError if n < 1.
+// docs/benchmarks.md). It panics with a *future.MisuseError if n < 1.
 //
 // seq runs on that goroutine, not in the task, so it must be safe to run
 // concurrently with the task's own code. The goroutine exits when seq

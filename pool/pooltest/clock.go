@@ -16,7 +16,7 @@ import (
 // polls.
 //
 // Timers are keyed by an arbitrary comparable value (a future's pointer):
-// ArmTimer and CancelTimer are the interface that docs/parts/design-pooltest.md
+// ArmTimer and CancelTimer are the interface that docs/design.md
 // proposes for poll's timers to use when cx.Driver() provides it; the Sched
 // forwards them, so cx.Driver() of a task has them. Clock.Sleep is a timer
 // future built on that interface alone.

@@ -46,7 +46,7 @@
 // start_paused, so a test of a one-hour timeout takes microseconds.
 // Clock.Sleep is its timer future; the hook that would let poll.Sleep,
 // poll.Timeout and poll.Interval use it is described in
-// docs/parts/design-pooltest.md.
+// docs/design.md.
 //
 // WithDriver runs a real poll.Reactor under the scheduler, so code doing
 // real I/O is explored too (without exact replay).

@@ -10,7 +10,7 @@ import (
 
 // TimerDriver is the timer interface of a driver with its own clock. The
 // Sched implements it and is cx.Driver() of its tasks, so a timer future
-// finds the virtual clock through the Context. docs/parts/design-pooltest.md
+// finds the virtual clock through the Context. docs/design.md
 // proposes the same interface to package poll, so that poll.Sleep, Timeout
 // and Interval use the virtual clock under pooltest.
 type TimerDriver interface {
