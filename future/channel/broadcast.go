@@ -57,20 +57,7 @@ func (b *bcast[T]) subscribe() *BroadcastReceiver[T] {
 // wakeAllLocked empties the waiter list into wl, unlocking to wake full
 // batches.
 func (b *bcast[T]) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
-	for {
-		h := b.waiters.PopFront()
-		if h == nil {
-			return
-		}
-		h.State = waitq.Idle
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			b.mu.Unlock()
-			wl.WakeAll(cx)
-			b.mu.Lock()
-		}
-	}
+	waitq.DrainLocked(&b.mu, &b.waiters, wl, cx, waitq.Idle, struct{}{})
 }
 
 // bcastTx is a sender handle's claim; see senderRef.

@@ -49,20 +49,7 @@ func (w *watch[T]) subscribe() *WatchReceiver[T] {
 }
 
 func (w *watch[T]) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
-	for {
-		h := w.waiters.PopFront()
-		if h == nil {
-			return
-		}
-		h.State = waitq.Idle
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			w.mu.Unlock()
-			wl.WakeAll(cx)
-			w.mu.Lock()
-		}
-	}
+	waitq.DrainLocked(&w.mu, &w.waiters, wl, cx, waitq.Idle, struct{}{})
 }
 
 type watchTx[T any] struct {

@@ -136,20 +136,7 @@ func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
 			break
 		}
 	}
-	for {
-		h := n.waiters.PopFront()
-		if h == nil {
-			break
-		}
-		h.State, h.Val = waitq.Granted, false
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			n.mu.Unlock()
-			wl.WakeAll(cx)
-			n.mu.Lock()
-		}
-	}
+	waitq.DrainLocked(&n.mu, &n.waiters, &wl, cx, waitq.Granted, false)
 	n.mu.Unlock()
 	wl.WakeAll(cx)
 }

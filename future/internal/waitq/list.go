@@ -9,7 +9,11 @@
 // their future, so a future that is dropped while queued can be collected.
 package waitq
 
-import "github.com/spindle-rt/spindle/future"
+import (
+	"sync"
+
+	"github.com/spindle-rt/spindle/future"
+)
 
 // State is where a waiter node is in its life. Every transition happens
 // under the lock of the structure that owns the list.
@@ -119,4 +123,25 @@ func (l *WakeList) WakeAll(cx *future.Context) {
 		future.WakeFrom(cx, w)
 	}
 	l.n = 0
+}
+
+// DrainLocked empties l, marking every node s with value v and waking their
+// wakers through wl. mu guards l: it is held on entry and on return, and
+// released only to wake each full batch, so a long list never holds the
+// lock while tasks are woken.
+func DrainLocked[P any](mu sync.Locker, l *List[P], wl *WakeList, cx *future.Context, s State, v P) {
+	for {
+		h := l.PopFront()
+		if h == nil {
+			return
+		}
+		h.State, h.Val = s, v
+		wl.Push(h.Waker)
+		h.Waker = nil
+		if wl.Full() {
+			mu.Unlock()
+			wl.WakeAll(cx)
+			mu.Lock()
+		}
+	}
 }
