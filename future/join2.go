@@ -58,17 +58,13 @@ func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 		j.set.init(2)
 	}
 	for _, i := range j.set.begin(cx) {
-		switch {
-		case i == 0 && j.a != nil:
-			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
-				j.out.First, j.a = v, nil
-				j.set.retire(0)
+		switch i {
+		case 0:
+			if pollChild(&j.set, 0, &j.a, &j.out.First) {
 				j.live--
 			}
-		case i == 1 && j.b != nil:
-			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
-				j.out.Second, j.b = v, nil
-				j.set.retire(1)
+		case 1:
+			if pollChild(&j.set, 1, &j.b, &j.out.Second) {
 				j.live--
 			}
 		}
@@ -126,23 +122,17 @@ func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 		j.set.init(3)
 	}
 	for _, i := range j.set.begin(cx) {
-		switch {
-		case i == 0 && j.a != nil:
-			if v, ok := j.a.Poll(j.set.child(0)).Value(); ok {
-				j.out.First, j.a = v, nil
-				j.set.retire(0)
+		switch i {
+		case 0:
+			if pollChild(&j.set, 0, &j.a, &j.out.First) {
 				j.live--
 			}
-		case i == 1 && j.b != nil:
-			if v, ok := j.b.Poll(j.set.child(1)).Value(); ok {
-				j.out.Second, j.b = v, nil
-				j.set.retire(1)
+		case 1:
+			if pollChild(&j.set, 1, &j.b, &j.out.Second) {
 				j.live--
 			}
-		case i == 2 && j.c != nil:
-			if v, ok := j.c.Poll(j.set.child(2)).Value(); ok {
-				j.out.Third, j.c = v, nil
-				j.set.retire(2)
+		case 2:
+			if pollChild(&j.set, 2, &j.c, &j.out.Third) {
 				j.live--
 			}
 		}
@@ -164,4 +154,20 @@ func (j *join3Future[A, B, C]) Cancel() {
 		j.a, j.b, j.c = nil, nil, nil
 		cancelLive(a, b, c)
 	}
+}
+
+// pollChild polls *f as child i of set unless it has finished; when it is
+// Ready it stores the value in *out, drops the future and retires the
+// child, and reports true.
+func pollChild[T any](set *wakeSet, i int32, f *Future[T], out *T) bool {
+	if *f == nil {
+		return false
+	}
+	v, ok := (*f).Poll(set.child(i)).Value()
+	if !ok {
+		return false
+	}
+	*out, *f = v, nil
+	set.retire(i)
+	return true
 }
