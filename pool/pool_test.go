@@ -238,13 +238,22 @@ func TestYieldBudget(t *testing.T) {
 	assert.Equal(t, 1001, v)
 }
 
+// TestWorkersCounted counts the worker goroutines in a stack dump rather
+// than by runtime.NumGoroutine, which goroutines of earlier tests still
+// exiting made flaky (seen once under -race -count=2).
 func TestWorkersCounted(t *testing.T) {
-	before := runtime.NumGoroutine()
+	loops := func() int {
+		buf := make([]byte, 1<<20)
+		return strings.Count(string(buf[:runtime.Stack(buf, true)]), "pool.(*worker).loop")
+	}
+	require.Eventually(t, func() bool { return loops() == 0 }, 10*time.Second, time.Millisecond,
+		"workers of earlier tests are gone")
 	p, err := pool.New(pool.WithWorkers(3))
 	require.NoError(t, err)
 	assert.Equal(t, 3, p.Workers())
-	assert.GreaterOrEqual(t, runtime.NumGoroutine(), before+3)
+	assert.Equal(t, 3, loops(), "New returns once every worker runs")
 	require.NoError(t, p.Shutdown(context.Background()))
+	assert.Equal(t, 0, loops())
 }
 
 // TestShutdownWakesForeignAwaiter: a handle awaited by another executor
