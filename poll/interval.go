@@ -12,11 +12,15 @@ import (
 // are skipped (tokio's MissedTickBehavior::Skip) rather than delivered in
 // a burst, so the schedule stays on the original grid.
 //
+// Under a TimerDriver (pooltest's virtual clock) the grid starts at the
+// first poll, on the driver's clock: ticks fall at Now()+k·period.
+//
 // PollNext is the stream-style method (future/stream can adapt it); Tick
 // returns a future for the next tick. A Ticker is polled by one task.
 type Ticker struct {
 	t      timer
-	r      *Reactor
+	r      *Reactor      // reactor path
+	v      *virtualTimer // TimerDriver path, set at the first poll
 	period int64
 }
 
@@ -32,8 +36,15 @@ func Interval(period time.Duration) *Ticker {
 // PollNext returns Ready with the scheduled time of the next tick once it
 // has passed, and Pending (with cx.Waker() armed) before. It never ends.
 func (k *Ticker) PollNext(cx *future.Context) future.Poll[time.Time] {
-	if k.r == nil {
-		k.r = reactorOf(cx, k)
+	if k.r == nil && k.v == nil {
+		if k.v = virtualOf(cx); k.v != nil {
+			k.t.when = k.v.now() + k.period
+		} else {
+			k.r = reactorOf(cx, k)
+		}
+	}
+	if k.v != nil {
+		return k.pollVirtual(cx)
 	}
 	now := nanotime()
 	if now >= k.t.when {
@@ -45,6 +56,19 @@ func (k *Ticker) PollNext(cx *future.Context) future.Poll[time.Time] {
 	if !k.r.timers.arm(&k.t, cx.Waker()) {
 		panic(misuse(k, ErrReactorClosed))
 	}
+	return future.Pending[time.Time]()
+}
+
+func (k *Ticker) pollVirtual(cx *future.Context) future.Poll[time.Time] {
+	now := k.v.now()
+	if now >= k.t.when {
+		tick := k.t.when
+		k.v.cancel(k)
+		k.t.when = tick + k.period*(1+(now-tick)/k.period)
+		return future.Ready(epochTime(tick))
+	}
+	k.v.armed = true
+	k.v.vd.ArmTimer(k, epochTime(k.t.when), cx.Waker())
 	return future.Pending[time.Time]()
 }
 
@@ -68,7 +92,10 @@ func (k *Ticker) Period() time.Duration { return time.Duration(k.period) }
 // Stop takes the ticker off the timer queue. Polling it again resumes the
 // schedule, skipping the ticks missed meanwhile.
 func (k *Ticker) Stop() {
-	if k.r != nil {
+	switch {
+	case k.v != nil:
+		k.v.cancel(k)
+	case k.r != nil:
 		k.r.timers.cancel(&k.t)
 	}
 }

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"math"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
@@ -8,41 +9,76 @@ import (
 
 // SleepFuture is the future of Sleep and SleepUntil: it completes once its
 // deadline has passed, never before. Its first Poll arms a timer in the
-// reactor found through the Context; Cancel disarms it.
+// reactor found through the Context; Cancel disarms it. Under a driver
+// with its own clock (a TimerDriver, such as pooltest's virtual clock) it
+// runs on that clock instead: Sleep's deadline is then d after the first
+// poll on that clock.
 //
-// A SleepFuture is 48 bytes and the heap holds one pointer to it while it
-// is armed; nothing else is allocated per sleep.
+// A SleepFuture is 56 bytes and the heap holds one pointer to it while it
+// is armed; nothing else is allocated per sleep on the reactor path.
+//
+// rel packs the state that only matters before or after the first poll:
+// Sleep's duration until the first poll has fixed the deadline on the
+// right clock, relNone once the deadline in t.when is final (and from the
+// start for SleepUntil), relDone once the future has completed.
 type SleepFuture struct {
-	t    timer
-	r    *Reactor
-	done bool
+	t   timer
+	r   *Reactor      // reactor path, set at the first Pending poll
+	v   *virtualTimer // TimerDriver path, set at the first poll
+	rel int64
 }
+
+const (
+	relNone = math.MinInt64
+	relDone = math.MinInt64 + 1
+)
 
 // Sleep returns a future that completes d after the call (not after the
 // first poll, as in tokio). A non-positive d completes at the first poll.
+// Under a TimerDriver the deadline is d after the first poll, on the
+// driver's clock.
 func Sleep(d time.Duration) *SleepFuture {
-	return &SleepFuture{t: timer{when: nanotime() + int64(d), idx: -1}}
+	s := newSleep(d)
+	return &s
+}
+
+func newSleep(d time.Duration) SleepFuture {
+	return SleepFuture{t: timer{when: nanotime() + int64(d), idx: -1}, rel: max(int64(d), relDone+1)}
 }
 
 // SleepUntil returns a future that completes once t has passed. t's
 // monotonic clock reading is used when it has one (times from time.Now).
 func SleepUntil(t time.Time) *SleepFuture {
-	return &SleepFuture{t: timer{when: int64(t.Sub(epoch)), idx: -1}}
+	return &SleepFuture{t: timer{when: int64(t.Sub(epoch)), idx: -1}, rel: relNone}
 }
 
-// Deadline returns when the sleep completes.
+// Deadline returns when the sleep completes. Under a TimerDriver, a
+// Sleep's deadline is fixed by its first poll.
 func (s *SleepFuture) Deadline() time.Time { return epochTime(s.t.when) }
 
 // Poll completes once the deadline has passed; until then it leaves
-// cx.Waker() with the reactor's timer. It panics with a *future.MisuseError
-// when polled after completion, without a reactor, or on a closed reactor
-// (the sleep could otherwise never end).
+// cx.Waker() with the reactor's timer (or the TimerDriver's). It panics
+// with a *future.MisuseError when polled after completion, without a
+// reactor, or on a closed reactor (the sleep could otherwise never end).
 func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if s.done {
+	if s.rel == relDone {
 		future.PanicPolledAfterReady(s)
 	}
+	if s.r == nil && s.v == nil {
+		if s.v = virtualOf(cx); s.v != nil && s.rel != relNone {
+			s.t.when = s.v.now() + s.rel
+		}
+		s.rel = relNone
+	}
+	if s.v != nil {
+		if s.v.poll(s, s.t.when, cx) {
+			s.rel = relDone
+			return future.Ready(struct{}{})
+		}
+		return future.Pending[struct{}]()
+	}
 	if nanotime() >= s.t.when {
-		s.done = true
+		s.rel = relDone
 		if s.r != nil {
 			// Under the heap's lock: the goroutine in Park may be
 			// expiring this very timer right now.
@@ -59,12 +95,16 @@ func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	return future.Pending[struct{}]()
 }
 
-// Cancel takes the sleep off the reactor's timer queue at once and drops
-// the waker it holds. Call it when abandoning a sleep that has long to go,
-// so its memory is freed now rather than at its deadline. Polling it again
-// re-arms it with the same deadline.
+// Cancel takes the sleep off the reactor's timer queue (or the
+// TimerDriver's) at once and drops the waker it holds. Call it when
+// abandoning a sleep that has long to go, so its memory is freed now
+// rather than at its deadline. Polling it again re-arms it with the same
+// deadline.
 func (s *SleepFuture) Cancel() {
-	if s.r != nil {
+	switch {
+	case s.v != nil:
+		s.v.cancel(s)
+	case s.r != nil:
 		s.r.timers.cancel(&s.t)
 	}
 }
@@ -74,7 +114,13 @@ func (s *SleepFuture) Cancel() {
 // called; false means it was not armed or has fired already (its waker
 // may still be being called by the goroutine in Park).
 func (s *SleepFuture) Stop() bool {
-	return s.r != nil && s.r.timers.cancel(&s.t)
+	switch {
+	case s.v != nil:
+		return s.v.stop(s, s.t.when)
+	case s.r != nil:
+		return s.r.timers.cancel(&s.t)
+	}
+	return false
 }
 
 // Canceler is implemented by the futures of this package that hold reactor
@@ -96,9 +142,10 @@ type TimeoutFuture[T any] struct {
 // completes first and with Err(ErrTimeout) otherwise. Either way the loser
 // is released: the timer is cancelled when f wins, and f is cancelled (if
 // it is a Canceler) when the deadline wins. f is polled before the clock is
-// read, so a future that is ready at once never times out.
+// read, so a future that is ready at once never times out. Under a
+// TimerDriver the deadline is d after the first poll, on its clock.
 func Timeout[T any](f future.Future[T], d time.Duration) *TimeoutFuture[T] {
-	return &TimeoutFuture[T]{f: f, sleep: SleepFuture{t: timer{when: nanotime() + int64(d), idx: -1}}}
+	return &TimeoutFuture[T]{f: f, sleep: newSleep(d)}
 }
 
 // Poll polls the inner future, then the deadline.

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 
 	"github.com/spindle-rt/spindle/future"
 )
@@ -108,4 +109,13 @@ func FuzzTimerHeap(f *testing.F) {
 	f.Add([]byte{0, 5, 0, 3, 3, 4, 3, 9})
 	f.Add([]byte{0, 1, 0, 1, 2, 0, 3, 1})
 	f.Fuzz(heapModel)
+}
+
+// TestSleepFutureSize pins the size the docs state: the reactor path's
+// one allocation per sleep. The TimerDriver path adds a side struct only
+// when it is taken.
+func TestSleepFutureSize(t *testing.T) {
+	if got := unsafe.Sizeof(SleepFuture{}); got != 56 {
+		t.Fatalf("SleepFuture is %d bytes, docs say 56", got)
+	}
 }

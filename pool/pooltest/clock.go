@@ -16,10 +16,10 @@ import (
 // polls.
 //
 // Timers are keyed by an arbitrary comparable value (a future's pointer):
-// ArmTimer and CancelTimer are the interface that docs/design.md
-// proposes for poll's timers to use when cx.Driver() provides it; the Sched
-// forwards them, so cx.Driver() of a task has them. Clock.Sleep is a timer
-// future built on that interface alone.
+// Now, ArmTimer and CancelTimer are poll.TimerDriver, which poll's timers
+// use when cx.Driver() provides it; the Sched forwards them, so cx.Driver()
+// of a task has them. Clock.Sleep is a timer future built on that
+// interface alone.
 //
 // A timer's life: unarmed ──ArmTimer──▶ armed ──deadline reached──▶ fired
 // (its waker woken, key forgotten); CancelTimer takes an armed timer back

@@ -44,9 +44,9 @@
 // Each Sched has a virtual Clock: time stands still while tasks run and
 // jumps to the next timer deadline when every task is idle, as tokio's
 // start_paused, so a test of a one-hour timeout takes microseconds.
-// Clock.Sleep is its timer future; the hook that would let poll.Sleep,
-// poll.Timeout and poll.Interval use it is described in
-// docs/design.md.
+// The Sched is a poll.TimerDriver, so poll.Sleep, poll.Timeout and
+// poll.Interval run on that clock; Clock.Sleep is this package's own
+// timer future.
 //
 // WithDriver runs a real poll.Reactor under the scheduler, so code doing
 // real I/O is explored too (without exact replay).

@@ -6,23 +6,14 @@ import (
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/poll"
 )
 
-// TimerDriver is the timer interface of a driver with its own clock. The
-// Sched implements it and is cx.Driver() of its tasks, so a timer future
-// finds the virtual clock through the Context. docs/design.md
-// proposes the same interface to package poll, so that poll.Sleep, Timeout
-// and Interval use the virtual clock under pooltest.
-type TimerDriver interface {
-	future.Driver
-	// Now returns the driver's current time.
-	Now() time.Time
-	// ArmTimer arms (or re-arms, replacing deadline and waker) the timer
-	// named key to wake w once Now reaches when.
-	ArmTimer(key any, when time.Time, w future.Waker)
-	// CancelTimer disarms the timer named key.
-	CancelTimer(key any)
-}
+// TimerDriver is poll.TimerDriver, the timer interface of a driver with
+// its own clock. The Sched implements it and is cx.Driver() of its tasks,
+// so poll.Sleep, poll.SleepUntil, poll.Timeout and poll.Interval, as well
+// as this package's SleepFuture, run on the virtual clock under pooltest.
+type TimerDriver = poll.TimerDriver
 
 var _ TimerDriver = (*Sched)(nil)
 
@@ -32,8 +23,8 @@ var _ TimerDriver = (*Sched)(nil)
 var ErrNoTimerDriver = errors.New("pooltest: cx.Driver() has no virtual clock (poll it under pooltest)")
 
 // SleepFuture is the future of Sleep and Clock.Sleep: a timer of the
-// virtual clock, written only against TimerDriver, as poll's timers would
-// be with the proposed hook.
+// virtual clock, written only against TimerDriver. Unlike poll.Sleep it
+// panics when the driver has no virtual clock.
 //
 // Its states: fresh (deadline unknown for Sleep) ──Poll──▶ armed
 // ──Poll after the deadline──▶ done. Every Pending poll re-arms with the
