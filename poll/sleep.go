@@ -14,17 +14,18 @@ import (
 // runs on that clock instead: Sleep's deadline is then d after the first
 // poll on that clock.
 //
-// A SleepFuture is 56 bytes and the heap holds one pointer to it while it
+// A SleepFuture is 48 bytes and the heap holds one pointer to it while it
 // is armed; nothing else is allocated per sleep on the reactor path.
 //
-// rel packs the state that only matters before or after the first poll:
-// Sleep's duration until the first poll has fixed the deadline on the
-// right clock, relNone once the deadline in t.when is final (and from the
-// start for SleepUntil), relDone once the future has completed.
+// To stay at 48 bytes two slots do double duty. rel is Sleep's duration
+// until the first poll has fixed the deadline on the right clock, relNone
+// once the deadline in t.when is final (from the start for SleepUntil),
+// relDone once the future has completed. And on the TimerDriver path the
+// timer is never queued in a reactor's heap, so its waker slot, otherwise
+// unused there, holds the *virtualTimer side state (see virtual).
 type SleepFuture struct {
 	t   timer
-	r   *Reactor      // reactor path, set at the first Pending poll
-	v   *virtualTimer // TimerDriver path, set at the first poll
+	r   *Reactor // reactor path, set at the first Pending poll
 	rel int64
 }
 
@@ -64,18 +65,14 @@ func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	if s.rel == relDone {
 		future.PanicPolledAfterReady(s)
 	}
-	if s.r == nil && s.v == nil {
-		if s.v = virtualOf(cx); s.v != nil && s.rel != relNone {
-			s.t.when = s.v.now() + s.rel
+	if s.r == nil {
+		if v := s.virtual(cx); v != nil {
+			if v.poll(s, s.t.when, cx) {
+				s.rel = relDone
+				return future.Ready(struct{}{})
+			}
+			return future.Pending[struct{}]()
 		}
-		s.rel = relNone
-	}
-	if s.v != nil {
-		if s.v.poll(s, s.t.when, cx) {
-			s.rel = relDone
-			return future.Ready(struct{}{})
-		}
-		return future.Pending[struct{}]()
 	}
 	if nanotime() >= s.t.when {
 		s.rel = relDone
@@ -95,17 +92,36 @@ func (s *SleepFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 	return future.Pending[struct{}]()
 }
 
+// virtual returns the sleep's TimerDriver side state, or nil on the
+// reactor path. Called only while s.r is nil, when t.waker is either nil
+// (never armed) or the side state. With cx non-nil, a first poll under a
+// TimerDriver takes the side state and fixes Sleep's deadline on its clock.
+func (s *SleepFuture) virtual(cx *future.Context) *virtualTimer {
+	if v, ok := s.t.waker.(*virtualTimer); ok || cx == nil {
+		return v
+	}
+	v := virtualOf(cx)
+	if v == nil {
+		return nil
+	}
+	s.t.waker = v
+	if s.rel != relNone {
+		s.t.when = v.now() + s.rel
+		s.rel = relNone
+	}
+	return v
+}
+
 // Cancel takes the sleep off the reactor's timer queue (or the
 // TimerDriver's) at once and drops the waker it holds. Call it when
 // abandoning a sleep that has long to go, so its memory is freed now
 // rather than at its deadline. Polling it again re-arms it with the same
 // deadline.
 func (s *SleepFuture) Cancel() {
-	switch {
-	case s.v != nil:
-		s.v.cancel(s)
-	case s.r != nil:
+	if s.r != nil {
 		s.r.timers.cancel(&s.t)
+	} else if v := s.virtual(nil); v != nil {
+		v.cancel(s)
 	}
 }
 
@@ -114,11 +130,11 @@ func (s *SleepFuture) Cancel() {
 // called; false means it was not armed or has fired already (its waker
 // may still be being called by the goroutine in Park).
 func (s *SleepFuture) Stop() bool {
-	switch {
-	case s.v != nil:
-		return s.v.stop(s, s.t.when)
-	case s.r != nil:
+	if s.r != nil {
 		return s.r.timers.cancel(&s.t)
+	}
+	if v := s.virtual(nil); v != nil {
+		return v.stop(s, s.t.when)
 	}
 	return false
 }

@@ -29,6 +29,8 @@ type timer struct {
 	when  int64 // nanotime deadline
 	idx   int32 // position in the heap, -1 when not queued
 	fired bool
+	// waker is called at the deadline. A SleepFuture on the TimerDriver
+	// path, whose timer is never queued, keeps its *virtualTimer here.
 	waker future.Waker
 }
 

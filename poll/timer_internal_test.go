@@ -115,7 +115,7 @@ func FuzzTimerHeap(f *testing.F) {
 // one allocation per sleep. The TimerDriver path adds a side struct only
 // when it is taken.
 func TestSleepFutureSize(t *testing.T) {
-	if got := unsafe.Sizeof(SleepFuture{}); got != 56 {
-		t.Fatalf("SleepFuture is %d bytes, docs say 56", got)
+	if got := unsafe.Sizeof(SleepFuture{}); got != 48 {
+		t.Fatalf("SleepFuture is %d bytes, docs say 48", got)
 	}
 }

@@ -27,14 +27,21 @@ type TimerDriver interface {
 
 // virtualTimer is the side state of a timer future that runs on a
 // TimerDriver's clock. It is allocated at the first poll, and only on that
-// path, so the reactor path's futures stay small. The future's timer.when
-// then holds the deadline on the driver's clock, in nanotime units
-// (nanoseconds since epoch), so Deadline and tick times need no second
-// representation.
+// path, so the reactor path's futures stay small (a SleepFuture keeps it
+// in its timer's otherwise idle waker slot, a Ticker in a field). The
+// future's timer.when then holds the deadline on the driver's clock, in
+// nanotime units (nanoseconds since epoch), so Deadline and tick times
+// need no second representation.
 type virtualTimer struct {
 	vd    TimerDriver
 	armed bool // ArmTimer was called since the last cancel or completion
 }
+
+// Wake lets a *virtualTimer sit in a SleepFuture's timer.waker, a slot
+// that the TimerDriver path does not otherwise use (the timer is never in
+// a reactor's heap there). It is never called as a waker: no heap holds
+// that timer, and the driver is given the task's waker, not this.
+func (*virtualTimer) Wake() { panic("poll: internal error: a virtual timer's side state was woken") }
 
 // virtualOf returns the side state for cx's driver if it is a TimerDriver,
 // and nil otherwise.
