@@ -45,7 +45,7 @@ func TestSleepersWakeInDeadlineOrder(t *testing.T) {
 }
 
 // timeout is a Timeout written with Select over the virtual clock, the way
-// poll.Timeout would behave under pooltest.
+// poll.Timeout behaves under pooltest (polltimers_test.go runs the real one).
 func timeout[T any](f future.Future[T], d time.Duration) future.Future[future.Either[T, struct{}]] {
 	return future.Select[T, struct{}](f, pooltest.Sleep(d))
 }
