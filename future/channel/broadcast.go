@@ -16,7 +16,6 @@ package channel
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
@@ -24,12 +23,10 @@ import (
 )
 
 type bcast[T any] struct {
-	mu        sync.Mutex
-	buf       []T
-	tail      uint64
-	senders   int
-	receivers int
-	waiters   waitq.List[struct{}]
+	hub
+	buf     []T
+	tail    uint64
+	senders int
 }
 
 // NewBroadcast returns a channel on which every value sent is received by
@@ -52,12 +49,6 @@ func (b *bcast[T]) subscribe() *BroadcastReceiver[T] {
 	r := &BroadcastReceiver[T]{st: st}
 	r.cl = runtime.AddCleanup(r, (*bcastRx[T]).close, st)
 	return r
-}
-
-// wakeAllLocked empties the waiter list into wl, unlocking to wake full
-// batches.
-func (b *bcast[T]) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
-	waitq.DrainLocked(&b.mu, &b.waiters, wl, cx, waitq.Idle, struct{}{})
 }
 
 // bcastTx is a sender handle's claim; see senderRef.
@@ -164,19 +155,7 @@ type bcastRx[T any] struct {
 	closed bool // guarded by b.mu
 }
 
-func (r *bcastRx[T]) close() {
-	b := r.b
-	b.mu.Lock()
-	if !r.closed {
-		r.closed = true
-		b.receivers--
-		if r.node.State == waitq.Queued {
-			b.waiters.Remove(&r.node)
-		}
-		r.node.Waker = nil
-	}
-	b.mu.Unlock()
-}
+func (r *bcastRx[T]) close() { r.b.leave(&r.node, &r.closed) }
 
 // BroadcastReceiver is one receiving end of a Broadcast channel, owned by
 // one task (or goroutine) at a time. Close it when done; one dropped

@@ -10,7 +10,6 @@ package channel
 
 import (
 	"runtime"
-	"sync"
 	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
@@ -18,12 +17,10 @@ import (
 )
 
 type watch[T any] struct {
-	mu        sync.Mutex
-	val       T
-	version   uint64
-	txClosed  bool
-	receivers int
-	waiters   waitq.List[struct{}]
+	hub
+	val      T
+	version  uint64
+	txClosed bool
 }
 
 // NewWatch returns a channel that holds one value, initially initial:
@@ -46,10 +43,6 @@ func (w *watch[T]) subscribe() *WatchReceiver[T] {
 	r := &WatchReceiver[T]{st: st}
 	r.cl = runtime.AddCleanup(r, (*watchRx[T]).close, st)
 	return r
-}
-
-func (w *watch[T]) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
-	waitq.DrainLocked(&w.mu, &w.waiters, wl, cx, waitq.Idle, struct{}{})
 }
 
 type watchTx[T any] struct {
@@ -137,19 +130,7 @@ type watchRx[T any] struct {
 	closed bool // guarded by w.mu
 }
 
-func (r *watchRx[T]) close() {
-	w := r.w
-	w.mu.Lock()
-	if !r.closed {
-		r.closed = true
-		w.receivers--
-		if r.node.State == waitq.Queued {
-			w.waiters.Remove(&r.node)
-		}
-		r.node.Waker = nil
-	}
-	w.mu.Unlock()
-}
+func (r *watchRx[T]) close() { r.w.leave(&r.node, &r.closed) }
 
 // WatchReceiver is a receiving end of a Watch channel, owned by one task
 // (or goroutine) at a time.
