@@ -1,6 +1,11 @@
 package poll_test
 
 import (
+	"net"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/poll"
 )
@@ -100,4 +105,20 @@ func roundTrip(network, addr string, msg []byte, out func([]byte, error)) future
 			}
 		}
 	})
+}
+
+// acceptedPair listens on a loopback port, dials it with package net and
+// accepts the connection through r. The listener and the net side are
+// closed when the test ends; the accepted Conn is the caller's.
+func acceptedPair(t *testing.T, r *poll.Reactor) (*poll.Listener, net.Conn, *poll.Conn) {
+	t.Helper()
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	nc, err := net.Dial("tcp", l.Addr().String())
+	require.NoError(t, err)
+	t.Cleanup(func() { nc.Close() })
+	c, err := block(r, l.Accept()).Get()
+	require.NoError(t, err)
+	return l, nc, c
 }

@@ -16,14 +16,8 @@ import (
 // An accepted Conn registers with epoll only when it first has to wait.
 func TestAcceptedConnRegistersOnlyToWait(t *testing.T) {
 	r := withReactor(t)
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	nc, err := net.Dial("tcp", l.Addr().String())
-	require.NoError(t, err)
-	defer nc.Close()
-	c, err := block(r, l.Accept()).Get()
-	require.NoError(t, err)
+	_, nc, c := acceptedPair(t, r)
+	var err error
 	assert.Equal(t, 1, r.Stats().Registrations, "only the listener")
 
 	n, err := block(r, c.Write([]byte("hi\r\n"))).Get()
@@ -95,14 +89,8 @@ func TestLazyRegistrationLosesNoWake(t *testing.T) {
 // lazily registered Conn still ends with net.ErrClosed on Close.
 func TestCloseUnregisteredAndWaitingConn(t *testing.T) {
 	r := withReactor(t)
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	nc, err := net.Dial("tcp", l.Addr().String())
-	require.NoError(t, err)
-	defer nc.Close()
-	c, err := block(r, l.Accept()).Get()
-	require.NoError(t, err)
+	l, _, c := acceptedPair(t, r)
+	var err error
 	require.NoError(t, future.BlockOn(c.Close()).Err)
 	_, err = block(r, c.Read(make([]byte, 1))).Get()
 	assert.ErrorIs(t, err, net.ErrClosed)

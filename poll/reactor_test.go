@@ -1,7 +1,6 @@
 package poll_test
 
 import (
-	"net"
 	"os"
 	"testing"
 	"time"
@@ -159,14 +158,7 @@ func (w *localWaker) WakeLocal(ext any) { w.local <- ext }
 // parked, with no thread hop.
 func TestParkWakesThroughWakeFrom(t *testing.T) {
 	r := withReactor(t)
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	nc, err := net.Dial("tcp", l.Addr().String())
-	require.NoError(t, err)
-	defer nc.Close()
-	c, err := block(r, l.Accept()).Get()
-	require.NoError(t, err)
+	_, nc, c := acceptedPair(t, r)
 	defer c.Close()
 
 	w := &localWaker{local: make(chan any, 1), plain: make(chan struct{}, 1)}

@@ -109,14 +109,7 @@ func TestSpindleClientsAndServerIPv4AndIPv6(t *testing.T) {
 
 func TestConnAddressesAndNoDelay(t *testing.T) {
 	r := withReactor(t)
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	nc, err := net.Dial("tcp", l.Addr().String())
-	require.NoError(t, err)
-	defer nc.Close()
-	c, err := block(r, l.Accept()).Get()
-	require.NoError(t, err)
+	_, nc, c := acceptedPair(t, r)
 	defer c.Close()
 	assert.Equal(t, nc.LocalAddr().String(), c.RemoteAddr().String())
 	assert.Equal(t, nc.RemoteAddr().String(), c.LocalAddr().String())
@@ -205,14 +198,8 @@ func TestConnectRefused(t *testing.T) {
 
 func TestReadTimeoutLeavesTheConnUsable(t *testing.T) {
 	r := withReactor(t)
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	nc, err := net.Dial("tcp", l.Addr().String())
-	require.NoError(t, err)
-	defer nc.Close()
-	c, err := block(r, l.Accept()).Get()
-	require.NoError(t, err)
+	_, nc, c := acceptedPair(t, r)
+	var err error
 	defer c.Close()
 
 	buf := make([]byte, 4)
