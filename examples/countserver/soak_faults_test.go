@@ -178,10 +178,10 @@ type txFuture struct {
 	// server may hand the transaction a value. Atomic because the
 	// aborting goroutine reads it.
 	started atomic.Bool
-	dial *poll.DialFuture
-	c    *poll.Conn
-	rd   future.Future[future.Result[[]byte]]
-	done bool
+	dial    *poll.DialFuture
+	c       *poll.Conn
+	rd      future.Future[future.Result[[]byte]]
+	done    bool
 }
 
 func (f *txFuture) Poll(cx *future.Context) future.Poll[future.Result[uint64]] {
