@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // After the first poll, a wake of a child and a poll of Join allocate
@@ -15,14 +16,14 @@ func TestJoinPollsAndWakesDoNotAllocate(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
-	ps, fs := probes[int](64)
+	ps, fs := futuretest.Gates[int](64)
 	f := future.Join(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
 	i := 0
 	allocs := testing.AllocsPerRun(1000, func() {
-		ps[i%64].wake()
-		ps[(i+7)%64].wake()
+		ps[i%64].WakeLatest()
+		ps[(i+7)%64].WakeLatest()
 		f.Poll(cx)
 		i++
 	})
@@ -33,13 +34,13 @@ func TestRacePollsAndWakesDoNotAllocate(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector's instrumentation allocates")
 	}
-	ps, fs := probes[int](8)
+	ps, fs := futuretest.Gates[int](8)
 	f := future.Race(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
 	i := 0
 	allocs := testing.AllocsPerRun(1000, func() {
-		ps[i%8].wake()
+		ps[i%8].WakeLatest()
 		f.Poll(cx)
 		i++
 	})

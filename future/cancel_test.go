@@ -7,31 +7,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
-// cancelable is a probe that counts Cancel calls, like a lock wait that
-// must leave the queue when abandoned.
-type cancelable[T any] struct {
-	probe[T]
-	cancels int
-}
-
-func (c *cancelable[T]) Cancel() { c.cancels++ }
-
-func cancelables[T any](n int) ([]*cancelable[T], []future.Future[T]) {
-	cs := make([]*cancelable[T], n)
-	fs := make([]future.Future[T], n)
-	for i := range cs {
-		cs[i] = &cancelable[T]{}
-		fs[i] = cs[i]
-	}
-	return cs, fs
-}
-
-func cancelCounts[T any](cs []*cancelable[T]) []int {
+// cancelCounts returns how many times each of cs was cancelled.
+func cancelCounts[T any](cs []*futuretest.CancelGate[T]) []int {
 	out := make([]int, len(cs))
 	for i, c := range cs {
-		out[i] = c.cancels
+		out[i] = c.Cancels()
 	}
 	return out
 }
@@ -41,69 +24,69 @@ func cancelCounts[T any](cs []*cancelable[T]) []int {
 // not.
 func TestCombinatorsCancelTheChildrenTheyDrop(t *testing.T) {
 	t.Run("Race", func(t *testing.T) {
-		cs, fs := cancelables[int](4)
+		cs, fs := futuretest.CancelGates[int](4)
 		f := future.Race(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		cs[2].complete(2)
+		cs[2].Open(2)
 		drive(t, f, cx, 1)
 		assert.Equal(t, []int{1, 1, 0, 1}, cancelCounts(cs))
 	})
 	t.Run("Race decided in the first poll", func(t *testing.T) {
-		cs, fs := cancelables[int](3)
-		cs[0].value, cs[0].ready = 1, true
+		cs, fs := futuretest.CancelGates[int](3)
+		cs[0].OpenWithoutWake(1)
 		drive(t, future.Race(fs...), future.NewContext(nil), 1)
 		assert.Equal(t, []int{0, 1, 1}, cancelCounts(cs), "children not polled yet are cancelled too")
 	})
 	t.Run("TryJoin", func(t *testing.T) {
-		cs, fs := cancelables[future.Result[int]](4)
+		cs, fs := futuretest.CancelGates[future.Result[int]](4)
 		f := future.TryJoin(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		cs[0].complete(future.Ok(0))
-		cs[3].complete(future.Err[int](errA))
+		cs[0].Open(future.Ok(0))
+		cs[3].Open(future.Err[int](errA))
 		r := drive(t, f, cx, 1)
 		assert.ErrorIs(t, r.Err, errA)
 		assert.Equal(t, []int{0, 1, 1, 0}, cancelCounts(cs))
 	})
 	t.Run("TryRace", func(t *testing.T) {
-		cs, fs := cancelables[future.Result[int]](3)
+		cs, fs := futuretest.CancelGates[future.Result[int]](3)
 		f := future.TryRace(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		cs[1].complete(future.Err[int](errA))
+		cs[1].Open(future.Err[int](errA))
 		drive(t, f, cx, 1)
 		assert.Equal(t, []int{1, 0, 1}, cancelCounts(cs))
 	})
 	t.Run("FirstOk", func(t *testing.T) {
-		cs, fs := cancelables[future.Result[int]](3)
+		cs, fs := futuretest.CancelGates[future.Result[int]](3)
 		f := future.FirstOk(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		cs[0].complete(future.Err[int](errA))
+		cs[0].Open(future.Err[int](errA))
 		f.Poll(cx)
-		cs[2].complete(future.Ok(2))
+		cs[2].Open(future.Ok(2))
 		drive(t, f, cx, 1)
 		assert.Equal(t, []int{0, 1, 0}, cancelCounts(cs))
 	})
 	t.Run("Select", func(t *testing.T) {
-		a := &cancelable[int]{}
-		b := &cancelable[string]{}
+		a := &futuretest.CancelGate[int]{}
+		b := &futuretest.CancelGate[string]{}
 		f := future.Select[int, string](a, b)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		b.complete("b")
+		b.Open("b")
 		drive(t, f, cx, 1)
-		assert.Equal(t, 1, a.cancels)
-		assert.Zero(t, b.cancels)
+		assert.Equal(t, 1, a.Cancels())
+		assert.Zero(t, b.Cancels())
 	})
 	t.Run("Join cancels nothing when it completes", func(t *testing.T) {
-		cs, fs := cancelables[int](3)
+		cs, fs := futuretest.CancelGates[int](3)
 		f := future.Join(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
 		for i, c := range cs {
-			c.complete(i)
+			c.Open(i)
 		}
 		drive(t, f, cx, 1)
 		assert.Equal(t, []int{0, 0, 0}, cancelCounts(cs))
@@ -115,7 +98,7 @@ func TestCombinatorsCancelTheChildrenTheyDrop(t *testing.T) {
 func TestCancelPropagatesThroughCombinators(t *testing.T) {
 	type tree struct {
 		f      future.Future[int]
-		leaves []*cancelable[int]
+		leaves []*futuretest.CancelGate[int]
 		done   []int // leaves completed before Cancel: they must not be cancelled
 	}
 	sum := func(vs []int) int {
@@ -131,53 +114,53 @@ func TestCancelPropagatesThroughCombinators(t *testing.T) {
 		typeName string
 	}{
 		{"Map", func() tree {
-			l := &cancelable[int]{}
-			return tree{f: future.Map[int](l, func(v int) int { return v }), leaves: []*cancelable[int]{l}}
+			l := &futuretest.CancelGate[int]{}
+			return tree{f: future.Map[int](l, func(v int) int { return v }), leaves: []*futuretest.CancelGate[int]{l}}
 		}, "mapFuture"},
 		{"Then first stage", func() tree {
-			l := &cancelable[int]{}
-			return tree{f: future.Then[int](l, future.Done[int]), leaves: []*cancelable[int]{l}}
+			l := &futuretest.CancelGate[int]{}
+			return tree{f: future.Then[int](l, future.Done[int]), leaves: []*futuretest.CancelGate[int]{l}}
 		}, "thenFuture"},
 		{"Then second stage", func() tree {
-			first := readyProbe(1)
-			l := &cancelable[int]{}
-			return tree{f: future.Then[int](first, func(int) future.Future[int] { return l }), leaves: []*cancelable[int]{l}}
+			first := futuretest.ReadyGate(1)
+			l := &futuretest.CancelGate[int]{}
+			return tree{f: future.Then[int](first, func(int) future.Future[int] { return l }), leaves: []*futuretest.CancelGate[int]{l}}
 		}, "thenFuture"},
 		{"Join with one child done", func() tree {
-			cs, fs := cancelables[int](3)
-			cs[1].value, cs[1].ready = 1, true
+			cs, fs := futuretest.CancelGates[int](3)
+			cs[1].OpenWithoutWake(1)
 			return tree{f: future.Map(future.Join(fs...), sum), leaves: cs, done: []int{1}}
 		}, "mapFuture"},
 		{"Join2", func() tree {
-			a, b := &cancelable[int]{}, &cancelable[int]{}
+			a, b := &futuretest.CancelGate[int]{}, &futuretest.CancelGate[int]{}
 			return tree{f: future.Map(future.Join2[int, int](a, b), func(p future.Pair[int, int]) int { return 0 }),
-				leaves: []*cancelable[int]{a, b}}
+				leaves: []*futuretest.CancelGate[int]{a, b}}
 		}, "mapFuture"},
 		{"Join3", func() tree {
-			a, b, c := &cancelable[int]{}, &cancelable[int]{}, &cancelable[int]{}
+			a, b, c := &futuretest.CancelGate[int]{}, &futuretest.CancelGate[int]{}, &futuretest.CancelGate[int]{}
 			return tree{f: future.Map(future.Join3[int, int, int](a, b, c), func(future.Triple[int, int, int]) int { return 0 }),
-				leaves: []*cancelable[int]{a, b, c}}
+				leaves: []*futuretest.CancelGate[int]{a, b, c}}
 		}, "mapFuture"},
 		{"Race of Joins", func() tree {
-			cs, fs := cancelables[int](4)
+			cs, fs := futuretest.CancelGates[int](4)
 			f := future.Map(future.Race(future.Join(fs[:2]...), future.Join(fs[2:]...)),
 				func(r future.Raced[[]int]) int { return 0 })
 			return tree{f: f, leaves: cs}
 		}, "mapFuture"},
 		{"Select", func() tree {
-			a, b := &cancelable[int]{}, &cancelable[int]{}
+			a, b := &futuretest.CancelGate[int]{}, &futuretest.CancelGate[int]{}
 			return tree{f: future.Map(future.Select[int, int](a, b), func(future.Either[int, int]) int { return 0 }),
-				leaves: []*cancelable[int]{a, b}}
+				leaves: []*futuretest.CancelGate[int]{a, b}}
 		}, "mapFuture"},
 		{"Fuse", func() tree {
-			l := &cancelable[int]{}
-			return tree{f: future.Fuse[int](l), leaves: []*cancelable[int]{l}}
+			l := &futuretest.CancelGate[int]{}
+			return tree{f: future.Fuse[int](l), leaves: []*futuretest.CancelGate[int]{l}}
 		}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := tc.build()
-			cx, _ := newCX()
+			cx, _ := futuretest.NewContext()
 			require.True(t, tr.f.Poll(cx).IsPending())
 			future.Cancel(tr.f)
 			future.Cancel(tr.f) // a second Cancel does nothing
@@ -188,7 +171,7 @@ func TestCancelPropagatesThroughCombinators(t *testing.T) {
 						want = 0
 					}
 				}
-				assert.Equal(t, want, l.cancelCount(), "leaf %d", i)
+				assert.Equal(t, want, l.Cancels(), "leaf %d", i)
 			}
 			if tc.typeName != "" {
 				requireMisuse(t, future.ErrPolledAfterCancel, tc.typeName, func() { tr.f.Poll(cx) })
@@ -196,8 +179,6 @@ func TestCancelPropagatesThroughCombinators(t *testing.T) {
 		})
 	}
 }
-
-func (c *cancelable[T]) cancelCount() int { return c.cancels }
 
 func TestCancelOfFallibleCombinators(t *testing.T) {
 	type results = []future.Future[future.Result[int]]
@@ -216,9 +197,9 @@ func TestCancelOfFallibleCombinators(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cs, fs := cancelables[future.Result[int]](2)
+			cs, fs := futuretest.CancelGates[future.Result[int]](2)
 			p, f := tc.build(fs)
-			cx, _ := newCX()
+			cx, _ := futuretest.NewContext()
 			require.False(t, p.IsReadyOnce(cx))
 			future.Cancel(f)
 			assert.Equal(t, tc.want, cancelCounts(cs))
@@ -228,9 +209,9 @@ func TestCancelOfFallibleCombinators(t *testing.T) {
 }
 
 func TestCancelAfterReadyDoesNothing(t *testing.T) {
-	cs, fs := cancelables[int](2)
-	cs[0].value, cs[0].ready = 1, true
-	cs[1].value, cs[1].ready = 2, true
+	cs, fs := futuretest.CancelGates[int](2)
+	cs[0].OpenWithoutWake(1)
+	cs[1].OpenWithoutWake(2)
 	f := future.Join(fs...)
 	drive(t, f, future.NewContext(nil), 1)
 	future.Cancel(f)
@@ -243,13 +224,13 @@ func TestCancelOfFutureWithoutCancelIsANoop(t *testing.T) {
 }
 
 func TestCanceledChildWakesDoNothing(t *testing.T) {
-	cs, fs := cancelables[int](2)
+	cs, fs := futuretest.CancelGates[int](2)
 	f := future.Join(fs...)
-	cx, parent := newCX()
+	cx, parent := futuretest.NewContext()
 	f.Poll(cx)
 	future.Cancel(f)
-	parent.reset()
-	cs[0].wake()
-	cs[1].complete(1)
-	assert.Zero(t, parent.count())
+	parent.Reset()
+	cs[0].WakeLatest()
+	cs[1].Open(1)
+	assert.Zero(t, parent.Count())
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // FuzzJoinWakes drives a Join of a few children through a random sequence
@@ -33,7 +34,7 @@ func FuzzJoinWakes(f *testing.F) {
 			fs[i] = kids[i]
 		}
 		j := future.Join(fs...)
-		cx, parent := newCX()
+		cx, parent := futuretest.NewContext()
 		polledOnce := false
 		woken := make([]bool, n)    // model: child woken since its last poll
 		finished := make([]bool, n) // model: child returned Ready
@@ -74,7 +75,7 @@ func FuzzJoinWakes(f *testing.F) {
 			if wokeSince { // even in the poll that completes: the set closes after it
 				wantWakes = 1
 			}
-			require.Equal(t, wantWakes, parent.reset(), "wakes of the task during the poll")
+			require.Equal(t, wantWakes, parent.Reset(), "wakes of the task during the poll")
 		}
 
 		for _, b := range steps {
@@ -90,7 +91,7 @@ func FuzzJoinWakes(f *testing.F) {
 				}
 				if finished[k.id] {
 					k.waker.Wake()
-					require.Zero(t, parent.reset(), "a finished child's wakes do nothing")
+					require.Zero(t, parent.Reset(), "a finished child's wakes do nothing")
 					continue
 				}
 				if b%4 == 1 {
@@ -99,9 +100,9 @@ func FuzzJoinWakes(f *testing.F) {
 				k.waker.Wake()
 				woken[k.id] = true
 				if !wokeSince {
-					require.Equal(t, 1, parent.reset(), "the first wake since the last poll wakes the task")
+					require.Equal(t, 1, parent.Reset(), "the first wake since the last poll wakes the task")
 				} else {
-					require.Zero(t, parent.reset(), "later wakes merge")
+					require.Zero(t, parent.Reset(), "later wakes merge")
 				}
 				wokeSince = true
 			case 2:
@@ -118,7 +119,7 @@ func FuzzJoinWakes(f *testing.F) {
 				k.ready = true
 				k.waker.Wake()
 			}
-			parent.reset()
+			parent.Reset()
 			wokeSince = false
 			for i := range woken {
 				woken[i] = true

@@ -8,10 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestJoinOfNothingIsReadyEmpty(t *testing.T) {
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	v, ok := future.Join[int]().Poll(cx).Value()
 	require.True(t, ok)
 	assert.Empty(t, v)
@@ -26,12 +27,12 @@ func TestJoinValuesInArgumentOrderWhateverTheCompletionOrder(t *testing.T) {
 	}
 	for name, order := range orders {
 		t.Run(name, func(t *testing.T) {
-			ps, fs := probes[int](5)
+			ps, fs := futuretest.Gates[int](5)
 			f := future.Join(fs...)
-			cx, _ := newCX()
+			cx, _ := futuretest.NewContext()
 			require.True(t, f.Poll(cx).IsPending())
 			for k, i := range order {
-				ps[i].complete(i * 10)
+				ps[i].Open(i * 10)
 				r := f.Poll(cx)
 				if k < len(order)-1 {
 					require.True(t, r.IsPending())
@@ -46,13 +47,13 @@ func TestJoinValuesInArgumentOrderWhateverTheCompletionOrder(t *testing.T) {
 }
 
 func TestJoinDoesNotModifyTheCallersSlice(t *testing.T) {
-	_, fs := probes[int](3)
+	_, fs := futuretest.Gates[int](3)
 	saved := append([]future.Future[int](nil), fs...)
 	f := future.Join(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	f.Poll(cx)
 	for _, p := range fs {
-		p.(*probe[int]).complete(1)
+		p.(*futuretest.Gate[int]).Open(1)
 	}
 	drive(t, f, cx, 2)
 	assert.Equal(t, saved, fs)
@@ -63,27 +64,27 @@ func TestJoinDoesNotModifyTheCallersSlice(t *testing.T) {
 // of its own waker, never because a sibling woke.
 func TestJoinRepollsOnlyWokenChildren(t *testing.T) {
 	const n = 1000
-	ps, fs := probes[int](n)
+	ps, fs := futuretest.Gates[int](n)
 	f := future.Join(fs...)
-	cx, parent := newCX()
+	cx, parent := futuretest.NewContext()
 
 	require.True(t, f.Poll(cx).IsPending())
 	for i, p := range ps {
-		require.Equal(t, 1, p.pollCount(), "child %d after the first poll", i)
+		require.Equal(t, 1, p.Polls(), "child %d after the first poll", i)
 	}
 
 	// Complete the children one at a time, polling Join after each wake:
 	// a join_all that re-polls everything would make n²/2 child polls here.
 	for i, p := range ps {
-		p.complete(i)
-		require.Equal(t, 1, parent.reset(), "one wake of the task per child wake")
+		p.Open(i)
+		require.Equal(t, 1, parent.Reset(), "one wake of the task per child wake")
 		r := f.Poll(cx)
 		require.Equal(t, i == n-1, r.IsReady())
 	}
 	total := 0
 	for i, p := range ps {
-		require.Equal(t, 2, p.pollCount(), "child %d: first poll + one per own wake", i)
-		total += p.pollCount()
+		require.Equal(t, 2, p.Polls(), "child %d: first poll + one per own wake", i)
+		total += p.Polls()
 	}
 	assert.Equal(t, 2*n, total)
 }
@@ -102,21 +103,21 @@ func TestJoinWakeBookkeeping(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, fs := probes[int](8)
+			ps, fs := futuretest.Gates[int](8)
 			f := future.Join(fs...)
-			cx, parent := newCX()
+			cx, parent := futuretest.NewContext()
 			require.True(t, f.Poll(cx).IsPending())
 			for _, i := range tc.wakes {
-				ps[i].wake()
+				ps[i].WakeLatest()
 			}
-			assert.Equal(t, tc.parentWakes, parent.count())
+			assert.Equal(t, tc.parentWakes, parent.Count())
 			require.True(t, f.Poll(cx).IsPending())
 			var repolled []int
 			for i, p := range ps {
-				if p.pollCount() == 2 {
+				if p.Polls() == 2 {
 					repolled = append(repolled, i)
 				} else {
-					require.Equal(t, 1, p.pollCount())
+					require.Equal(t, 1, p.Polls())
 				}
 			}
 			assert.ElementsMatch(t, tc.wantRepoll, repolled)
@@ -136,7 +137,7 @@ func TestJoinPollsWokenChildrenInWakeOrder(t *testing.T) {
 		})
 	}
 	f := future.Join(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	f.Poll(cx)
 	assert.Equal(t, []int{0, 1, 2, 3, 4}, order, "the first poll polls every child in index order")
 	order = nil
@@ -151,18 +152,18 @@ func TestJoinPollsWokenChildrenInWakeOrder(t *testing.T) {
 // polled again at the next poll of Join, not in a loop within this one, and
 // the task is woken so that the next poll happens.
 func TestJoinChildWakingInsideItsPoll(t *testing.T) {
-	self := &probe[int]{wakeInPoll: 2}
-	quiet := &probe[int]{}
+	self := &futuretest.Gate[int]{WakeInPoll: 2}
+	quiet := &futuretest.Gate[int]{}
 	f := future.Join[int](self, quiet)
-	cx, parent := newCX()
+	cx, parent := futuretest.NewContext()
 	for round := 1; round <= 3; round++ {
 		require.True(t, f.Poll(cx).IsPending())
-		assert.Equal(t, round, self.pollCount(), "polled once per Join poll, never looped on")
-		assert.Equal(t, 1, quiet.pollCount(), "the sibling that was not woken is not polled")
-		assert.Equal(t, 1, parent.reset(), "the wake during the poll wakes the task, once")
+		assert.Equal(t, round, self.Polls(), "polled once per Join poll, never looped on")
+		assert.Equal(t, 1, quiet.Polls(), "the sibling that was not woken is not polled")
+		assert.Equal(t, 1, parent.Reset(), "the wake during the poll wakes the task, once")
 	}
-	self.complete(1)
-	quiet.complete(2)
+	self.Open(1)
+	quiet.Open(2)
 	v := drive(t, f, cx, 1)
 	assert.Equal(t, []int{1, 2}, v)
 }
@@ -170,51 +171,52 @@ func TestJoinChildWakingInsideItsPoll(t *testing.T) {
 // A finished child that woke itself before returning Ready is skipped, not
 // polled after Ready.
 func TestJoinSkipsFinishedChildWokenDuringItsLastPoll(t *testing.T) {
-	done := &probe[int]{value: 1, ready: true, wakeInPoll: 1}
-	other := &probe[int]{}
+	done := futuretest.ReadyGate(1)
+	done.WakeInPoll = 1
+	other := &futuretest.Gate[int]{}
 	f := future.Join[int](done, other)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
-	other.complete(2)
+	other.Open(2)
 	v := drive(t, f, cx, 1)
 	assert.Equal(t, []int{1, 2}, v)
-	assert.Equal(t, 1, done.pollCount())
+	assert.Equal(t, 1, done.Polls())
 }
 
 // Rule 2 of the contract: child wakes go to the waker of the latest poll.
 func TestJoinWakesTheWakerOfTheLatestPoll(t *testing.T) {
-	ps, fs := probes[int](2)
+	ps, fs := futuretest.Gates[int](2)
 	f := future.Join(fs...)
-	cx1, w1 := newCX()
-	cx2, w2 := newCX()
+	cx1, w1 := futuretest.NewContext()
+	cx2, w2 := futuretest.NewContext()
 	f.Poll(cx1)
-	ps[0].wake()
-	assert.Equal(t, 1, w1.count())
+	ps[0].WakeLatest()
+	assert.Equal(t, 1, w1.Count())
 	f.Poll(cx2)
-	ps[1].wake()
-	ps[0].wake()
-	assert.Equal(t, 1, w1.count(), "the old waker is not woken again")
-	assert.Equal(t, 1, w2.count())
+	ps[1].WakeLatest()
+	ps[0].WakeLatest()
+	assert.Equal(t, 1, w1.Count(), "the old waker is not woken again")
+	assert.Equal(t, 1, w2.Count())
 }
 
 func TestJoinWakesAfterCompletionDoNothing(t *testing.T) {
-	ps, fs := probes[int](2)
+	ps, fs := futuretest.Gates[int](2)
 	f := future.Join(fs...)
-	cx, parent := newCX()
+	cx, parent := futuretest.NewContext()
 	f.Poll(cx)
-	ps[0].complete(1)
-	ps[1].complete(2)
+	ps[0].Open(1)
+	ps[1].Open(2)
 	drive(t, f, cx, 1)
-	parent.reset()
-	ps[0].wake()
-	ps[1].wake()
-	assert.Zero(t, parent.count())
+	parent.Reset()
+	ps[0].WakeLatest()
+	ps[1].WakeLatest()
+	assert.Zero(t, parent.Count())
 }
 
 func TestJoinChildrenSeeTheParentsExtAndBudget(t *testing.T) {
-	ps, fs := probes[int](3)
+	ps, fs := futuretest.Gates[int](3)
 	f := future.Join(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	cx.SetExt("worker-7")
 	var b future.Budget
 	b.Reset(2)
@@ -231,7 +233,7 @@ func TestJoinChildrenSeeTheParentsExtAndBudget(t *testing.T) {
 	assert.Equal(t, 2, coops, "children share the task's budget")
 	f.Poll(cx)
 	for _, p := range ps {
-		assert.Equal(t, "worker-7", p.lastExt())
+		assert.Equal(t, "worker-7", p.LastExt())
 	}
 }
 
@@ -239,7 +241,7 @@ func TestJoinChildrenSeeTheParentsExtAndBudget(t *testing.T) {
 // at the next poll, after its siblings' wakes: no child starves.
 func TestJoinBudgetExhaustedChildIsRepolled(t *testing.T) {
 	var b future.Budget
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	cx.SetBudget(&b)
 	polls := []int{0, 0}
 	mk := func(i int) future.Future[int] {
@@ -262,76 +264,64 @@ func TestJoinBudgetExhaustedChildIsRepolled(t *testing.T) {
 }
 
 func TestJoinForwardsLocalWakesToTheTask(t *testing.T) {
-	p := &probe[int]{}
+	p := &futuretest.Gate[int]{}
 	f := future.Join[int](p)
-	parent := &localWaker{}
+	parent := &futuretest.LocalWaker{}
 	cx := future.NewContext(parent)
 	f.Poll(cx)
 
 	other := future.NewContext(future.NoopWaker)
 	other.SetExt("worker-2")
-	p.mu.Lock()
-	w := p.waker
-	p.mu.Unlock()
+	w := p.Waker()
 	future.WakeFrom(other, w)
-	parent.mu.Lock()
-	defer parent.mu.Unlock()
-	assert.Equal(t, []any{"worker-2"}, parent.locals, "a wake from inside worker-2's poll stays local")
-	assert.Zero(t, parent.wakes)
+	assert.Equal(t, []any{"worker-2"}, parent.Locals(), "a wake from inside worker-2's poll stays local")
+	assert.Zero(t, parent.Wakes())
 }
 
 func TestJoinWithWakesFromOtherGoroutines(t *testing.T) {
 	const n = 200
-	ps, fs := probes[int](n)
+	ps, fs := futuretest.Gates[int](n)
 	f := future.Join(fs...)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, p := range ps {
 		wg.Go(func() {
 			<-start
-			p.wake() // a spurious wake first: it must not lose the real one
-			p.complete(i)
+			p.WakeLatest() // a spurious wake first: it must not lose the real one
+			p.Open(i)
 		})
 	}
-	first := true
-	v := future.BlockOn(future.Func[[]int](func(cx *future.Context) future.Poll[[]int] {
-		r := f.Poll(cx)
-		if first {
-			first = false
-			close(start)
-		}
-		return r
-	}))
+	v := future.BlockOn(closeAfterFirstPoll(f, start))
 	wg.Wait()
 	for i := range n {
 		require.Equal(t, i, v[i])
-		require.LessOrEqual(t, ps[i].pollCount(), 3, "first poll + at most one per own wake")
+		require.LessOrEqual(t, ps[i].Polls(), 3, "first poll + at most one per own wake")
 	}
 }
 
 func TestJoin2AndJoin3(t *testing.T) {
-	a := &probe[int]{}
-	b := &probe[string]{}
-	c := &probe[bool]{}
+	a := &futuretest.Gate[int]{}
+	b := &futuretest.Gate[string]{}
+	c := &futuretest.Gate[bool]{}
 	f2 := future.Join2[int, string](a, b)
-	f3 := future.Join3[int, string, bool](readyProbe(1), readyProbe("x"), c)
-	cx, parent := newCX()
+	f3 := future.Join3[int, string, bool](futuretest.ReadyGate(1), futuretest.ReadyGate("x"), c)
+	cx, parent := futuretest.NewContext()
 	require.True(t, f2.Poll(cx).IsPending())
 	require.True(t, f3.Poll(cx).IsPending())
 
-	b.complete("two")
-	assert.Equal(t, 1, parent.reset())
+	b.Open("two")
+	assert.Equal(t, 1, parent.Reset())
 	require.True(t, f2.Poll(cx).IsPending())
-	assert.Equal(t, 1, a.pollCount(), "Join2 polls only the woken child")
-	assert.Equal(t, 2, b.pollCount())
-	a.complete(1)
+	assert.Equal(t, 1, a.Polls(), "Join2 polls only the woken child")
+	assert.Equal(t, 2, b.Polls())
+	a.Open(1)
 	p, ok := f2.Poll(cx).Value()
 	require.True(t, ok)
 	x, y := p.Unpack()
 	assert.Equal(t, 1, x)
 	assert.Equal(t, "two", y)
 
-	c.complete(true)
+	c.Open(true)
 	tr, ok := f3.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, future.Triple[int, string, bool]{First: 1, Second: "x", Third: true}, tr)

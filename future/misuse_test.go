@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // pollable is a future of any value type, polled for its readiness only.
@@ -52,7 +53,7 @@ func TestPollAfterReadyPanicsNamingTheType(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cx, _ := newCX()
+			cx, _ := futuretest.NewContext()
 			ready := false
 			for range 3 { // YieldNow needs two polls
 				if ready = tc.f.IsReadyOnce(cx); ready {
@@ -71,7 +72,7 @@ var errBoom = errors.New("boom")
 // Poll) reaches the caller of Poll unchanged; a later poll of the same
 // future reports the misuse instead of resuming from a broken state.
 func TestPanicsPropagateToTheCaller(t *testing.T) {
-	boom := func() future.Future[int] { return &probe[int]{panicWith: errBoom} }
+	boom := func() future.Future[int] { return &futuretest.Gate[int]{PanicWith: errBoom} }
 	tests := []struct {
 		name     string
 		f        pollable
@@ -96,8 +97,8 @@ func TestPanicsPropagateToTheCaller(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cx, _ := newCX()
-			r := catch(func() { tc.f.IsReadyOnce(cx) })
+			cx, _ := futuretest.NewContext()
+			r := futuretest.Catch(func() { tc.f.IsReadyOnce(cx) })
 			require.Equal(t, errBoom, r, "the panic value must be the user's, unwrapped")
 			requireMisuse(t, future.ErrPolledAfterPanic, tc.typeName, func() { tc.f.IsReadyOnce(cx) })
 		})
@@ -148,6 +149,6 @@ func TestConstructorMisuse(t *testing.T) {
 
 func TestThenFnReturningNilIsMisuse(t *testing.T) {
 	f := future.Then(future.Done(1), func(int) future.Future[int] { return nil })
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	requireMisuse(t, future.ErrNilFuture, "thenFuture", func() { f.Poll(cx) })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestRace(t *testing.T) {
@@ -24,17 +25,17 @@ func TestRace(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, fs := probes[int](5)
+			ps, fs := futuretest.Gates[int](5)
 			for _, i := range tc.readyAtT0 {
-				ps[i].value, ps[i].ready = i*100, true
+				ps[i].OpenWithoutWake(i * 100)
 			}
 			f := future.Race(fs...)
-			cx, parent := newCX()
+			cx, parent := futuretest.NewContext()
 			r := f.Poll(cx)
 			if len(tc.readyAtT0) == 0 {
 				require.True(t, r.IsPending())
 				for _, i := range tc.laterWake {
-					ps[i].complete(i * 100)
+					ps[i].Open(i * 100)
 				}
 				r = f.Poll(cx)
 			}
@@ -45,46 +46,46 @@ func TestRace(t *testing.T) {
 			// The losers are never polled again and their wakes are ignored.
 			counts := make([]int, len(ps))
 			for i, p := range ps {
-				counts[i] = p.pollCount()
+				counts[i] = p.Polls()
 			}
-			parent.reset()
+			parent.Reset()
 			for _, p := range ps {
-				p.complete(-1)
+				p.Open(-1)
 			}
-			assert.Zero(t, parent.count(), "wakes after completion do nothing")
+			assert.Zero(t, parent.Count(), "wakes after completion do nothing")
 			for i, p := range ps {
-				assert.Equal(t, counts[i], p.pollCount())
+				assert.Equal(t, counts[i], p.Polls())
 			}
 		})
 	}
 }
 
 func TestRaceStopsPollingInTheMiddleOfABatch(t *testing.T) {
-	ps, fs := probes[int](4)
-	ps[1].value, ps[1].ready = 1, true
+	ps, fs := futuretest.Gates[int](4)
+	ps[1].OpenWithoutWake(1)
 	f := future.Race(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	v := drive(t, f, cx, 1)
 	assert.Equal(t, 1, v.Index)
-	assert.Equal(t, []int{1, 1, 0, 0}, []int{ps[0].pollCount(), ps[1].pollCount(), ps[2].pollCount(), ps[3].pollCount()},
+	assert.Equal(t, []int{1, 1, 0, 0}, []int{ps[0].Polls(), ps[1].Polls(), ps[2].Polls(), ps[3].Polls()},
 		"children after the winner in the same poll are never polled")
 }
 
 func TestRaceRepollsOnlyWokenChildren(t *testing.T) {
 	const n = 500
-	ps, fs := probes[int](n)
+	ps, fs := futuretest.Gates[int](n)
 	f := future.Race(fs...)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
 	for i := range n - 1 {
-		ps[i].wake() // spurious wakes, one child at a time
+		ps[i].WakeLatest() // spurious wakes, one child at a time
 		require.True(t, f.Poll(cx).IsPending())
 	}
-	ps[n-1].complete(7)
+	ps[n-1].Open(7)
 	v := drive(t, f, cx, 1)
 	assert.Equal(t, future.Raced[int]{Index: n - 1, Value: 7}, v)
 	for i, p := range ps {
-		require.Equal(t, 2, p.pollCount(), "child %d", i)
+		require.Equal(t, 2, p.Polls(), "child %d", i)
 	}
 }
 
@@ -96,56 +97,48 @@ func TestRaceWithNeverAndYield(t *testing.T) {
 
 func TestRaceFromOtherGoroutines(t *testing.T) {
 	const n = 64
-	ps, fs := probes[int](n)
+	ps, fs := futuretest.Gates[int](n)
 	f := future.Race(fs...)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, p := range ps {
-		wg.Go(func() { <-start; p.complete(i) })
+		wg.Go(func() { <-start; p.Open(i) })
 	}
-	first := true
-	v := future.BlockOn(future.Func[future.Raced[int]](func(cx *future.Context) future.Poll[future.Raced[int]] {
-		r := f.Poll(cx)
-		if first {
-			first = false
-			close(start)
-		}
-		return r
-	}))
+	v := future.BlockOn(closeAfterFirstPoll(f, start))
 	wg.Wait()
 	assert.Equal(t, v.Index, v.Value, "the winner's value comes from the winner")
 }
 
 func TestSelect(t *testing.T) {
 	t.Run("first wins on a tie", func(t *testing.T) {
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		v := drive(t, future.Select(future.Done(1), future.Done("b")), cx, 1)
 		assert.Equal(t, future.Either[int, string]{Index: 0, First: 1}, v)
 	})
 	t.Run("second wins; the first is dropped", func(t *testing.T) {
-		a := &probe[int]{}
-		b := &probe[string]{}
+		a := &futuretest.Gate[int]{}
+		b := &futuretest.Gate[string]{}
 		f := future.Select[int, string](a, b)
-		cx, parent := newCX()
+		cx, parent := futuretest.NewContext()
 		require.True(t, f.Poll(cx).IsPending())
-		b.complete("b")
+		b.Open("b")
 		v := drive(t, f, cx, 1)
 		assert.Equal(t, future.Either[int, string]{Index: 1, Second: "b"}, v)
-		assert.Equal(t, 1, a.pollCount(), "a was not woken, so not polled")
-		parent.reset()
-		a.complete(1)
-		assert.Zero(t, parent.count())
+		assert.Equal(t, 1, a.Polls(), "a was not woken, so not polled")
+		parent.Reset()
+		a.Open(1)
+		assert.Zero(t, parent.Count())
 	})
 	t.Run("the first woken wins", func(t *testing.T) {
-		a := &probe[int]{}
-		b := &probe[string]{}
+		a := &futuretest.Gate[int]{}
+		b := &futuretest.Gate[string]{}
 		f := future.Select[int, string](a, b)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		b.complete("b")
-		a.complete(1)
+		b.Open("b")
+		a.Open(1)
 		v := drive(t, f, cx, 1)
 		assert.Equal(t, 1, v.Index)
-		assert.Equal(t, 1, a.pollCount())
+		assert.Equal(t, 1, a.Polls())
 	})
 }

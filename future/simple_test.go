@@ -8,30 +8,31 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestDoneIsReadyOnFirstPoll(t *testing.T) {
-	cx, w := newCX()
+	cx, w := futuretest.NewContext()
 	v, ok := future.Done("x").Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, "x", v)
-	assert.Zero(t, w.count(), "a ready future has no reason to wake")
+	assert.Zero(t, w.Count(), "a ready future has no reason to wake")
 }
 
 func TestNeverStaysPendingAndNeverWakes(t *testing.T) {
-	cx, w := newCX()
+	cx, w := futuretest.NewContext()
 	f := future.Never[int]()
 	for range 100 {
 		require.True(t, f.Poll(cx).IsPending())
 	}
-	assert.Zero(t, w.count())
+	assert.Zero(t, w.Count())
 }
 
 func TestLazyCallsFnOnceAtFirstPoll(t *testing.T) {
 	calls := 0
 	f := future.Lazy(func() int { calls++; return 7 })
 	assert.Zero(t, calls, "Lazy must not call fn before it is polled")
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 7, v)
@@ -51,23 +52,23 @@ func TestMap(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &probe[int]{wakeInPoll: tc.wakeInPoll}
+			p := &futuretest.Gate[int]{WakeInPoll: tc.wakeInPoll}
 			calls := 0
 			f := future.Map[int](p, func(v int) string { calls++; return strconv.Itoa(v * 2) })
-			cx, w := newCX()
+			cx, w := futuretest.NewContext()
 			for i := range tc.pendings {
 				require.True(t, f.Poll(cx).IsPending())
-				assert.Equal(t, i+1, p.pollCount())
+				assert.Equal(t, i+1, p.Polls())
 				assert.Zero(t, calls)
 			}
-			assert.Equal(t, tc.pendings*tc.wakeInPoll, w.count(),
+			assert.Equal(t, tc.pendings*tc.wakeInPoll, w.Count(),
 				"Map polls its child with its own Context: the child's wakes are the task's wakes")
-			p.complete(21)
+			p.Open(21)
 			v, ok := f.Poll(cx).Value()
 			require.True(t, ok)
 			assert.Equal(t, "42", v)
 			assert.Equal(t, 1, calls)
-			assert.Equal(t, tc.pendings+1, p.pollCount())
+			assert.Equal(t, tc.pendings+1, p.Polls())
 		})
 	}
 }
@@ -77,41 +78,41 @@ func TestMapChainCompletesInOnePoll(t *testing.T) {
 	for range 10 {
 		f = future.Map(f, func(v int) int { return v + 1 })
 	}
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 10, v)
 }
 
 func TestThen(t *testing.T) {
-	first := &probe[int]{}
-	second := &probe[string]{}
+	first := &futuretest.Gate[int]{}
+	second := &futuretest.Gate[string]{}
 	var got int
 	f := future.Then[int, string](first, func(v int) future.Future[string] { got = v; return second })
-	cx, w := newCX()
+	cx, w := futuretest.NewContext()
 
 	require.True(t, f.Poll(cx).IsPending())
-	assert.Zero(t, second.pollCount(), "the second future does not exist before the first is Ready")
+	assert.Zero(t, second.Polls(), "the second future does not exist before the first is Ready")
 
-	first.complete(5)
-	assert.Equal(t, 1, w.count(), "the first future wakes the task through Then's Context")
+	first.Open(5)
+	assert.Equal(t, 1, w.Count(), "the first future wakes the task through Then's Context")
 	require.True(t, f.Poll(cx).IsPending())
 	assert.Equal(t, 5, got)
-	assert.Equal(t, 1, second.pollCount(), "the second future is polled in the same poll that finished the first")
+	assert.Equal(t, 1, second.Polls(), "the second future is polled in the same poll that finished the first")
 
-	second.complete("done")
-	assert.Equal(t, 2, w.count(), "the second future registered the task's waker")
+	second.Open("done")
+	assert.Equal(t, 2, w.Count(), "the second future registered the task's waker")
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, "done", v)
-	assert.Equal(t, 2, first.pollCount(), "the first future is not polled once Ready")
+	assert.Equal(t, 2, first.Polls(), "the first future is not polled once Ready")
 }
 
 func TestThenOfReadyFuturesCompletesInOnePoll(t *testing.T) {
 	f := future.Then(future.Done(2), func(v int) future.Future[int] {
 		return future.Map(future.Done(v), func(x int) int { return x * 10 })
 	})
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 20, v)
@@ -119,11 +120,11 @@ func TestThenOfReadyFuturesCompletesInOnePoll(t *testing.T) {
 
 func TestYieldNowPendsOnceAndWakesItself(t *testing.T) {
 	f := future.YieldNow()
-	cx, w := newCX()
+	cx, w := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
-	assert.Equal(t, 1, w.count(), "YieldNow wakes its own waker before returning Pending")
+	assert.Equal(t, 1, w.Count(), "YieldNow wakes its own waker before returning Pending")
 	require.True(t, f.Poll(cx).IsReady())
-	assert.Equal(t, 1, w.count())
+	assert.Equal(t, 1, w.Count())
 }
 
 func TestYieldNowUnderBlockOnTakesTwoPolls(t *testing.T) {
@@ -140,12 +141,12 @@ func TestYieldNowUnderBlockOnTakesTwoPolls(t *testing.T) {
 }
 
 func TestFuse(t *testing.T) {
-	p := &probe[int]{}
+	p := &futuretest.Gate[int]{}
 	f := future.Fuse[int](p)
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
 	assert.False(t, f.IsTerminated())
-	p.complete(3)
+	p.Open(3)
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 3, v)
@@ -153,12 +154,12 @@ func TestFuse(t *testing.T) {
 	for range 3 {
 		assert.True(t, f.Poll(cx).IsPending(), "a terminated Fused is Pending, not a panic")
 	}
-	assert.Equal(t, 2, p.pollCount(), "the inner future is never polled after Ready")
+	assert.Equal(t, 2, p.Polls(), "the inner future is never polled after Ready")
 }
 
 func TestFuseOfSpentFutureIsTheOnlySafeRepoll(t *testing.T) {
 	// Without Fuse the same sequence panics: Fuse is what makes it harmless.
-	cx, _ := newCX()
+	cx, _ := futuretest.NewContext()
 	plain := future.Done(1)
 	plain.Poll(cx)
 	requireMisuse(t, future.ErrPolledAfterReady, "valueFuture", func() { plain.Poll(cx) })

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // counter is a child that completes after it has seen `need` wakes, each
@@ -91,13 +92,13 @@ func TestRaceStressManyRaces(t *testing.T) {
 	races := 300 / stressDivisor
 	const width = 8
 	for r := range races {
-		ps, fs := probes[int](width)
+		ps, fs := futuretest.Gates[int](width)
 		f := future.Race(fs...)
-		cx, parent := newCX()
+		cx, parent := futuretest.NewContext()
 		require.True(t, f.Poll(cx).IsPending())
 		var wg sync.WaitGroup
 		for i, p := range ps {
-			wg.Go(func() { p.complete(i + 1) })
+			wg.Go(func() { p.Open(i + 1) })
 		}
 		var v future.Raced[int]
 		for {
@@ -111,15 +112,15 @@ func TestRaceStressManyRaces(t *testing.T) {
 		require.Equal(t, v.Index+1, v.Value, "race %d", r)
 		after := make([]int, width)
 		for i, p := range ps {
-			after[i] = p.pollCount()
+			after[i] = p.Polls()
 		}
-		parent.reset()
+		parent.Reset()
 		for _, p := range ps {
-			p.wake()
+			p.WakeLatest()
 		}
-		assert.Zero(t, parent.count())
+		assert.Zero(t, parent.Count())
 		for i, p := range ps {
-			require.Equal(t, after[i], p.pollCount())
+			require.Equal(t, after[i], p.Polls())
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 var (
@@ -30,13 +31,13 @@ func TestTryJoin(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ps := make([]*probe[future.Result[int]], len(tc.results))
+			ps := make([]*futuretest.Gate[future.Result[int]], len(tc.results))
 			fs := make([]future.Future[future.Result[int]], len(tc.results))
 			for i, r := range tc.results {
-				ps[i] = readyProbe(r)
+				ps[i] = futuretest.ReadyGate(r)
 				fs[i] = ps[i]
 			}
-			cx, _ := newCX()
+			cx, _ := futuretest.NewContext()
 			got := drive(t, future.TryJoin(fs...), cx, 1)
 			if tc.want.Err != nil {
 				assert.ErrorIs(t, got.Err, tc.want.Err)
@@ -47,7 +48,7 @@ func TestTryJoin(t *testing.T) {
 			}
 			polled := 0
 			for _, p := range ps {
-				polled += p.pollCount()
+				polled += p.Polls()
 			}
 			assert.Equal(t, tc.polled, polled)
 		})
@@ -55,66 +56,66 @@ func TestTryJoin(t *testing.T) {
 }
 
 func TestTryJoinFailureAbandonsPendingChildren(t *testing.T) {
-	ps, fs := probes[future.Result[int]](3)
+	ps, fs := futuretest.Gates[future.Result[int]](3)
 	f := future.TryJoin(fs...)
-	cx, parent := newCX()
+	cx, parent := futuretest.NewContext()
 	require.True(t, f.Poll(cx).IsPending())
-	ps[2].complete(future.Err[int](errA))
+	ps[2].Open(future.Err[int](errA))
 	r := drive(t, f, cx, 1)
 	assert.ErrorIs(t, r.Err, errA)
-	parent.reset()
-	ps[0].complete(future.Ok(1))
-	assert.Zero(t, parent.count())
-	assert.Equal(t, 1, ps[0].pollCount())
-	assert.Equal(t, 1, ps[1].pollCount())
+	parent.Reset()
+	ps[0].Open(future.Ok(1))
+	assert.Zero(t, parent.Count())
+	assert.Equal(t, 1, ps[0].Polls())
+	assert.Equal(t, 1, ps[1].Polls())
 }
 
 func TestTryRace(t *testing.T) {
 	t.Run("first to finish succeeds", func(t *testing.T) {
-		ps, fs := probes[future.Result[string]](3)
+		ps, fs := futuretest.Gates[future.Result[string]](3)
 		f := future.TryRace(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		ps[2].complete(future.Ok("two"))
-		ps[0].complete(future.Err[string](errA))
+		ps[2].Open(future.Ok("two"))
+		ps[0].Open(future.Err[string](errA))
 		r := drive(t, f, cx, 1)
 		require.NoError(t, r.Err)
 		assert.Equal(t, future.Raced[string]{Index: 2, Value: "two"}, r.Value)
 	})
 	t.Run("first to finish fails: the race ends with its error", func(t *testing.T) {
-		ps, fs := probes[future.Result[string]](3)
+		ps, fs := futuretest.Gates[future.Result[string]](3)
 		f := future.TryRace(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		ps[1].complete(future.Err[string](errB))
-		ps[0].complete(future.Ok("late"))
+		ps[1].Open(future.Err[string](errB))
+		ps[0].Open(future.Ok("late"))
 		r := drive(t, f, cx, 1)
 		assert.ErrorIs(t, r.Err, errB)
-		assert.Equal(t, 1, ps[0].pollCount(), "the later child is never polled again")
+		assert.Equal(t, 1, ps[0].Polls(), "the later child is never polled again")
 	})
 }
 
 func TestFirstOk(t *testing.T) {
 	t.Run("errors knock out only their child", func(t *testing.T) {
-		ps, fs := probes[future.Result[int]](3)
+		ps, fs := futuretest.Gates[future.Result[int]](3)
 		f := future.FirstOk(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		ps[0].complete(future.Err[int](errA))
+		ps[0].Open(future.Err[int](errA))
 		require.True(t, f.Poll(cx).IsPending())
-		ps[2].complete(future.Ok(9))
+		ps[2].Open(future.Ok(9))
 		r := drive(t, f, cx, 1)
 		require.NoError(t, r.Err)
 		assert.Equal(t, future.Raced[int]{Index: 2, Value: 9}, r.Value)
-		assert.Equal(t, 1, ps[1].pollCount())
+		assert.Equal(t, 1, ps[1].Polls())
 	})
 	t.Run("all fail: every error, in argument order", func(t *testing.T) {
-		ps, fs := probes[future.Result[int]](2)
+		ps, fs := futuretest.Gates[future.Result[int]](2)
 		f := future.FirstOk(fs...)
-		cx, _ := newCX()
+		cx, _ := futuretest.NewContext()
 		f.Poll(cx)
-		ps[1].complete(future.Err[int](errB))
-		ps[0].complete(future.Err[int](errA))
+		ps[1].Open(future.Err[int](errB))
+		ps[0].Open(future.Err[int](errA))
 		r := drive(t, f, cx, 2)
 		assert.ErrorIs(t, r.Err, errA)
 		assert.ErrorIs(t, r.Err, errB)
