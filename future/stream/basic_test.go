@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
@@ -124,7 +125,7 @@ func TestFuturesPanicWhenPolledAfterReady(t *testing.T) {
 func TestFuseKeepsEnding(t *testing.T) {
 	src := &pushStream[int]{}
 	s := stream.Fuse[int](src)
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	src.push(1)
 	src.end()
 	vs, ended := drain(cx, s)

@@ -7,17 +7,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
 func TestLeafStreamsSpendTheBudget(t *testing.T) {
-	cx, w := newCx()
+	cx, w := futuretest.NewContext()
 	var b future.Budget
 	cx.SetBudget(&b)
 	b.Reset(3)
 	f := stream.Collect(stream.Map(stream.FromSlice(ints(5)), double))
 	require.True(t, f.Poll(cx).IsPending(), "a spent budget stops the drain")
-	assert.Equal(t, 1, w.count(), "and wakes the task so it is polled again")
+	assert.Equal(t, 1, w.Count(), "and wakes the task so it is polled again")
 	b.Reset(3)
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
@@ -25,19 +26,19 @@ func TestLeafStreamsSpendTheBudget(t *testing.T) {
 }
 
 func TestFilterLoopIsBoundedByTheBudget(t *testing.T) {
-	cx, w := newCx()
+	cx, w := futuretest.NewContext()
 	var b future.Budget
 	cx.SetBudget(&b)
 	b.Reset(10)
 	s := stream.Filter(stream.FromSlice(ints(1000)), func(v int) bool { return v == 999 })
 	require.True(t, s.PollNext(cx).IsPending(), "rejecting values consumes budget too")
-	assert.Equal(t, 1, w.count())
+	assert.Equal(t, 1, w.Count())
 }
 
 func TestTakeClosesItsSourceOnceWhenDone(t *testing.T) {
 	src := &pushStream[int]{}
 	s := stream.Take[int](src, 2)
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	src.push(1, 2, 3)
 	vs, ended := drain(cx, s)
 	assert.Equal(t, []int{1, 2}, vs)
@@ -50,7 +51,7 @@ func TestTakeClosesItsSourceOnceWhenDone(t *testing.T) {
 
 func TestTakeZeroNeverPollsTheSource(t *testing.T) {
 	src := &pushStream[int]{}
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	_, ended := drain(cx, stream.Take[int](src, 0))
 	assert.True(t, ended)
 	assert.Zero(t, src.polls)
@@ -61,7 +62,7 @@ func TestTakeDoesNotCloseASourceThatEnded(t *testing.T) {
 	src := &pushStream[int]{}
 	src.push(1)
 	src.end()
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	vs, ended := drain(cx, stream.Take[int](src, 5))
 	assert.Equal(t, []int{1}, vs)
 	assert.True(t, ended)
@@ -94,14 +95,14 @@ func TestCombinatorsForwardClose(t *testing.T) {
 func TestMergeWakesOnAnySourceAndEndsWhenAllEnd(t *testing.T) {
 	a, b := &pushStream[int]{}, &pushStream[int]{}
 	s := stream.Merge[int](a, b)
-	cx, w := newCx()
+	cx, w := futuretest.NewContext()
 	vs, ended := drain(cx, s)
 	require.Empty(t, vs)
 	require.False(t, ended)
 	done := make(chan struct{})
 	go func() { b.push(7); close(done) }() // a wake from another goroutine
 	<-done
-	assert.Equal(t, 1, w.count(), "b's wake reaches the merged stream's waker")
+	assert.Equal(t, 1, w.Count(), "b's wake reaches the merged stream's waker")
 	vs, _ = drain(cx, s)
 	assert.Equal(t, []int{7}, vs)
 	a.end()

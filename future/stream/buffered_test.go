@@ -7,24 +7,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
 // gates returns k gates and a stream of them as futures.
-func gates(k int) ([]*gate[int], stream.Stream[future.Future[int]]) {
-	gs := make([]*gate[int], k)
-	fs := make([]future.Future[int], k)
-	for i := range gs {
-		gs[i] = &gate[int]{}
-		fs[i] = gs[i]
-	}
+func gates(k int) ([]*futuretest.Gate[int], stream.Stream[future.Future[int]]) {
+	gs, fs := futuretest.Gates[int](k)
 	return gs, stream.FromSlice(fs)
 }
 
-func started(gs []*gate[int]) int {
+func started(gs []*futuretest.Gate[int]) int {
 	n := 0
 	for _, g := range gs {
-		if g.pollCount() > 0 {
+		if g.Polls() > 0 {
 			n++
 		}
 	}
@@ -34,34 +30,34 @@ func started(gs []*gate[int]) int {
 func TestBufferedKeepsOrderAndRunsAtMostN(t *testing.T) {
 	gs, src := gates(5)
 	s := stream.Buffered(src, 2)
-	cx, w := newCx()
+	cx, w := futuretest.NewContext()
 	vs, ended := drain(cx, s)
 	require.Empty(t, vs)
 	require.False(t, ended)
 	assert.Equal(t, 2, started(gs), "only n futures run at once")
 
-	gs[1].finish(11)
-	assert.Equal(t, 1, w.count(), "a child's wake reaches the stream's waker")
+	gs[1].Open(11)
+	assert.Equal(t, 1, w.Count(), "a child's wake reaches the stream's waker")
 	vs, _ = drain(cx, s)
 	assert.Empty(t, vs, "11 waits for the earlier future")
 	assert.Equal(t, 2, started(gs), "the window holds 11 while gs[0] runs")
 
-	polls0 := gs[0].pollCount()
-	gs[0].finish(10)
+	polls0 := gs[0].Polls()
+	gs[0].Open(10)
 	vs, _ = drain(cx, s)
 	assert.Equal(t, []int{10, 11}, vs)
-	assert.Equal(t, polls0+1, gs[0].pollCount())
-	assert.Equal(t, 2, gs[1].pollCount(), "gs[1] was polled once to start and once when woken")
+	assert.Equal(t, polls0+1, gs[0].Polls())
+	assert.Equal(t, 2, gs[1].Polls(), "gs[1] was polled once to start and once when woken")
 	assert.Equal(t, 4, started(gs), "two freed places, two new futures")
 
-	gs[3].finish(13)
-	polls2 := gs[2].pollCount()
+	gs[3].Open(13)
+	polls2 := gs[2].Polls()
 	vs, _ = drain(cx, s)
 	assert.Empty(t, vs)
-	assert.Equal(t, polls2, gs[2].pollCount(), "a wake polls only the future it concerns")
+	assert.Equal(t, polls2, gs[2].Polls(), "a wake polls only the future it concerns")
 
-	gs[2].finish(12)
-	gs[4].finish(14)
+	gs[2].Open(12)
+	gs[4].Open(14)
 	vs, ended = drain(cx, s)
 	assert.Equal(t, []int{12, 13, 14}, vs)
 	assert.True(t, ended)
@@ -70,18 +66,18 @@ func TestBufferedKeepsOrderAndRunsAtMostN(t *testing.T) {
 func TestBufferUnorderedYieldsInCompletionOrder(t *testing.T) {
 	gs, src := gates(4)
 	s := stream.BufferUnordered(src, 3)
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	drain(cx, s)
 	assert.Equal(t, 3, started(gs))
-	gs[2].finish(2)
+	gs[2].Open(2)
 	vs, _ := drain(cx, s)
 	assert.Equal(t, []int{2}, vs)
 	assert.Equal(t, 4, started(gs), "the freed place is filled")
-	gs[3].finish(3)
-	gs[0].finish(0)
+	gs[3].Open(3)
+	gs[0].Open(0)
 	vs, _ = drain(cx, s)
 	assert.ElementsMatch(t, []int{0, 3}, vs)
-	gs[1].finish(1)
+	gs[1].Open(1)
 	vs, ended := drain(cx, s)
 	assert.Equal(t, []int{1}, vs)
 	assert.True(t, ended)
@@ -89,24 +85,16 @@ func TestBufferUnorderedYieldsInCompletionOrder(t *testing.T) {
 
 func TestBufferedDoesNotPollTheSourceWhenFull(t *testing.T) {
 	src := &pushStream[future.Future[int]]{}
-	g := &gate[int]{}
+	g := &futuretest.Gate[int]{}
 	src.push(g, future.Done(2))
 	s := stream.Buffered[int](src, 1)
-	cx, _ := newCx()
+	cx, _ := futuretest.NewContext()
 	drain(cx, s)
 	assert.Equal(t, 1, src.polls, "one future taken, then the window is full")
-	g.finish(1)
+	g.Open(1)
 	vs, _ := drain(cx, s)
 	assert.Equal(t, []int{1, 2}, vs)
 }
-
-// cancelGate is a gate that records Cancel, like a poll.Sleep.
-type cancelGate struct {
-	gate[int]
-	cancelled int
-}
-
-func (c *cancelGate) Cancel() { c.cancelled++ }
 
 func TestCloseCancelsRunningFutures(t *testing.T) {
 	for name, mk := range map[string]func(stream.Stream[future.Future[int]]) stream.Stream[int]{
@@ -114,14 +102,14 @@ func TestCloseCancelsRunningFutures(t *testing.T) {
 		"BufferUnordered": func(s stream.Stream[future.Future[int]]) stream.Stream[int] { return stream.BufferUnordered(s, 4) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			a, b := &cancelGate{}, &cancelGate{}
+			a, b := &futuretest.CancelGate[int]{}, &futuretest.CancelGate[int]{}
 			s := mk(stream.FromSlice([]future.Future[int]{a, b}))
-			cx, _ := newCx()
-			a.finish(1)
+			cx, _ := futuretest.NewContext()
+			a.Open(1)
 			drain(cx, s)
 			require.NoError(t, stream.Close(s))
-			assert.Zero(t, a.cancelled, "a completed future is not cancelled")
-			assert.Equal(t, 1, b.cancelled, "a running future is")
+			assert.Zero(t, a.Cancels(), "a completed future is not cancelled")
+			assert.Equal(t, 1, b.Cancels(), "a running future is")
 		})
 	}
 }

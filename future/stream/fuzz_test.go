@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
@@ -36,7 +37,7 @@ func FuzzBuffered(f *testing.F) {
 		} else {
 			s = stream.BufferUnordered(src, n)
 		}
-		cx, _ := newCx()
+		cx, _ := futuretest.NewContext()
 		finished := make([]bool, total)
 		var out []int
 		ended := false
@@ -62,13 +63,13 @@ func FuzzBuffered(f *testing.F) {
 			k := int(b) % total
 			if !finished[k] {
 				finished[k] = true
-				gs[k].finish(k)
+				gs[k].Open(k)
 			}
 		}
 		for k := range finished {
 			if !finished[k] {
 				finished[k] = true
-				gs[k].finish(k)
+				gs[k].Open(k)
 			}
 		}
 		for !ended {

@@ -2,7 +2,6 @@ package stream_test
 
 import (
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -12,55 +11,6 @@ import (
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// countWaker counts wakes; it is safe to wake from any goroutine.
-type countWaker struct{ n atomic.Int64 }
-
-func (w *countWaker) Wake()      { w.n.Add(1) }
-func (w *countWaker) count() int { return int(w.n.Load()) }
-func newCx() (*future.Context, *countWaker) {
-	w := &countWaker{}
-	return future.NewContext(w), w
-}
-
-// gate is a hand-driven future: Pending until open, then Ready with its
-// value. It records its polls and wakes the waker of its latest poll when
-// opened, from whatever goroutine opens it.
-type gate[T any] struct {
-	mu    sync.Mutex
-	w     future.Waker
-	v     T
-	open  bool
-	polls int
-}
-
-func (g *gate[T]) Poll(cx *future.Context) future.Poll[T] {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.polls++
-	if g.open {
-		return future.Ready(g.v)
-	}
-	g.w = cx.Waker()
-	return future.Pending[T]()
-}
-
-func (g *gate[T]) finish(v T) {
-	g.mu.Lock()
-	g.v, g.open = v, true
-	w := g.w
-	g.w = nil
-	g.mu.Unlock()
-	if w != nil {
-		w.Wake()
-	}
-}
-
-func (g *gate[T]) pollCount() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.polls
-}
 
 // pushStream is a hand-driven stream: values pushed from any goroutine,
 // ended by end, with a count of polls and of Close calls.

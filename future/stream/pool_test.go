@@ -10,23 +10,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/future/stream"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
 
-func newPool(t *testing.T, opts ...pool.Option) *pool.Pool {
-	p, err := pool.New(opts...)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
-	return p
-}
-
 // TestBufferUnorderedOfTasksOnThePool runs the futures of a
 // BufferUnordered as pool tasks: their JoinHandles wake the stream from
 // the workers (through WakeLocal when on the same worker).
 func TestBufferUnorderedOfTasksOnThePool(t *testing.T) {
-	p := newPool(t, pool.WithWorkers(2))
+	p := testpool.New(t)
 	total := stressN / 20
 	square := func(i int) future.Future[future.Result[int]] {
 		return pool.Spawn(p, future.Map(future.YieldNow(), func(struct{}) int { return i * i }))
@@ -49,7 +43,7 @@ func TestBufferUnorderedOfTasksOnThePool(t *testing.T) {
 // TestFromSeqInStolenTasks consumes FromSeq streams in many tasks on a
 // 2-worker pool, where tasks move between the locked worker threads.
 func TestFromSeqInStolenTasks(t *testing.T) {
-	p := newPool(t, pool.WithWorkers(2))
+	p := testpool.New(t)
 	const tasks = 40
 	n := stressN / 100
 	hs := make([]*pool.JoinHandle[[]int], tasks)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
@@ -103,12 +104,12 @@ func TestFromSeqWakesAConsumerWaitingForASlowSeq(t *testing.T) {
 			}
 		}
 	})
-	cx, w := newCx()
+	cx, w := futuretest.NewContext()
 	vs, ended := drain(cx, s)
 	require.Empty(t, vs)
 	require.False(t, ended)
 	release <- 42
-	require.Eventually(t, func() bool { return w.count() > 0 }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return w.Count() > 0 }, 10*time.Second, time.Millisecond)
 	vs, _ = drain(cx, s)
 	assert.Equal(t, []int{42}, vs, "a value is handed over without waiting for a full batch")
 	close(release)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
 )
 
@@ -19,18 +20,13 @@ import (
 func TestBufferedUnderWakesFromManyGoroutines(t *testing.T) {
 	for _, ordered := range []bool{true, false} {
 		total := stressN / 10
-		gs := make([]*gate[int], total)
-		fs := make([]future.Future[int], total)
-		for i := range gs {
-			gs[i] = &gate[int]{}
-			fs[i] = gs[i]
-		}
+		gs, fs := futuretest.Gates[int](total)
 		perm := rand.Perm(total)
 		var wg sync.WaitGroup
 		for w := range 4 {
 			wg.Go(func() {
 				for k := w; k < total; k += 4 {
-					gs[perm[k]].finish(perm[k])
+					gs[perm[k]].Open(perm[k])
 				}
 			})
 		}
