@@ -12,16 +12,17 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestFromContextCompletesWithTheContextError(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := bridge.FromContext(ctx)
-	w := newWaker()
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	require.True(t, f.Poll(cx).IsPending())
 	go cancel()
-	<-w.ch
+	<-w.Woken()
 	err, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -32,12 +33,12 @@ func TestFromContextCompletesWithTheContextError(t *testing.T) {
 func TestFromContextWakesTheLatestWaker(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := bridge.FromContext(ctx)
-	old, latest := newWaker(), newWaker()
+	old, latest := &futuretest.CountWaker{}, &futuretest.CountWaker{}
 	require.True(t, f.Poll(future.NewContext(old)).IsPending())
 	require.True(t, f.Poll(future.NewContext(latest)).IsPending())
 	cancel()
-	<-latest.ch
-	assert.Zero(t, old.count(), "only the waker of the most recent poll counts")
+	<-latest.Woken()
+	assert.Zero(t, old.Count(), "only the waker of the most recent poll counts")
 	assert.ErrorIs(t, future.BlockOn[error](f), context.Canceled)
 }
 
@@ -58,41 +59,41 @@ func TestFromBackgroundNeverCompletesAndRegistersNothing(t *testing.T) {
 func TestCancelledFromContextIsNotWoken(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := bridge.FromContext(ctx)
-	w := newWaker()
+	w := &futuretest.CountWaker{}
 	f.Poll(future.NewContext(w))
 	f.Cancel()
 	assert.Zero(t, bridge.LiveWatches())
 	cancel()
 	time.Sleep(10 * time.Millisecond) // give a wrongly kept AfterFunc time to run
-	assert.Zero(t, w.count())
+	assert.Zero(t, w.Count())
 }
 
 func TestWithContext(t *testing.T) {
 	boom := errors.New("boom")
 	t.Run("value first", func(t *testing.T) {
-		g := &gate[int]{}
+		g := &futuretest.CancelGate[int]{}
 		f := bridge.WithContext[int](context.Background(), g)
-		go g.finish(5)
+		go g.Open(5)
 		r := future.BlockOn(f)
 		v, err := r.Get()
 		require.NoError(t, err)
 		assert.Equal(t, 5, v)
-		_, cancelled := g.counts()
+		cancelled := g.Cancels()
 		assert.Zero(t, cancelled)
 	})
 	t.Run("cancel first releases the future", func(t *testing.T) {
-		g := &gate[int]{}
+		g := &futuretest.CancelGate[int]{}
 		ctx, cancel := context.WithCancel(context.Background())
 		f := bridge.WithContext[int](ctx, g)
-		w := newWaker()
+		w := &futuretest.CountWaker{}
 		cx := future.NewContext(w)
 		require.True(t, f.Poll(cx).IsPending())
 		go cancel()
-		<-w.ch // the context's end wakes the task
+		<-w.Woken() // the context's end wakes the task
 		r, ok := f.Poll(cx).Value()
 		require.True(t, ok)
 		assert.ErrorIs(t, r.Err, context.Canceled)
-		polls, cancelled := g.counts()
+		polls, cancelled := g.Polls(), g.Cancels()
 		assert.Equal(t, 1, cancelled, "the guarded future is cancelled")
 		assert.Equal(t, 1, polls, "and not polled once the context is done")
 		assert.Zero(t, bridge.LiveWatches())
@@ -128,7 +129,7 @@ func TestWithContext(t *testing.T) {
 func TestAbandonedContextWaitsLeaveNothingBehind(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	w := newWaker()
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	func() {
 		for range abandoned {
@@ -142,5 +143,5 @@ func TestAbandonedContextWaitsLeaveNothingBehind(t *testing.T) {
 	}, 30*time.Second, 10*time.Millisecond, "registrations left: %d", bridge.LiveWatches())
 	cancel()
 	time.Sleep(10 * time.Millisecond)
-	assert.Zero(t, w.count(), "no abandoned registration fires")
+	assert.Zero(t, w.Count(), "no abandoned registration fires")
 }

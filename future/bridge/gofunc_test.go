@@ -11,6 +11,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func cancelledSoon(t *testing.T) context.Context {
@@ -32,11 +33,11 @@ func TestGoRunsAtOnceAndWakesThePoller(t *testing.T) {
 		return 8
 	})
 	<-ran // started before any poll, like the go statement
-	w := newWaker()
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	require.True(t, f.Poll(cx).IsPending())
 	close(release)
-	<-w.ch
+	<-w.Woken()
 	v, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 8, v)
@@ -62,19 +63,19 @@ func TestWait(t *testing.T) {
 		assert.Equal(t, 3, v)
 	})
 	t.Run("cancel while pending releases the future", func(t *testing.T) {
-		g := &gate[int]{}
+		g := &futuretest.CancelGate[int]{}
 		_, err := bridge.Wait[int](cancelledSoon(t), g)
 		assert.ErrorIs(t, err, context.Canceled)
-		_, cancelled := g.counts()
+		cancelled := g.Cancels()
 		assert.Equal(t, 1, cancelled)
 	})
 	t.Run("done context polls nothing", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		g := &gate[int]{}
+		g := &futuretest.CancelGate[int]{}
 		_, err := bridge.Wait[int](ctx, g)
 		assert.ErrorIs(t, err, context.Canceled)
-		polls, _ := g.counts()
+		polls := g.Polls()
 		assert.Zero(t, polls)
 	})
 	t.Run("result", func(t *testing.T) {

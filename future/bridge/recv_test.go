@@ -10,6 +10,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestRecvReadyValueNeedsNoGoroutine(t *testing.T) {
@@ -32,11 +33,11 @@ func TestRecvFromClosedChannel(t *testing.T) {
 func TestRecvWaitsForASendAndWakes(t *testing.T) {
 	ch := make(chan string)
 	f := bridge.Recv(ch)
-	w := newWaker()
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	require.True(t, f.Poll(cx).IsPending())
 	ch <- "hi" // unbuffered: returns once the helper goroutine took it
-	<-w.ch
+	<-w.Woken()
 	r, ok := f.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, future.Ok("hi"), r)
@@ -79,7 +80,7 @@ func TestRecvCancelEndsTheGoroutine(t *testing.T) {
 	f.Poll(future.NewContext(nil))
 	assert.Equal(t, before+1, runtime.NumGoroutine())
 	f.Cancel()
-	eventually(t, func() bool { return runtime.NumGoroutine() <= before }, "the helper goroutine is still running")
+	futuretest.Eventually(t, func() bool { return runtime.NumGoroutine() <= before }, "the helper goroutine is still running")
 }
 
 func TestAbandonedRecvsEndTheirGoroutines(t *testing.T) {
@@ -94,10 +95,8 @@ func TestAbandonedRecvsEndTheirGoroutines(t *testing.T) {
 		}
 		require.GreaterOrEqual(t, runtime.NumGoroutine(), n, "one helper per pending Recv")
 	}()
-	eventually(t, func() bool {
-		runtime.GC()
-		return runtime.NumGoroutine() <= before
-	}, "helper goroutines of abandoned Recvs are still running")
+	futuretest.EventuallyCollected(t, func() bool { return runtime.NumGoroutine() <= before },
+		"helper goroutines of abandoned Recvs are still running")
 }
 
 func TestRecvCancelledByWithContextEndsTheGoroutine(t *testing.T) {
@@ -107,7 +106,7 @@ func TestRecvCancelledByWithContextEndsTheGoroutine(t *testing.T) {
 	f := bridge.WithContext[future.Result[int]](cancelledSoon(t), bridge.Recv(ch))
 	r := future.BlockOn(f)
 	assert.Error(t, r.Err)
-	eventually(t, func() bool { return runtime.NumGoroutine() <= before }, "the helper goroutine is still running")
+	futuretest.Eventually(t, func() bool { return runtime.NumGoroutine() <= before }, "the helper goroutine is still running")
 }
 
 func TestPollAfterCancelIsMisuse(t *testing.T) {
