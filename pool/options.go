@@ -17,6 +17,9 @@ type config struct {
 	name      string
 	driver    future.Driver
 	parking   parkMode
+	// intro is the task registry of WithIntrospection, nil when off
+	// (introspect.go).
+	intro *registry
 }
 
 func defaultConfig() config {

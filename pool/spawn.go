@@ -17,6 +17,9 @@ func Spawn[T any](p *Pool, f future.Future[T]) *JoinHandle[T] {
 		return h.closed()
 	}
 	p.spawnedOutside.Add(1)
+	if p.observed() {
+		instrument(p, &h.t, nil)
+	}
 	h.t.h.state.v.Store(stNotified)
 	p.scheduleRemote(&h.t.h)
 	return h
@@ -42,6 +45,9 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 		return h.closed()
 	}
 	w.stats.spawned++
+	if w.p.observed() {
+		instrument(w.p, &h.t, cx)
+	}
 	h.t.h.state.v.Store(stNotified)
 	w.pushLocal(&h.t.h)
 	return h
