@@ -1,8 +1,15 @@
-// Package joinset runs a group of tasks on a pool and collects their
+// Package joinset runs a group of tasks on an executor and collects their
 // results as they finish (tokio's JoinSet): Spawn adds tasks, Next is a
 // future of the next result in completion order, JoinAll waits for all of
 // them, AbortAll cancels the rest. With AbortOnError, the first task that
 // fails aborts all the others.
+//
+// New makes a set on a *pool.Pool. NewOn makes one on any executor that
+// can spawn a task and hand back an abortable handle of its result, such
+// as the deterministic executor of package pooltest, which explores the
+// set's schedules seed by seed:
+//
+//	s := joinset.NewOn[int](sched, pooltest.SpawnJoin)
 package joinset
 
 // A JoinSet polls its tasks' JoinHandles itself, like futures-rs's
@@ -18,6 +25,11 @@ package joinset
 //
 // Invariant: an entry is in ready at most once (the queued flag), and only
 // while it is in the set, so ready never holds more than Len() entries.
+//
+// The set sees its executor only through spawn, a function value fixed at
+// construction, and the Handle interface of what it returns: on a pool
+// that is *pool.JoinHandle behind an interface (a pointer, so no
+// allocation), one indirect call per spawn and per handle poll.
 
 import (
 	"errors"
@@ -37,18 +49,19 @@ type options struct{ abortOnError bool }
 
 // AbortOnError makes the first task result with an error abort every other
 // task in the set, and every task spawned after it. The aborted tasks'
-// results, reported by Next, carry pool.ErrAborted.
+// results, reported by Next, carry the executor's abort error:
+// pool.ErrAborted on a pool, and under pooltest.
 func AbortOnError() Option { return func(o *options) { o.abortOnError = true } }
 
-// JoinSet is a group of tasks of one result type running on a pool. Next
+// JoinSet is a group of tasks of one result type running on an executor. Next
 // and JoinAll are awaited by one task (or goroutine) at a time; Spawn,
 // AbortAll and Len may be called from anywhere.
 //
 // Go has no destructors: a JoinSet that is dropped does not abort its
 // tasks. Call AbortAll (or await JoinAll) before letting it go.
 type JoinSet[T any] struct {
-	p   *pool.Pool
-	opt options
+	spawn func(cx *future.Context, f future.Future[future.Result[T]]) Handle[future.Result[T]]
+	opt   options
 
 	mu       sync.Mutex
 	all      entryList[T] // every task not yet returned by Next
@@ -62,12 +75,56 @@ type JoinSet[T any] struct {
 // given no pool.
 var ErrNilPool = errors.New("joinset: nil pool")
 
+// ErrNilSpawn is the error of the *future.MisuseError NewOn panics with
+// when given no spawn function.
+var ErrNilSpawn = errors.New("joinset: nil spawn function")
+
+// Handle is a spawned task as a JoinSet holds it: a future of the task's
+// result, or of the executor's error for it (aborted, panicked, executor
+// closed), and a way to abort the task. Abort must be callable from any
+// goroutine at any time, also after the task finished (it then does
+// nothing), and must make a task that has not finished complete with an
+// error. *pool.JoinHandle[U] is a Handle[U], and so is
+// *pooltest.JoinHandle[U].
+type Handle[U any] interface {
+	future.Future[future.Result[U]]
+	Abort()
+}
+
 // New returns an empty JoinSet whose tasks run on p.
 func New[T any](p *pool.Pool, opts ...Option) *JoinSet[T] {
 	if p == nil {
 		panic(&future.MisuseError{Future: "joinset.New", Err: ErrNilPool})
 	}
-	s := &JoinSet[T]{p: p}
+	return newSet(func(cx *future.Context, f future.Future[future.Result[T]]) Handle[future.Result[T]] {
+		if cx == nil {
+			return pool.Spawn(p, f)
+		}
+		return pool.SpawnFrom(cx, f)
+	}, opts)
+}
+
+// NewOn returns an empty JoinSet whose tasks run on the executor exec:
+// each Spawn calls spawn(exec, f). An executor's own generic spawn
+// function usually fits as it is, with the set's type given and the rest
+// inferred:
+//
+//	joinset.NewOn[int](p, pool.Spawn)              // like New(p)
+//	joinset.NewOn[int](sched, pooltest.SpawnJoin)  // deterministic tests
+//
+// spawn may be called from any goroutine and from inside tasks, as Spawn
+// may. SpawnFrom on such a set is Spawn: spawn gets no Context.
+func NewOn[T any, E any, H Handle[future.Result[T]]](exec E, spawn func(E, future.Future[future.Result[T]]) H, opts ...Option) *JoinSet[T] {
+	if spawn == nil {
+		panic(&future.MisuseError{Future: "joinset.NewOn", Err: ErrNilSpawn})
+	}
+	return newSet(func(_ *future.Context, f future.Future[future.Result[T]]) Handle[future.Result[T]] {
+		return spawn(exec, f)
+	}, opts)
+}
+
+func newSet[T any](spawn func(*future.Context, future.Future[future.Result[T]]) Handle[future.Result[T]], opts []Option) *JoinSet[T] {
+	s := &JoinSet[T]{spawn: spawn}
 	for _, o := range opts {
 		o(&s.opt)
 	}
@@ -77,7 +134,7 @@ func New[T any](p *pool.Pool, opts ...Option) *JoinSet[T] {
 // entry is one task of the set and the waker given to its handle.
 type entry[T any] struct {
 	s          *JoinSet[T]
-	h          *pool.JoinHandle[future.Result[T]]
+	h          Handle[future.Result[T]] // nil once Next returned its result
 	prev, next *entry[T]
 	queued     bool
 	cx         future.Context // Next's Context with this entry as waker
@@ -112,15 +169,17 @@ func (e *entry[T]) wake(ext any) {
 	w.Wake()
 }
 
-// Spawn runs f on the pool as a task of the set. Call it from goroutines;
-// from inside a task SpawnFrom keeps the new task on the current worker.
+// Spawn runs f on the set's executor as a task of the set. On a pool, call
+// it from goroutines; from inside a task SpawnFrom keeps the new task on
+// the current worker.
 func (s *JoinSet[T]) Spawn(f future.Future[future.Result[T]]) {
-	s.add(pool.Spawn(s.p, f))
+	s.add(s.spawn(nil, f))
 }
 
-// SpawnFrom is Spawn from inside a task polled with cx.
+// SpawnFrom is Spawn from inside a task polled with cx. On a set made by
+// New it spawns with pool.SpawnFrom; on one made by NewOn it is Spawn.
 func (s *JoinSet[T]) SpawnFrom(cx *future.Context, f future.Future[future.Result[T]]) {
-	s.add(pool.SpawnFrom(cx, f))
+	s.add(s.spawn(cx, f))
 }
 
 // SpawnOk is Spawn for a task that cannot fail by itself (it can still
@@ -137,7 +196,7 @@ func (o okFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	return future.Pending[future.Result[T]]()
 }
 
-func (s *JoinSet[T]) add(h *pool.JoinHandle[future.Result[T]]) {
+func (s *JoinSet[T]) add(h Handle[future.Result[T]]) {
 	e := &entry[T]{s: s, h: h, queued: true}
 	s.mu.Lock()
 	s.all.push(e)
@@ -162,10 +221,11 @@ func (s *JoinSet[T]) Len() int {
 }
 
 // AbortAll aborts every task of the set. Their results stay to be
-// collected by Next (pool.ErrAborted for those that had not finished).
+// collected by Next (the executor's abort error, pool.ErrAborted on a pool,
+// for those that had not finished).
 func (s *JoinSet[T]) AbortAll() {
 	s.mu.Lock()
-	hs := make([]*pool.JoinHandle[future.Result[T]], 0, s.all.n)
+	hs := make([]Handle[future.Result[T]], 0, s.all.n)
 	for e := s.all.head; e != nil; e = e.next {
 		hs = append(hs, e.h)
 	}
@@ -235,9 +295,12 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 }
 
 // Next returns a future of the result of the next task to finish: its
-// value, or its error (the task's own, pool.ErrAborted, a
-// *pool.PanicError, pool.ErrClosed). It is Ready(Err(ErrEmpty)) when the
-// set has no task left.
+// value, or its error (the task's own, or the executor's: on a pool
+// pool.ErrAborted, a *pool.PanicError, pool.ErrClosed). It is
+// Ready(Err(ErrEmpty)) when the set has no task left.
+//
+// Next is cancel-safe: a NextFuture dropped while Pending loses no result;
+// the next call to Next returns it.
 func (s *JoinSet[T]) Next() *NextFuture[T] { return &NextFuture[T]{s: s} }
 
 // NextFuture is the future returned by Next.
