@@ -1,0 +1,129 @@
+package pooltest
+
+// Abortable tasks, for code written against pool.JoinHandle (a future of
+// the task's Result, with Abort) and for joinset.NewOn.
+//
+// An abortable task is an ordinary task whose future is wrapped: the
+// wrapper keeps the waker of its latest poll, Abort sets a flag and wakes
+// it, and the wrapper's next poll cancels the inner future instead of
+// polling it. So an abort takes effect at a step the seed chooses, as on a
+// pool, where an abort races with the task's worker:
+//
+//	running ──Abort──▶ the current poll finishes; Ready keeps its value,
+//	                   Pending is followed by the cancelling poll
+//	pending ──Abort──▶ woken; its next poll cancels it
+//	done    ──Abort──▶ nothing
+
+import (
+	"sync"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/pool"
+)
+
+// JoinHandle is the handle of a task spawned with SpawnJoin. Like
+// pool.JoinHandle it is a future.Future of the task's Result (the task's
+// value, or pool.ErrAborted) and can abort the task; like Handle it
+// reports Done, Value and ID. A *JoinHandle[U] is a joinset.Handle[U].
+type JoinHandle[T any] struct {
+	h *Handle[future.Result[T]]
+	a *abortable[T]
+}
+
+// Poll is Ready with the task's Result once the task has finished, as
+// Handle.Poll is.
+func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	return h.h.Poll(cx)
+}
+
+// Done reports whether the task has finished (aborted tasks included).
+func (h *JoinHandle[T]) Done() bool { return h.h.Done() }
+
+// Value returns the task's Result and true once it has finished.
+func (h *JoinHandle[T]) Value() (future.Result[T], bool) { return h.h.Value() }
+
+// ID returns the task's id, as Handle.ID does.
+func (h *JoinHandle[T]) ID() uint64 { return h.h.ID() }
+
+// SpawnJoin adds f to s as a new task that can be aborted, and returns
+// its handle. It may be called where Spawn may. Its signature fits
+// joinset.NewOn:
+//
+//	set := joinset.NewOn[int](s, pooltest.SpawnJoin)
+func SpawnJoin[T any](s *Sched, f future.Future[T]) *JoinHandle[T] {
+	if f == nil {
+		panic(&future.MisuseError{Future: "pooltest.SpawnJoin", Err: future.ErrNilFuture})
+	}
+	a := &abortable[T]{f: f}
+	return &JoinHandle[T]{h: Spawn[future.Result[T]](s, a), a: a}
+}
+
+// Abort cancels the task, as pool.JoinHandle.Abort does: its future is not
+// polled again (a poll that is running finishes, and keeps its value if it
+// is Ready), its Cancel, if it has one, is called once after its last
+// poll, and the handle is Ready with an error for which
+// errors.Is(err, pool.ErrAborted) holds. Aborting a finished task does
+// nothing. Any goroutine may call it, any number of times.
+func (h *JoinHandle[T]) Abort() { h.a.abort() }
+
+// abortable is the future of an abortable task: f, until it is aborted.
+type abortable[T any] struct {
+	f    future.Future[T]
+	done bool // f returned Ready or was cancelled; the loop's alone
+
+	mu      sync.Mutex   // Abort may come from any goroutine
+	aborted bool         // set once, by abort
+	waker   future.Waker // the latest poll's, while not done
+}
+
+// Poll polls f, or, once aborted, cancels it and is Ready with
+// pool.ErrAborted.
+func (a *abortable[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	a.mu.Lock()
+	aborted := a.aborted
+	a.waker = cx.Waker()
+	a.mu.Unlock()
+	if aborted {
+		a.finish()
+		future.Cancel(a.f)
+		return future.Ready(future.Err[T](pool.ErrAborted))
+	}
+	v, ok := a.f.Poll(cx).Value()
+	if !ok {
+		return future.Pending[future.Result[T]]()
+	}
+	a.finish()
+	return future.Ready(future.Ok(v))
+}
+
+// Cancel cancels f if it has not finished: the scheduler calls it for the
+// tasks a failed run abandons.
+func (a *abortable[T]) Cancel() {
+	if !a.done {
+		a.finish()
+		future.Cancel(a.f)
+	}
+}
+
+func (a *abortable[T]) finish() {
+	a.done = true
+	a.mu.Lock()
+	a.waker = nil
+	a.mu.Unlock()
+}
+
+// abort marks the task aborted and wakes its latest poll. Before the first
+// poll there is no waker, and none is needed: a spawned task is polled.
+func (a *abortable[T]) abort() {
+	a.mu.Lock()
+	if a.aborted {
+		a.mu.Unlock()
+		return
+	}
+	a.aborted = true
+	w := a.waker
+	a.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
+}
