@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/trace"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -289,6 +290,9 @@ func TestSpawnSiteOfBlockOn(t *testing.T) {
 
 // Without SpawnSites the site is empty and Dump prints none.
 func TestIntrospectionWithoutSites(t *testing.T) {
+	if trace.IsEnabled() {
+		t.Skip("the execution tracer is on: it captures every spawn site")
+	}
 	p := newPool(t, pool.WithWorkers(1), pool.WithIntrospection(pool.Introspection{}))
 	h := pool.Spawn(p, future.Never[int]())
 	defer func() { h.Abort(); _, _ = wait(t, h) }()
