@@ -4,17 +4,17 @@ import (
 	"errors"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestCancelMidAwaitRunsDeferredCallsInOrder(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	var trace []string
 	task := async.New(func(a *async.Awaiter) int {
 		defer func() { trace = append(trace, "outer defer") }()
@@ -31,7 +31,7 @@ func TestCancelMidAwaitRunsDeferredCallsInOrder(t *testing.T) {
 	assert.Equal(t, []string{"inner defer", "outer defer"}, trace)
 	task.Cancel() // idempotent
 	assert.Len(t, trace, 2)
-	requireMisuse(t, capturePanic(func() { task.Poll(future.NewContext(nil)) }), async.ErrCancelled)
+	futuretest.RequireMisuse(t, async.ErrCancelled, func() { task.Poll(future.NewContext(nil)) })
 }
 
 func TestCancelBeforeFirstPollNeverRunsTheBody(t *testing.T) {
@@ -39,18 +39,18 @@ func TestCancelBeforeFirstPollNeverRunsTheBody(t *testing.T) {
 	task := async.New(func(a *async.Awaiter) int { ran = true; return 0 })
 	task.Cancel()
 	assert.False(t, ran)
-	requireMisuse(t, capturePanic(func() { task.Poll(future.NewContext(nil)) }), async.ErrCancelled)
+	futuretest.RequireMisuse(t, async.ErrCancelled, func() { task.Poll(future.NewContext(nil)) })
 }
 
 func TestCancelAfterCompletionDoesNothing(t *testing.T) {
 	task := async.New(func(a *async.Awaiter) int { return 4 })
 	assert.Equal(t, 4, future.BlockOn[int](task))
 	task.Cancel()
-	requireMisuse(t, capturePanic(func() { task.Poll(future.NewContext(nil)) }), future.ErrPolledAfterReady)
+	futuretest.RequireMisuse(t, future.ErrPolledAfterReady, func() { task.Poll(future.NewContext(nil)) })
 }
 
 func TestBodyThatSwallowsTheUnwindStillUnwinds(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	var recovered []any
 	retried := false
 	task := async.New(func(a *async.Awaiter) int {
@@ -69,18 +69,18 @@ func TestBodyThatSwallowsTheUnwindStillUnwinds(t *testing.T) {
 }
 
 func TestDeferredAwaitWhileUnwindingDoesNotRun(t *testing.T) {
-	sig, cleanup := &signal[int]{}, &signal[int]{}
+	sig, cleanup := &futuretest.Gate[int]{}, &futuretest.Gate[int]{}
 	task := async.New(func(a *async.Awaiter) int {
 		defer async.Await(a, cleanup)
 		return async.Await(a, sig)
 	})
 	require.True(t, task.Poll(future.NewContext(nil)).IsPending())
 	task.Cancel()
-	assert.Zero(t, cleanup.polls, "an Await during unwinding panics before polling")
+	assert.Zero(t, cleanup.Polls(), "an Await during unwinding panics before polling")
 }
 
 func TestCancelFromAnotherLockedGoroutine(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	unwound := make(chan int, 1)
 	task := async.New(func(a *async.Awaiter) int {
 		defer func() { unwound <- 1 }()
@@ -103,35 +103,26 @@ func TestCancelFromAnotherLockedGoroutine(t *testing.T) {
 }
 
 func TestPanicInDeferredCallWhileUnwindingLeavesCancel(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	task := async.New(func(a *async.Awaiter) int {
 		defer panic("cleanup failed")
 		return async.Await(a, sig)
 	})
 	require.True(t, task.Poll(future.NewContext(nil)).IsPending())
-	assert.Equal(t, "cleanup failed", capturePanic(task.Cancel))
+	assert.Equal(t, "cleanup failed", futuretest.Catch(task.Cancel))
 }
 
 func TestAbandonedTaskIsUnwoundByTheGC(t *testing.T) {
 	unwound := make(chan struct{})
 	func() {
-		sig := &signal[int]{}
+		sig := &futuretest.Gate[int]{}
 		task := async.New(func(a *async.Awaiter) int {
 			defer close(unwound)
 			return async.Await(a, sig)
 		})
 		require.True(t, task.Poll(future.NewContext(nil)).IsPending())
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		runtime.GC()
-		select {
-		case <-unwound:
-			return
-		case <-time.After(10 * time.Millisecond):
-		}
-		require.True(t, time.Now().Before(deadline), "the GC cleanup never unwound the abandoned task")
-	}
+	requireUnwoundByGC(t, unwound)
 }
 
 func TestPanicInBodyReachesThePollerWithItsValue(t *testing.T) {
@@ -144,10 +135,10 @@ func TestPanicInBodyReachesThePollerWithItsValue(t *testing.T) {
 	})
 	cx := future.NewContext(nil)
 	require.True(t, task.Poll(cx).IsPending())
-	r := capturePanic(func() { task.Poll(cx) })
+	r := futuretest.Catch(func() { task.Poll(cx) })
 	assert.Same(t, boom, r)
 	assert.True(t, deferred)
-	requireMisuse(t, capturePanic(func() { task.Poll(cx) }), future.ErrPolledAfterReady)
+	futuretest.RequireMisuse(t, future.ErrPolledAfterReady, func() { task.Poll(cx) })
 	task.Cancel() // a finished task has nothing to unwind
 }
 
@@ -156,7 +147,7 @@ func TestPanicOnLockedPollerKeepsItsLock(t *testing.T) {
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		r := capturePanic(func() {
+		r := futuretest.Catch(func() {
 			future.BlockOn[int](async.New(func(a *async.Awaiter) int { panic("x") }))
 		})
 		assert.True(t, async.LockedOSThread())
@@ -168,57 +159,45 @@ func TestPanicOnLockedPollerKeepsItsLock(t *testing.T) {
 func TestGoexitInBodyBecomesAMisusePanic(t *testing.T) {
 	done := make(chan any)
 	go func() {
-		done <- capturePanic(func() {
+		done <- futuretest.Catch(func() {
 			future.BlockOn[int](async.New(func(a *async.Awaiter) int { runtime.Goexit(); return 0 }))
 		})
 	}()
-	requireMisuse(t, <-done, async.ErrGoexit)
+	futuretest.RequireMisuseValue(t, <-done, async.ErrGoexit)
 }
 
 func TestAwaitOutsideItsBodyIsMisuse(t *testing.T) {
 	var escaped *async.Awaiter
 	future.BlockOn[int](async.New(func(a *async.Awaiter) int { escaped = a; return 0 }))
-	requireMisuse(t, capturePanic(func() { async.Await[int](escaped, &yieldOnce[int]{}) }), async.ErrAwaitOutside)
-	requireMisuse(t, capturePanic(func() { escaped.Yield() }), async.ErrAwaitOutside)
+	futuretest.RequireMisuse(t, async.ErrAwaitOutside, func() { async.Await[int](escaped, &yieldOnce[int]{}) })
+	futuretest.RequireMisuse(t, async.ErrAwaitOutside, func() { escaped.Yield() })
 }
 
 func TestAwaitWithTheOuterAwaiterInsideAChildIsMisuse(t *testing.T) {
-	r := capturePanic(func() {
+	r := futuretest.Catch(func() {
 		future.BlockOn[int](async.New(func(outer *async.Awaiter) int {
 			return async.Await(outer, async.New(func(*async.Awaiter) int {
 				return async.Await(outer, &yieldOnce[int]{})
 			}))
 		}))
 	})
-	requireMisuse(t, r, async.ErrAwaitOutside)
+	futuretest.RequireMisuseValue(t, r, async.ErrAwaitOutside)
 }
 
 func TestAwaitingItsOwnTaskIsMisuse(t *testing.T) {
 	var self *async.Task[int]
 	self = async.New(func(a *async.Awaiter) int { return async.Await(a, self) })
-	requireMisuse(t, capturePanic(func() { future.BlockOn[int](self) }), async.ErrReentrant)
+	futuretest.RequireMisuse(t, async.ErrReentrant, func() { future.BlockOn[int](self) })
 }
 
 func TestNilBodyIsMisuse(t *testing.T) {
-	r := capturePanic(func() { async.New[int](nil) })
+	r := futuretest.Catch(func() { async.New[int](nil) })
 	_, ok := r.(*future.MisuseError)
 	assert.True(t, ok)
 }
 
-func capturePanic(f func()) (r any) {
-	defer func() { r = recover() }()
-	f()
-	return nil
-}
-
-// cancelable is a pending future that records being dropped through Cancel.
-type cancelable struct{ cancelled int }
-
-func (c *cancelable) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
-func (c *cancelable) Cancel()                               { c.cancelled++ }
-
 func TestCancelDropsTheAwaitedFutureAndNestedTasks(t *testing.T) {
-	leaf := &cancelable{}
+	leaf := &futuretest.CancelGate[int]{}
 	var trace []string
 	inner := async.New(func(a *async.Awaiter) int {
 		defer func() { trace = append(trace, "inner unwound") }()
@@ -230,9 +209,9 @@ func TestCancelDropsTheAwaitedFutureAndNestedTasks(t *testing.T) {
 	})
 	require.True(t, outer.Poll(future.NewContext(nil)).IsPending())
 	outer.Cancel()
-	assert.Equal(t, 1, leaf.cancelled, "the pending leaf is withdrawn")
+	assert.Equal(t, 1, leaf.Cancels(), "the pending leaf is withdrawn")
 	assert.Equal(t, []string{"inner unwound", "outer unwound"}, trace, "inside out, like nested drops")
-	requireMisuse(t, capturePanic(func() { inner.Poll(future.NewContext(nil)) }), async.ErrCancelled)
+	futuretest.RequireMisuse(t, async.ErrCancelled, func() { inner.Poll(future.NewContext(nil)) })
 }
 
 func TestBodyThatLocksItsThreadIsMisuseNotAFatalError(t *testing.T) {
@@ -240,19 +219,19 @@ func TestBodyThatLocksItsThreadIsMisuseNotAFatalError(t *testing.T) {
 		runtime.LockOSThread()
 		return async.Await(a, &yieldOnce[int]{})
 	})
-	requireMisuse(t, capturePanic(func() { future.BlockOn[int](awaitLocked) }), async.ErrLockedBody)
+	futuretest.RequireMisuse(t, async.ErrLockedBody, func() { future.BlockOn[int](awaitLocked) })
 
 	returnLocked := async.New(func(a *async.Awaiter) int {
 		runtime.LockOSThread()
 		return 1
 	})
-	requireMisuse(t, capturePanic(func() { future.BlockOn[int](returnLocked) }), async.ErrLockedBody)
+	futuretest.RequireMisuse(t, async.ErrLockedBody, func() { future.BlockOn[int](returnLocked) })
 
 	panicLocked := async.New(func(a *async.Awaiter) int {
 		runtime.LockOSThread()
 		panic("locked and panicking")
 	})
-	assert.Equal(t, "locked and panicking", capturePanic(func() { future.BlockOn[int](panicLocked) }))
+	assert.Equal(t, "locked and panicking", futuretest.Catch(func() { future.BlockOn[int](panicLocked) }))
 	assert.False(t, async.LockedOSThread(), "the test goroutine was never locked")
 }
 
@@ -262,5 +241,5 @@ func TestCancelFromInsideItsOwnBodyIsMisuse(t *testing.T) {
 		self.Cancel()
 		return 0
 	})
-	requireMisuse(t, capturePanic(func() { future.BlockOn[int](self) }), async.ErrReentrant)
+	futuretest.RequireMisuse(t, async.ErrReentrant, func() { future.BlockOn[int](self) })
 }

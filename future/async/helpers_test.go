@@ -10,39 +10,6 @@ import (
 	"github.com/spindle-rt/spindle/future/async"
 )
 
-// signal is a hand-written future that stays pending until Fire, then
-// completes with the fired value. Wakers are kept per the contract: only the
-// latest poll's waker counts.
-type signal[T any] struct {
-	mu    sync.Mutex
-	fired bool
-	v     T
-	w     future.Waker
-	polls int
-}
-
-func (s *signal[T]) Poll(cx *future.Context) future.Poll[T] {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.polls++
-	if s.fired {
-		return future.Ready(s.v)
-	}
-	s.w = cx.Waker()
-	return future.Pending[T]()
-}
-
-func (s *signal[T]) Fire(v T) {
-	s.mu.Lock()
-	s.fired, s.v = true, v
-	w := s.w
-	s.w = nil
-	s.mu.Unlock()
-	if w != nil {
-		w.Wake()
-	}
-}
-
 // yieldOnce is pending on its first poll (waking at once) and ready with v
 // on the second: the smallest future that makes an Await suspend.
 type yieldOnce[T any] struct {
@@ -58,11 +25,6 @@ func (y *yieldOnce[T]) Poll(cx *future.Context) future.Poll[T] {
 	cx.Waker().Wake()
 	return future.Pending[T]()
 }
-
-// countWaker counts wakes.
-type countWaker struct{ n atomic.Int64 }
-
-func (w *countWaker) Wake() { w.n.Add(1) }
 
 // runQueue mimics a pool: workers locked to their OS threads take tasks
 // from one shared queue, so a task woken after running on one worker is

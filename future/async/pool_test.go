@@ -14,17 +14,10 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
-
-func newPool(t *testing.T) *pool.Pool {
-	t.Helper()
-	p, err := pool.New(pool.WithWorkers(2), pool.WithName("async-test"))
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
-	return p
-}
 
 func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -66,7 +59,7 @@ func (b *broadcast) Open() {
 }
 
 func TestOnPoolBodiesSpawnAndAwaitChildren(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	const tasks, children = 200, 10
 	handles := make([]*pool.JoinHandle[int], tasks)
 	for i := range tasks {
@@ -106,7 +99,7 @@ func TestOnPoolBodiesSpawnAndAwaitChildren(t *testing.T) {
 }
 
 func TestOnPoolJoinAndRaceOfTasks(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	ev := &broadcast{}
 	mk := func(k int) future.Future[int] {
 		return async.New(func(a *async.Awaiter) int { return k * async.Await(a, ev.Wait()) })
@@ -132,7 +125,7 @@ func TestOnPoolJoinAndRaceOfTasks(t *testing.T) {
 }
 
 func TestOnPoolTaskAwaitsTaskAwaitsTask(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	ev := &broadcast{}
 	var depth func(n int) *async.Task[int]
 	depth = func(n int) *async.Task[int] {
@@ -151,7 +144,7 @@ func TestOnPoolTaskAwaitsTaskAwaitsTask(t *testing.T) {
 }
 
 func TestOnPoolAbortMidAwait(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	suspended := make(chan struct{})
 	var deferred atomic.Int32
 	task := async.New(func(a *async.Awaiter) int {
@@ -174,7 +167,7 @@ func TestOnPoolAbortMidAwait(t *testing.T) {
 }
 
 func TestOnPoolAbortWithoutCancelIsUnwoundByTheGC(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	unwound := make(chan struct{})
 	h := pool.Spawn(p, async.New(func(a *async.Awaiter) int {
 		defer close(unwound)
@@ -191,7 +184,7 @@ func TestOnPoolAbortWithoutCancelIsUnwoundByTheGC(t *testing.T) {
 }
 
 func TestOnPoolPanicReachesTheJoinHandle(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	type boom struct{ code int }
 	deferred := make(chan struct{})
 	task := async.New(func(a *async.Awaiter) int {
@@ -215,7 +208,7 @@ func TestOnPoolPanicReachesTheJoinHandle(t *testing.T) {
 }
 
 func TestOnPoolManyConcurrentTasks(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	ev := &broadcast{}
 	handles := make([]*pool.JoinHandle[int], manyTasks)
 	for i := range handles {
@@ -277,7 +270,7 @@ func TestOnPoolTimeoutCancelsTheAwaitedTask(t *testing.T) {
 }
 
 func TestOnPoolBodiesThatBlockLeaveWorkersLockedAndWorking(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	handles := make([]*pool.JoinHandle[int], 100)
 	for i := range handles {
 		handles[i] = pool.Spawn(p, async.New(func(a *async.Awaiter) int {

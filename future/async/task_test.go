@@ -11,10 +11,11 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestAwaitOfReadyFuturesFinishesInOnePoll(t *testing.T) {
-	w := &countWaker{}
+	w := &futuretest.CountWaker{}
 	task := async.New(func(a *async.Awaiter) int {
 		x := async.Await(a, future.Func[int](func(*future.Context) future.Poll[int] { return future.Ready(20) }))
 		y := async.Await(a, future.Func[int](func(*future.Context) future.Poll[int] { return future.Ready(22) }))
@@ -23,12 +24,12 @@ func TestAwaitOfReadyFuturesFinishesInOnePoll(t *testing.T) {
 	v, ok := task.Poll(future.NewContext(w)).Value()
 	require.True(t, ok)
 	assert.Equal(t, 42, v)
-	assert.Zero(t, w.n.Load())
+	assert.Zero(t, w.Count())
 	assert.Nil(t, task.PanicStack())
 }
 
 func TestAwaitSuspendsUntilWokenAndResumesWhereItWas(t *testing.T) {
-	sig := &signal[string]{}
+	sig := &futuretest.Gate[string]{}
 	var trace []string
 	task := async.New(func(a *async.Awaiter) string {
 		trace = append(trace, "before")
@@ -36,16 +37,16 @@ func TestAwaitSuspendsUntilWokenAndResumesWhereItWas(t *testing.T) {
 		trace = append(trace, "after "+v)
 		return v + "!"
 	})
-	w := &countWaker{}
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	assert.True(t, task.Poll(cx).IsPending())
 	assert.Equal(t, []string{"before"}, trace)
 	assert.True(t, task.Poll(cx).IsPending(), "a spurious poll re-polls the awaited future and suspends again")
-	assert.Equal(t, 2, sig.polls)
-	assert.Zero(t, w.n.Load())
+	assert.Equal(t, 2, sig.Polls())
+	assert.Zero(t, w.Count())
 
-	sig.Fire("go")
-	assert.Equal(t, int64(1), w.n.Load(), "the awaited future's wake reaches the task's waker")
+	sig.Open("go")
+	assert.Equal(t, 1, w.Count(), "the awaited future's wake reaches the task's waker")
 	v, ok := task.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, "go!", v)
@@ -53,7 +54,7 @@ func TestAwaitSuspendsUntilWokenAndResumesWhereItWas(t *testing.T) {
 }
 
 func TestAwaitUsesTheLatestPollsContext(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	task := async.New(func(a *async.Awaiter) int {
 		first := a.Context().Ext()
 		v := async.Await(a, sig)
@@ -61,16 +62,16 @@ func TestAwaitUsesTheLatestPollsContext(t *testing.T) {
 		assert.Equal(t, "poll-2", a.Context().Ext())
 		return v
 	})
-	w1, w2 := &countWaker{}, &countWaker{}
+	w1, w2 := &futuretest.CountWaker{}, &futuretest.CountWaker{}
 	cx1 := future.NewContext(w1)
 	cx1.SetExt("poll-1")
 	cx2 := future.NewContext(w2)
 	cx2.SetExt("poll-2")
 	require.True(t, task.Poll(cx1).IsPending())
 	require.True(t, task.Poll(cx2).IsPending())
-	sig.Fire(7)
-	assert.Zero(t, w1.n.Load(), "only the latest poll's waker counts")
-	assert.Equal(t, int64(1), w2.n.Load())
+	sig.Open(7)
+	assert.Zero(t, w1.Count(), "only the latest poll's waker counts")
+	assert.Equal(t, 1, w2.Count())
 	v, ok := task.Poll(cx2).Value()
 	require.True(t, ok)
 	assert.Equal(t, 7, v)
@@ -86,7 +87,7 @@ func TestAwaitInsideLoops(t *testing.T) {
 		return sum
 	})
 	polls := 0
-	cx := future.NewContext(&countWaker{})
+	cx := future.NewContext(&futuretest.CountWaker{})
 	for {
 		polls++
 		if v, ok := task.Poll(cx).Value(); ok {
@@ -98,7 +99,7 @@ func TestAwaitInsideLoops(t *testing.T) {
 }
 
 func TestNestedTasks(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	leaf := func(k int) *async.Task[int] {
 		return async.New(func(a *async.Awaiter) int { return k * async.Await(a, sig) })
 	}
@@ -108,7 +109,7 @@ func TestNestedTasks(t *testing.T) {
 	outer := async.New(func(a *async.Awaiter) int {
 		return 1 + async.Await(a, middle)
 	})
-	go sig.Fire(10)
+	go sig.Open(10)
 	assert.Equal(t, 51, future.BlockOn[int](outer))
 }
 
@@ -135,12 +136,12 @@ func TestYieldWakesAndSuspends(t *testing.T) {
 		a.Yield()
 		return 3
 	})
-	w := &countWaker{}
+	w := &futuretest.CountWaker{}
 	cx := future.NewContext(w)
 	assert.True(t, task.Poll(cx).IsPending())
-	assert.Equal(t, int64(1), w.n.Load())
+	assert.Equal(t, 1, w.Count())
 	assert.True(t, task.Poll(cx).IsPending())
-	assert.Equal(t, int64(2), w.n.Load())
+	assert.Equal(t, 2, w.Count())
 	v, ok := task.Poll(cx).Value()
 	require.True(t, ok)
 	assert.Equal(t, 3, v)
@@ -183,7 +184,7 @@ func TestTaskMovesBetweenLockedWorkers(t *testing.T) {
 }
 
 func TestPollerWithDeeperLockIsPinned(t *testing.T) {
-	sig := &signal[int]{}
+	sig := &futuretest.Gate[int]{}
 	unwound := false
 	task := async.New(func(a *async.Awaiter) int {
 		defer func() { unwound = true }()
@@ -207,13 +208,13 @@ func TestPollerWithDeeperLockIsPinned(t *testing.T) {
 		defer func() { got <- recover() }()
 		task.Poll(future.NewContext(nil))
 	}()
-	requireMisuse(t, <-got, async.ErrThreadChanged)
+	futuretest.RequireMisuseValue(t, <-got, async.ErrThreadChanged)
 	got2 := make(chan any, 1)
 	go func() {
 		defer func() { got2 <- recover() }()
 		task.Cancel()
 	}()
-	requireMisuse(t, <-got2, async.ErrThreadChanged)
+	futuretest.RequireMisuseValue(t, <-got2, async.ErrThreadChanged)
 	close(cancel)
 	<-cancelled
 	assert.True(t, unwound)
@@ -236,15 +237,15 @@ func TestPinnedTaskRunsToCompletionOnItsThread(t *testing.T) {
 }
 
 func TestManyConcurrentTasks(t *testing.T) {
-	gate := &gateFuture{}
+	gate := &futuretest.Gate[int]{}
 	tasks := make([]*async.Task[int], manyTasks)
 	cx := future.NewContext(future.NoopWaker)
 	for i := range tasks {
 		tasks[i] = async.New(func(a *async.Awaiter) int { return i + async.Await(a, gate) })
 		require.True(t, tasks[i].Poll(cx).IsPending())
 	}
-	assert.Equal(t, manyTasks, gate.waiters, "every task is suspended at once")
-	gate.open = true
+	assert.Equal(t, manyTasks, gate.Polls(), "every task is suspended at once")
+	gate.OpenWithoutWake(1)
 	sum := 0
 	for _, task := range tasks {
 		v, ok := task.Poll(cx).Value()
@@ -252,27 +253,6 @@ func TestManyConcurrentTasks(t *testing.T) {
 		sum += v
 	}
 	assert.Equal(t, manyTasks*(manyTasks-1)/2+manyTasks, sum)
-}
-
-// gateFuture is ready with 1 once open; it counts pending polls.
-type gateFuture struct {
-	open    bool
-	waiters int
-}
-
-func (g *gateFuture) Poll(*future.Context) future.Poll[int] {
-	if g.open {
-		return future.Ready(1)
-	}
-	g.waiters++
-	return future.Pending[int]()
-}
-
-func requireMisuse(t *testing.T, r any, want error) {
-	t.Helper()
-	e, ok := r.(*future.MisuseError)
-	require.True(t, ok, "want a *future.MisuseError panic, got %T %v", r, r)
-	assert.ErrorIs(t, e, want)
 }
 
 func TestBodyThatBlocksOrIsPreemptedWhileItsWorkerIsUnlocked(t *testing.T) {
