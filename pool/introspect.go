@@ -50,6 +50,15 @@ func WithIntrospection(cfg Introspection) Option {
 	}
 }
 
+// Introspection returns the configuration of WithIntrospection, with
+// StuckAfter defaulted, and whether the pool was created with it.
+func (p *Pool) Introspection() (Introspection, bool) {
+	if p.cfg.intro == nil {
+		return Introspection{}, false
+	}
+	return p.cfg.intro.cfg, true
+}
+
 // TaskState is where a task is in its cycle of polls.
 type TaskState uint8
 
@@ -73,6 +82,20 @@ func (s TaskState) String() string {
 		return "idle"
 	}
 	return fmt.Sprintf("TaskState(%d)", uint8(s))
+}
+
+// MarshalText renders s as String does, for JSON.
+func (s TaskState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses what MarshalText wrote.
+func (s *TaskState) UnmarshalText(b []byte) error {
+	for _, c := range []TaskState{TaskScheduled, TaskRunning, TaskIdle} {
+		if string(b) == c.String() {
+			*s = c
+			return nil
+		}
+	}
+	return fmt.Errorf("pool: unknown task state %q", b)
 }
 
 // TaskInfo describes one unfinished task (see Pool.Tasks).
