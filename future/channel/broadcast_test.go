@@ -9,12 +9,13 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestBroadcastEveryReceiverGetsEveryValue(t *testing.T) {
 	tx, rx1 := channel.NewBroadcast[int](8)
 	rx2 := tx.Subscribe()
-	var w1, w2 countWaker
+	var w1, w2 futuretest.CountWaker
 	f1, f2 := rx1.Recv(), rx2.Recv()
 	_, _, ready := pollRes[int](f1, &w1)
 	require.False(t, ready)
@@ -22,8 +23,8 @@ func TestBroadcastEveryReceiverGetsEveryValue(t *testing.T) {
 	require.False(t, ready)
 	n, err := 0, tx.Send(1)
 	require.NoError(t, err)
-	assert.Equal(t, 1, w1.count(), "a send wakes every waiting receiver")
-	assert.Equal(t, 1, w2.count())
+	assert.Equal(t, 1, w1.Count(), "a send wakes every waiting receiver")
+	assert.Equal(t, 1, w2.Count())
 	for _, f := range []*channel.BroadcastRecvFuture[int]{f1, f2} {
 		v, err, ready := pollRes[int](f, &w1)
 		require.True(t, ready)
@@ -68,7 +69,7 @@ func TestBroadcastClosing(t *testing.T) {
 	tx2 := tx.Clone()
 	require.NoError(t, tx.Send(1))
 	tx.Close()
-	var w countWaker
+	var w futuretest.CountWaker
 	v, err, ready := pollRes[int](rx.Recv(), &w)
 	require.True(t, ready)
 	require.NoError(t, err)
@@ -78,7 +79,7 @@ func TestBroadcastClosing(t *testing.T) {
 	require.False(t, ready, "tx2 is still open")
 	assert.Equal(t, 1, channel.BroadcastWaiters(tx2))
 	tx2.Close()
-	assert.Equal(t, 1, w.count(), "the last sender's Close wakes receivers")
+	assert.Equal(t, 1, w.Count(), "the last sender's Close wakes receivers")
 	_, err, ready = pollRes[int](f, &w)
 	require.True(t, ready)
 	assert.ErrorIs(t, err, channel.ErrClosed)
@@ -92,9 +93,9 @@ func TestBroadcastClosing(t *testing.T) {
 	var se *channel.SendError[int]
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 5, se.Value)
-	assertMisuse(t, channel.ErrHandleClosed, func() { _, _ = rx3.TryRecv() })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { _, _ = rx3.TryRecv() })
 	tx3.Close()
-	assertMisuse(t, channel.ErrHandleClosed, func() { _ = tx3.Send(1) })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { _ = tx3.Send(1) })
 }
 
 // TestBroadcastStress: receivers on goroutines with a ring big enough never

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // A receiver whose channel always has a value still yields once the task's
@@ -18,8 +19,8 @@ func TestRecvHonoursTheBudget(t *testing.T) {
 	for i := range 10 {
 		require.NoError(t, tx.Send(i))
 	}
-	var w countWaker
-	cx := w.cx()
+	var w futuretest.CountWaker
+	cx := w.Context()
 	var b future.Budget
 	b.Reset(4)
 	cx.SetBudget(&b)
@@ -34,7 +35,7 @@ func TestRecvHonoursTheBudget(t *testing.T) {
 		got++
 	}
 	assert.Equal(t, 4, got, "four units of budget, four values")
-	assert.Equal(t, 1, w.count(), "a spent budget wakes the task to be polled again")
+	assert.Equal(t, 1, w.Count(), "a spent budget wakes the task to be polled again")
 	b.Reset(future.DefaultBudget)
 	for got < 10 {
 		r, ok := rx.PollRecv(cx).Value()

@@ -1,7 +1,6 @@
 package channel_test
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -9,15 +8,8 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
-
-func heapAfterGC() uint64 {
-	var ms runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
 
 // TestAbandonedSendsLeaveNothing polls 1,000,000 sends on a full channel
 // once each and drops them: the send queue drains and the heap stays flat.
@@ -25,17 +17,17 @@ func TestAbandonedSendsLeaveNothing(t *testing.T) {
 	tx, rx := channel.Bounded[[4]int](1)
 	require.NoError(t, tx.TrySend([4]int{-1}))
 	cx := future.NewContext(nil)
-	before := heapAfterGC()
+	before := futuretest.HeapAfterGC()
 	for i := range 1_000_000 / scale {
 		_, ok := tx.Send([4]int{i}).Poll(cx).Value()
 		require.False(t, ok)
 	}
 	// The first few queued sends carry no GC backstop (see unguardedSends):
 	// they stay until receives deliver them; every other one is collected.
-	eventually(t, "abandoned sends left in the queue", func() bool {
+	futuretest.EventuallyCollected(t, func() bool {
 		return channel.SendQueueLen(tx) <= channel.UnguardedSends
-	})
-	after := heapAfterGC()
+	}, "abandoned sends left in the queue")
+	after := futuretest.HeapAfterGC()
 	t.Logf("heap %d -> %d bytes (%+d)", before, after, int64(after)-int64(before))
 	assert.Less(t, int64(after)-int64(before), int64(4<<20))
 	v, err := rx.TryRecv()
@@ -59,7 +51,7 @@ func TestAbandonedReceivesLeaveNothing(t *testing.T) {
 	btx, brx := channel.NewBroadcast[int](4)
 	wtx, wrx := channel.NewWatch(0)
 	cx := future.NewContext(nil)
-	before := heapAfterGC()
+	before := futuretest.HeapAfterGC()
 	for range 1_000_000 / scale {
 		_, ok := rx.Recv().Poll(cx).Value()
 		require.False(t, ok)
@@ -68,7 +60,7 @@ func TestAbandonedReceivesLeaveNothing(t *testing.T) {
 		_, ok = wrx.Changed().Poll(cx).Value()
 		require.False(t, ok)
 	}
-	after := heapAfterGC()
+	after := futuretest.HeapAfterGC()
 	t.Logf("heap %d -> %d bytes (%+d)", before, after, int64(after)-int64(before))
 	assert.Less(t, int64(after)-int64(before), int64(1<<20))
 	assert.Equal(t, 1, channel.BroadcastWaiters(btx), "one node per receiver, however many polls")
@@ -86,16 +78,16 @@ func TestDroppedHandlesAreClosedByTheCollector(t *testing.T) {
 		return rx // tx dropped without Close
 	}()
 	assert.Equal(t, 1, recv(t, rx), "the value sent before the drop is kept")
-	eventually(t, "receiver never saw the dropped sender close", func() bool {
+	futuretest.EventuallyCollected(t, func() bool {
 		_, err := rx.TryRecv()
 		return err == channel.ErrClosed
-	})
+	}, "receiver never saw the dropped sender close")
 
 	tx := func() *channel.Sender[int] {
 		tx, _ := channel.Bounded[int](1)
 		return tx
 	}()
-	eventually(t, "sender never saw the dropped receiver close", tx.IsClosed)
+	futuretest.EventuallyCollected(t, tx.IsClosed, "sender never saw the dropped receiver close")
 	tx.Close()
 
 	btx := func() *channel.BroadcastSender[int] {
@@ -103,16 +95,16 @@ func TestDroppedHandlesAreClosedByTheCollector(t *testing.T) {
 		btx.Subscribe()
 		return btx
 	}()
-	eventually(t, "dropped broadcast receivers never unsubscribed", func() bool { return btx.Receivers() == 0 })
+	futuretest.EventuallyCollected(t, func() bool { return btx.Receivers() == 0 }, "dropped broadcast receivers never unsubscribed")
 	btx.Close()
 
 	wrx := func() *channel.WatchReceiver[int] {
 		_, wrx := channel.NewWatch(0)
 		return wrx
 	}()
-	eventually(t, "watch receiver never saw the dropped sender close", func() bool {
+	futuretest.EventuallyCollected(t, func() bool {
 		_, err := wrx.HasChanged()
 		return err == channel.ErrClosed
-	})
+	}, "watch receiver never saw the dropped sender close")
 	wrx.Close()
 }

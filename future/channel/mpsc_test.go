@@ -10,6 +10,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func recv[T any](t *testing.T, rx *channel.Receiver[T]) T {
@@ -29,7 +30,7 @@ func TestBoundedBackpressureKeepsOrder(t *testing.T) {
 	assert.ErrorIs(t, err, channel.ErrFull)
 	assert.Equal(t, 99, se.Value)
 
-	var w3, w4 countWaker
+	var w3, w4 futuretest.CountWaker
 	s3, s4 := tx.Send(3), tx.Send(4)
 	_, _, ready := pollRes[struct{}](s3, &w3)
 	require.False(t, ready, "full: the send waits")
@@ -39,8 +40,8 @@ func TestBoundedBackpressureKeepsOrder(t *testing.T) {
 	assert.Equal(t, 2, channel.SendQueueLen(tx))
 
 	assert.Equal(t, 1, recv(t, rx))
-	assert.Equal(t, 1, w3.count(), "the receive made room for the oldest queued send")
-	assert.Zero(t, w4.count())
+	assert.Equal(t, 1, w3.Count(), "the receive made room for the oldest queued send")
+	assert.Zero(t, w4.Count())
 	_, err, ready = pollRes[struct{}](s3, &w3)
 	require.True(t, ready)
 	require.NoError(t, err)
@@ -58,17 +59,17 @@ func TestBoundedBackpressureKeepsOrder(t *testing.T) {
 
 func TestMPSCReceiverWaitsAndIsWoken(t *testing.T) {
 	tx, rx := channel.Unbounded[string]()
-	var w countWaker
+	var w futuretest.CountWaker
 	f := rx.Recv()
 	_, _, ready := pollRes[string](f, &w)
 	require.False(t, ready)
 	require.NoError(t, tx.Send("x"))
-	assert.Equal(t, 1, w.count())
+	assert.Equal(t, 1, w.Count())
 	v, err, ready := pollRes[string](f, &w)
 	require.True(t, ready)
 	require.NoError(t, err)
 	assert.Equal(t, "x", v)
-	assertMisuse(t, future.ErrPolledAfterReady, func() { f.Poll(w.cx()) })
+	futuretest.RequireMisuse(t, future.ErrPolledAfterReady, func() { f.Poll(w.Context()) })
 	tx.Close()
 }
 
@@ -80,7 +81,7 @@ func TestMPSCClosedOnlyAfterLastSenderAndDrain(t *testing.T) {
 	tx.Close()
 	tx.Close() // idempotent: must not close tx2's share
 	require.NoError(t, tx2.TrySend(3))
-	var w countWaker
+	var w futuretest.CountWaker
 	f := rx.Recv()
 	for _, want := range []int{1, 2, 3} {
 		v, err := future.BlockOn[future.Result[int]](rx.Recv()).Get()
@@ -90,24 +91,24 @@ func TestMPSCClosedOnlyAfterLastSenderAndDrain(t *testing.T) {
 	_, _, ready := pollRes[int](f, &w)
 	require.False(t, ready, "one sender is still open")
 	tx2.Close()
-	assert.Equal(t, 1, w.count(), "the last Close wakes the receiver")
+	assert.Equal(t, 1, w.Count(), "the last Close wakes the receiver")
 	_, err, ready := pollRes[int](f, &w)
 	require.True(t, ready)
 	assert.ErrorIs(t, err, channel.ErrClosed)
-	assertMisuse(t, channel.ErrHandleClosed, func() { tx2.Send(1) })
-	assertMisuse(t, channel.ErrHandleClosed, func() { tx2.Clone() })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { tx2.Send(1) })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { tx2.Clone() })
 }
 
 func TestMPSCReceiverCloseFailsQueuedSendsAndKeepsBuffer(t *testing.T) {
 	tx, rx := channel.Bounded[int](1)
 	require.NoError(t, tx.TrySend(1))
-	var w countWaker
+	var w futuretest.CountWaker
 	s := tx.Send(2)
 	_, _, ready := pollRes[struct{}](s, &w)
 	require.False(t, ready)
 	rx.Close()
 	assert.True(t, tx.IsClosed())
-	assert.Equal(t, 1, w.count(), "queued sends are not left hanging")
+	assert.Equal(t, 1, w.Count(), "queued sends are not left hanging")
 	_, err, ready := pollRes[struct{}](s, &w)
 	require.True(t, ready)
 	var se *channel.SendError[int]
@@ -126,7 +127,7 @@ func TestMPSCReceiverCloseFailsQueuedSendsAndKeepsBuffer(t *testing.T) {
 func TestMPSCCancelledSendIsNotDelivered(t *testing.T) {
 	tx, rx := channel.Bounded[int](1)
 	require.NoError(t, tx.TrySend(1))
-	var w countWaker
+	var w futuretest.CountWaker
 	a, b := tx.Send(2), tx.Send(3)
 	_, _, _ = pollRes[struct{}](a, &w)
 	_, _, _ = pollRes[struct{}](b, &w)
@@ -134,7 +135,7 @@ func TestMPSCCancelledSendIsNotDelivered(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, 2, v)
 	a.Cancel() // idempotent
-	assertMisuse(t, channel.ErrPolledAfterCancel, func() { a.Poll(w.cx()) })
+	futuretest.RequireMisuse(t, channel.ErrPolledAfterCancel, func() { a.Poll(w.Context()) })
 	assert.Equal(t, 1, recv(t, rx))
 	assert.Equal(t, 3, recv(t, rx), "the cancelled value 2 was skipped")
 	_, err, ready := pollRes[struct{}](b, &w)
@@ -146,7 +147,7 @@ func TestMPSCCancelledSendIsNotDelivered(t *testing.T) {
 func TestMPSCWithdrawAfterRoomWasMadeKeepsTheSend(t *testing.T) {
 	tx, rx := channel.Bounded[int](1)
 	require.NoError(t, tx.TrySend(1))
-	var w countWaker
+	var w futuretest.CountWaker
 	s := tx.Send(2)
 	_, _, _ = pollRes[struct{}](s, &w)
 	assert.Equal(t, 1, recv(t, rx)) // moves 2 into the buffer
@@ -157,7 +158,7 @@ func TestMPSCWithdrawAfterRoomWasMadeKeepsTheSend(t *testing.T) {
 }
 
 func TestMPSCZeroCapacityIsMisuse(t *testing.T) {
-	assertMisuse(t, channel.ErrZeroCapacity, func() { channel.Bounded[int](0) })
+	futuretest.RequireMisuse(t, channel.ErrZeroCapacity, func() { channel.Bounded[int](0) })
 }
 
 // TestMPSCStress runs producers on goroutines against a consumer, some

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestOneshotSendBeforeRecv(t *testing.T) {
@@ -17,20 +18,20 @@ func TestOneshotSendBeforeRecv(t *testing.T) {
 	v, err := future.BlockOn[future.Result[string]](rx).Get()
 	require.NoError(t, err)
 	assert.Equal(t, "hi", v)
-	assertMisuse(t, future.ErrPolledAfterReady, func() { rx.Poll(future.NewContext(nil)) })
-	assertMisuse(t, channel.ErrAlreadySent, func() { _ = tx.Send("again") })
+	futuretest.RequireMisuse(t, future.ErrPolledAfterReady, func() { rx.Poll(future.NewContext(nil)) })
+	futuretest.RequireMisuse(t, channel.ErrAlreadySent, func() { _ = tx.Send("again") })
 }
 
 func TestOneshotSendWakesWaitingReceiver(t *testing.T) {
 	tx, rx := channel.NewOneshot[int]()
-	var old, w countWaker
+	var old, w futuretest.CountWaker
 	_, _, ready := pollRes[int](rx, &old)
 	require.False(t, ready)
 	_, _, ready = pollRes[int](rx, &w)
 	require.False(t, ready)
 	require.NoError(t, tx.Send(7))
-	assert.Zero(t, old.count(), "only the latest poll's waker counts")
-	assert.Equal(t, 1, w.count())
+	assert.Zero(t, old.Count(), "only the latest poll's waker counts")
+	assert.Equal(t, 1, w.Count())
 	v, err, ready := pollRes[int](rx, &w)
 	require.True(t, ready)
 	require.NoError(t, err)
@@ -39,16 +40,16 @@ func TestOneshotSendWakesWaitingReceiver(t *testing.T) {
 
 func TestOneshotSenderCloseWithoutValue(t *testing.T) {
 	tx, rx := channel.NewOneshot[int]()
-	var w countWaker
+	var w futuretest.CountWaker
 	_, _, ready := pollRes[int](rx, &w)
 	require.False(t, ready)
 	tx.Close()
-	assert.Equal(t, 1, w.count(), "the waiting receiver is not left hanging")
+	assert.Equal(t, 1, w.Count(), "the waiting receiver is not left hanging")
 	_, err, ready := pollRes[int](rx, &w)
 	require.True(t, ready)
 	assert.ErrorIs(t, err, channel.ErrClosed)
 	tx.Close() // idempotent
-	assertMisuse(t, channel.ErrHandleClosed, func() { _ = tx.Send(1) })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { _ = tx.Send(1) })
 }
 
 func TestOneshotCloseAfterSendKeepsValue(t *testing.T) {
@@ -131,16 +132,16 @@ func TestOneshotDroppedSenderIsClosedByTheCollector(t *testing.T) {
 		return rx, tx
 	}()
 	for _, rx := range []*channel.OneshotReceiver[int]{rxBefore, rxAfter} {
-		var w countWaker
+		var w futuretest.CountWaker
 		_, _, ready := pollRes[int](rx, &w)
 		require.False(t, ready)
 	}
 	_ = tx
 	tx = nil // drop the second sender now, after its receiver waited
 	for _, rx := range []*channel.OneshotReceiver[int]{rxBefore, rxAfter} {
-		eventually(t, "receiver left hanging by a dropped oneshot sender", func() bool {
+		futuretest.EventuallyCollected(t, func() bool {
 			_, err := rx.TryRecv()
 			return err == channel.ErrClosed
-		})
+		}, "receiver left hanging by a dropped oneshot sender")
 	}
 }

@@ -10,16 +10,10 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/pool"
 )
-
-func newPool(t *testing.T) *pool.Pool {
-	t.Helper()
-	p, err := pool.New(pool.WithWorkers(2))
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
-	return p
-}
 
 // producer is a task body sending from..to-1 on tx, then closing it.
 type producer struct {
@@ -73,7 +67,7 @@ func (c *consumer) Poll(cx *future.Context) future.Poll[[2]int] {
 // task; nothing is lost or duplicated and the consumer sees ErrClosed only
 // after the last producer closed.
 func TestMPSCAcrossWorkersAndGoroutines(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	tx, rx := channel.Bounded[int](4)
 	per := 5000 / scale
 	const taskProducers, goProducers = 4, 2
@@ -107,7 +101,7 @@ func TestMPSCAcrossWorkersAndGoroutines(t *testing.T) {
 // TestOneshotPingPongBetweenTasks chains oneshots between tasks on two
 // workers: each task waits for its predecessor's value and passes it on.
 func TestOneshotPingPongBetweenTasks(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	const chain = 500
 	first, rx := channel.NewOneshot[int]()
 	var hs []*pool.JoinHandle[int]
@@ -143,7 +137,7 @@ func TestOneshotPingPongBetweenTasks(t *testing.T) {
 // aborted; with the task's future dropped, the collector closes the sender
 // and the receiver sees ErrClosed instead of waiting forever.
 func TestAbortedSenderTaskIsNotLeftHanging(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	// The sender lives only in the task's future: no reference is left here.
 	rx, h := func() (*channel.Receiver[int], *pool.JoinHandle[int]) {
 		tx, rx := channel.Unbounded[int]()
@@ -157,16 +151,16 @@ func TestAbortedSenderTaskIsNotLeftHanging(t *testing.T) {
 	assert.Equal(t, 1, v)
 	h.Abort()
 	h = nil
-	eventually(t, "receiver still waiting after the sender's task was aborted", func() bool {
+	futuretest.EventuallyCollected(t, func() bool {
 		_, err := rx.TryRecv()
 		return err == channel.ErrClosed
-	})
+	}, "receiver still waiting after the sender's task was aborted")
 }
 
 // TestAbortedOneshotSenderTask: the task that should answer is aborted;
 // the waiting receiver task gets ErrClosed instead of hanging.
 func TestAbortedOneshotSenderTask(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	rx, h := func() (*channel.OneshotReceiver[int], *pool.JoinHandle[int]) {
 		tx, rx := channel.NewOneshot[int]()
 		return rx, pool.Spawn[int](p, future.Func[int](func(cx *future.Context) future.Poll[int] {
@@ -177,7 +171,7 @@ func TestAbortedOneshotSenderTask(t *testing.T) {
 	waiter := pool.Spawn[future.Result[int]](p, rx)
 	h.Abort()
 	h = nil
-	eventually(t, "receiver task still waiting", waiter.IsFinished)
+	futuretest.EventuallyCollected(t, waiter.IsFinished, "receiver task still waiting")
 	r, err := waiter.Wait(context.Background())
 	require.NoError(t, err)
 	assert.ErrorIs(t, r.Err, channel.ErrClosed)

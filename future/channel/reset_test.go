@@ -9,12 +9,13 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestSendFutureReset(t *testing.T) {
 	tx, rx := channel.Bounded[int](2)
 	f := tx.Send(0)
-	assertMisuse(t, channel.ErrResetBusy, func() { f.Reset(1) })
+	futuretest.RequireMisuse(t, channel.ErrResetBusy, func() { f.Reset(1) })
 	n := 2000 / scale
 	var wg sync.WaitGroup
 	wg.Add(1)

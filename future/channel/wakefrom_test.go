@@ -8,16 +8,8 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
-
-// localWaker records how it was woken.
-type localWaker struct {
-	plain int
-	local []any
-}
-
-func (w *localWaker) Wake()             { w.plain++ }
-func (w *localWaker) WakeLocal(ext any) { w.local = append(w.local, ext) }
 
 // A send made inside a poll wakes the receiver through future.WakeFrom, so
 // an executor can keep the woken task on its worker; outside a poll it is a
@@ -28,38 +20,38 @@ func TestWakesFromInsideAPollAreLocal(t *testing.T) {
 	inPoll.SetExt(worker)
 
 	tx, rx := channel.Bounded[int](1)
-	rw := &localWaker{}
+	rw := &futuretest.LocalWaker{}
 	_, ok := rx.PollRecv(future.NewContext(rw)).Value()
 	require.False(t, ok)
 	r, ok := tx.Send(1).Poll(inPoll).Value()
 	require.True(t, ok)
 	require.NoError(t, r.Err)
-	assert.Equal(t, []any{worker}, rw.local, "Send future woke the receiver locally")
-	assert.Zero(t, rw.plain)
+	assert.Equal(t, []any{worker}, rw.Locals(), "Send future woke the receiver locally")
+	assert.Zero(t, rw.Wakes())
 
 	// A receive that makes room wakes the queued sender locally too.
-	sw := &localWaker{}
+	sw := &futuretest.LocalWaker{}
 	s := tx.Send(2)
 	_, ok = s.Poll(future.NewContext(sw)).Value()
 	require.False(t, ok)
 	_, ok = rx.PollRecv(inPoll).Value()
 	require.True(t, ok)
-	assert.Equal(t, []any{worker}, sw.local)
+	assert.Equal(t, []any{worker}, sw.Locals())
 
 	otx, orx := channel.NewOneshot[int]()
-	ow := &localWaker{}
+	ow := &futuretest.LocalWaker{}
 	_, ok = orx.Poll(future.NewContext(ow)).Value()
 	require.False(t, ok)
 	require.NoError(t, otx.SendFrom(inPoll, 1))
-	assert.Equal(t, []any{worker}, ow.local)
+	assert.Equal(t, []any{worker}, ow.Locals())
 
 	utx, urx := channel.Unbounded[int]()
-	uw := &localWaker{}
+	uw := &futuretest.LocalWaker{}
 	_, ok = urx.PollRecv(future.NewContext(uw)).Value()
 	require.False(t, ok)
 	require.NoError(t, utx.Send(1))
-	assert.Equal(t, 1, uw.plain, "outside a poll: plain Wake")
-	assert.Empty(t, uw.local)
+	assert.Equal(t, 1, uw.Wakes(), "outside a poll: plain Wake")
+	assert.Empty(t, uw.Locals())
 	tx.Close()
 	utx.Close()
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 func TestWatchLatestValue(t *testing.T) {
@@ -17,13 +18,13 @@ func TestWatchLatestValue(t *testing.T) {
 	changed, err := rx.HasChanged()
 	require.NoError(t, err)
 	assert.False(t, changed, "the initial value counts as seen")
-	var w countWaker
+	var w futuretest.CountWaker
 	f := rx.Changed()
 	_, _, ready := pollRes[struct{}](f, &w)
 	require.False(t, ready)
 	tx.Send("b")
 	tx.Send("c")
-	assert.Equal(t, 1, w.count())
+	assert.Equal(t, 1, w.Count())
 	_, err, ready = pollRes[struct{}](f, &w)
 	require.True(t, ready)
 	require.NoError(t, err)
@@ -53,20 +54,20 @@ func TestWatchChangeBeforeCloseIsReported(t *testing.T) {
 
 func TestWatchCloseWakesWaiters(t *testing.T) {
 	tx, rx := channel.NewWatch(0)
-	var w countWaker
+	var w futuretest.CountWaker
 	f := rx.Changed()
 	_, _, ready := pollRes[struct{}](f, &w)
 	require.False(t, ready)
 	assert.Equal(t, 1, tx.Receivers())
 	tx.Close()
-	assert.Equal(t, 1, w.count())
+	assert.Equal(t, 1, w.Count())
 	_, err, ready := pollRes[struct{}](f, &w)
 	require.True(t, ready)
 	assert.ErrorIs(t, err, channel.ErrClosed)
 	rx.Close()
 	assert.Equal(t, 0, tx.Receivers())
-	assertMisuse(t, channel.ErrHandleClosed, func() { rx.Borrow() })
-	assertMisuse(t, channel.ErrHandleClosed, func() { tx.Send(1) })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { rx.Borrow() })
+	futuretest.RequireMisuse(t, channel.ErrHandleClosed, func() { tx.Send(1) })
 }
 
 // TestWatchStress: a watcher on a goroutine sees values only go up and ends
