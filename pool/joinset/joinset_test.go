@@ -191,3 +191,47 @@ func TestNewWithoutPoolIsMisuse(t *testing.T) {
 	}()
 	joinset.New[int](nil)
 }
+
+func TestNewOnAPoolWithItsSpawnFunction(t *testing.T) {
+	p := newPool(t)
+	s := joinset.NewOn[int](p, pool.Spawn, joinset.AbortOnError())
+	boom := errors.New("boom")
+	for i := range 50 {
+		s.SpawnOk(yields(i%5, i))
+	}
+	_, rx := channel.NewOneshot[int]() // never sent: aborted by the failure
+	s.Spawn(await(rx))
+	s.Spawn(yields(10, future.Err[int](boom)))
+	assert.Equal(t, 52, s.Len())
+	seen, aborted := map[int]bool{}, 0
+	var failed error
+	for {
+		r, err := pool.BlockOn(p, s.Next())
+		require.NoError(t, err)
+		if errors.Is(r.Err, joinset.ErrEmpty) {
+			break
+		}
+		switch {
+		case errors.Is(r.Err, pool.ErrAborted):
+			aborted++
+		case r.Err != nil:
+			require.NoError(t, failed, "a second failure")
+			failed = r.Err
+		default:
+			assert.False(t, seen[r.Value], "%d reported twice", r.Value)
+			seen[r.Value] = true
+		}
+	}
+	assert.ErrorIs(t, failed, boom)
+	assert.GreaterOrEqual(t, aborted, 1, "the waiting task was aborted")
+	assert.Equal(t, 51, len(seen)+aborted, "every task reported once")
+}
+
+func TestNewOnWithoutSpawnIsMisuse(t *testing.T) {
+	defer func() {
+		e, ok := recover().(*future.MisuseError)
+		require.True(t, ok)
+		assert.ErrorIs(t, e, joinset.ErrNilSpawn)
+	}()
+	joinset.NewOn[int, *pool.Pool, *pool.JoinHandle[future.Result[int]]](nil, nil)
+}
