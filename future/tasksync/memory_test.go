@@ -1,54 +1,38 @@
 package tasksync_test
 
 import (
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
 // abandoned is how many waits the memory tests abandon.
 var abandoned = 1_000_000 / scale
 
-// heapAfterGC returns the live heap once the collector and the cleanups it
-// queued have run.
-func heapAfterGC() uint64 {
-	var ms runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&ms)
-	return ms.HeapAlloc
-}
-
 // waitDrained collects garbage until waiters() is zero: the cleanups of
 // dropped futures run on their own goroutine after a GC.
 func waitDrained(t *testing.T, waiters func() int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for waiters() > 0 && time.Now().Before(deadline) {
-		runtime.GC()
-		time.Sleep(time.Millisecond)
-	}
-	require.Zero(t, waiters(), "abandoned waiters left in the queue")
+	futuretest.EventuallyCollected(t, func() bool { return waiters() == 0 }, "abandoned waiters left in the queue")
 }
 
 // checkAbandon polls abandoned futures made by mk once each (all Pending)
 // and drops them, then checks that the queue empties and the heap is flat.
 func checkAbandon[T any](t *testing.T, mk func() future.Future[T], waiters func() int) {
 	cx := future.NewContext(nil)
-	before := heapAfterGC()
+	before := futuretest.HeapAfterGC()
 	for range abandoned {
 		f := mk()
 		_, ok := f.Poll(cx).Value()
 		require.False(t, ok)
 	}
 	waitDrained(t, waiters)
-	after := heapAfterGC()
+	after := futuretest.HeapAfterGC()
 	growth := int64(after) - int64(before)
 	t.Logf("%d abandoned waits: heap %d -> %d bytes (%+d)", abandoned, before, after, growth)
 	assert.Less(t, growth, int64(4<<20), "abandoned waits must not stay in memory")
@@ -76,8 +60,8 @@ func TestAbandonedNotifiedLeaveNothing(t *testing.T) {
 	var n tasksync.Notify
 	checkAbandon(t, func() future.Future[struct{}] { return n.Notified() }, n.Waiters)
 	n.NotifyOne()
-	var w countWaker
-	_, ok := poll(n.Notified(), w.cx())
+	var w futuretest.CountWaker
+	_, ok := poll(n.Notified(), w.Context())
 	assert.True(t, ok, "the permit was stored: no dead waiter swallowed it")
 }
 
@@ -94,14 +78,5 @@ func TestDroppedWaiterHandedLockIsRecovered(t *testing.T) {
 	g.Unlock() // handed to the dropped future
 	_, ok := m.TryLock()
 	require.False(t, ok)
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		runtime.GC()
-		if g, ok := m.TryLock(); ok {
-			g.Unlock()
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("the lock handed to a collected waiter never came back")
+	eventuallyLock(t, m)
 }

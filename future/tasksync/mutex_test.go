@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
@@ -25,11 +26,11 @@ func TestMutexUncontended(t *testing.T) {
 func TestMutexWaitersServedInFIFOOrder(t *testing.T) {
 	m := tasksync.NewMutex()
 	first, _ := m.TryLock()
-	var ws [4]countWaker
+	var ws [4]futuretest.CountWaker
 	fs := make([]*tasksync.LockFuture, 4)
 	for i := range fs {
 		fs[i] = m.Lock()
-		_, ok := poll(fs[i], ws[i].cx())
+		_, ok := poll(fs[i], ws[i].Context())
 		require.False(t, ok)
 	}
 	held := first
@@ -38,11 +39,11 @@ func TestMutexWaitersServedInFIFOOrder(t *testing.T) {
 		_, ok := m.TryLock()
 		assert.False(t, ok)
 		held.Unlock()
-		assert.Equal(t, 1, ws[i].count(), "unlock wakes exactly the oldest waiter %d", i)
+		assert.Equal(t, 1, ws[i].Count(), "unlock wakes exactly the oldest waiter %d", i)
 		for j := i + 1; j < len(fs); j++ {
-			assert.Zero(t, ws[j].count(), "waiter %d woken out of turn", j)
+			assert.Zero(t, ws[j].Count(), "waiter %d woken out of turn", j)
 		}
-		g, ok := poll(fs[i], ws[i].cx())
+		g, ok := poll(fs[i], ws[i].Context())
 		require.True(t, ok, "the lock was handed to waiter %d", i)
 		held = g
 	}
@@ -56,15 +57,15 @@ func TestMutexRepollReplacesWaker(t *testing.T) {
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	f := m.Lock()
-	var old, cur countWaker
-	_, ok := poll(f, old.cx())
+	var old, cur futuretest.CountWaker
+	_, ok := poll(f, old.Context())
 	require.False(t, ok)
-	_, ok = poll(f, cur.cx())
+	_, ok = poll(f, cur.Context())
 	require.False(t, ok)
 	g.Unlock()
-	assert.Zero(t, old.count(), "only the waker of the latest poll counts")
-	assert.Equal(t, 1, cur.count())
-	g, ok = poll(f, cur.cx())
+	assert.Zero(t, old.Count(), "only the waker of the latest poll counts")
+	assert.Equal(t, 1, cur.Count())
+	g, ok = poll(f, cur.Context())
 	require.True(t, ok)
 	g.Unlock()
 }
@@ -73,14 +74,14 @@ func TestMutexCancelPassesHandedLockOn(t *testing.T) {
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	a, b := m.Lock(), m.Lock()
-	var wa, wb countWaker
-	_, _ = poll(a, wa.cx())
-	_, _ = poll(b, wb.cx())
+	var wa, wb futuretest.CountWaker
+	_, _ = poll(a, wa.Context())
+	_, _ = poll(b, wb.Context())
 	g.Unlock() // hands the lock to a
-	require.Equal(t, 1, wa.count())
+	require.Equal(t, 1, wa.Count())
 	a.Cancel() // a gives up before seeing it: b must get it
-	assert.Equal(t, 1, wb.count())
-	gb, ok := poll(b, wb.cx())
+	assert.Equal(t, 1, wb.Count())
+	gb, ok := poll(b, wb.Context())
 	require.True(t, ok)
 	gb.Unlock()
 	_, ok = m.TryLock()
@@ -91,12 +92,12 @@ func TestMutexCancelQueuedLeavesQueue(t *testing.T) {
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	a := m.Lock()
-	var w countWaker
-	_, _ = poll(a, w.cx())
+	var w futuretest.CountWaker
+	_, _ = poll(a, w.Context())
 	a.Cancel()
 	a.Cancel() // idempotent
 	g.Unlock()
-	assert.Zero(t, w.count(), "a cancelled waiter is not woken")
+	assert.Zero(t, w.Count(), "a cancelled waiter is not woken")
 	g, ok := m.TryLock()
 	require.True(t, ok, "the fast path is open again: the queue is empty")
 	g.Unlock()
@@ -106,19 +107,19 @@ func TestMutexMisuse(t *testing.T) {
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	g.Unlock()
-	assertMisuse(t, tasksync.ErrReleased, g.Unlock)
+	futuretest.RequireMisuse(t, tasksync.ErrReleased, g.Unlock)
 
 	f := m.Lock()
 	g = future.BlockOn[*tasksync.MutexGuard](f)
-	assertMisuse(t, future.ErrPolledAfterReady, func() { f.Poll(future.NewContext(nil)) })
+	futuretest.RequireMisuse(t, future.ErrPolledAfterReady, func() { f.Poll(future.NewContext(nil)) })
 	g.Unlock()
 
 	f = m.Lock()
 	f.Cancel()
-	assertMisuse(t, tasksync.ErrPolledAfterCancel, func() { f.Poll(future.NewContext(nil)) })
+	futuretest.RequireMisuse(t, tasksync.ErrPolledAfterCancel, func() { f.Poll(future.NewContext(nil)) })
 
 	var zero tasksync.Mutex
-	assertMisuse(t, tasksync.ErrUninitialized, func() { zero.Lock().Poll(future.NewContext(nil)) })
+	futuretest.RequireMisuse(t, tasksync.ErrUninitialized, func() { zero.Lock().Poll(future.NewContext(nil)) })
 }
 
 func assertMisuse(t *testing.T, want error, fn func()) {
@@ -150,7 +151,7 @@ func TestMutexStress(t *testing.T) {
 				g := future.BlockOn[*tasksync.MutexGuard](m.Lock())
 				inside++
 				assert.Equal(t, 1, inside)
-				future.BlockOn[struct{}](yieldOnce())
+				future.BlockOn(future.YieldNow())
 				counter++
 				inside--
 				g.Unlock()
@@ -159,17 +160,4 @@ func TestMutexStress(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Equal(t, workers*iters, counter)
-}
-
-// yieldOnce is Pending once (waking itself at once), then Ready.
-func yieldOnce() future.Future[struct{}] {
-	done := false
-	return future.Func[struct{}](func(cx *future.Context) future.Poll[struct{}] {
-		if done {
-			return future.Ready(struct{}{})
-		}
-		done = true
-		cx.Waker().Wake()
-		return future.Pending[struct{}]()
-	})
 }

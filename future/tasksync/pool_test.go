@@ -9,17 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/future/tasksync"
 	"github.com/spindle-rt/spindle/pool"
 )
-
-func newPool(t *testing.T) *pool.Pool {
-	t.Helper()
-	p, err := pool.New(pool.WithWorkers(2))
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
-	return p
-}
 
 // lockLoop is a task body: iters times, lock m, bump the shared counter
 // across one yield while holding the lock, unlock from inside the poll.
@@ -69,7 +63,7 @@ func (l *lockLoop) Poll(cx *future.Context) future.Poll[int] {
 // goroutines contend for one Mutex; the plain counter it guards comes out
 // exact and the race detector sees the lock's happens-before edges.
 func TestMutexAcrossWorkersAndGoroutines(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	m := tasksync.NewMutex()
 	counter, inside := 0, 0
 	tasks, iters := 50, 400/scale
@@ -102,12 +96,12 @@ func TestMutexAcrossWorkersAndGoroutines(t *testing.T) {
 // the pool drops its future, the collector runs the wait's cleanup, and
 // the lock handed to it comes back.
 func TestAbortedTaskReleasesItsWait(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	h := pool.Spawn[*tasksync.MutexGuard](p, m.Lock())
 	for m.Waiters() == 0 {
-		future.BlockOn[struct{}](yieldOnce())
+		future.BlockOn(future.YieldNow())
 	}
 	h.Abort()
 	_, err := h.Wait(context.Background())
@@ -117,21 +111,22 @@ func TestAbortedTaskReleasesItsWait(t *testing.T) {
 	eventuallyLock(t, m)
 }
 
+// eventuallyLock collects garbage until m can be locked: the cleanup of a
+// dropped wait that the lock was handed to gives it back.
 func eventuallyLock(t *testing.T, m *tasksync.Mutex) {
 	t.Helper()
-	for range 20000 {
-		if g, ok := m.TryLock(); ok {
+	futuretest.EventuallyCollected(t, func() bool {
+		g, ok := m.TryLock()
+		if ok {
 			g.Unlock()
-			return
 		}
-		heapAfterGC()
-	}
-	t.Fatal("lock never came back")
+		return ok
+	}, "lock never came back")
 }
 
 // TestSemaphoreLimitsConcurrentTasks: at most 3 of 40 tasks are inside.
 func TestSemaphoreLimitsConcurrentTasks(t *testing.T) {
-	p := newPool(t)
+	p := testpool.New(t)
 	s := tasksync.NewSemaphore(3)
 	var mu sync.Mutex
 	inside, peak := 0, 0

@@ -7,31 +7,32 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
 func TestLockFutureReset(t *testing.T) {
 	m := tasksync.NewMutex()
 	held, _ := m.TryLock()
-	var w countWaker
+	var w futuretest.CountWaker
 	f := m.Lock()
-	assertMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
-	_, ok := f.Poll(w.cx()).Value()
+	futuretest.RequireMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
+	_, ok := f.Poll(w.Context()).Value()
 	require.False(t, ok)
-	assertMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
+	futuretest.RequireMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
 	held.Unlock()
-	g, ok := f.Poll(w.cx()).Value()
+	g, ok := f.Poll(w.Context()).Value()
 	require.True(t, ok)
-	assertMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() }) // guard still held
+	futuretest.RequireMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() }) // guard still held
 	g.Unlock()
 
 	// Second round waits again, on the same future and node.
 	held, _ = m.TryLock()
-	_, ok = f.Reset().Poll(w.cx()).Value()
+	_, ok = f.Reset().Poll(w.Context()).Value()
 	require.False(t, ok)
 	assert.Equal(t, 1, m.Waiters())
 	held.Unlock()
-	g, ok = f.Poll(w.cx()).Value()
+	g, ok = f.Poll(w.Context()).Value()
 	require.True(t, ok)
 	g.Unlock()
 
@@ -65,7 +66,7 @@ func TestAcquireFutureReset(t *testing.T) {
 	f := s.Acquire(2)
 	p, err := future.BlockOn[future.Result[*tasksync.Permit]](f).Get()
 	require.NoError(t, err)
-	assertMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
+	futuretest.RequireMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
 	p.Release()
 	p, err = future.BlockOn[future.Result[*tasksync.Permit]](f.Reset()).Get()
 	require.NoError(t, err)
@@ -82,7 +83,7 @@ func TestRWLockFutureReset(t *testing.T) {
 	m := tasksync.NewRWMutex()
 	f := m.Lock()
 	g := future.BlockOn[*tasksync.RWGuard](f)
-	assertMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
+	futuretest.RequireMisuse(t, tasksync.ErrResetBusy, func() { f.Reset() })
 	g.Unlock()
 	g = future.BlockOn[*tasksync.RWGuard](f.Reset())
 	assert.True(t, g.Writer())

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
@@ -25,7 +26,7 @@ func TestRWMutexReadersShareWritersExclude(t *testing.T) {
 	_, ok = m.TryRLock()
 	assert.False(t, ok, "readers wait for the writer")
 	w.Unlock()
-	assertMisuse(t, tasksync.ErrReleased, w.Unlock)
+	futuretest.RequireMisuse(t, tasksync.ErrReleased, w.Unlock)
 }
 
 // A writer waiting behind readers holds back later readers, and the
@@ -33,29 +34,29 @@ func TestRWMutexReadersShareWritersExclude(t *testing.T) {
 func TestRWMutexWriterNotStarved(t *testing.T) {
 	m := tasksync.NewRWMutex()
 	r0, _ := m.TryRLock()
-	var ww, wr1, wr2 countWaker
+	var ww, wr1, wr2 futuretest.CountWaker
 	wf := m.Lock()
-	_, ok := poll(wf, ww.cx())
+	_, ok := poll(wf, ww.Context())
 	require.False(t, ok)
 	_, ok = m.TryRLock()
 	assert.False(t, ok, "a new reader must not overtake the waiting writer")
 	rf1, rf2 := m.RLock(), m.RLock()
-	_, ok = poll(rf1, wr1.cx())
+	_, ok = poll(rf1, wr1.Context())
 	require.False(t, ok)
-	_, ok = poll(rf2, wr2.cx())
+	_, ok = poll(rf2, wr2.Context())
 	require.False(t, ok)
 
 	r0.Unlock()
-	require.Equal(t, 1, ww.count())
-	w, ok := poll(wf, ww.cx())
+	require.Equal(t, 1, ww.Count())
+	w, ok := poll(wf, ww.Context())
 	require.True(t, ok)
-	assert.Zero(t, wr1.count()+wr2.count())
+	assert.Zero(t, wr1.Count()+wr2.Count())
 	w.Unlock()
-	assert.Equal(t, 1, wr1.count())
-	assert.Equal(t, 1, wr2.count(), "both queued readers are let in together")
-	g1, ok := poll(rf1, wr1.cx())
+	assert.Equal(t, 1, wr1.Count())
+	assert.Equal(t, 1, wr2.Count(), "both queued readers are let in together")
+	g1, ok := poll(rf1, wr1.Context())
 	require.True(t, ok)
-	g2, ok := poll(rf2, wr2.cx())
+	g2, ok := poll(rf2, wr2.Context())
 	require.True(t, ok)
 	g1.Unlock()
 	g2.Unlock()
@@ -67,15 +68,15 @@ func TestRWMutexWriterNotStarved(t *testing.T) {
 func TestRWMutexCancelWriterLetsReadersIn(t *testing.T) {
 	m := tasksync.NewRWMutex()
 	r0, _ := m.TryRLock()
-	var ww, wr countWaker
+	var ww, wr futuretest.CountWaker
 	wf := m.Lock()
-	_, _ = poll(wf, ww.cx())
+	_, _ = poll(wf, ww.Context())
 	rf := m.RLock()
-	_, ok := poll(rf, wr.cx())
+	_, ok := poll(rf, wr.Context())
 	require.False(t, ok)
 	wf.Cancel() // gives back the read permits it had absorbed
-	assert.Equal(t, 1, wr.count())
-	g, ok := poll(rf, wr.cx())
+	assert.Equal(t, 1, wr.Count())
+	g, ok := poll(rf, wr.Context())
 	require.True(t, ok)
 	g.Unlock()
 	r0.Unlock()

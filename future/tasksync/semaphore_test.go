@@ -10,12 +10,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
-func permitOf(t *testing.T, f *tasksync.AcquireFuture, w *countWaker) (*tasksync.Permit, bool) {
+func permitOf(t *testing.T, f *tasksync.AcquireFuture, w *futuretest.CountWaker) (*tasksync.Permit, bool) {
 	t.Helper()
-	r, ok := poll(f, w.cx())
+	r, ok := poll(f, w.Context())
 	if !ok {
 		return nil, false
 	}
@@ -26,7 +27,7 @@ func permitOf(t *testing.T, f *tasksync.AcquireFuture, w *countWaker) (*tasksync
 
 func TestSemaphoreWeightedFIFO(t *testing.T) {
 	s := tasksync.NewSemaphore(5)
-	var w0, w1, w2 countWaker
+	var w0, w1, w2 futuretest.CountWaker
 	p3, ok := permitOf(t, s.Acquire(3), &w0)
 	require.True(t, ok)
 	big := s.Acquire(4)
@@ -39,8 +40,8 @@ func TestSemaphoreWeightedFIFO(t *testing.T) {
 	assert.ErrorIs(t, err, tasksync.ErrNoPermits)
 
 	p3.Release() // 5 free: 4 to big, 1 to small
-	assert.Equal(t, 1, w1.count())
-	assert.Equal(t, 1, w2.count())
+	assert.Equal(t, 1, w1.Count())
+	assert.Equal(t, 1, w2.Count())
 	p4, ok := permitOf(t, big, &w1)
 	require.True(t, ok)
 	p1, ok := permitOf(t, small, &w2)
@@ -56,7 +57,7 @@ func TestSemaphoreCancelReturnsPartialPermits(t *testing.T) {
 	s := tasksync.NewSemaphore(3)
 	p2, err := s.TryAcquire(2)
 	require.NoError(t, err)
-	var w, w2 countWaker
+	var w, w2 futuretest.CountWaker
 	f := s.Acquire(3)
 	_, ok := permitOf(t, f, &w)
 	require.False(t, ok) // holds the 1 free permit, needs 2 more
@@ -65,7 +66,7 @@ func TestSemaphoreCancelReturnsPartialPermits(t *testing.T) {
 	_, ok = permitOf(t, g, &w2)
 	require.False(t, ok)
 	f.Cancel()
-	assert.Equal(t, 1, w2.count(), "the permit f held goes to the next waiter")
+	assert.Equal(t, 1, w2.Count(), "the permit f held goes to the next waiter")
 	p1, ok := permitOf(t, g, &w2)
 	require.True(t, ok)
 	p1.Release()
@@ -76,13 +77,13 @@ func TestSemaphoreCancelReturnsPartialPermits(t *testing.T) {
 func TestSemaphoreCloseFailsWaiters(t *testing.T) {
 	s := tasksync.NewSemaphore(1)
 	p, _ := s.TryAcquire(1)
-	var w countWaker
+	var w futuretest.CountWaker
 	f := s.Acquire(1)
-	_, ok := poll(f, w.cx())
+	_, ok := poll(f, w.Context())
 	require.False(t, ok)
 	s.Close()
-	assert.Equal(t, 1, w.count(), "Close wakes waiters")
-	r, ok := poll(f, w.cx())
+	assert.Equal(t, 1, w.Count(), "Close wakes waiters")
+	r, ok := poll(f, w.Context())
 	require.True(t, ok)
 	assert.ErrorIs(t, r.Err, tasksync.ErrClosed)
 	r = future.BlockOn[future.Result[*tasksync.Permit]](s.Acquire(1))
@@ -90,8 +91,8 @@ func TestSemaphoreCloseFailsWaiters(t *testing.T) {
 	_, err := s.TryAcquire(0)
 	assert.ErrorIs(t, err, tasksync.ErrClosed)
 	p.Release() // allowed after Close
-	assertMisuse(t, tasksync.ErrReleased, p.Release)
-	assertMisuse(t, tasksync.ErrTooManyPermits, func() { s.Acquire(-1) })
+	futuretest.RequireMisuse(t, tasksync.ErrReleased, p.Release)
+	futuretest.RequireMisuse(t, tasksync.ErrTooManyPermits, func() { s.Acquire(-1) })
 }
 
 func TestSemaphoreForgetShrinks(t *testing.T) {
@@ -99,7 +100,7 @@ func TestSemaphoreForgetShrinks(t *testing.T) {
 	p, _ := s.TryAcquire(1)
 	p.Forget()
 	assert.Equal(t, 1, s.Available())
-	assertMisuse(t, tasksync.ErrReleased, p.Release)
+	futuretest.RequireMisuse(t, tasksync.ErrReleased, p.Release)
 	s.Release(1)
 	assert.Equal(t, 2, s.Available())
 }

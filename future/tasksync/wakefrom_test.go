@@ -7,16 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
-
-type localWaker struct {
-	plain int
-	local []any
-}
-
-func (w *localWaker) Wake()             { w.plain++ }
-func (w *localWaker) WakeLocal(ext any) { w.local = append(w.local, ext) }
 
 // UnlockFrom and NotifyOneFrom hand over through future.WakeFrom, so the
 // pool keeps the woken task on the current worker.
@@ -26,21 +19,21 @@ func TestHandoverFromInsideAPollIsLocal(t *testing.T) {
 
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
-	lw := &localWaker{}
+	lw := &futuretest.LocalWaker{}
 	f := m.Lock()
 	_, ok := f.Poll(future.NewContext(lw)).Value()
 	require.False(t, ok)
 	g.UnlockFrom(inPoll)
-	assert.Equal(t, []any{"w1"}, lw.local)
-	assert.Zero(t, lw.plain)
+	assert.Equal(t, []any{"w1"}, lw.Locals())
+	assert.Zero(t, lw.Wakes())
 	g2, ok := f.Poll(future.NewContext(lw)).Value()
 	require.True(t, ok)
 	g2.Unlock()
 
 	var n tasksync.Notify
-	nw := &localWaker{}
+	nw := &futuretest.LocalWaker{}
 	_, ok = n.Notified().Poll(future.NewContext(nw)).Value()
 	require.False(t, ok)
 	n.NotifyOneFrom(inPoll)
-	assert.Equal(t, []any{"w1"}, nw.local)
+	assert.Equal(t, []any{"w1"}, nw.Locals())
 }
