@@ -29,6 +29,15 @@ import (
 // the run, so a run with nothing ready for this long is deadlocked.
 var jsIdle = pooltest.IdleTimeout(50 * time.Millisecond)
 
+// runJS runs body over seeds schedules of uniform random picks, then over
+// seeds/2 under PCT, which starves a task for long stretches (a child, or
+// the collector while children pile up in the ready queue).
+func runJS(t *testing.T, body func(s *pooltest.Sched)) {
+	t.Helper()
+	t.Run("random", func(t *testing.T) { pooltest.RunSeeds(t, seeds, body, jsIdle) })
+	t.Run("pct", func(t *testing.T) { pooltest.RunSeeds(t, seeds/2, body, jsIdle, pooltest.PCT(3, 100)) })
+}
+
 // jsWorld is the state of one run. Everything in it is touched on the
 // loop goroutine only.
 type jsWorld struct {
@@ -286,7 +295,7 @@ func (w *jsWorld) drain(total int) *pooltest.Handle[int] {
 
 func TestJoinSetNextReportsEachResultOnceInWakeOrder(t *testing.T) {
 	ordered := 0 // pairs of kids whose order the run checked
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched) {
 		w := newJSWorld(s)
 		w.track = true
 		w.set = joinset.NewOn[int](w, spawnTracked)
@@ -316,13 +325,13 @@ func TestJoinSetNextReportsEachResultOnceInWakeOrder(t *testing.T) {
 				}
 			}
 		}
-	}, jsIdle)
+	})
 	require.Positive(t, ordered, "no run had two kids finish while the set waited for them")
 }
 
 func TestJoinSetAbortAllAbortsTheRest(t *testing.T) {
 	byKid := 0
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched) {
 		w := newJSWorld(s)
 		w.track = true
 		w.set = joinset.NewOn[int](s, pooltest.SpawnJoin)
@@ -356,13 +365,13 @@ func TestJoinSetAbortAllAbortsTheRest(t *testing.T) {
 				require.NotZero(s, k.comp, "kid %d aborted itself in a poll that was Ready: it keeps its value", k.id)
 			}
 		}
-	}, jsIdle)
+	})
 	require.Positive(t, byKid)
 }
 
 func TestJoinSetAbortOnErrorStopsAtTheFirstError(t *testing.T) {
 	failed := 0
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched) {
 		w := newJSWorld(s)
 		w.track = true
 		w.abortErr = true
@@ -398,12 +407,12 @@ func TestJoinSetAbortOnErrorStopsAtTheFirstError(t *testing.T) {
 				require.Equal(s, 1, k.cancels, "kid %d spawned after the first error was not aborted", k.id)
 			}
 		}
-	}, jsIdle)
+	})
 	require.Positive(t, failed, "no run had an error")
 }
 
 func TestJoinSetJoinAllCollectsAllOrStopsAtAnError(t *testing.T) {
-	pooltest.RunSeeds(t, seeds, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched) {
 		w := newJSWorld(s)
 		w.set = joinset.NewOn[int](s, pooltest.SpawnJoin)
 		n := 1 + s.Rand().IntN(8)
@@ -432,5 +441,5 @@ func TestJoinSetJoinAllCollectsAllOrStopsAtAnError(t *testing.T) {
 		k := w.kids[ke.id-1]
 		require.Error(s, k.err)
 		require.NotZero(s, k.comp, "kid %d reported failed before it finished", k.id)
-	}, jsIdle)
+	})
 }
