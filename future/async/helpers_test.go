@@ -126,6 +126,19 @@ func (q *runQueue) spawn(f future.Future[int]) *queued {
 	return t
 }
 
+// result waits for the task to finish and returns its value, failing the
+// test if it panicked instead.
+func (t *queued) result(tb testing.TB) int {
+	tb.Helper()
+	select {
+	case v := <-t.done:
+		return v
+	case p := <-t.panics:
+		tb.Fatalf("panic: %v", p)
+		return 0
+	}
+}
+
 func (q *runQueue) close() {
 	close(q.ch)
 	q.wg.Wait()

@@ -88,12 +88,7 @@ func checkTree(t *testing.T, seed uint64) {
 	case 1:
 		q := newRunQueue(t, 2)
 		h := q.spawn(task)
-		select {
-		case v := <-h.done:
-			assert.Equal(t, want, v)
-		case p := <-h.panics:
-			t.Fatalf("panic: %v", p)
-		}
+		assert.Equal(t, want, h.result(t))
 		q.close()
 		assert.Zero(t, c.unwound.Load())
 	case 2:

@@ -171,12 +171,7 @@ func TestTaskMovesBetweenLockedWorkers(t *testing.T) {
 		}))
 	}
 	for i, h := range handles {
-		select {
-		case v := <-h.done:
-			assert.Equal(t, i+awaits*(awaits-1)/2, v)
-		case p := <-h.panics:
-			t.Fatalf("task %d panicked: %v", i, p)
-		}
+		assert.Equal(t, i+awaits*(awaits-1)/2, h.result(t), "task %d", i)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -279,12 +274,7 @@ func TestBodyThatBlocksOrIsPreemptedWhileItsWorkerIsUnlocked(t *testing.T) {
 		}))
 	}
 	for _, h := range handles {
-		select {
-		case v := <-h.done:
-			assert.Equal(t, steps, v)
-		case p := <-h.panics:
-			t.Fatalf("panic: %v", p)
-		}
+		assert.Equal(t, steps, h.result(t))
 	}
 	q.close()
 	// Hundreds of the 2100 polls migrate in practice; none would mean the

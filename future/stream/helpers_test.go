@@ -39,20 +39,15 @@ func (p *pushStream[T]) PollNext(cx *future.Context) future.Poll[stream.Item[T]]
 	return future.Pending[stream.Item[T]]()
 }
 
-func (p *pushStream[T]) push(vs ...T) {
-	p.mu.Lock()
-	p.items = append(p.items, vs...)
-	w := p.w
-	p.w = nil
-	p.mu.Unlock()
-	if w != nil {
-		w.Wake()
-	}
-}
+func (p *pushStream[T]) push(vs ...T) { p.update(func() { p.items = append(p.items, vs...) }) }
 
-func (p *pushStream[T]) end() {
+func (p *pushStream[T]) end() { p.update(func() { p.ended = true }) }
+
+// update makes change under the lock and wakes the waker of the latest
+// Pending poll, once.
+func (p *pushStream[T]) update(change func()) {
 	p.mu.Lock()
-	p.ended = true
+	change()
 	w := p.w
 	p.w = nil
 	p.mu.Unlock()

@@ -38,10 +38,15 @@ func ReadyGate[T any](v T) *Gate[T] { return &Gate[T]{value: v, open: true} }
 // Gates returns n fresh Gates, and the same as a slice of futures to hand
 // to a combinator.
 func Gates[T any](n int) ([]*Gate[T], []future.Future[T]) {
-	gs := make([]*Gate[T], n)
+	return many[T](n, func() *Gate[T] { return &Gate[T]{} })
+}
+
+// many returns n futures made by mk, as they are and as plain futures.
+func many[T any, G future.Future[T]](n int, mk func() G) ([]G, []future.Future[T]) {
+	gs := make([]G, n)
 	fs := make([]future.Future[T], n)
 	for i := range gs {
-		gs[i] = &Gate[T]{}
+		gs[i] = mk()
 		fs[i] = gs[i]
 	}
 	return gs, fs
@@ -129,13 +134,7 @@ type CancelGate[T any] struct {
 // CancelGates returns n fresh CancelGates, and the same as a slice of
 // futures to hand to a combinator.
 func CancelGates[T any](n int) ([]*CancelGate[T], []future.Future[T]) {
-	gs := make([]*CancelGate[T], n)
-	fs := make([]future.Future[T], n)
-	for i := range gs {
-		gs[i] = &CancelGate[T]{}
-		fs[i] = gs[i]
-	}
-	return gs, fs
+	return many[T](n, func() *CancelGate[T] { return &CancelGate[T]{} })
 }
 
 // Cancel counts the call. It checks nothing: tests assert on Cancels.
