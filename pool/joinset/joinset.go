@@ -64,7 +64,7 @@ type JoinSet[T any] struct {
 	opt   options
 
 	mu       sync.Mutex
-	all      entryList[T] // every task not yet returned by Next
+	all      []*entry[T]  // every task not yet returned by Next; e.idx is e's index
 	ready    []*entry[T]  // entries woken since Next last polled them
 	waker    future.Waker // the waker of Next's last Pending poll
 	failed   bool         // AbortOnError fired
@@ -133,11 +133,11 @@ func newSet[T any](spawn func(*future.Context, future.Future[future.Result[T]]) 
 
 // entry is one task of the set and the waker given to its handle.
 type entry[T any] struct {
-	s          *JoinSet[T]
-	h          Handle[future.Result[T]] // nil once Next returned its result
-	prev, next *entry[T]
-	queued     bool
-	cx         future.Context // Next's Context with this entry as waker
+	s      *JoinSet[T]
+	h      Handle[future.Result[T]] // nil once Next returned its result
+	idx    int32                    // in s.all
+	queued bool
+	cx     future.Context // Next's Context with this entry as waker
 }
 
 // Wake queues the entry for Next and wakes Next.
@@ -199,7 +199,8 @@ func (o okFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 func (s *JoinSet[T]) add(h Handle[future.Result[T]]) {
 	e := &entry[T]{s: s, h: h, queued: true}
 	s.mu.Lock()
-	s.all.push(e)
+	e.idx = int32(len(s.all))
+	s.all = append(s.all, e)
 	s.ready = append(s.ready, e)
 	failed := s.failed
 	w := s.waker
@@ -217,7 +218,7 @@ func (s *JoinSet[T]) add(h Handle[future.Result[T]]) {
 func (s *JoinSet[T]) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.all.n
+	return len(s.all)
 }
 
 // AbortAll aborts every task of the set. Their results stay to be
@@ -225,8 +226,8 @@ func (s *JoinSet[T]) Len() int {
 // for those that had not finished).
 func (s *JoinSet[T]) AbortAll() {
 	s.mu.Lock()
-	hs := make([]Handle[future.Result[T]], 0, s.all.n)
-	for e := s.all.head; e != nil; e = e.next {
+	hs := make([]Handle[future.Result[T]], 0, len(s.all))
+	for _, e := range s.all {
 		hs = append(hs, e.h)
 	}
 	s.mu.Unlock()
@@ -243,7 +244,7 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		return future.Pending[future.Result[T]]()
 	}
 	s.mu.Lock()
-	if s.all.n == 0 {
+	if len(s.all) == 0 {
 		s.mu.Unlock()
 		return future.Ready(future.Err[T](ErrEmpty))
 	}
@@ -269,7 +270,7 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 				s.ready = append(s.ready, rest)
 			}
 		}
-		s.all.remove(e)
+		s.remove(e)
 		e.h = nil
 		clear(batch)
 		s.pollBufs = batch[:0]
@@ -362,34 +363,18 @@ func (j *joinAll[T]) Poll(cx *future.Context) future.Poll[future.Result[[]T]] {
 	}
 }
 
-// entryList is an intrusive list of the set's entries, under the set's mu.
-type entryList[T any] struct {
-	head, tail *entry[T]
-	n          int
-}
-
-func (l *entryList[T]) push(e *entry[T]) {
-	e.prev, e.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = e
-	} else {
-		l.head = e
+// remove takes e out of s.all by moving the last entry into its place:
+// the set has no order, and an index in the entry instead of list links
+// keeps an entry in a smaller size class. Under s.mu.
+func (s *JoinSet[T]) remove(e *entry[T]) {
+	last := len(s.all) - 1
+	moved := s.all[last]
+	s.all[e.idx] = moved
+	moved.idx = e.idx
+	s.all[last] = nil
+	s.all = s.all[:last]
+	if c := cap(s.all); c > 256 && last < c/4 {
+		// A burst is over: let its array go (amortised O(1) per remove).
+		s.all = append(make([]*entry[T], 0, 2*last), s.all...)
 	}
-	l.tail = e
-	l.n++
-}
-
-func (l *entryList[T]) remove(e *entry[T]) {
-	if e.prev != nil {
-		e.prev.next = e.next
-	} else {
-		l.head = e.next
-	}
-	if e.next != nil {
-		e.next.prev = e.prev
-	} else {
-		l.tail = e.prev
-	}
-	e.prev, e.next = nil, nil
-	l.n--
 }

@@ -235,3 +235,26 @@ func TestNewOnWithoutSpawnIsMisuse(t *testing.T) {
 	}()
 	joinset.NewOn[int, *pool.Pool, *pool.JoinHandle[future.Result[int]]](nil, nil)
 }
+
+// TestBurstDrainsAndTheSetIsReused: a burst far larger than later use
+// (the set's table shrinks as it drains) loses and repeats nothing.
+func TestBurstDrainsAndTheSetIsReused(t *testing.T) {
+	p := newPool(t)
+	s := joinset.New[int](p)
+	for _, n := range []int{3000, 10, 700} {
+		for i := range n {
+			s.SpawnOk(yields(i%3, i))
+		}
+		seen := make([]bool, n)
+		for left := n; left > 0; left-- {
+			require.Equal(t, left, s.Len())
+			r, err := pool.BlockOn(p, s.Next())
+			require.NoError(t, err)
+			v, err := r.Get()
+			require.NoError(t, err)
+			require.False(t, seen[v], "%d reported twice", v)
+			seen[v] = true
+		}
+		require.Zero(t, s.Len())
+	}
+}
