@@ -300,6 +300,11 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 // pool.ErrAborted, a *pool.PanicError, pool.ErrClosed). It is
 // Ready(Err(ErrEmpty)) when the set has no task left.
 //
+// Completion order, precisely: results come in the order the tasks'
+// wakes reach the set. Of two tasks Next was waiting for, the one that
+// finished first is returned first; tasks that finished before Next first
+// looked at them come in the order they were spawned.
+//
 // Next is cancel-safe: a NextFuture dropped while Pending loses no result;
 // the next call to Next returns it.
 func (s *JoinSet[T]) Next() *NextFuture[T] { return &NextFuture[T]{s: s} }
