@@ -3,7 +3,6 @@ package pool
 import (
 	"runtime"
 	"sync/atomic"
-	"time"
 
 	"github.com/spindle-rt/spindle/future"
 )
@@ -16,7 +15,8 @@ import (
 //	  the local queue
 //	  the injection queue (a batch)
 //	none: search (steal half of a random victim's queue; at most about
-//	  half the workers search), spinning for a few µs
+//	  half the workers search), a few rounds (a few µs), polling the
+//	  driver on the way
 //	still none: park (idle.go), in the driver if no other worker is there
 //
 // The LIFO slot makes message passing fast (the receiver runs next, with
@@ -63,9 +63,20 @@ const (
 	driverInterval = 61
 	// maxLIFOPolls bounds consecutive LIFO polls (tokio's value).
 	maxLIFOPolls = 3
-	// spinFor is how long a searching worker keeps looking before it
-	// parks: shorter than a thread wake (6–10 µs here) would be useless.
-	spinFor = 30 * time.Microsecond
+	// searchRounds bounds how long a worker without work keeps looking
+	// before it parks: this many passes over the other workers' queues
+	// and the injection queue, with the driver polled every
+	// searchDriverEvery passes — a few µs in all, mostly the driver's
+	// non-blocking epoll_wait. It used to be 30 µs by the clock; that
+	// measured worse everywhere on a 2-CPU machine, because the thread
+	// that produces a spinning worker's next task (a client, the other
+	// end of a socket, a goroutine) needs the very CPU the spin holds:
+	// count server at one transaction in flight 5.6k -> 7.3-8.8k tx/s and
+	// 80 -> 50 µs of server CPU per transaction; single-connection echo
+	// with both ends on pools 46-58 -> 24-36 µs (docs/benchmarks.md). Go's
+	// findRunnable and tokio's search are bounded by rounds too.
+	searchRounds      = 4
+	searchDriverEvery = 2
 )
 
 func newWorker(p *Pool, idx int, queueSize int) *worker {
@@ -215,8 +226,9 @@ func (w *worker) pushLocal(h *header) {
 	}
 }
 
-// search looks for work in other workers' queues and the injection queue,
-// spinning for up to spinFor. It returns nil if the worker should park.
+// search looks for work in other workers' queues, the injection queue and
+// the driver, for up to searchRounds passes. It returns nil if the worker
+// should park.
 func (w *worker) search() *header {
 	p := w.p
 	if !w.searching {
@@ -225,8 +237,7 @@ func (w *worker) search() *header {
 		}
 		w.searching = true
 	}
-	var deadline time.Time
-	for round := 0; ; round++ {
+	for round := 1; round <= searchRounds; round++ {
 		if h := w.stealRound(); h != nil {
 			return h
 		}
@@ -236,23 +247,19 @@ func (w *worker) search() *header {
 		if p.stop.Load() {
 			return nil
 		}
-		if round == 0 {
-			deadline = time.Now().Add(spinFor)
-		} else if round%8 == 0 {
-			// While it spins, the searcher also collects ready I/O and
-			// timers, as Go's findRunnable polls the netpoller: a reply
-			// that arrives now runs at once on this awake worker instead
-			// of waiting for the spin to end and the worker to park in
-			// the driver. Tasks the driver wakes land in this worker's
-			// own queues (future.WakeFrom with this worker's Context).
+		if round%searchDriverEvery == 0 {
+			// The searcher also collects ready I/O and timers, as Go's
+			// findRunnable polls the netpoller: a reply that arrives now
+			// runs at once on this awake worker instead of waiting for
+			// it to park in the driver and wake again. Tasks the driver
+			// wakes land in this worker's own queues (future.WakeFrom
+			// with this worker's Context).
 			if h := w.pollDriver(); h != nil {
 				return h
 			}
-			if time.Now().After(deadline) {
-				return nil
-			}
 		}
 	}
+	return nil
 }
 
 // pollDriver collects ready events without blocking, if the pool has a
