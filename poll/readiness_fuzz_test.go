@@ -17,6 +17,8 @@ package poll
 //	         repoll     poll a waiting future without a wake (spurious)
 //	         restart    a new operation; a future still waiting is
 //	                    abandoned, with Cancel (removeWaiter) or without
+//	         leak       restart-and-poll without Cancel many times over,
+//	                    to drive a waiter list to its maxWaiters bound
 //	owner    close      shut + release the slot; the next descriptor
 //	                    reuses it under a new gen
 //	         settle     run everything to quiescence and check liveness
@@ -36,7 +38,9 @@ package poll
 //   - a future of a closed descriptor gets slotClosed.
 
 import (
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/spindle-rt/spindle/future"
 )
@@ -379,7 +383,7 @@ func (h *fzHarness) run(ops []byte) {
 	for k := 0; k+1 < len(ops); k += 2 {
 		op, arg := ops[k], ops[k+1]
 		i := int(arg) % fzFutures
-		switch op % 10 {
+		switch op % 11 {
 		case 0:
 			h.arrive(1 + arg%3) // read, write or both
 		case 1:
@@ -401,6 +405,12 @@ func (h *fzHarness) run(ops []byte) {
 			h.close(arg >> 6)
 		case 9:
 			h.settle()
+		case 10:
+			for range 40 + int(arg>>2) { // 40..103
+				h.restart(i, h.futs[i].dir, false)
+				h.step(i, true)
+				h.step(i, true)
+			}
 		}
 	}
 	h.settle()
@@ -415,7 +425,32 @@ func FuzzReadiness(f *testing.F) {
 	f.Add([]byte{6, 0, 6, 2, 6, 9, 3, 0, 3, 0, 3, 0, 3, 0, 3, 2, 3, 2, 3, 1, 3, 1, 3, 1, 0, 0, 8, 0x40, 6, 0, 3, 0, 1, 0, 2, 0, 9, 0})
 	// A hang-up while a reader and a writer wait, with spurious polls.
 	f.Add([]byte{6, 0, 6, 9, 3, 0, 3, 0, 3, 0, 3, 0, 3, 1, 3, 1, 7, 1, 5, 0, 1, 0, 5, 1, 2, 0, 9, 0})
+	// Reader 2 waits for real while reader 0 abandons over maxWaiters
+	// waiters on the same list; reader 0 then turns writer, cancelling
+	// its last wait. The bound must have woken reader 2 (it registers
+	// again), so the data that arrives next reaches it.
+	f.Add([]byte{3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 2, 10, 0xfc, 6, 0x28, 0, 0, 9, 0})
 	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 4096 {
+			ops = ops[:4096]
+		}
 		newFzHarness(t).run(ops)
 	})
+}
+
+// TestReadinessRandom runs the model on random op strings, so that plain
+// go test explores more than the corpus. A failure names its seed.
+func TestReadinessRandom(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	rng := rand.New(rand.NewPCG(seed, 0))
+	for n := range readinessInputs {
+		ops := make([]byte, 2*(1+rng.IntN(200)))
+		for i := range ops {
+			ops[i] = byte(rng.Uint32())
+		}
+		ok := t.Run("", func(t *testing.T) { newFzHarness(t).run(ops) })
+		if !ok {
+			t.Fatalf("input %d of seed %d failed: %q", n, seed, ops)
+		}
+	}
 }
