@@ -5,6 +5,7 @@ import (
 	"runtime/trace"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,4 +65,10 @@ func TestRecordIsTheTasksWaker(t *testing.T) {
 	assert.Same(t, &parent.t.h, r.hdr())
 	assert.True(t, p.owns(seen))
 	assert.Zero(t, child.t.h.state.load()&stForeignJoin, "joined as a task of the pool")
+}
+
+// The wrapper, its record included, fits the 160-byte size class: that is
+// what introspection adds to every task.
+func TestTrackedSize(t *testing.T) {
+	assert.Equal(t, uintptr(160), unsafe.Sizeof(tracked[int]{}))
 }
