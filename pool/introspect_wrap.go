@@ -24,7 +24,7 @@ import (
 //
 //	spawn            -> scheduled   linked in the registry, queued
 //	poll begins      -> running     polls+1, lastPoll = now
-//	wake             -> scheduled   if lastWake > lastPoll (also mid-poll)
+//	wake             -> scheduled   if lastWake >= lastPoll (also mid-poll)
 //	poll Pending     -> idle        unless woken since the poll began
 //	poll Ready/panic -> gone        unlinked, trace task ended
 //	Cancel           -> gone        (Abort, Shutdown), then the inner Cancel

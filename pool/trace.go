@@ -21,7 +21,8 @@ import (
 // observed) and nothing per poll. Tasks spawned before the trace started
 // are not wrapped and so not traced, except under WithIntrospection,
 // whose wrapper begins the trace task at the first poll after tracing
-// began. A trace task outlives the trace it began in: if tracing stops
+// began (named "spindle: task" if Introspection.SpawnSites is off, since
+// the site was not recorded at spawn). A trace task outlives the trace it began in: if tracing stops
 // and starts again, a task's later polls are regions of a task whose
 // beginning is in the earlier trace.
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/trace"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,4 +149,39 @@ func TestTraceRecordsTasksAndPolls(t *testing.T) {
 	aborted := byName(tasks, name(abortLine))
 	require.Len(t, aborted, 1)
 	assert.True(t, tasks[aborted[0]].ended, "an aborted task's trace task ends")
+}
+
+// A task spawned before the trace started is traced from its next poll if
+// its pool has introspection (the wrapper is there to notice), and not at
+// all otherwise (it was never wrapped).
+func TestTraceLateStart(t *testing.T) {
+	if trace.IsEnabled() {
+		t.Skip("a trace is already running (go test -trace): only one may be")
+	}
+	withIntro := newPool(t, pool.WithWorkers(1), pool.WithIntrospection(pool.Introspection{SpawnSites: true}))
+	plain := newPool(t, pool.WithWorkers(1))
+	evA, evB := &event{}, &event{}
+	file, lineA := nextLine()
+	ha := pool.Spawn[struct{}](withIntro, evA)
+	_, lineB := nextLine()
+	hb := pool.Spawn[struct{}](plain, evB)
+	require.Eventually(t, func() bool { ts := withIntro.Tasks(); return len(ts) == 1 && ts[0].Polls == 1 }, 10*time.Second, time.Millisecond)
+
+	var buf bytes.Buffer
+	require.NoError(t, trace.Start(&buf))
+	evA.Set()
+	evB.Set()
+	_, errA := wait(t, ha)
+	_, errB := wait(t, hb)
+	trace.Stop()
+	require.NoError(t, errA)
+	require.NoError(t, errB)
+
+	tasks := readTrace(t, &buf)
+	base := filepath.Base(file)
+	a := byName(tasks, fmt.Sprintf("spindle: %s:%d", base, lineA))
+	require.Len(t, a, 1, "the introspected task is traced from its second poll: %v", tasks)
+	assert.Equal(t, 1, tasks[a[0]].regions)
+	assert.True(t, tasks[a[0]].ended)
+	assert.Empty(t, byName(tasks, fmt.Sprintf("spindle: %s:%d", base, lineB)), "the plain pool's task was never wrapped")
 }
