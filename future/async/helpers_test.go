@@ -74,6 +74,7 @@ func (t *queued) Wake() {
 	}
 }
 
+// newRunQueue starts workers goroutines, each locked to its OS thread.
 func newRunQueue(t testing.TB, workers int) *runQueue {
 	q := &runQueue{ch: make(chan *queued, 1<<17)}
 	for range workers {
@@ -83,6 +84,8 @@ func newRunQueue(t testing.TB, workers int) *runQueue {
 	return q
 }
 
+// worker polls the tasks it takes from the queue until close, recording
+// the threads it polled on and any move between polls.
 func (q *runQueue) worker(t testing.TB) {
 	defer q.wg.Done()
 	runtime.LockOSThread()
@@ -114,12 +117,14 @@ func (q *runQueue) worker(t testing.TB) {
 	}
 }
 
+// pollCatching polls f once and returns what it panicked with, if it did.
 func pollCatching(f future.Future[int], cx *future.Context) (v int, ok bool, p any) {
 	defer func() { p = recover() }()
 	v, ok = f.Poll(cx).Value()
 	return v, ok, nil
 }
 
+// spawn queues f as a new task.
 func (q *runQueue) spawn(f future.Future[int]) *queued {
 	t := &queued{f: f, q: q, done: make(chan int, 1), panics: make(chan any, 1)}
 	t.Wake()
@@ -139,6 +144,7 @@ func (t *queued) result(tb testing.TB) int {
 	}
 }
 
+// close stops the workers once the queue is drained and waits for them.
 func (q *runQueue) close() {
 	close(q.ch)
 	q.wg.Wait()

@@ -19,6 +19,8 @@ import (
 	"github.com/spindle-rt/spindle/pool"
 )
 
+// waitCtx is the context JoinHandle waits use: it bounds a failing test
+// at 30s and ends with the test.
 func waitCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -231,6 +233,8 @@ func TestOnPoolManyConcurrentTasks(t *testing.T) {
 	assert.Equal(t, manyTasks*(manyTasks-1)/2+manyTasks, sum)
 }
 
+// requireUnwoundByGC collects garbage until unwound is closed: the cleanup
+// of a dropped task unwinds its body, running its deferred calls.
 func requireUnwoundByGC(t *testing.T, unwound <-chan struct{}) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)

@@ -14,6 +14,8 @@ import (
 	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
+// cancelledSoon returns a context that is cancelled a millisecond from now,
+// while the code under test is likely waiting on it.
 func cancelledSoon(t *testing.T) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

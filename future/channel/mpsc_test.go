@@ -13,6 +13,8 @@ import (
 	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
+// recv takes one value from rx without waiting and requires that there was
+// one.
 func recv[T any](t *testing.T, rx *channel.Receiver[T]) T {
 	t.Helper()
 	v, err := rx.TryRecv()

@@ -17,6 +17,7 @@ func gates(k int) ([]*futuretest.Gate[int], stream.Stream[future.Future[int]]) {
 	return gs, stream.FromSlice(fs)
 }
 
+// started returns how many of gs have been polled at least once.
 func started(gs []*futuretest.Gate[int]) int {
 	n := 0
 	for _, g := range gs {

@@ -39,8 +39,10 @@ func (p *pushStream[T]) PollNext(cx *future.Context) future.Poll[stream.Item[T]]
 	return future.Pending[stream.Item[T]]()
 }
 
+// push appends vs to what the stream yields and wakes its poller.
 func (p *pushStream[T]) push(vs ...T) { p.update(func() { p.items = append(p.items, vs...) }) }
 
+// end makes the stream end after what was pushed and wakes its poller.
 func (p *pushStream[T]) end() { p.update(func() { p.ended = true }) }
 
 // update makes change under the lock and wakes the waker of the latest
@@ -56,12 +58,14 @@ func (p *pushStream[T]) update(change func()) {
 	}
 }
 
+// Close counts the call; tests check that adapters close their source.
 func (p *pushStream[T]) Close() {
 	p.mu.Lock()
 	p.closed++
 	p.mu.Unlock()
 }
 
+// closeCount returns how many times Close was called.
 func (p *pushStream[T]) closeCount() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -83,6 +87,7 @@ func drain[T any](cx *future.Context, s stream.Stream[T]) (vs []T, ended bool) {
 	}
 }
 
+// ints returns 0, 1, ..., n-1.
 func ints(n int) []int {
 	s := make([]int, n)
 	for i := range s {

@@ -10,6 +10,7 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// poll polls f once with cx and splits the result.
 func poll[T any](f future.Future[T], cx *future.Context) (T, bool) {
 	return f.Poll(cx).Value()
 }

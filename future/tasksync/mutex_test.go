@@ -122,18 +122,6 @@ func TestMutexMisuse(t *testing.T) {
 	futuretest.RequireMisuse(t, tasksync.ErrUninitialized, func() { zero.Lock().Poll(future.NewContext(nil)) })
 }
 
-func assertMisuse(t *testing.T, want error, fn func()) {
-	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		e, ok := r.(*future.MisuseError)
-		require.True(t, ok, "want *future.MisuseError panic, got %T %v", r, r)
-		assert.ErrorIs(t, e, want)
-	}()
-	fn()
-}
-
 // TestMutexStress has goroutines increment a plain counter under the lock,
 // each holding it across a yield (a Pending poll with an immediate wake):
 // the race detector and the final count prove mutual exclusion.

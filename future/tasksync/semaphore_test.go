@@ -14,6 +14,7 @@ import (
 	"github.com/spindle-rt/spindle/future/tasksync"
 )
 
+// permitOf polls f once with w as the waker: the permit if it was granted.
 func permitOf(t *testing.T, f *tasksync.AcquireFuture, w *futuretest.CountWaker) (*tasksync.Permit, bool) {
 	t.Helper()
 	r, ok := poll(f, w.Context())
