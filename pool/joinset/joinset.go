@@ -23,8 +23,12 @@ package joinset
 //	queued --Next polls: Pending--> idle --task wakes entry--> queued
 //	queued --Next polls: Ready--> removed from the set; result returned
 //
-// Invariant: an entry is in ready at most once (the queued flag), and only
-// while it is in the set, so ready never holds more than Len() entries.
+// Invariant: an entry is in ready at most once (the queued flag). A handle
+// may wake its entry during the very poll that returns its result (a
+// spurious wake, which the waker contract allows; on a pool, a completion
+// racing with the poll, or Shutdown's cancellation): the entry is then in
+// ready after it left the set, with h nil, and Next drops it when it
+// comes to it. So ready holds at most Len() live entries.
 //
 // The set sees its executor only through spawn, a function value fixed at
 // construction, and the Handle interface of what it returns: on a pool
@@ -63,12 +67,11 @@ type JoinSet[T any] struct {
 	spawn func(cx *future.Context, f future.Future[future.Result[T]]) Handle[future.Result[T]]
 	opt   options
 
-	mu       sync.Mutex
-	all      []*entry[T]  // every task not yet returned by Next; e.idx is e's index
-	ready    []*entry[T]  // entries woken since Next last polled them
-	waker    future.Waker // the waker of Next's last Pending poll
-	failed   bool         // AbortOnError fired
-	pollBufs []*entry[T]
+	mu     sync.Mutex
+	all    []*entry[T]   // every task not yet returned by Next; e.idx is e's index
+	ready  readyQueue[T] // entries woken since Next last polled them
+	waker  future.Waker  // the waker of Next's last Pending poll
+	failed bool          // AbortOnError fired
 }
 
 // ErrNilPool is the error of the *future.MisuseError New panics with when
@@ -155,7 +158,7 @@ func (e *entry[T]) wake(ext any) {
 		return
 	}
 	e.queued = true
-	s.ready = append(s.ready, e)
+	s.ready.push(e)
 	w := s.waker
 	s.waker = nil
 	s.mu.Unlock()
@@ -201,7 +204,7 @@ func (s *JoinSet[T]) add(h Handle[future.Result[T]]) {
 	s.mu.Lock()
 	e.idx = int32(len(s.all))
 	s.all = append(s.all, e)
-	s.ready = append(s.ready, e)
+	s.ready.push(e)
 	failed := s.failed
 	w := s.waker
 	s.waker = nil
@@ -249,31 +252,24 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		return future.Ready(future.Err[T](ErrEmpty))
 	}
 	s.waker = cx.Waker() // before polling, so that no wake is missed
-	batch := append(s.pollBufs[:0], s.ready...)
-	clear(s.ready)
-	s.ready = s.ready[:0]
-	for _, e := range batch {
+	// One at a time, oldest first, the lock released around each poll:
+	// a handle's poll may wake its own entry (an exhausted budget does).
+	// Only the entries queued now are taken, so such wakes end the loop.
+	for n := s.ready.len(); n > 0; n-- {
+		e := s.ready.pop()
 		e.queued = false
-	}
-	s.mu.Unlock()
-	for i, e := range batch {
+		if e.h == nil {
+			continue // returned already; woken during its last poll
+		}
+		s.mu.Unlock()
 		e.cx = cx.With(e)
 		r, ok := e.h.Poll(&e.cx).Value()
+		s.mu.Lock()
 		if !ok {
 			continue
 		}
-		// Entries of the batch not polled yet go back to the queue.
-		s.mu.Lock()
-		for _, rest := range batch[i+1:] {
-			if !rest.queued {
-				rest.queued = true
-				s.ready = append(s.ready, rest)
-			}
-		}
 		s.remove(e)
 		e.h = nil
-		clear(batch)
-		s.pollBufs = batch[:0]
 		res := future.Result[T]{Value: r.Value.Value, Err: r.Err}
 		if res.Err == nil {
 			res.Err = r.Value.Err
@@ -288,9 +284,6 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		}
 		return future.Ready(res)
 	}
-	s.mu.Lock()
-	clear(batch)
-	s.pollBufs = batch[:0]
 	s.mu.Unlock()
 	return future.Pending[future.Result[T]]()
 }
