@@ -13,6 +13,20 @@ package pooltest
 //	                   Pending is followed by the cancelling poll
 //	pending ──Abort──▶ woken; its next poll cancels it
 //	done    ──Abort──▶ nothing
+//
+// The handle also models when a joiner hears of completion. On a pool a
+// finishing task marks itself complete, then wakes its joiner's waker: a
+// joiner polling in between sees the result at once and is woken after
+// it took it (and maybe after it moved on). Here the task wakes a relay,
+// which, with the LateWakes probability, hands the joiner's wake to a
+// courier task that delivers it some steps later, the result being
+// visible meanwhile; otherwise it wakes the joiner at once. And with the
+// SpuriousPolls probability the poll that returns the result also wakes
+// the joiner, as a completion wake landing while the joiner reads the
+// result does on a pool (the waker contract allows any extra wake).
+//
+// Like pool.JoinHandle, a poll consumes a unit of the cooperative budget
+// first (future.Coop), so a set draining many results yields.
 
 import (
 	"sync"
@@ -26,14 +40,61 @@ import (
 // value, or pool.ErrAborted) and can abort the task; like Handle it
 // reports Done, Value and ID. A *JoinHandle[U] is a joinset.Handle[U].
 type JoinHandle[T any] struct {
-	h *Handle[future.Result[T]]
-	a *abortable[T]
+	h     *Handle[future.Result[T]]
+	a     *abortable[T]
+	relay joinRelay
+	cx    future.Context // the joiner's Context with the relay as waker
 }
 
 // Poll is Ready with the task's Result once the task has finished, as
 // Handle.Poll is.
 func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
-	return h.h.Poll(cx)
+	if !future.Coop(cx) {
+		return future.Pending[future.Result[T]]()
+	}
+	h.relay.joiner = cx.Waker()
+	h.cx = cx.With(&h.relay)
+	p := h.h.Poll(&h.cx)
+	if p.IsReady() {
+		h.relay.joiner = nil
+		s := h.relay.s
+		if sp := s.opts.spurious; sp > 0 && s.rng.Float64() < sp {
+			cx.Waker().Wake()
+		}
+	}
+	return p
+}
+
+// joinRelay is the waker a JoinHandle gives its task's Handle: it passes
+// the task's completion wake on to the joiner, now or through a courier.
+// The Handle wakes it on the loop goroutine only, where the run's random
+// generator may be used.
+type joinRelay struct {
+	s      *Sched
+	joiner future.Waker // the waker of the JoinHandle's latest poll
+}
+
+// Wake delivers the joiner's wake, maybe late.
+func (r *joinRelay) Wake() {
+	w := r.joiner
+	if w == nil {
+		return
+	}
+	s := r.s
+	if p := s.opts.lateWakes; p > 0 && s.rng.Float64() < p {
+		steps := 1 + s.rng.IntN(3)
+		Spawn(s, future.Func[struct{}](func(cx *future.Context) future.Poll[struct{}] {
+			if steps > 0 {
+				steps--
+				cx.Waker().Wake()
+				return future.Pending[struct{}]()
+			}
+			w.Wake()
+			return future.Ready(struct{}{})
+		}))
+		return
+	}
+	w.Wake()
 }
 
 // Done reports whether the task has finished (aborted tasks included).
@@ -55,7 +116,9 @@ func SpawnJoin[T any](s *Sched, f future.Future[T]) *JoinHandle[T] {
 		panic(&future.MisuseError{Future: "pooltest.SpawnJoin", Err: future.ErrNilFuture})
 	}
 	a := &abortable[T]{f: f}
-	return &JoinHandle[T]{h: Spawn[future.Result[T]](s, a), a: a}
+	h := &JoinHandle[T]{h: Spawn[future.Result[T]](s, a), a: a}
+	h.relay.s = s
+	return h
 }
 
 // Abort cancels the task, as pool.JoinHandle.Abort does: its future is not
