@@ -2,8 +2,11 @@ package pooltest_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
@@ -13,7 +16,7 @@ import (
 )
 
 // This file plants bugs in a small copy of JoinSet's Next protocol (the
-// ready queue of woken entries, the one waker of Next) and checks that
+// FIFO of woken entries, the one waker of Next) and checks that
 // the deterministic executor finds each, that the failing seed replays
 // the same failure, and that the correct copy and the real JoinSet pass
 // the very same seeds. The copy is single-goroutine (no lock): it only
@@ -46,10 +49,15 @@ type copySet struct {
 	// of an earlier poll survives a later poll, against rule 2 of the
 	// waker contract.
 	registerOnce bool
-	// dropBatchRest forgets, when an entry of the polled batch is Ready,
-	// to queue again the entries of the batch after it: their wakes were
-	// consumed, their handles never polled, so they are lost.
-	dropBatchRest bool
+	// registerWhenIdle stores Next's waker only when no entry is queued,
+	// as if queued entries made it needless: when they are all Pending,
+	// their later wakes find no waker to pass on.
+	registerWhenIdle bool
+	// keepReturned polls an entry it finds in the queue after returning
+	// its result, instead of dropping it: a handle that woke its entry
+	// during the poll that returned the result (a legal extra wake) is
+	// polled after Ready.
+	keepReturned bool
 }
 
 type copyEntry struct {
@@ -91,27 +99,22 @@ func (c *copySet) pollNext(cx *future.Context) future.Poll[future.Result[int]] {
 	if c.n == 0 {
 		return future.Ready(future.Err[int](joinset.ErrEmpty))
 	}
-	if !c.registerOnce || c.waker == nil {
+	switch {
+	case c.registerWhenIdle && len(c.ready) > 0:
+	case !c.registerOnce || c.waker == nil:
 		c.waker = cx.Waker()
 	}
-	batch := c.ready
-	c.ready = nil
-	for _, e := range batch {
+	for n := len(c.ready); n > 0; n-- {
+		e := c.ready[0]
+		c.ready = c.ready[1:]
 		e.queued = false
-	}
-	for i, e := range batch {
+		if !e.live && !c.keepReturned {
+			continue
+		}
 		e.cx = cx.With(e)
 		r, ok := e.h.Poll(&e.cx).Value()
 		if !ok {
 			continue
-		}
-		if !c.dropBatchRest {
-			for _, rest := range batch[i+1:] {
-				if !rest.queued {
-					rest.queued = true
-					c.ready = append(c.ready, rest)
-				}
-			}
 		}
 		e.live = false
 		c.n--
@@ -156,10 +159,47 @@ func TestPlantedJoinSetStaleWakerIsFoundAndReplays(t *testing.T) {
 		collectAll(func() joinSetLike { return &realJoinSet{} }))
 }
 
-func TestPlantedJoinSetLostBatchIsFoundAndReplays(t *testing.T) {
+func TestPlantedJoinSetUnregisteredNextIsFoundAndReplays(t *testing.T) {
 	findAndReplay(t, 2000,
-		collectAll(func() joinSetLike { return &copySet{dropBatchRest: true} }),
+		collectAll(func() joinSetLike { return &copySet{registerWhenIdle: true} }),
 		"deadlock: 1 tasks pending",
 		collectAll(func() joinSetLike { return &copySet{} }),
 		collectAll(func() joinSetLike { return &realJoinSet{} }))
+}
+
+// The real JoinSet had this bug (it polled a nil handle) until
+// SpawnJoin's extra joiner wakes found it. The failure is a panic, whose
+// message holds a stack that differs from run to run, so it is compared
+// by its first line.
+func TestPlantedJoinSetPollOfAReturnedEntryIsFoundAndReplays(t *testing.T) {
+	findAndReplayPanic(t, 2000,
+		collectAll(func() joinSetLike { return &copySet{keepReturned: true} }),
+		"future polled after it returned Ready",
+		collectAll(func() joinSetLike { return &copySet{} }),
+		collectAll(func() joinSetLike { return &realJoinSet{} }))
+}
+
+// findAndReplayPanic is findAndReplay for bugs that fail by a panic.
+func findAndReplayPanic(t *testing.T, n int, buggy func(*pooltest.Sched), want string, correct ...func(*pooltest.Sched)) {
+	t.Helper()
+	opts := []pooltest.Option{pooltest.IdleTimeout(5 * time.Millisecond)}
+	f := pooltest.Explore(pooltest.Seeds(1, n), buggy, opts...)
+	require.NotNil(t, f, "the planted bug survived %d schedules", n)
+	require.NotEmpty(t, f.Messages)
+	assert.Contains(t, f.Messages[0], want)
+	again := pooltest.Explore([]uint64{f.Seed}, buggy, opts...)
+	require.NotNil(t, again, "seed %d did not fail again", f.Seed)
+	assert.Equal(t, firstLines(f.Messages), firstLines(again.Messages), "seed %d failed differently the second time", f.Seed)
+	assert.Equal(t, f.Trace, again.Trace, "seed %d scheduled differently the second time", f.Seed)
+	for i, body := range correct {
+		assert.Nil(t, pooltest.Explore(pooltest.Seeds(1, int(f.Seed)+200), body, opts...), "correct implementation %d failed", i)
+	}
+}
+
+func firstLines(msgs []string) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i], _, _ = strings.Cut(m, "\n")
+	}
+	return out
 }

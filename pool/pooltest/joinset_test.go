@@ -31,11 +31,18 @@ var jsIdle = pooltest.IdleTimeout(50 * time.Millisecond)
 
 // runJS runs body over seeds schedules of uniform random picks, then over
 // seeds/2 under PCT, which starves a task for long stretches (a child, or
-// the collector while children pile up in the ready queue).
-func runJS(t *testing.T, body func(s *pooltest.Sched)) {
+// the collector while children pile up in the ready queue), then over
+// seeds/2 with a cooperative budget so tight (tight is true) that the set
+// runs out of it in most polls: handles then wake their entries
+// themselves, and Next yields.
+func runJS(t *testing.T, body func(s *pooltest.Sched, tight bool)) {
 	t.Helper()
-	t.Run("random", func(t *testing.T) { pooltest.RunSeeds(t, seeds, body, jsIdle) })
-	t.Run("pct", func(t *testing.T) { pooltest.RunSeeds(t, seeds/2, body, jsIdle, pooltest.PCT(3, 100)) })
+	loose := func(s *pooltest.Sched) { body(s, false) }
+	t.Run("random", func(t *testing.T) { pooltest.RunSeeds(t, seeds, loose, jsIdle) })
+	t.Run("pct", func(t *testing.T) { pooltest.RunSeeds(t, seeds/2, loose, jsIdle, pooltest.PCT(3, 100)) })
+	t.Run("budget", func(t *testing.T) {
+		pooltest.RunSeeds(t, seeds/2, func(s *pooltest.Sched) { body(s, true) }, jsIdle, pooltest.Budget(2))
+	})
 }
 
 // jsWorld is the state of one run. Everything in it is touched on the
@@ -51,7 +58,9 @@ type jsWorld struct {
 	aborted  bool         // AbortAll or AbortOnError fired
 	atAbort  int          // seq when it fired
 	abortErr bool         // the set has AbortOnError
-	reg      map[int]bool // kid id -> its handle's last poll by the set was Pending
+	reg      map[int]bool // kid id -> the set waits for its handle's wake
+	arrivals int          // completion wakes that reached the set
+	outOfBud int          // handle polls that were Pending for want of budget
 	track    bool         // maintain reg and check Len in every kid poll
 }
 
@@ -75,7 +84,8 @@ type jsKid struct {
 	pollsAfterAbort int
 	cancels         int
 	comp            int          // its completion number, 0 until Ready
-	regAtComp       map[int]bool // a copy of w.reg when it completed
+	arr             int          // when its completion wake reached the set, 0 before
+	regAtArr        map[int]bool // a copy of w.reg then
 	afterAbort      bool         // spawned after the set aborted
 }
 
@@ -113,10 +123,6 @@ func (k *jsKid) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 	}
 	w.seq++
 	k.comp = w.seq
-	k.regAtComp = make(map[int]bool, len(w.reg))
-	for id, r := range w.reg {
-		k.regAtComp[id] = r
-	}
 	return future.Ready(future.Result[int]{Value: k.id, Err: k.err})
 }
 
@@ -186,24 +192,55 @@ func (w *jsWorld) spawnSome(kids []*jsKid) {
 }
 
 // trackedHandle is the handle of a kid as the Next test's executor gives
-// it to the set: pooltest's, noting whether the set's last poll of it was
-// Pending, that is whether the set waits for its wake.
+// it to the set: pooltest's, between which and the set it notes whether
+// the set waits for the handle's wake (its last poll was Pending and
+// nothing woke it since) and when the kid's completion wake reaches the
+// set.
 type trackedHandle struct {
 	*pooltest.JoinHandle[future.Result[int]]
-	w  *jsWorld
-	id int
+	w       *jsWorld
+	k       *jsKid
+	entry   future.Waker // the set's waker for this handle
+	cx      future.Context
+	polling bool
+	woken   bool // during the current poll
 }
 
 func (h *trackedHandle) Poll(cx *future.Context) future.Poll[future.Result[future.Result[int]]] {
-	p := h.JoinHandle.Poll(cx)
-	h.w.reg[h.id] = !p.IsReady()
+	h.entry = cx.Waker()
+	h.cx = cx.With(h)
+	h.polling, h.woken = true, false
+	p := h.JoinHandle.Poll(&h.cx)
+	h.polling = false
+	h.w.reg[h.k.id] = !p.IsReady() && !h.woken
+	if !p.IsReady() && h.woken {
+		h.w.outOfBud++ // SpawnJoin's handle wakes in its poll only then
+	}
 	return p
+}
+
+// Wake notes the wake, then passes it on to the set.
+func (h *trackedHandle) Wake() {
+	w, k := h.w, h.k
+	if h.polling {
+		h.woken = true
+	}
+	if k.comp != 0 && k.arr == 0 {
+		w.arrivals++
+		k.arr = w.arrivals
+		k.regAtArr = make(map[int]bool, len(w.reg))
+		for id, r := range w.reg {
+			k.regAtArr[id] = r
+		}
+	}
+	w.reg[k.id] = false
+	h.entry.Wake()
 }
 
 // spawnTracked is the spawn function of the Next test's sets: NewOn with
 // an executor of the test's own making.
 func spawnTracked(w *jsWorld, f future.Future[future.Result[int]]) *trackedHandle {
-	return &trackedHandle{JoinHandle: pooltest.SpawnJoin(w.s, f), w: w, id: f.(*jsKid).id}
+	return &trackedHandle{JoinHandle: pooltest.SpawnJoin(w.s, f), w: w, k: f.(*jsKid)}
 }
 
 // got records a result Next returned: it must be the result of a kid that
@@ -294,8 +331,9 @@ func (w *jsWorld) drain(total int) *pooltest.Handle[int] {
 }
 
 func TestJoinSetNextReportsEachResultOnceInWakeOrder(t *testing.T) {
-	ordered := 0 // pairs of kids whose order the run checked
-	runJS(t, func(s *pooltest.Sched) {
+	ordered := 0  // pairs of kids whose order the runs checked
+	outOfBud := 0 // handle polls the budget cut short
+	runJS(t, func(s *pooltest.Sched, tight bool) {
 		w := newJSWorld(s)
 		w.track = true
 		w.set = joinset.NewOn[int](w, spawnTracked)
@@ -307,31 +345,37 @@ func TestJoinSetNextReportsEachResultOnceInWakeOrder(t *testing.T) {
 		aborts, _ := h.Value()
 		require.Zero(s, aborts)
 		require.Len(s, w.order, n, "every kid reported")
-		// Completion order, exactly: the set reports a kid when it
-		// finishes if it was waiting for it; so of two kids it was waiting
-		// for when the first finished, the first is reported first. (Kids
-		// that finish before the set first looks at them are reported in
-		// the order it looks, spawn order.)
+		// Completion order, exactly: the set reports kids in the order
+		// their completion wakes reach it (SpawnJoin delivers some late);
+		// so of two kids it was waiting for when the first one's wake
+		// came, that one is reported first. (Kids that finish before the
+		// set first looks at them come in the order it looks: spawn
+		// order.)
 		pos := make(map[int]int, n)
 		for i, id := range w.order {
 			pos[id] = i
 		}
+		outOfBud += w.outOfBud
+		if tight {
+			return // a handle out of budget goes to the back of the queue
+		}
 		for _, a := range w.kids {
 			for _, b := range w.kids {
-				if a.comp < b.comp && a.regAtComp[a.id] && a.regAtComp[b.id] {
+				if a.arr != 0 && a.arr < b.arr && a.regAtArr[a.id] && a.regAtArr[b.id] {
 					ordered++
 					require.Less(s, pos[a.id], pos[b.id],
-						"kid %d finished before kid %d while the set waited for both, but was reported after it", a.id, b.id)
+						"kid %d's completion reached the set before kid %d's while it waited for both, but it was reported after it", a.id, b.id)
 				}
 			}
 		}
 	})
-	require.Positive(t, ordered, "no run had two kids finish while the set waited for them")
+	require.Positive(t, ordered, "no run had two completions reach the set while it waited for both")
+	require.Positive(t, outOfBud, "the budget never ran out in a handle's poll")
 }
 
 func TestJoinSetAbortAllAbortsTheRest(t *testing.T) {
 	byKid := 0
-	runJS(t, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched, tight bool) {
 		w := newJSWorld(s)
 		w.track = true
 		w.set = joinset.NewOn[int](s, pooltest.SpawnJoin)
@@ -371,7 +415,7 @@ func TestJoinSetAbortAllAbortsTheRest(t *testing.T) {
 
 func TestJoinSetAbortOnErrorStopsAtTheFirstError(t *testing.T) {
 	failed := 0
-	runJS(t, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched, tight bool) {
 		w := newJSWorld(s)
 		w.track = true
 		w.abortErr = true
@@ -412,7 +456,7 @@ func TestJoinSetAbortOnErrorStopsAtTheFirstError(t *testing.T) {
 }
 
 func TestJoinSetJoinAllCollectsAllOrStopsAtAnError(t *testing.T) {
-	runJS(t, func(s *pooltest.Sched) {
+	runJS(t, func(s *pooltest.Sched, tight bool) {
 		w := newJSWorld(s)
 		w.set = joinset.NewOn[int](s, pooltest.SpawnJoin)
 		n := 1 + s.Rand().IntN(8)
