@@ -47,8 +47,15 @@ type JoinHandle[T any] struct {
 }
 
 // Poll is Ready with the task's Result once the task has finished, as
-// Handle.Poll is.
+// Handle.Poll is. Like pool.JoinHandle.Poll it first consumes a unit of
+// the cooperative budget, and the wake that tells the joiner of the
+// task's completion may come late, or come again after Ready (see the top
+// of join.go). Polling it again after Ready panics with a
+// *future.MisuseError.
 func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
+	if h.h.polled {
+		future.PanicPolledAfterReady(h)
+	}
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}

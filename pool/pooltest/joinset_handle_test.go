@@ -161,3 +161,17 @@ func TestSpawnJoinOfNilIsMisuse(t *testing.T) {
 		pooltest.SpawnJoin[int](s, nil)
 	})
 }
+
+func TestSpawnJoinPollAfterReadyIsMisuse(t *testing.T) {
+	pooltest.Run(t, 1, func(s *pooltest.Sched) {
+		h := pooltest.SpawnJoin(s, future.Done(1))
+		require.Equal(s, future.Ok(1), pooltest.BlockOn(s, future.Future[future.Result[int]](h)))
+		defer func() {
+			me, ok := recover().(*future.MisuseError)
+			require.True(s, ok)
+			require.ErrorIs(s, me, future.ErrPolledAfterReady)
+			require.Contains(s, me.Future, "JoinHandle", "the error names the handle polled")
+		}()
+		h.Poll(future.NewContext(future.NoopWaker))
+	})
+}
