@@ -258,3 +258,45 @@ func TestBurstDrainsAndTheSetIsReused(t *testing.T) {
 		require.Zero(t, s.Len())
 	}
 }
+
+// eagerExec is an executor that runs a task at once, inside spawn, and
+// whose handles wake their joiner during the poll that returns the
+// result: an extra wake, which the waker contract allows.
+type eagerExec struct{}
+
+type eagerHandle[U any] struct{ r future.Result[U] }
+
+func (h *eagerHandle[U]) Poll(cx *future.Context) future.Poll[future.Result[U]] {
+	cx.Waker().Wake()
+	return future.Ready(h.r)
+}
+
+func (h *eagerHandle[U]) Abort() {}
+
+func eagerSpawn[U any](_ eagerExec, f future.Future[U]) *eagerHandle[U] {
+	return &eagerHandle[U]{r: future.Ok(future.BlockOn(f))}
+}
+
+// TestWakeDuringTheReadyPollIsHarmless: the entry woken by its handle's
+// last poll is queued after it left the set; Next must drop it, not poll
+// its handle again (it once polled a nil handle here).
+func TestWakeDuringTheReadyPollIsHarmless(t *testing.T) {
+	s := joinset.NewOn[int](eagerExec{}, eagerSpawn)
+	next := func() future.Result[int] { return future.BlockOn(future.Future[future.Result[int]](s.Next())) }
+	var got []int
+	for round, n := range []int{2, 1, 3} {
+		for i := range n {
+			s.SpawnOk(future.Done(10*round + i))
+		}
+		// Entries returned in earlier rounds are still queued, ahead
+		// of this round's.
+		for range n {
+			v, err := next().Get()
+			require.NoError(t, err)
+			got = append(got, v)
+		}
+	}
+	assert.Equal(t, []int{0, 1, 10, 20, 21, 22}, got, "spawn order: all finished before Next looked")
+	assert.ErrorIs(t, next().Err, joinset.ErrEmpty)
+	assert.Zero(t, s.Len())
+}
