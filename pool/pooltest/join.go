@@ -114,7 +114,10 @@ func (h *JoinHandle[T]) Value() (future.Result[T], bool) { return h.h.Value() }
 func (h *JoinHandle[T]) ID() uint64 { return h.h.ID() }
 
 // SpawnJoin adds f to s as a new task that can be aborted, and returns
-// its handle. It may be called where Spawn may. Its signature fits
+// its handle. It may be called where Spawn may. The handle explores late
+// and extra wakes of its joiner (see JoinHandle.Poll); a late wake is
+// carried by a short-lived courier task, which takes the next task id.
+// LateWakes(0) and SpuriousPolls(0) turn them off. Its signature fits
 // joinset.NewOn:
 //
 //	set := joinset.NewOn[int](s, pooltest.SpawnJoin)
