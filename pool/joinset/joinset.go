@@ -15,20 +15,23 @@ package joinset
 // A JoinSet polls its tasks' JoinHandles itself, like futures-rs's
 // FuturesUnordered: each task has an entry that is the waker given to its
 // handle, so a finishing task queues exactly its own entry and wakes the
-// one future waiting in Next; Next polls only the queued entries.
+// one future waiting in Next; Next polls only the queued entries, oldest
+// first.
 //
-// Entry life (under mu):
+// Entry life (transitions under mu; the poll itself outside it):
 //
 //	spawned --> queued in ready (polled once by Next to register its waker)
-//	queued --Next polls: Pending--> idle --task wakes entry--> queued
-//	queued --Next polls: Ready--> removed from the set; result returned
+//	queued --Next pops--> polling
+//	polling --Pending--> idle --task wakes entry--> queued
+//	polling --Pending, woken meanwhile--> queued (behind the others)
+//	polling --Ready--> removed from the set (h nil); result returned
+//	removed --woken during that last poll--> queued; dropped when popped
 //
-// Invariant: an entry is in ready at most once (the queued flag). A handle
-// may wake its entry during the very poll that returns its result (a
-// spurious wake, which the waker contract allows; on a pool, a completion
-// racing with the poll, or Shutdown's cancellation): the entry is then in
-// ready after it left the set, with h nil, and Next drops it when it
-// comes to it. So ready holds at most Len() live entries.
+// Invariant: an entry is in ready at most once (the queued flag), so
+// ready holds at most Len() live entries. The last transition exists
+// because a handle may wake its entry during the very poll that returns
+// its result: a spurious wake, which the waker contract allows (on a
+// pool, a completion or Shutdown's cancellation racing with the poll).
 //
 // The set sees its executor only through spawn, a function value fixed at
 // construction, and the Handle interface of what it returns: on a pool
@@ -294,9 +297,9 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 // Ready(Err(ErrEmpty)) when the set has no task left.
 //
 // Completion order, precisely: results come in the order the tasks'
-// wakes reach the set. Of two tasks Next was waiting for, the one that
-// finished first is returned first; tasks that finished before Next first
-// looked at them come in the order they were spawned.
+// wakes reach the set. Of two tasks Next was waiting for, the one whose
+// completion wake came first is returned first; tasks that finished
+// before Next first looked at them come in the order they were spawned.
 //
 // Next is cancel-safe: a NextFuture dropped while Pending loses no result;
 // the next call to Next returns it.
