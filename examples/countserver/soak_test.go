@@ -171,15 +171,18 @@ func TestSoak(t *testing.T) {
 	var tot roundResult
 	var heaps []uint64
 	rounds := 0
+	// The collector is off from the start of each round to its descriptor
+	// check: poll closes a Conn dropped without Close in a GC cleanup, and
+	// that must not hide the leak. The memory limit keeps a runaway round
+	// from exhausting the machine.
+	gcPercent, memLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(soakMemLimit)
+	gcOn := func() { debug.SetGCPercent(gcPercent); debug.SetMemoryLimit(memLimit) }
+	defer gcOn()
 	for round := 1; round <= 2 || time.Now().Before(deadline); round++ {
 		plan := drawPlan(rng, time.Until(deadline))
 		t0 := time.Now()
-		// The collector is off from the start of the round to the
-		// descriptor check: poll closes a Conn dropped without Close in
-		// a GC cleanup, and that must not hide the leak. The memory limit
-		// keeps a runaway round from exhausting the machine.
-		gcPercent := debug.SetGCPercent(-1)
-		memLimit := debug.SetMemoryLimit(soakMemLimit)
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(soakMemLimit)
 		var ms0 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
 		res := runRound(t, seed, round, plan)
@@ -201,8 +204,7 @@ func TestSoak(t *testing.T) {
 		}
 		var ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms1)
-		debug.SetGCPercent(gcPercent)
-		debug.SetMemoryLimit(memLimit)
+		gcOn()
 		res.allocMiB = float64(ms1.TotalAlloc-ms0.TotalAlloc) / (1 << 20)
 		res.gcs = ms1.NumGC - ms0.NumGC
 		heap := heapInUse()
