@@ -9,9 +9,11 @@
 // spindle's future tree can import it, and only _test.go files do. It
 // imports testing and testify, which is why no non-test file may import it.
 //
-// The helpers are deliberately strict in the ways that catch bugs in the
-// code under test: a Gate keeps the waker of every poll, Ready ones
-// included, so a test can deliver stale and spurious wakes; every helper is
-// safe to use from any goroutine, so the race detector judges the code
-// under test and not the helper.
+// Where the copies it replaces differed, it keeps the behaviour that lets
+// a test catch more: a Gate keeps the waker of every poll, Ready ones
+// included, and does not forget it when it wakes it, so a test can deliver
+// stale and spurious wakes; every future and waker here is safe to use
+// from any goroutine, so the race detector judges the code under test and
+// not the helper. Package testpool, beside it, starts a pool for the tests
+// that need one, so that the tests of package future do not build pool.
 package futuretest
