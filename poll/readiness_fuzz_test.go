@@ -378,7 +378,11 @@ func (h *fzHarness) settle() {
 	}
 }
 
-// run interprets ops as (op, arg) byte pairs, then settles.
+// run interprets ops as (op, arg) byte pairs, then settles. op%11 picks
+// the action (0 arrive, 1 deliver, 2 wake, 3–4 step, 5 repoll, 6 restart,
+// 7 hangup, 8 close, 9 settle, 10 leak); arg%4 picks the future, and its
+// upper bits the variant (drain or partial read, direction, Cancel,
+// the next descriptor's readiness, the leak count).
 func (h *fzHarness) run(ops []byte) {
 	for k := 0; k+1 < len(ops); k += 2 {
 		op, arg := ops[k], ops[k+1]
@@ -417,9 +421,10 @@ func (h *fzHarness) run(ops []byte) {
 }
 
 func FuzzReadiness(f *testing.F) {
-	// The race the tick exists for: a reader sees ready at tick t, its
-	// read says EAGAIN, an event lands before its clearReady.
-	f.Add([]byte{6, 0, 3, 0, 0, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 0, 0, 1, 0, 3, 0, 3, 0, 9, 0})
+	// The race the tick exists for: reader 0 registers, sees ready at
+	// tick 0, its read says EAGAIN, data arrives and its event is
+	// delivered (tick 1) before the clear, which must then do nothing.
+	f.Add([]byte{3, 0, 3, 0, 3, 0, 0, 0, 1, 0, 3, 0, 3, 0, 3, 0, 9, 0})
 	// Two readers and a writer wait; the slot closes under them, the
 	// next descriptor reuses it, a stale event arrives late.
 	f.Add([]byte{6, 0, 6, 2, 6, 9, 3, 0, 3, 0, 3, 0, 3, 0, 3, 2, 3, 2, 3, 1, 3, 1, 3, 1, 0, 0, 8, 0x40, 6, 0, 3, 0, 1, 0, 2, 0, 9, 0})
