@@ -110,7 +110,7 @@ func drawPlan(rng *rand.Rand, left time.Duration) roundPlan {
 	if rng.IntN(4) != 0 || p.asyncM == 0 {
 		p.threadM = 1 + rng.IntN(16)
 	}
-	p.length = max(min(p.length, left), 100*time.Millisecond)
+	p.length = max(min(p.length, left), 200*time.Millisecond) // long enough to serve even when the machine stalls
 	return p
 }
 
