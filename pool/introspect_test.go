@@ -18,6 +18,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/pool"
+	"github.com/spindle-rt/spindle/pool/joinset"
 )
 
 // nextLine returns the file of its caller and the line after the call,
@@ -310,6 +311,24 @@ func TestSpawnSiteOfBlockOn(t *testing.T) {
 	assert.Equal(t, file, site.File)
 	assert.Equal(t, line, site.Line)
 	assert.Equal(t, pool.TaskRunning, site.State, "it looked at itself from inside its poll")
+}
+
+// A JoinSet's task is named after the code that called the set's
+// SpawnOk, several frames above pool.Spawn.
+func TestSpawnSiteOfJoinSet(t *testing.T) {
+	p := introPool(t, 1, time.Hour)
+	set := joinset.New[int](p)
+	ev := &event{}
+	file, line := nextLine()
+	set.SpawnOk(future.Map(future.Future[struct{}](ev), func(struct{}) int { return 1 }))
+	require.Eventually(t, func() bool { return len(p.Tasks()) == 1 }, 10*time.Second, time.Millisecond)
+	ti := p.Tasks()[0]
+	assert.Equal(t, file, ti.File)
+	assert.Equal(t, line, ti.Line)
+	assert.True(t, strings.HasSuffix(ti.Func, ".TestSpawnSiteOfJoinSet"), ti.Func)
+	ev.Set()
+	_, err := pool.BlockOn(p, future.Future[future.Result[[]int]](set.JoinAll()))
+	require.NoError(t, err)
 }
 
 // Without SpawnSites the site is empty and Dump prints none.

@@ -1,7 +1,6 @@
 package pool
 
 import (
-	"runtime"
 	"runtime/trace"
 	"sync/atomic"
 
@@ -65,7 +64,7 @@ func (p *Pool) observed() bool { return p.cfg.intro != nil || trace.IsEnabled() 
 
 // instrument wraps the future of t, which is not queued yet. parent is
 // the Context of the spawning task (SpawnFrom) or nil. It is called only
-// from Spawn and SpawnFrom, so the caller of those is 3 frames up.
+// from Spawn and SpawnFrom (captureSite counts on it).
 func instrument[T any](p *Pool, t *task[T], parent *future.Context) {
 	f := &tracked[T]{inner: t.fut}
 	r := &f.rec
@@ -73,7 +72,7 @@ func instrument[T any](p *Pool, t *task[T], parent *future.Context) {
 	r.reg = p.cfg.intro
 	tracing := trace.IsEnabled()
 	if tracing || (r.reg != nil && r.reg.cfg.SpawnSites) {
-		runtime.Callers(3, r.pcs[:])
+		r.captureSite()
 	}
 	if r.reg != nil {
 		r.reg.add(r)
