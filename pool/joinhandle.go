@@ -29,7 +29,7 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}
-	if s&stComplete == 0 && t.registerJoin(cx.Waker(), s) {
+	if s&stComplete == 0 && t.registerJoin(cx, s) {
 		if !t.h.pool.isKilled() {
 			return future.Pending[future.Result[T]]()
 		}
@@ -43,12 +43,17 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	return future.Ready(future.Result[T]{Value: v, Err: err})
 }
 
-// registerJoin stores w as the join waker and reports whether it did so
-// before completion (false: the task completed, read the result).
-func (t *task[T]) registerJoin(w future.Waker, s uint32) bool {
-	if s&stForeignJoin == 0 && !t.h.pool.owns(w) {
+// registerJoin stores cx's waker as the join waker and reports whether it
+// did so before completion (false: the task completed, read the result).
+func (t *task[T]) registerJoin(cx *future.Context, s uint32) bool {
+	w := cx.Waker()
+	if s&stForeignJoin == 0 && !t.h.pool.owns(w) && !t.h.pool.pollsOn(cx) {
 		// Only this pool's tasks are woken by Shutdown's cancellation
 		// of their pool; another executor's waker must be found then.
+		// A waker that is not a task's own but is polled on one of the
+		// pool's workers (a JoinSet's or a combinator's per-child
+		// waker) leads back to a task of this pool, which Shutdown
+		// cancels anyway: no registry entry, no global lock.
 		t.h.pool.foreign.add(&t.h)
 		if t.h.state.v.Or(stForeignJoin)&stComplete != 0 {
 			t.h.pool.foreign.remove(&t.h)
@@ -66,6 +71,13 @@ func (t *task[T]) registerJoin(w future.Waker, s uint32) bool {
 	}
 	t.h.joinWaker = w
 	return t.h.state.setJoinWaker()
+}
+
+// pollsOn reports whether cx is the Context of a poll by one of p's
+// workers.
+func (p *Pool) pollsOn(cx *future.Context) bool {
+	w, ok := cxWorker(cx)
+	return ok && w.p == p
 }
 
 // owns reports whether w is the waker of a task of p.
