@@ -35,7 +35,7 @@ func NewMutex() *Mutex {
 // lock. Release it with the guard's Unlock.
 func (m *Mutex) Lock() *LockFuture {
 	f := &LockFuture{}
-	f.acq.Init(&m.sem, 1)
+	f.w.acq.Init(&m.sem, 1)
 	f.guard.m = m
 	return f
 }
@@ -50,38 +50,19 @@ func (m *Mutex) TryLock() (*MutexGuard, bool) {
 
 // LockFuture is the future returned by Mutex.Lock.
 type LockFuture struct {
-	acq   waitq.Acquire
+	w     acqWait
 	guard MutexGuard
-	st    waitState
 }
 
 // Poll implements future.Future.
 func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
-	f.st.enter(f)
-	if !future.Coop(cx) {
-		return future.Pending[*MutexGuard]()
-	}
-	ok, err := waitq.PollAcquire(f, &f.acq, cx)
-	if err != nil {
-		acqErr("*tasksync.LockFuture", err)
-	}
-	if !ok {
-		return future.Pending[*MutexGuard]()
-	}
-	f.st = stDone
-	f.guard.held = true
-	return future.Ready(&f.guard)
+	return pollLock(f, &f.w, &f.guard, &f.guard.held, cx)
 }
 
 // Cancel gives up the wait. If Unlock already handed the lock to this
 // future and it has not been polled since, the lock goes to the next
 // waiter. Cancel after Ready does nothing: the guard must be unlocked.
-func (f *LockFuture) Cancel() {
-	if f.st == stWaiting {
-		f.st = stCancelled
-		f.acq.Cancel()
-	}
-}
+func (f *LockFuture) Cancel() { f.w.cancel() }
 
 // Reset makes a finished Lock future, whose guard was unlocked, wait for the
 // lock again and returns it. A task that locks in a loop can keep one
@@ -91,11 +72,7 @@ func (f *LockFuture) Cancel() {
 // Reset of a future still waiting or still holding the lock panics with a
 // *future.MisuseError wrapping ErrResetBusy.
 func (f *LockFuture) Reset() *LockFuture {
-	if f.st != stDone || f.guard.held {
-		misuse("*tasksync.LockFuture", ErrResetBusy)
-	}
-	f.st = stWaiting
-	f.acq.Reset()
+	f.w.reset(f, f.guard.held)
 	return f
 }
 

@@ -32,7 +32,7 @@ func NewRWMutex() *RWMutex {
 // holds a read lock.
 func (m *RWMutex) RLock() *RWLockFuture {
 	f := &RWLockFuture{}
-	f.acq.Init(&m.sem, 1)
+	f.w.acq.Init(&m.sem, 1)
 	f.guard = RWGuard{m: m, n: 1}
 	return f
 }
@@ -41,7 +41,7 @@ func (m *RWMutex) RLock() *RWLockFuture {
 // holds the lock alone.
 func (m *RWMutex) Lock() *RWLockFuture {
 	f := &RWLockFuture{}
-	f.acq.Init(&m.sem, MaxReaders)
+	f.w.acq.Init(&m.sem, MaxReaders)
 	f.guard = RWGuard{m: m, n: MaxReaders}
 	return f
 }
@@ -61,46 +61,23 @@ func (m *RWMutex) try(n int64) (*RWGuard, bool) {
 
 // RWLockFuture is the future returned by RWMutex.RLock and RWMutex.Lock.
 type RWLockFuture struct {
-	acq   waitq.Acquire
+	w     acqWait
 	guard RWGuard
-	st    waitState
 }
 
 // Poll implements future.Future.
 func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
-	f.st.enter(f)
-	if !future.Coop(cx) {
-		return future.Pending[*RWGuard]()
-	}
-	ok, err := waitq.PollAcquire(f, &f.acq, cx)
-	if err != nil {
-		acqErr("*tasksync.RWLockFuture", err)
-	}
-	if !ok {
-		return future.Pending[*RWGuard]()
-	}
-	f.st = stDone
-	f.guard.held = true
-	return future.Ready(&f.guard)
+	return pollLock(f, &f.w, &f.guard, &f.guard.held, cx)
 }
 
 // Cancel gives up the wait; a lock already handed to the future is passed
 // on. Cancel after Ready does nothing.
-func (f *RWLockFuture) Cancel() {
-	if f.st == stWaiting {
-		f.st = stCancelled
-		f.acq.Cancel()
-	}
-}
+func (f *RWLockFuture) Cancel() { f.w.cancel() }
 
 // Reset makes a finished lock future, whose guard was unlocked, wait again
 // for the same kind of lock (see LockFuture.Reset).
 func (f *RWLockFuture) Reset() *RWLockFuture {
-	if f.st != stDone || f.guard.held {
-		misuse("*tasksync.RWLockFuture", ErrResetBusy)
-	}
-	f.st = stWaiting
-	f.acq.Reset()
+	f.w.reset(f, f.guard.held)
 	return f
 }
 

@@ -54,7 +54,7 @@ func (s *Semaphore) Available() int { return int(s.sem.Available()) }
 func (s *Semaphore) Acquire(n int) *AcquireFuture {
 	checkPermits(n)
 	f := &AcquireFuture{}
-	f.acq.Init(&s.sem, int64(n))
+	f.w.acq.Init(&s.sem, int64(n))
 	f.permit = Permit{s: s, n: int64(n)}
 	return f
 }
@@ -87,48 +87,32 @@ func (s *Semaphore) Close() { s.sem.Close() }
 
 // AcquireFuture is the future returned by Semaphore.Acquire.
 type AcquireFuture struct {
-	acq    waitq.Acquire
+	w      acqWait
 	permit Permit // handed out by the Ready poll: no second allocation
-	st     waitState
 }
 
 // Poll implements future.Future.
 func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Permit]] {
-	f.st.enter(f)
-	if !future.Coop(cx) {
-		return future.Pending[future.Result[*Permit]]()
-	}
-	ok, err := waitq.PollAcquire(f, &f.acq, cx)
+	ok, err := pollAcq(f, &f.w, cx)
 	if err != nil {
-		f.st = stDone
 		f.permit.done = true // never handed out
-		return future.Ready(future.Err[*Permit](acqErr("*tasksync.AcquireFuture", err)))
+		return future.Ready(future.Err[*Permit](err))
 	}
 	if !ok {
 		return future.Pending[future.Result[*Permit]]()
 	}
-	f.st = stDone
 	return future.Ready(future.Ok(&f.permit))
 }
 
 // Cancel gives up the wait; permits already handed to the future go to the
 // next waiter. Cancel after Ready does nothing.
-func (f *AcquireFuture) Cancel() {
-	if f.st == stWaiting {
-		f.st = stCancelled
-		f.acq.Cancel()
-	}
-}
+func (f *AcquireFuture) Cancel() { f.w.cancel() }
 
 // Reset makes a finished acquire, whose permit was released or forgotten,
 // wait for the same number of permits again (see LockFuture.Reset).
 func (f *AcquireFuture) Reset() *AcquireFuture {
-	if f.st != stDone || !f.permit.done {
-		misuse("*tasksync.AcquireFuture", ErrResetBusy)
-	}
-	f.st = stWaiting
+	f.w.reset(f, !f.permit.done)
 	f.permit.done = false
-	f.acq.Reset()
 	return f
 }
 

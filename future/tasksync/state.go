@@ -1,6 +1,9 @@
 package tasksync
 
-import "github.com/spindle-rt/spindle/future"
+import (
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
+)
 
 // waitState is the life of a wait future: polled until done, or cancelled.
 // Polling a done or cancelled future is misuse.
@@ -20,4 +23,66 @@ func (s waitState) enter(f any) {
 	case stCancelled:
 		panic(&future.MisuseError{Future: typeName(f), Err: ErrPolledAfterCancel})
 	}
+}
+
+// acqWait is what every future that waits for semaphore permits shares
+// (LockFuture, RWLockFuture, AcquireFuture): the acquire and the future's
+// life. Each future keeps only its guard and the thin exported methods, so
+// the state machine in mutex.go is written once.
+type acqWait struct {
+	acq waitq.Acquire
+	st  waitState
+}
+
+// pollAcq advances the wait embedded in owner, the future the user holds:
+// its collection cancels the wait, and misuse panics name its type. It
+// returns true once the permits are held, or ErrClosed once the semaphore
+// is closed; either way the future is then done.
+func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
+	w.st.enter(owner)
+	if !future.Coop(cx) {
+		return false, nil
+	}
+	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
+	if err != nil {
+		err = acqErr(typeName(owner), err) // panics unless closed
+		w.st = stDone
+		return false, err
+	}
+	if ok {
+		w.st = stDone
+	}
+	return ok, nil
+}
+
+// pollLock is the Poll of a lock future: Ready with guard, marked held,
+// once the lock is taken. A lock's semaphore is never closed, so there is
+// no error to report.
+func pollLock[F, G any](owner *F, w *acqWait, guard *G, held *bool, cx *future.Context) future.Poll[*G] {
+	if ok, _ := pollAcq(owner, w, cx); !ok {
+		return future.Pending[*G]()
+	}
+	*held = true
+	return future.Ready(guard)
+}
+
+// cancel gives up a wait that has not finished; the permits handed to it so
+// far go to the next waiter.
+func (w *acqWait) cancel() {
+	if w.st == stWaiting {
+		w.st = stCancelled
+		w.acq.Cancel()
+	}
+}
+
+// reset starts another round of a finished wait, keeping its queue node.
+// held says the guard of the last round is not released yet: then, or if
+// the wait has not finished, it panics with a *future.MisuseError wrapping
+// ErrResetBusy that names owner.
+func (w *acqWait) reset(owner any, held bool) {
+	if w.st != stDone || held {
+		misuse(typeName(owner), ErrResetBusy)
+	}
+	w.st = stWaiting
+	w.acq.Reset()
 }
