@@ -50,6 +50,29 @@ func (s *senderRef[T]) clone(what string) *senderRef[T] {
 	return &senderRef[T]{c: c}
 }
 
+// trySend buffers v if there is room right now, waking the receiver
+// through future.WakeFrom(cx, ...) (cx may be nil); otherwise it returns a
+// *SendError wrapping ErrFull (only a bounded channel fills) or ErrClosed
+// and holding v. what names the handle in a used-after-Close panic.
+func (s *senderRef[T]) trySend(cx *future.Context, what string, v T) error {
+	s.check(what)
+	c := s.c
+	c.mu.Lock()
+	if c.rxClosed {
+		c.mu.Unlock()
+		return &SendError[T]{Value: v, Err: ErrClosed}
+	}
+	w, ok := c.trySendLocked(v)
+	c.mu.Unlock()
+	if !ok {
+		return &SendError[T]{Value: v, Err: ErrFull}
+	}
+	if w != nil {
+		future.WakeFrom(cx, w)
+	}
+	return nil
+}
+
 // Sender is a sending end of a bounded MPSC channel. Each producer should
 // hold its own (Clone) and Close it when done: the receiver sees ErrClosed
 // after the last Close. A Sender dropped without Close is closed when the
@@ -96,24 +119,7 @@ func (s *Sender[T]) Send(v T) *SendFuture[T] {
 
 // TrySend buffers v if there is room right now; otherwise it returns a
 // *SendError wrapping ErrFull or ErrClosed and holding v.
-func (s *Sender[T]) TrySend(v T) error {
-	s.ref.check("*channel.Sender")
-	c := s.ref.c
-	c.mu.Lock()
-	if c.rxClosed {
-		c.mu.Unlock()
-		return &SendError[T]{Value: v, Err: ErrClosed}
-	}
-	w, ok := c.trySendLocked(v)
-	c.mu.Unlock()
-	if !ok {
-		return &SendError[T]{Value: v, Err: ErrFull}
-	}
-	if w != nil {
-		w.Wake()
-	}
-	return nil
-}
+func (s *Sender[T]) TrySend(v T) error { return s.ref.trySend(nil, "*channel.Sender", v) }
 
 // unguardedSends is how many queued sends of a channel may go without the
 // GC backstop. A dropped send that is still queued blocks nobody: the next
@@ -322,17 +328,5 @@ func (s *UnboundedSender[T]) Send(v T) error { return s.SendFrom(nil, v) }
 // SendFrom is Send from inside a Poll: the receiver is woken through
 // future.WakeFrom(cx, ...).
 func (s *UnboundedSender[T]) SendFrom(cx *future.Context, v T) error {
-	s.ref.check("*channel.UnboundedSender")
-	c := s.ref.c
-	c.mu.Lock()
-	if c.rxClosed {
-		c.mu.Unlock()
-		return &SendError[T]{Value: v, Err: ErrClosed}
-	}
-	w, _ := c.trySendLocked(v)
-	c.mu.Unlock()
-	if w != nil {
-		future.WakeFrom(cx, w)
-	}
-	return nil
+	return s.ref.trySend(cx, "*channel.UnboundedSender", v) // never full
 }
