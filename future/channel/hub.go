@@ -20,7 +20,7 @@ type hub struct {
 // wakeAllLocked empties the waiter list into wl, unlocking mu to wake each
 // full batch. mu is held on entry and on return.
 func (h *hub) wakeAllLocked(cx *future.Context, wl *waitq.WakeList) {
-	waitq.DrainLocked(&h.mu, &h.waiters, wl, cx, waitq.Idle, struct{}{})
+	waitq.DrainLocked(&h.mu, &h.waiters, wl, cx, waitq.Idle)
 }
 
 // leave unsubscribes the receiver whose waiter node is n and whose closed

@@ -90,20 +90,8 @@ func (c *mpsc[T]) closeReceiver() {
 	c.mu.Lock()
 	c.rxClosed = true
 	c.rxWaker = nil
-	for {
-		h := c.sendq.PopFront()
-		if h == nil {
-			break
-		}
-		h.State = waitq.Idle // its next poll hands the value back
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			c.mu.Unlock()
-			wl.WakeAll(nil)
-			c.mu.Lock()
-		}
-	}
+	// Each send's next poll finds its node Idle and hands its value back.
+	waitq.DrainLocked(&c.mu, &c.sendq, &wl, nil, waitq.Idle)
 	c.mu.Unlock()
 	wl.WakeAll(nil)
 }

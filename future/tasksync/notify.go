@@ -136,7 +136,10 @@ func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
 			break
 		}
 	}
-	waitq.DrainLocked(&n.mu, &n.waiters, &wl, cx, waitq.Granted, false)
+	// A queued node's Val is false (notifyOneLocked sets it only on the
+	// node it dequeues), so these grants are NotifyWaiters' and are not
+	// passed on if the waiter is abandoned.
+	waitq.DrainLocked(&n.mu, &n.waiters, &wl, cx, waitq.Granted)
 	n.mu.Unlock()
 	wl.WakeAll(cx)
 }

@@ -125,23 +125,32 @@ func (l *WakeList) WakeAll(cx *future.Context) {
 	l.n = 0
 }
 
-// DrainLocked empties l, marking every node s with value v and waking their
-// wakers through wl. mu guards l: it is held on entry and on return, and
-// released only to wake each full batch, so a long list never holds the
-// lock while tasks are woken.
-func DrainLocked[P any](mu sync.Locker, l *List[P], wl *WakeList, cx *future.Context, s State, v P) {
+// TakeLocked moves the waker *w (a node's) into l, leaving nil behind so the
+// node no longer holds it. mu guards the node and is held: when l is full,
+// mu is released while the batch is woken through future.WakeFrom(cx, ...)
+// and then retaken, so a long queue never wakes tasks under the lock. The
+// caller must not rely on what mu guards staying unchanged across the call.
+func (l *WakeList) TakeLocked(mu sync.Locker, cx *future.Context, w *future.Waker) {
+	l.Push(*w)
+	*w = nil
+	if l.Full() {
+		mu.Unlock()
+		l.WakeAll(cx)
+		mu.Lock()
+	}
+}
+
+// DrainLocked empties l, setting every node's state to s (its Val is left
+// alone: a send failed by Close still holds its value) and taking its waker
+// into wl. mu guards l: it is held on entry and on return, and released
+// only to wake each full batch (see TakeLocked).
+func DrainLocked[P any](mu sync.Locker, l *List[P], wl *WakeList, cx *future.Context, s State) {
 	for {
 		h := l.PopFront()
 		if h == nil {
 			return
 		}
-		h.State, h.Val = s, v
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			mu.Unlock()
-			wl.WakeAll(cx)
-			mu.Lock()
-		}
+		h.State = s
+		wl.TakeLocked(mu, cx, &h.Waker)
 	}
 }

@@ -126,13 +126,7 @@ func (s *Sem) releaseLocked(n int64, wl *WakeList) {
 		if h.Val == 0 {
 			s.waiters.Remove(h)
 			h.State = Granted
-			wl.Push(h.Waker)
-			h.Waker = nil
-			if wl.Full() {
-				s.mu.Unlock()
-				wl.WakeAll(nil)
-				s.mu.Lock()
-			}
+			wl.TakeLocked(&s.mu, nil, &h.Waker)
 		}
 	}
 	if s.waiters.Len() > 0 {
@@ -158,20 +152,7 @@ func (s *Sem) Close() {
 			break
 		}
 	}
-	for {
-		h := s.waiters.PopFront()
-		if h == nil {
-			break
-		}
-		h.State = Idle // its next poll sees closedBit
-		wl.Push(h.Waker)
-		h.Waker = nil
-		if wl.Full() {
-			s.mu.Unlock()
-			wl.WakeAll(nil)
-			s.mu.Lock()
-		}
-	}
+	DrainLocked(&s.mu, &s.waiters, &wl, nil, Idle) // their next poll sees closedBit
 	s.mu.Unlock()
 	wl.WakeAll(nil)
 }
