@@ -133,7 +133,7 @@ func (p *Pool) Tasks() []TaskInfo {
 	return p.cfg.intro.snapshot()
 }
 
-// info describes r at registry time now.
+// info describes r at registry time now, but for its spawn site.
 func (r *taskRecord) info(now int64, stuckAfter time.Duration) TaskInfo {
 	since := func(t int64) time.Duration {
 		if t == 0 {
@@ -156,11 +156,7 @@ func (r *taskRecord) info(now int64, stuckAfter time.Duration) TaskInfo {
 		ti.State = TaskIdle
 		ti.Stuck = ti.SincePoll > stuckAfter
 	}
-	if r.pcs[0] != 0 {
-		s := r.site()
-		ti.Func, ti.File, ti.Line = s.fn, s.file, s.line
-	}
-	return ti
+	return ti // the site is filled in by snapshot
 }
 
 // Dump writes a description of the pool's unfinished tasks to w: a header

@@ -84,13 +84,23 @@ func (g *registry) remove(r *taskRecord) {
 func (g *registry) snapshot() []TaskInfo {
 	now := g.now()
 	var out []TaskInfo
+	var recs []*taskRecord
 	for i := range g.shards {
 		s := &g.shards[i]
 		s.mu.Lock()
 		for r := s.head; r != nil; r = r.next {
 			out = append(out, r.info(now, g.cfg.StuckAfter))
+			recs = append(recs, r)
 		}
 		s.mu.Unlock()
+	}
+	// Sites are resolved outside the shard locks, which spawns take: a
+	// site's pcs do not change once the record is linked.
+	for i, r := range recs {
+		if r.pcs[0] != 0 {
+			s := r.site()
+			out[i].Func, out[i].File, out[i].Line = s.fn, s.file, s.line
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
