@@ -223,14 +223,12 @@ func (f *SendFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[struc
 		return future.Pending[future.Result[struct{}]]()
 	}
 	n := f.node
-	switch n.node.State {
+	switch n.node.PollLocked(cx) {
 	case waitq.Granted:
-		n.node.State = waitq.Done
 		c.mu.Unlock()
 		n.cl.Stop()
 		return f.ok()
 	case waitq.Queued:
-		n.node.Waker = cx.Waker()
 		c.mu.Unlock()
 		return future.Pending[future.Result[struct{}]]()
 	}

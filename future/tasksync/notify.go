@@ -185,14 +185,12 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	nd := f.node
 	n.mu.Lock()
-	switch nd.node.State {
+	switch nd.node.PollLocked(cx) {
 	case waitq.Granted:
-		nd.node.State = waitq.Done
 		n.mu.Unlock()
 		nd.cleanup.Stop()
 		return f.ready()
 	case waitq.Queued:
-		nd.node.Waker = cx.Waker()
 		n.mu.Unlock()
 		return future.Pending[struct{}]()
 	}

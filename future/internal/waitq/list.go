@@ -42,6 +42,23 @@ type Node[P any] struct {
 	Val   P
 }
 
+// PollLocked is the first step of a waiting future's poll once its node has
+// left Idle, with the owner's lock held. A Granted node is marked Done and
+// Granted is returned: the wait is over. A Queued node takes cx's waker,
+// replacing the previous poll's (waker contract rule 2), and Queued is
+// returned: still Pending. Any other state is returned unchanged for the
+// caller to handle.
+func (n *Node[P]) PollLocked(cx *future.Context) State {
+	switch n.State {
+	case Granted:
+		n.State = Done
+		return Granted
+	case Queued:
+		n.Waker = cx.Waker()
+	}
+	return n.State
+}
+
 // List is an intrusive doubly linked FIFO of nodes: push, pop and removal
 // of any node are O(1) and allocate nothing. The zero List is empty.
 type List[P any] struct {

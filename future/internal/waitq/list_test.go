@@ -102,3 +102,34 @@ func TestTakeLockedFlushesOnlyWhenFull(t *testing.T) {
 	wl.WakeAll(nil)
 	require.Len(t, seq, size, "the batch was emptied")
 }
+
+// countWaker is a distinct waker value per poll.
+type countWaker struct{ n int }
+
+func (w *countWaker) Wake() { w.n++ }
+
+// TestNodePollLocked checks each state's outcome: a grant is consumed once
+// (Granted, then Done), a queued node keeps only the latest poll's waker,
+// and Idle and Done are left for the caller.
+func TestNodePollLocked(t *testing.T) {
+	w1, w2 := &countWaker{}, &countWaker{}
+	cx1, cx2 := future.NewContext(w1), future.NewContext(w2)
+
+	var n Node[int]
+	require.Equal(t, Idle, n.PollLocked(cx1))
+	require.Nil(t, n.Waker, "an Idle node is not given a waker")
+
+	var l List[int]
+	l.PushBack(&n)
+	require.Equal(t, Queued, n.PollLocked(cx1))
+	require.Same(t, w1, n.Waker)
+	require.Equal(t, Queued, n.PollLocked(cx2))
+	require.Same(t, w2, n.Waker, "the latest poll's waker replaces the old one")
+
+	l.Remove(&n)
+	n.State = Granted
+	require.Equal(t, Granted, n.PollLocked(cx1))
+	require.Equal(t, Done, n.State)
+	require.Equal(t, Done, n.PollLocked(cx1), "a grant is observed once")
+	require.Zero(t, w1.n+w2.n, "PollLocked wakes nobody")
+}

@@ -238,14 +238,12 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 	}
 	w, s := a.w, a.sem
 	s.mu.Lock()
-	switch w.node.State {
+	switch w.node.PollLocked(cx) {
 	case Granted:
-		w.node.State = Done
 		s.mu.Unlock()
 		a.done()
 		return true, nil
 	case Queued:
-		w.node.Waker = cx.Waker() // waker contract rule 2
 		s.mu.Unlock()
 		return false, nil
 	case Done:
