@@ -28,11 +28,15 @@ func SpawnBlocking[T any](p *Pool, fn func() T) *JoinHandle[T] {
 		return h.closed()
 	}
 	p.spawnedOutside.Add(1)
+	var rec *taskRecord
+	if p.observed() {
+		rec = observeBlocking(p, &t.h)
+	}
 	// The goroutine holds the poll lock for the task's whole life, so
 	// wakes are no-ops and Abort only marks it cancelled.
 	t.h.state.v.Store(stRunning)
 	go func() {
-		v, err := callBlocking(fn)
+		v, err := runBlocking(rec, fn)
 		t.finish(v, err, nil)
 	}()
 	return h

@@ -6,7 +6,7 @@
 // worker is a goroutine locked to its OS thread with a fixed-size local run
 // queue that other workers steal half of, a LIFO slot for the task the
 // running task just woke, and access to a global injection queue for work
-// coming from outside the workers. Idle workers search, spin briefly, then
+// coming from outside the workers. Idle workers search a few rounds, then
 // park; a parked worker is woken only when no other worker is searching.
 //
 // Use Spawn from any goroutine and SpawnFrom from inside a task (it keeps the
@@ -14,6 +14,14 @@
 // Result, so tasks await each other; goroutines use Wait. BlockOn runs one
 // future on the pool and waits for it. SpawnBlocking runs blocking code on a
 // goroutine outside the workers. Shutdown stops the pool.
+//
+// To see inside a live pool, create it WithIntrospection: Tasks and Dump
+// then list every unfinished task with its state, spawn site, polls and
+// wakes, flagging those idle too long without a wake; package
+// pool/pooldebug serves that over HTTP and publishes Stats through expvar.
+// While the execution tracer (runtime/trace) runs, every task spawned is a
+// trace task named after its spawn site with a region per poll, visible in
+// go tool trace; when neither is on, a spawn pays one branch.
 //
 // See docs/design.md for the walk of one task through the files
 // of this package and for the parking protocol.
