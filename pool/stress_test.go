@@ -279,7 +279,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 			require.ErrorIs(t, err, pool.ErrClosed)
 		}
 		// A handle completes (Wait returns) just before its task is counted
-	// done (task.finish, then taskDone): Live reaches 0 an instant later.
-	assert.Eventually(t, func() bool { return p.Stats().Live == 0 }, 10*time.Second, time.Millisecond)
+		// done (task.finish, then taskDone): Live reaches 0 an instant later.
+		assert.Eventually(t, func() bool { return p.Stats().Live == 0 }, 10*time.Second, time.Millisecond)
 	}
 }
