@@ -14,13 +14,7 @@ package channel
 // one node, queued at most once and replaced-waker on every Pending poll,
 // so the waiter list is bounded by the number of receivers.
 
-import (
-	"runtime"
-	"sync/atomic"
-
-	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/waitq"
-)
+import "github.com/spindle-rt/spindle/future"
 
 type bcast[T any] struct {
 	hub
@@ -37,7 +31,7 @@ func NewBroadcast[T any](capacity int) (*BroadcastSender[T], *BroadcastReceiver[
 		misuse("channel.NewBroadcast", ErrZeroCapacity)
 	}
 	b := &bcast[T]{buf: make([]T, capacity), senders: 1}
-	return wrapBcastSender(&bcastTx[T]{b: b}), b.subscribe()
+	return newBcastSender(b), b.subscribe()
 }
 
 // subscribe adds a receiver whose first value is the next one sent.
@@ -46,50 +40,49 @@ func (b *bcast[T]) subscribe() *BroadcastReceiver[T] {
 	b.receivers++
 	st := &bcastRx[T]{b: b, next: b.tail}
 	b.mu.Unlock()
-	r := &BroadcastReceiver[T]{st: st}
-	r.cl = runtime.AddCleanup(r, (*bcastRx[T]).close, st)
+	r := &BroadcastReceiver[T]{}
+	bind(r, &r.h, st)
 	return r
 }
 
-// bcastTx is a sender handle's claim; see senderRef.
+// bcastTx is a sender handle's claim: one count of b.senders (see
+// handle.go). The last one to go wakes every receiver to see ErrClosed.
 type bcastTx[T any] struct {
-	b      *bcast[T]
-	closed atomic.Bool
+	releaseOnce
+	b *bcast[T]
 }
 
-func (t *bcastTx[T]) close() {
-	if !t.closed.CompareAndSwap(false, true) {
+func (t *bcastTx[T]) release() {
+	if !t.first() {
 		return
 	}
 	b := t.b
-	var wl waitq.WakeList
 	b.mu.Lock()
 	b.senders--
-	if b.senders == 0 {
-		b.wakeAllLocked(nil, &wl)
+	if b.senders > 0 {
+		b.mu.Unlock()
+		return
 	}
-	b.mu.Unlock()
-	wl.WakeAll(nil)
+	b.wakeAllUnlock(nil)
 }
 
 // BroadcastSender is a sending end of a Broadcast channel. Receivers see
 // ErrClosed once every sender closed and they received what was kept. A
 // sender dropped without Close is closed when it is collected.
 type BroadcastSender[T any] struct {
-	tx *bcastTx[T]
-	cl runtime.Cleanup
+	h handle[*bcastTx[T]]
 }
 
-func wrapBcastSender[T any](tx *bcastTx[T]) *BroadcastSender[T] {
-	s := &BroadcastSender[T]{tx: tx}
-	s.cl = runtime.AddCleanup(s, (*bcastTx[T]).close, tx)
+func newBcastSender[T any](b *bcast[T]) *BroadcastSender[T] {
+	s := &BroadcastSender[T]{}
+	bind(s, &s.h, &bcastTx[T]{b: b})
 	return s
 }
 
-func (s *BroadcastSender[T]) check() {
-	if s.tx.closed.Load() {
-		misuse("*channel.BroadcastSender", ErrHandleClosed)
-	}
+// open returns the channel, or panics if s was closed.
+func (s *BroadcastSender[T]) open() *bcast[T] {
+	s.h.claim.check("*channel.BroadcastSender")
+	return s.h.claim.b
 }
 
 // Send delivers v to every current receiver without waiting; the oldest
@@ -100,9 +93,7 @@ func (s *BroadcastSender[T]) Send(v T) error { return s.SendFrom(nil, v) }
 // SendFrom is Send from inside a Poll: receivers are woken through
 // future.WakeFrom(cx, ...).
 func (s *BroadcastSender[T]) SendFrom(cx *future.Context, v T) error {
-	s.check()
-	b := s.tx.b
-	var wl waitq.WakeList
+	b := s.open()
 	b.mu.Lock()
 	if b.receivers == 0 {
 		b.mu.Unlock()
@@ -110,59 +101,45 @@ func (s *BroadcastSender[T]) SendFrom(cx *future.Context, v T) error {
 	}
 	b.buf[b.tail%uint64(len(b.buf))] = v
 	b.tail++
-	b.wakeAllLocked(cx, &wl)
-	b.mu.Unlock()
-	wl.WakeAll(cx)
+	b.wakeAllUnlock(cx)
 	return nil
 }
 
 // Subscribe returns a new receiver whose first value is the next one sent.
 func (s *BroadcastSender[T]) Subscribe() *BroadcastReceiver[T] {
-	s.check()
-	return s.tx.b.subscribe()
+	return s.open().subscribe()
 }
 
 // Receivers returns how many receivers are subscribed.
-func (s *BroadcastSender[T]) Receivers() int {
-	b := s.tx.b
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.receivers
-}
+func (s *BroadcastSender[T]) Receivers() int { return s.h.claim.b.count() }
 
 // Clone returns another sender of the same channel.
 func (s *BroadcastSender[T]) Clone() *BroadcastSender[T] {
-	s.check()
-	b := s.tx.b
+	b := s.open()
 	b.mu.Lock()
 	b.senders++
 	b.mu.Unlock()
-	return wrapBcastSender(&bcastTx[T]{b: b})
+	return newBcastSender(b)
 }
 
 // Close releases this sender. Idempotent.
-func (s *BroadcastSender[T]) Close() {
-	s.cl.Stop()
-	s.tx.close()
-}
+func (s *BroadcastSender[T]) Close() { s.h.close() }
 
-// bcastRx is a receiver's state, apart from the handle so that the
-// handle's cleanup can unsubscribe it.
+// bcastRx is a receiver's state and its claim, a subscription (see
+// handle.go).
 type bcastRx[T any] struct {
-	b      *bcast[T]
-	next   uint64
-	node   waitq.Node[struct{}]
-	closed bool // guarded by b.mu
+	hubRx
+	b    *bcast[T]
+	next uint64
 }
 
-func (r *bcastRx[T]) close() { r.b.leave(&r.node, &r.closed) }
+func (r *bcastRx[T]) release() { r.b.leave(&r.hubRx) }
 
 // BroadcastReceiver is one receiving end of a Broadcast channel, owned by
 // one task (or goroutine) at a time. Close it when done; one dropped
 // without Close is unsubscribed when it is collected.
 type BroadcastReceiver[T any] struct {
-	st *bcastRx[T]
-	cl runtime.Cleanup
+	h handle[*bcastRx[T]]
 }
 
 // PollRecv is the poll function of Recv: Ready(Ok(v)) with the next value,
@@ -174,22 +151,14 @@ func (r *BroadcastReceiver[T]) PollRecv(cx *future.Context) future.Poll[future.R
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}
-	st := r.st
+	st := r.h.claim
 	b := st.b
-	b.mu.Lock()
-	if st.closed {
-		b.mu.Unlock()
-		misuse("*channel.BroadcastReceiver", ErrHandleClosed)
-	}
+	b.lockOpen(&st.hubRx, "*channel.BroadcastReceiver")
 	if res, ok := st.recvLocked(); ok {
 		b.mu.Unlock()
 		return future.Ready(res)
 	}
-	if st.node.State != waitq.Queued {
-		b.waiters.PushBack(&st.node)
-	}
-	st.node.Waker = cx.Waker()
-	b.mu.Unlock()
+	b.waitUnlock(&st.hubRx, cx)
 	return future.Pending[future.Result[T]]()
 }
 
@@ -215,14 +184,10 @@ func (st *bcastRx[T]) recvLocked() (future.Result[T], bool) {
 // TryRecv is PollRecv without waiting: it returns ErrEmpty instead of
 // Pending.
 func (r *BroadcastReceiver[T]) TryRecv() (T, error) {
-	b := r.st.b
-	b.mu.Lock()
-	if r.st.closed {
-		b.mu.Unlock()
-		misuse("*channel.BroadcastReceiver", ErrHandleClosed)
-	}
-	res, ok := r.st.recvLocked()
-	b.mu.Unlock()
+	st := r.h.claim
+	st.b.lockOpen(&st.hubRx, "*channel.BroadcastReceiver")
+	res, ok := st.recvLocked()
+	st.b.mu.Unlock()
 	if !ok {
 		return res.Value, ErrEmpty
 	}
@@ -236,14 +201,11 @@ func (r *BroadcastReceiver[T]) Recv() *BroadcastRecvFuture[T] {
 
 // Resubscribe returns a new receiver of the same channel whose first value
 // is the next one sent.
-func (r *BroadcastReceiver[T]) Resubscribe() *BroadcastReceiver[T] { return r.st.b.subscribe() }
+func (r *BroadcastReceiver[T]) Resubscribe() *BroadcastReceiver[T] { return r.h.claim.b.subscribe() }
 
 // Close unsubscribes the receiver: it stops counting for Send and stops
 // holding a waiter. Idempotent.
-func (r *BroadcastReceiver[T]) Close() {
-	r.cl.Stop()
-	r.st.close()
-}
+func (r *BroadcastReceiver[T]) Close() { r.h.close() }
 
 // BroadcastRecvFuture is the future returned by BroadcastReceiver.Recv.
 type BroadcastRecvFuture[T any] struct {

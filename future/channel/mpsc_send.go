@@ -14,30 +14,21 @@ package channel
 
 import (
 	"runtime"
-	"sync/atomic"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/internal/waitq"
 )
 
-// senderRef is one sender handle's claim on the channel, kept apart from
-// the handle so that the handle's cleanup can release it.
+// senderRef is one sender handle's claim on the channel: one count of
+// c.senders (see handle.go).
 type senderRef[T any] struct {
+	releaseOnce
 	c *mpsc[T]
-	// closed flips once, so the handle gives up its count exactly once
-	// whether Close or the cleanup comes first.
-	closed atomic.Bool
 }
 
-func (s *senderRef[T]) close() {
-	if s.closed.CompareAndSwap(false, true) {
+func (s *senderRef[T]) release() {
+	if s.first() {
 		s.c.closeSender()
-	}
-}
-
-func (s *senderRef[T]) check(what string) {
-	if s.closed.Load() {
-		misuse(what, ErrHandleClosed)
 	}
 }
 
@@ -78,30 +69,26 @@ func (s *senderRef[T]) trySend(cx *future.Context, what string, v T) error {
 // after the last Close. A Sender dropped without Close is closed when the
 // garbage collector finds it.
 type Sender[T any] struct {
-	ref *senderRef[T]
-	cl  runtime.Cleanup
+	h handle[*senderRef[T]]
 }
 
 func newSender[T any](c *mpsc[T]) *Sender[T] { return wrapSender(&senderRef[T]{c: c}) }
 
 func wrapSender[T any](ref *senderRef[T]) *Sender[T] {
-	s := &Sender[T]{ref: ref}
-	s.cl = runtime.AddCleanup(s, (*senderRef[T]).close, ref)
+	s := &Sender[T]{}
+	bind(s, &s.h, ref)
 	return s
 }
 
 // Clone returns another sender of the same channel.
-func (s *Sender[T]) Clone() *Sender[T] { return wrapSender(s.ref.clone("*channel.Sender")) }
+func (s *Sender[T]) Clone() *Sender[T] { return wrapSender(s.h.claim.clone("*channel.Sender")) }
 
 // Close releases this sender. Idempotent.
-func (s *Sender[T]) Close() {
-	s.cl.Stop()
-	s.ref.close()
-}
+func (s *Sender[T]) Close() { s.h.close() }
 
 // IsClosed reports whether the receiver closed.
 func (s *Sender[T]) IsClosed() bool {
-	c := s.ref.c
+	c := s.h.claim.c
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.rxClosed
@@ -113,13 +100,14 @@ func (s *Sender[T]) IsClosed() bool {
 // v if the receiver closed. Using a closed Sender panics with a
 // *future.MisuseError.
 func (s *Sender[T]) Send(v T) *SendFuture[T] {
-	s.ref.check("*channel.Sender")
-	return &SendFuture[T]{c: s.ref.c, v: v}
+	ref := s.h.claim
+	ref.check("*channel.Sender")
+	return &SendFuture[T]{c: ref.c, v: v}
 }
 
 // TrySend buffers v if there is room right now; otherwise it returns a
 // *SendError wrapping ErrFull or ErrClosed and holding v.
-func (s *Sender[T]) TrySend(v T) error { return s.ref.trySend(nil, "*channel.Sender", v) }
+func (s *Sender[T]) TrySend(v T) error { return s.h.claim.trySend(nil, "*channel.Sender", v) }
 
 // unguardedSends is how many queued sends of a channel may go without the
 // GC backstop. A dropped send that is still queued blocks nobody: the next
@@ -294,8 +282,7 @@ func (f *SendFuture[T]) Reset(v T) *SendFuture[T] {
 // UnboundedSender is a sending end of an unbounded MPSC channel; its Send
 // never waits. Clone and Close as for Sender.
 type UnboundedSender[T any] struct {
-	ref *senderRef[T]
-	cl  runtime.Cleanup
+	h handle[*senderRef[T]]
 }
 
 func newUnboundedSender[T any](c *mpsc[T]) *UnboundedSender[T] {
@@ -303,21 +290,18 @@ func newUnboundedSender[T any](c *mpsc[T]) *UnboundedSender[T] {
 }
 
 func wrapUnbounded[T any](ref *senderRef[T]) *UnboundedSender[T] {
-	s := &UnboundedSender[T]{ref: ref}
-	s.cl = runtime.AddCleanup(s, (*senderRef[T]).close, ref)
+	s := &UnboundedSender[T]{}
+	bind(s, &s.h, ref)
 	return s
 }
 
 // Clone returns another sender of the same channel.
 func (s *UnboundedSender[T]) Clone() *UnboundedSender[T] {
-	return wrapUnbounded(s.ref.clone("*channel.UnboundedSender"))
+	return wrapUnbounded(s.h.claim.clone("*channel.UnboundedSender"))
 }
 
 // Close releases this sender. Idempotent.
-func (s *UnboundedSender[T]) Close() {
-	s.cl.Stop()
-	s.ref.close()
-}
+func (s *UnboundedSender[T]) Close() { s.h.close() }
 
 // Send buffers v and wakes the receiver. It fails with a *SendError
 // wrapping ErrClosed, holding v, if the receiver closed.
@@ -326,5 +310,5 @@ func (s *UnboundedSender[T]) Send(v T) error { return s.SendFrom(nil, v) }
 // SendFrom is Send from inside a Poll: the receiver is woken through
 // future.WakeFrom(cx, ...).
 func (s *UnboundedSender[T]) SendFrom(cx *future.Context, v T) error {
-	return s.ref.trySend(cx, "*channel.UnboundedSender", v) // never full
+	return s.h.claim.trySend(cx, "*channel.UnboundedSender", v) // never full
 }

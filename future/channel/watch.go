@@ -8,13 +8,7 @@ package channel
 // sender closed, else Pending with the receiver's one node queued. So a
 // change made just before Close is still reported: no value is lost.
 
-import (
-	"runtime"
-	"sync/atomic"
-
-	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/waitq"
-)
+import "github.com/spindle-rt/spindle/future"
 
 type watch[T any] struct {
 	hub
@@ -29,9 +23,8 @@ type watch[T any] struct {
 // value counts.
 func NewWatch[T any](initial T) (*WatchSender[T], *WatchReceiver[T]) {
 	w := &watch[T]{val: initial}
-	tx := &watchTx[T]{w: w}
-	s := &WatchSender[T]{tx: tx}
-	s.cl = runtime.AddCleanup(s, (*watchTx[T]).close, tx)
+	s := &WatchSender[T]{}
+	bind(s, &s.h, &watchTx[T]{w: w})
 	return s, w.subscribe()
 }
 
@@ -40,41 +33,39 @@ func (w *watch[T]) subscribe() *WatchReceiver[T] {
 	w.receivers++
 	st := &watchRx[T]{w: w, seen: w.version}
 	w.mu.Unlock()
-	r := &WatchReceiver[T]{st: st}
-	r.cl = runtime.AddCleanup(r, (*watchRx[T]).close, st)
+	r := &WatchReceiver[T]{}
+	bind(r, &r.h, st)
 	return r
 }
 
+// watchTx is the sender's claim (see handle.go): while it is held the
+// channel is open.
 type watchTx[T any] struct {
-	w      *watch[T]
-	closed atomic.Bool
+	releaseOnce
+	w *watch[T]
 }
 
-func (t *watchTx[T]) close() {
-	if !t.closed.CompareAndSwap(false, true) {
+func (t *watchTx[T]) release() {
+	if !t.first() {
 		return
 	}
 	w := t.w
-	var wl waitq.WakeList
 	w.mu.Lock()
 	w.txClosed = true
-	w.wakeAllLocked(nil, &wl)
-	w.mu.Unlock()
-	wl.WakeAll(nil)
+	w.wakeAllUnlock(nil)
 }
 
 // WatchSender is the one sending end of a Watch channel. Receivers see
 // ErrClosed from Changed after it closes (once they saw its last value). A
 // sender dropped without Close is closed when it is collected.
 type WatchSender[T any] struct {
-	tx *watchTx[T]
-	cl runtime.Cleanup
+	h handle[*watchTx[T]]
 }
 
-func (s *WatchSender[T]) check() {
-	if s.tx.closed.Load() {
-		misuse("*channel.WatchSender", ErrHandleClosed)
-	}
+// open returns the channel, or panics if s was closed.
+func (s *WatchSender[T]) open() *watch[T] {
+	s.h.claim.check("*channel.WatchSender")
+	return s.h.claim.w
 }
 
 // Send replaces the value and wakes every receiver waiting in Changed. The
@@ -84,69 +75,53 @@ func (s *WatchSender[T]) Send(v T) { s.SendFrom(nil, v) }
 // SendFrom is Send from inside a Poll: receivers are woken through
 // future.WakeFrom(cx, ...).
 func (s *WatchSender[T]) SendFrom(cx *future.Context, v T) {
-	s.check()
-	w := s.tx.w
-	var wl waitq.WakeList
+	w := s.open()
 	w.mu.Lock()
 	w.val = v
 	w.version++
-	w.wakeAllLocked(cx, &wl)
-	w.mu.Unlock()
-	wl.WakeAll(cx)
+	w.wakeAllUnlock(cx)
 }
 
 // Borrow returns the current value.
 func (s *WatchSender[T]) Borrow() T {
-	w := s.tx.w
+	w := s.h.claim.w
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.val
 }
 
 // Receivers returns how many receivers are open.
-func (s *WatchSender[T]) Receivers() int {
-	w := s.tx.w
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.receivers
-}
+func (s *WatchSender[T]) Receivers() int { return s.h.claim.w.count() }
 
 // Subscribe returns a new receiver that has seen the current value.
 func (s *WatchSender[T]) Subscribe() *WatchReceiver[T] {
-	s.check()
-	return s.tx.w.subscribe()
+	return s.open().subscribe()
 }
 
 // Close closes the channel for receivers. Idempotent.
-func (s *WatchSender[T]) Close() {
-	s.cl.Stop()
-	s.tx.close()
-}
+func (s *WatchSender[T]) Close() { s.h.close() }
 
+// watchRx is a receiver's state and its claim, a subscription (see
+// handle.go).
 type watchRx[T any] struct {
-	w      *watch[T]
-	seen   uint64
-	node   waitq.Node[struct{}]
-	closed bool // guarded by w.mu
+	hubRx
+	w    *watch[T]
+	seen uint64
 }
 
-func (r *watchRx[T]) close() { r.w.leave(&r.node, &r.closed) }
+func (r *watchRx[T]) release() { r.w.leave(&r.hubRx) }
 
 // WatchReceiver is a receiving end of a Watch channel, owned by one task
 // (or goroutine) at a time.
 type WatchReceiver[T any] struct {
-	st *watchRx[T]
-	cl runtime.Cleanup
+	h handle[*watchRx[T]]
 }
 
+// lock takes the channel's lock, or panics if r was closed.
 func (r *WatchReceiver[T]) lock() *watch[T] {
-	w := r.st.w
-	w.mu.Lock()
-	if r.st.closed {
-		w.mu.Unlock()
-		misuse("*channel.WatchReceiver", ErrHandleClosed)
-	}
-	return w
+	st := r.h.claim
+	st.w.lockOpen(&st.hubRx, "*channel.WatchReceiver")
+	return st.w
 }
 
 // Borrow returns the current value without marking it seen.
@@ -160,7 +135,7 @@ func (r *WatchReceiver[T]) Borrow() T {
 func (r *WatchReceiver[T]) BorrowAndUpdate() T {
 	w := r.lock()
 	defer w.mu.Unlock()
-	r.st.seen = w.version
+	r.h.claim.seen = w.version
 	return w.val
 }
 
@@ -169,7 +144,7 @@ func (r *WatchReceiver[T]) BorrowAndUpdate() T {
 func (r *WatchReceiver[T]) HasChanged() (bool, error) {
 	w := r.lock()
 	defer w.mu.Unlock()
-	if w.version != r.st.seen {
+	if w.version != r.h.claim.seen {
 		return true, nil
 	}
 	if w.txClosed {
@@ -184,7 +159,7 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[future.Re
 		return future.Pending[future.Result[struct{}]]()
 	}
 	w := r.lock()
-	st := r.st
+	st := r.h.claim
 	if w.version != st.seen {
 		st.seen = w.version
 		w.mu.Unlock()
@@ -194,11 +169,7 @@ func (r *WatchReceiver[T]) PollChanged(cx *future.Context) future.Poll[future.Re
 		w.mu.Unlock()
 		return future.Ready(future.Err[struct{}](ErrClosed))
 	}
-	if st.node.State != waitq.Queued {
-		w.waiters.PushBack(&st.node)
-	}
-	st.node.Waker = cx.Waker()
-	w.mu.Unlock()
+	w.waitUnlock(&st.hubRx, cx)
 	return future.Pending[future.Result[struct{}]]()
 }
 
@@ -212,18 +183,15 @@ func (r *WatchReceiver[T]) Changed() *ChangedFuture[T] {
 // Clone returns another receiver that has seen what r has seen.
 func (r *WatchReceiver[T]) Clone() *WatchReceiver[T] {
 	w := r.lock()
-	seen := r.st.seen
+	seen := r.h.claim.seen
 	w.mu.Unlock()
 	c := w.subscribe()
-	c.st.seen = seen // c is not shared yet
+	c.h.claim.seen = seen // c is not shared yet
 	return c
 }
 
 // Close releases the receiver. Idempotent.
-func (r *WatchReceiver[T]) Close() {
-	r.cl.Stop()
-	r.st.close()
-}
+func (r *WatchReceiver[T]) Close() { r.h.close() }
 
 // ChangedFuture is the future returned by WatchReceiver.Changed.
 type ChangedFuture[T any] struct {
