@@ -31,7 +31,7 @@ type config struct {
 	mSet   bool
 	addr   string
 	quiet  bool
-	w      int // async pool workers; 0: the pool's default
+	w      int // async pool workers; 0: the default (server 1, client GOMAXPROCS)
 }
 
 // usageError is a bad command line: one line on stderr, exit status 2.
@@ -73,7 +73,7 @@ func newFlagSet(c *config, server, client, seq, thread, async *bool) *flag.FlagS
 	fs.IntVar(&c.m, "m", defaultM(), "most transactions in flight (client; thread server: most connections handled at once)")
 	fs.StringVar(&c.addr, "addr", defaultAddr, "server address host:port")
 	fs.BoolVar(&c.quiet, "q", false, "client: do not print values, verify them")
-	fs.IntVar(&c.w, "w", 0, "async: workers of the spindle pool (default GOMAXPROCS)")
+	fs.IntVar(&c.w, "w", 0, "async: workers of the spindle pool (default: server 1, client GOMAXPROCS)")
 	return fs
 }
 

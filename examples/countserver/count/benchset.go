@@ -9,13 +9,15 @@ type BenchServer struct {
 }
 
 // BenchServers are the servers every benchmark compares: the three modes
-// with their defaults, and the async server on a pool of one worker, the
-// single-threaded event loop (tokio's current_thread runtime).
+// with their defaults (the async server on one worker, a single event
+// loop like tokio's current_thread runtime), and the async server on a
+// pool of two workers, the number of CPUs of the project's machine (what
+// tokio's multi-thread runtime would start there).
 var BenchServers = []BenchServer{
 	{Name: "seq", Config: ServerConfig{Mode: Seq}},
 	{Name: "thread", Config: ServerConfig{Mode: Thread}},
 	{Name: "async", Config: ServerConfig{Mode: Async}},
-	{Name: "async-1w", Config: ServerConfig{Mode: Async, Workers: 1}},
+	{Name: "async-2w", Config: ServerConfig{Mode: Async, Workers: 2}},
 }
 
 // BenchClients are the clients every server is measured with.

@@ -56,9 +56,11 @@ func listenAsync(addr string, cfg ServerConfig) (serverImpl, error) {
 	s := &asyncServer{ln: ln, p: cfg.Pool}
 	if s.p == nil {
 		var opts []pool.Option
-		if cfg.Workers > 0 {
-			opts = append(opts, pool.WithWorkers(cfg.Workers))
+		workers := cfg.Workers
+		if workers <= 0 {
+			workers = DefaultServerWorkers
 		}
+		opts = append(opts, pool.WithWorkers(workers))
 		if s.p, err = NewPool(opts...); err != nil {
 			_ = ln.Close()
 			return nil, err
