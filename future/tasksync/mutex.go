@@ -56,7 +56,11 @@ type LockFuture struct {
 
 // Poll implements future.Future.
 func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
-	return pollLock(f, &f.w, &f.guard, &f.guard.held, cx)
+	if ok, _ := pollAcq(f, &f.w, cx); !ok { // a lock is never closed
+		return future.Pending[*MutexGuard]()
+	}
+	f.guard.held = true
+	return future.Ready(&f.guard)
 }
 
 // Cancel gives up the wait. If Unlock already handed the lock to this

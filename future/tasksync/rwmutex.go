@@ -67,7 +67,11 @@ type RWLockFuture struct {
 
 // Poll implements future.Future.
 func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
-	return pollLock(f, &f.w, &f.guard, &f.guard.held, cx)
+	if ok, _ := pollAcq(f, &f.w, cx); !ok { // a lock is never closed
+		return future.Pending[*RWGuard]()
+	}
+	f.guard.held = true
+	return future.Ready(&f.guard)
 }
 
 // Cancel gives up the wait; a lock already handed to the future is passed

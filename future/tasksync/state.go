@@ -37,33 +37,25 @@ type acqWait struct {
 // pollAcq advances the wait embedded in owner, the future the user holds:
 // its collection cancels the wait, and misuse panics name its type. It
 // returns true once the permits are held, or ErrClosed once the semaphore
-// is closed; either way the future is then done.
+// is closed (never for a lock); either way the future is then done. The
+// hot path makes only the calls the futures made before they shared this
+// (Coop, PollAcquire): the misuse check is a field test.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
-	w.st.enter(owner)
+	if w.st != stWaiting {
+		w.st.enter(owner)
+	}
 	if !future.Coop(cx) {
 		return false, nil
 	}
 	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
 	if err != nil {
-		err = acqErr(typeName(owner), err) // panics unless closed
 		w.st = stDone
-		return false, err
+		return false, acqErr(typeName(owner), err) // panics unless closed
 	}
 	if ok {
 		w.st = stDone
 	}
 	return ok, nil
-}
-
-// pollLock is the Poll of a lock future: Ready with guard, marked held,
-// once the lock is taken. A lock's semaphore is never closed, so there is
-// no error to report.
-func pollLock[F, G any](owner *F, w *acqWait, guard *G, held *bool, cx *future.Context) future.Poll[*G] {
-	if ok, _ := pollAcq(owner, w, cx); !ok {
-		return future.Pending[*G]()
-	}
-	*held = true
-	return future.Ready(guard)
 }
 
 // cancel gives up a wait that has not finished; the permits handed to it so
