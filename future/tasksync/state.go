@@ -37,9 +37,9 @@ type acqWait struct {
 // pollAcq advances the wait embedded in owner, the future the user holds:
 // its collection cancels the wait, and misuse panics name its type. It
 // returns true once the permits are held, or ErrClosed once the semaphore
-// is closed (never for a lock); either way the future is then done. The
-// hot path makes only the calls the futures made before they shared this
-// (Coop, PollAcquire): the misuse check is a field test.
+// is closed (never for a lock); either way the future is then done. It
+// costs one call frame on the futures' hot path, and saves one: the misuse
+// check is a field test, where each Poll used to call enter every time.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 	if w.st != stWaiting {
 		w.st.enter(owner)
