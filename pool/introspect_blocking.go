@@ -1,24 +1,13 @@
 package pool
 
-import "runtime/trace"
-
 // observeBlocking gives a SpawnBlocking task the record a tracked future
 // gives the others: listed by Tasks and Dump (running for its whole life:
 // its goroutine holds the poll lock), named after its spawn site, and
 // traced as one region around fn. It is called only from SpawnBlocking,
 // for the same frame count as instrument (captureSite).
 func observeBlocking(p *Pool, h *header) *taskRecord {
-	r := &taskRecord{h: h, reg: p.cfg.intro}
-	tracing := trace.IsEnabled()
-	if tracing || (r.reg != nil && r.reg.cfg.SpawnSites) {
-		r.captureSite()
-	}
-	if r.reg != nil {
-		r.reg.add(r)
-	}
-	if tracing {
-		r.startTrace(nil)
-	}
+	r := &taskRecord{}
+	r.watch(p, h, nil)
 	return r
 }
 

@@ -42,7 +42,8 @@ var internalDirs = func() []string {
 }()
 
 // captureSite records the return addresses above Spawn or SpawnFrom
-// (frames: runtime.Callers, captureSite, instrument, Spawn, its caller).
+// (frames: runtime.Callers, captureSite, watch, instrument or
+// observeBlocking, Spawn, its caller).
 // runtime.Callers unwinds frame by frame, and one frame costs about half
 // of four here (0.38 against 0.68 µs), so it takes one first: enough when
 // the spawn comes straight from user code, which the site cache then
@@ -50,9 +51,9 @@ var internalDirs = func() []string {
 // (BlockOn, JoinSet) does it take four more, from the next one up: so
 // a site is found up to five frames above Spawn.
 func (r *taskRecord) captureSite() {
-	runtime.Callers(4, r.pcs[:1])
+	runtime.Callers(5, r.pcs[:1])
 	if r.site() == unknownSite {
-		runtime.Callers(5, r.pcs[:])
+		runtime.Callers(6, r.pcs[:])
 	}
 }
 

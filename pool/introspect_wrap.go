@@ -67,8 +67,16 @@ func (p *Pool) observed() bool { return p.cfg.intro != nil || trace.IsEnabled() 
 // from Spawn and SpawnFrom (captureSite counts on it).
 func instrument[T any](p *Pool, t *task[T], parent *future.Context) {
 	f := &tracked[T]{inner: t.fut}
-	r := &f.rec
-	r.h = &t.h
+	f.rec.watch(p, &t.h, parent)
+	t.fut = f
+}
+
+// watch starts r's watch over task h of p: spawn site, registry, trace
+// task. It must be called straight from instrument or observeBlocking,
+// which are called straight from a spawn function (captureSite counts the
+// frames).
+func (r *taskRecord) watch(p *Pool, h *header, parent *future.Context) {
+	r.h = h
 	r.reg = p.cfg.intro
 	tracing := trace.IsEnabled()
 	if tracing || (r.reg != nil && r.reg.cfg.SpawnSites) {
@@ -80,7 +88,6 @@ func instrument[T any](p *Pool, t *task[T], parent *future.Context) {
 	if tracing {
 		r.startTrace(parent)
 	}
-	t.fut = f
 }
 
 // Poll polls the inner future with the record as its waker. cx is the
