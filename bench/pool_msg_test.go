@@ -68,19 +68,7 @@ func BenchmarkPoolPingPong(b *testing.B) {
 	b.Run("goroutines-unbuffered-chan", func(b *testing.B) {
 		b.ReportAllocs()
 		defer poolCPU(b)()
-		ping, pong := make(chan int), make(chan int)
-		go func() {
-			for v := range ping {
-				pong <- v
-			}
-			close(pong)
-		}()
-		for i := 0; i < b.N; i++ {
-			ping <- i
-			<-pong
-		}
-		close(ping)
-		<-pong
+		goroutinePingPong(b.N)
 	})
 }
 

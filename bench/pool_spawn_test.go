@@ -44,19 +44,7 @@ func BenchmarkPoolSpawnJoin(b *testing.B) {
 		b.Run(fmt.Sprintf("batch=%d/go-func-waitgroup", batch), func(b *testing.B) {
 			b.ReportAllocs()
 			defer poolCPU(b)()
-			res := make([]int, min(batch, b.N))
-			for left := b.N; left > 0; left -= len(res) {
-				n := min(left, len(res))
-				var wg sync.WaitGroup
-				wg.Add(n)
-				for k := 0; k < n; k++ {
-					go func() {
-						res[k] = 1
-						wg.Done()
-					}()
-				}
-				wg.Wait()
-			}
+			goFuncWaitGroup(b.N, batch)
 		})
 		b.Run(fmt.Sprintf("batch=%d/goroutine-pool-chan", batch), func(b *testing.B) {
 			b.ReportAllocs()

@@ -4,7 +4,6 @@ import (
 	"io"
 	"runtime"
 	"runtime/trace"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -54,19 +53,7 @@ func BenchmarkObserve(b *testing.B) {
 	b.Run("spawn+join/go-func-waitgroup", func(b *testing.B) {
 		b.ReportAllocs()
 		defer poolCPU(b)()
-		res := make([]int, min(1000, b.N))
-		for left := b.N; left > 0; left -= len(res) {
-			n := min(left, len(res))
-			var wg sync.WaitGroup
-			wg.Add(n)
-			for k := 0; k < n; k++ {
-				go func() {
-					res[k] = 1
-					wg.Done()
-				}()
-			}
-			wg.Wait()
-		}
+		goFuncWaitGroup(b.N, 1000)
 	})
 	for _, m := range modes {
 		b.Run("ping-pong/"+m.name, func(b *testing.B) {
@@ -82,19 +69,7 @@ func BenchmarkObserve(b *testing.B) {
 	b.Run("ping-pong/goroutines-unbuffered-chan", func(b *testing.B) {
 		b.ReportAllocs()
 		defer poolCPU(b)()
-		ping, pong := make(chan int), make(chan int)
-		go func() {
-			for v := range ping {
-				pong <- v
-			}
-			close(pong)
-		}()
-		for i := 0; i < b.N; i++ {
-			ping <- i
-			<-pong
-		}
-		close(ping)
-		<-pong
+		goroutinePingPong(b.N)
 	})
 }
 
