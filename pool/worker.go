@@ -16,8 +16,7 @@ import (
 //	  the local queue
 //	  the injection queue (a batch)
 //	none: search (steal half of a random victim's queue; at most about
-//	  half the workers search), a few rounds (a few µs), polling the
-//	  driver on the way
+//	  half the workers search), a few rounds
 //	still none: park (idle.go), in the driver if no other worker is there
 //
 // The LIFO slot makes message passing fast (the receiver runs next, with
@@ -68,18 +67,25 @@ const (
 	maxLIFOPolls = 3
 	// searchRounds bounds how long a worker without work keeps looking
 	// before it parks: this many passes over the other workers' queues
-	// and the injection queue, with the driver polled every
-	// searchDriverEvery passes — a few µs in all, mostly the driver's
-	// non-blocking epoll_wait. It used to be 30 µs by the clock; that
-	// measured worse everywhere on a 2-CPU machine, because the thread
-	// that produces a spinning worker's next task (a client, the other
-	// end of a socket, a goroutine) needs the very CPU the spin holds:
-	// count server at one transaction in flight 5.6k -> 7.3-8.8k tx/s and
-	// 80 -> 50 µs of server CPU per transaction; single-connection echo
-	// with both ends on pools 46-58 -> 24-36 µs (docs/benchmarks.md). Go's
-	// findRunnable and tokio's search are bounded by rounds too.
-	searchRounds      = 4
-	searchDriverEvery = 2
+	// and the injection queue, well under a µs. It used to be 30 µs by
+	// the clock; that measured worse everywhere on a 2-CPU machine,
+	// because the thread that produces a spinning worker's next task (a
+	// client, the other end of a socket, a goroutine) needs the very CPU
+	// the spin holds: count server at one transaction in flight 5.6k ->
+	// 7.3-8.8k tx/s and 80 -> 50 µs of server CPU per transaction;
+	// single-connection echo with both ends on pools 46-58 -> 24-36 µs
+	// (docs/benchmarks.md). Go's findRunnable and tokio's search are
+	// bounded by rounds too.
+	//
+	// The search does not poll the driver. While the search took 30 µs it
+	// had to (a reply could wait that long otherwise), but a short search
+	// ends in a park, and a worker parks in the driver when nobody else
+	// is in it: the blocking epoll_wait returns at once if events are
+	// ready, so a non-blocking one before it is a system call for
+	// nothing. Dropping it: count server at m=1, 8.5-8.8k -> 11.0-11.5k
+	// tx/s and 46-48 -> 30-43 µs per transaction; echo with both ends on
+	// pools 24-31 -> 21-22 µs per round trip.
+	searchRounds = 4
 )
 
 func newWorker(p *Pool, idx int, queueSize int) *worker {
@@ -229,8 +235,8 @@ func (w *worker) pushLocal(h *header) {
 	}
 }
 
-// search looks for work in other workers' queues, the injection queue and
-// the driver, for up to searchRounds passes. It returns nil if the worker
+// search looks for work in other workers' queues and the injection
+// queue, for up to searchRounds passes. It returns nil if the worker
 // should park.
 func (w *worker) search() *header {
 	p := w.p
@@ -250,38 +256,8 @@ func (w *worker) search() *header {
 		if p.stop.Load() {
 			return nil
 		}
-		if round%searchDriverEvery == 0 {
-			// The searcher also collects ready I/O and timers, as Go's
-			// findRunnable polls the netpoller: a reply that arrives now
-			// runs at once on this awake worker instead of waiting for
-			// it to park in the driver and wake again. Tasks the driver
-			// wakes land in this worker's own queues (future.WakeFrom
-			// with this worker's Context).
-			if h := w.pollDriver(); h != nil {
-				return h
-			}
-		}
 	}
 	return nil
-}
-
-// pollDriver collects ready events without blocking, if the pool has a
-// driver and no other worker holds it, and returns a task they woke here.
-func (w *worker) pollDriver() *header {
-	p := w.p
-	d := p.driver
-	if d == nil || !p.driverLock.CompareAndSwap(false, true) {
-		return nil
-	}
-	w.cx.SetWaker(future.NoopWaker)
-	d.Park(&w.cx, 0)
-	p.driverLock.Store(false)
-	w.stats.driverPolls++
-	if h := w.lifo; h != nil {
-		w.lifo = nil
-		return h
-	}
-	return w.q.pop()
 }
 
 // stealRound tries every other worker once, from a random one.
