@@ -37,21 +37,7 @@ func BenchmarkPoolSpawnOutside(b *testing.B) {
 		defer poolCPU(b)()
 		c := &poolCounter{done: make(chan struct{})}
 		c.left.Store(int64(b.N))
-		var wg sync.WaitGroup
-		for g := 0; g < spawners; g++ {
-			n := b.N / spawners
-			if g == 0 {
-				n += b.N % spawners
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for k := 0; k < n; k++ {
-					pool.Spawn(p, future.Future[struct{}](poolCountDown{c}))
-				}
-			}()
-		}
-		wg.Wait()
+		onSpawners(spawners, b.N, func() { pool.Spawn(p, future.Future[struct{}](poolCountDown{c})) })
 		<-c.done
 	})
 	b.Run("go-func", func(b *testing.B) {
@@ -59,21 +45,7 @@ func BenchmarkPoolSpawnOutside(b *testing.B) {
 		defer poolCPU(b)()
 		c := &poolCounter{done: make(chan struct{})}
 		c.left.Store(int64(b.N))
-		var wg sync.WaitGroup
-		for g := 0; g < spawners; g++ {
-			n := b.N / spawners
-			if g == 0 {
-				n += b.N % spawners
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for k := 0; k < n; k++ {
-					go poolCountDown{c}.Poll(nil)
-				}
-			}()
-		}
-		wg.Wait()
+		onSpawners(spawners, b.N, func() { go poolCountDown{c}.Poll(nil) })
 		<-c.done
 	})
 }
@@ -140,4 +112,24 @@ func BenchmarkPoolWakeOutside(b *testing.B) {
 		}
 		<-done
 	})
+}
+
+// onSpawners calls spawn n times in all from the given number of
+// goroutines at once, and returns when they are done.
+func onSpawners(spawners, n int, spawn func()) {
+	var wg sync.WaitGroup
+	for g := 0; g < spawners; g++ {
+		k := n / spawners
+		if g == 0 {
+			k += n % spawners
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range k {
+				spawn()
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -25,6 +25,13 @@ func TestHourLongSleepTakesNoTime(t *testing.T) {
 }
 
 func TestSleepersWakeInDeadlineOrder(t *testing.T) {
+	sleepersWakeInDeadlineOrder(t, func(d time.Duration) future.Future[struct{}] { return pooltest.Sleep(d) })
+}
+
+// sleepersWakeInDeadlineOrder has 1 to 8 tasks each sleep a random number
+// of minutes with sleep, and checks that each wakes exactly on time and
+// that they wake in deadline order.
+func sleepersWakeInDeadlineOrder(t *testing.T, sleep func(time.Duration) future.Future[struct{}]) {
 	pooltest.RunSeeds(t, seeds/10, func(s *pooltest.Sched) {
 		n := 1 + s.Rand().IntN(8)
 		var order []time.Duration
@@ -32,7 +39,7 @@ func TestSleepersWakeInDeadlineOrder(t *testing.T) {
 			d := time.Duration(1+s.Rand().IntN(5)) * time.Minute
 			goTask(s, func(a *async.Awaiter) struct{} {
 				yieldN(s, a, 3)
-				async.Await(a, future.Future[struct{}](pooltest.Sleep(d)))
+				async.Await(a, sleep(d))
 				require.Equal(s, d, s.Clock().Elapsed(), "woke at the wrong time")
 				order = append(order, d)
 				return struct{}{}

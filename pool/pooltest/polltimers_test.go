@@ -115,23 +115,7 @@ func TestPollIntervalTicksOnVirtualGrid(t *testing.T) {
 }
 
 func TestPollSleepersWakeInDeadlineOrder(t *testing.T) {
-	pooltest.RunSeeds(t, seeds/10, func(s *pooltest.Sched) {
-		n := 1 + s.Rand().IntN(8)
-		var order []time.Duration
-		for range n {
-			d := time.Duration(1+s.Rand().IntN(5)) * time.Minute
-			goTask(s, func(a *async.Awaiter) struct{} {
-				yieldN(s, a, 3)
-				async.Await(a, future.Future[struct{}](poll.Sleep(d)))
-				require.Equal(s, d, s.Clock().Elapsed(), "woke at the wrong time")
-				order = append(order, d)
-				return struct{}{}
-			})
-		}
-		s.Wait()
-		require.Len(s, order, n)
-		require.IsNonDecreasing(s, order)
-	})
+	sleepersWakeInDeadlineOrder(t, func(d time.Duration) future.Future[struct{}] { return poll.Sleep(d) })
 }
 
 // pollOnce polls f once inside the run and returns whether it was Ready.
