@@ -25,20 +25,7 @@ func TestTimersArmedFromManyGoroutinesWhileParked(t *testing.T) {
 	r := withReactor(t)
 	const goroutines, each = 8, stressTimers
 	var woken, early atomic.Int64
-	stop := make(chan struct{})
-	parked := make(chan struct{})
-	go func() {
-		defer close(parked)
-		cx := future.NewContext(nil)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			r.Park(cx, -1)
-		}
-	}()
+	stopParking := parkInLoop(r)
 	var kept atomic.Int64
 	var wg sync.WaitGroup
 	for range goroutines {
@@ -74,9 +61,7 @@ func TestTimersArmedFromManyGoroutinesWhileParked(t *testing.T) {
 	assert.Equal(t, kept.Load(), woken.Load(), "every armed timer fired once, no cancelled one did")
 	assert.Zero(t, early.Load(), "timers fired early")
 	assert.Zero(t, r.Stats().Timers)
-	close(stop)
-	r.Unpark()
-	<-parked
+	stopParking()
 }
 
 // blockVia runs f on the calling goroutine while another goroutine drives
@@ -135,20 +120,7 @@ func TestRegistrationChurnWhileParked(t *testing.T) {
 	})
 	r, err := poll.NewReactor()
 	require.NoError(t, err)
-	stop := make(chan struct{})
-	parked := make(chan struct{})
-	go func() {
-		defer close(parked)
-		cx := future.NewContext(nil)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			r.Park(cx, -1)
-		}
-	}()
+	stopParking := parkInLoop(r)
 	var ok atomic.Int64
 	var wg sync.WaitGroup
 	for range 8 {
@@ -178,9 +150,7 @@ func TestRegistrationChurnWhileParked(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, int64(8*stressChurn), ok.Load())
 	assert.Zero(t, r.Stats().Registrations)
-	close(stop)
-	r.Unpark()
-	<-parked
+	stopParking()
 	require.NoError(t, r.Close())
 	nl.Close()
 	srv.Wait() // the echo goroutines close their ends after our Close
@@ -190,5 +160,29 @@ func TestRegistrationChurnWhileParked(t *testing.T) {
 			l, _ := os.Readlink("/proc/self/fd/" + e.Name())
 			t.Log(e.Name(), l)
 		}
+	}
+}
+
+// parkInLoop parks a goroutine in r over and over, as a pool's driver
+// worker does, until the returned function stops it and waits for it.
+func parkInLoop(r *poll.Reactor) (stop func()) {
+	done := make(chan struct{})
+	parked := make(chan struct{})
+	go func() {
+		defer close(parked)
+		cx := future.NewContext(nil)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			r.Park(cx, -1)
+		}
+	}()
+	return func() {
+		close(done)
+		r.Unpark()
+		<-parked
 	}
 }
