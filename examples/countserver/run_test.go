@@ -161,14 +161,7 @@ func TestServerStopsGracefullyWithContext(t *testing.T) {
 			var stderr syncBuffer
 			code := make(chan int, 1)
 			go func() { code <- runContext(ctx, []string{"-s", sm, "--addr", "127.0.0.1:0"}, io.Discard, &stderr) }()
-			var addr string
-			require.Eventually(t, func() bool {
-				m := listening.FindStringSubmatch(stderr.String())
-				if m != nil {
-					addr = m[1]
-				}
-				return m != nil
-			}, 5*time.Second, time.Millisecond)
+			addr := awaitListening(t, stderr.String, 5*time.Second)
 
 			rec, stopClient := load(t, addr)
 			require.Eventually(t, func() bool { return rec.Done() >= 300 }, 20*time.Second, time.Millisecond)
@@ -244,14 +237,7 @@ func TestSignals(t *testing.T) {
 					_, _ = log.Write(append(sc.Bytes(), '\n'))
 				}
 			}()
-			var addr string
-			require.Eventually(t, func() bool {
-				m := listening.FindStringSubmatch(log.String())
-				if m != nil {
-					addr = m[1]
-				}
-				return m != nil
-			}, 10*time.Second, time.Millisecond)
+			addr := awaitListening(t, log.String, 10*time.Second)
 			rec, stopClient := load(t, addr)
 			require.Eventually(t, func() bool { return rec.Done() >= 300 }, 20*time.Second, time.Millisecond)
 			require.NoError(t, cmd.Process.Signal(tc.sig))
@@ -328,4 +314,19 @@ func TestSecondSignalEndsAStuckClient(t *testing.T) {
 			t.Fatal("a second SIGINT did not end the client")
 		}
 	}
+}
+
+// awaitListening waits for a server's "listening on" line in what output
+// returns, and returns the address it names.
+func awaitListening(t *testing.T, output func() string, within time.Duration) string {
+	t.Helper()
+	var addr string
+	require.Eventually(t, func() bool {
+		m := listening.FindStringSubmatch(output())
+		if m != nil {
+			addr = m[1]
+		}
+		return m != nil
+	}, within, time.Millisecond)
+	return addr
 }
