@@ -13,7 +13,7 @@ import (
 var poolBg = context.Background()
 
 // poolNew starts a pool for a benchmark and shuts it down at the end.
-func poolNew(b *testing.B, opts ...pool.Option) *pool.Pool {
+func poolNew(b testing.TB, opts ...pool.Option) *pool.Pool {
 	b.Helper()
 	p, err := pool.New(opts...)
 	if err != nil {

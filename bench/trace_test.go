@@ -1,4 +1,8 @@
-package pool_test
+package bench
+
+// This test lives in the bench module, not beside package pool, because it
+// needs golang.org/x/exp/trace: kept here, x/exp (a pseudo-version) stays
+// out of the module graph of every program that imports spindle.
 
 import (
 	"bytes"
@@ -6,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"runtime/trace"
 	"testing"
 	"time"
@@ -15,8 +20,16 @@ import (
 	xtrace "golang.org/x/exp/trace"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/channel"
 	"github.com/spindle-rt/spindle/pool"
 )
+
+// nextLine returns the file of its caller and the line after the call,
+// where the spawn whose site a test checks is written.
+func nextLine() (string, int) {
+	_, file, line, _ := runtime.Caller(1)
+	return file, line + 1
+}
 
 // traceTask is what a recorded trace says of one runtime/trace task.
 type traceTask struct {
@@ -80,7 +93,7 @@ func TestTraceRecordsTasksAndPolls(t *testing.T) {
 	if trace.IsEnabled() {
 		t.Skip("a trace is already running (go test -trace): only one may be")
 	}
-	p := newPool(t, pool.WithWorkers(2))
+	p := poolNew(t, pool.WithWorkers(2))
 	var buf bytes.Buffer
 	require.NoError(t, trace.Start(&buf))
 	stopped := false
@@ -141,7 +154,7 @@ func TestTraceRecordsTasksAndPolls(t *testing.T) {
 			children++
 			assert.True(t, tk.ended)
 			assert.Equal(t, 1, tk.regions, "a child ready at its first poll")
-			assert.Contains(t, tk.name, "introspect_test.go:", "named after SpawnFrom's caller")
+			assert.Contains(t, tk.name, "trace_helpers_test.go:", "named after SpawnFrom's caller")
 		}
 	}
 	assert.Equal(t, 2, children, "children of the parent's trace task")
@@ -158,19 +171,20 @@ func TestTraceLateStart(t *testing.T) {
 	if trace.IsEnabled() {
 		t.Skip("a trace is already running (go test -trace): only one may be")
 	}
-	withIntro := newPool(t, pool.WithWorkers(1), pool.WithIntrospection(pool.Introspection{SpawnSites: true}))
-	plain := newPool(t, pool.WithWorkers(1))
-	evA, evB := &event{}, &event{}
+	withIntro := poolNew(t, pool.WithWorkers(1), pool.WithIntrospection(pool.Introspection{SpawnSites: true}))
+	plain := poolNew(t, pool.WithWorkers(1))
+	setA, evA := channel.NewOneshot[struct{}]()
+	setB, evB := channel.NewOneshot[struct{}]()
 	file, lineA := nextLine()
-	ha := pool.Spawn[struct{}](withIntro, evA)
+	ha := pool.Spawn(withIntro, evA)
 	_, lineB := nextLine()
-	hb := pool.Spawn[struct{}](plain, evB)
+	hb := pool.Spawn(plain, evB)
 	require.Eventually(t, func() bool { ts := withIntro.Tasks(); return len(ts) == 1 && ts[0].Polls == 1 }, 10*time.Second, time.Millisecond)
 
 	var buf bytes.Buffer
 	require.NoError(t, trace.Start(&buf))
-	evA.Set()
-	evB.Set()
+	require.NoError(t, setA.Send(struct{}{}))
+	require.NoError(t, setB.Send(struct{}{}))
 	_, errA := wait(t, ha)
 	_, errB := wait(t, hb)
 	trace.Stop()
