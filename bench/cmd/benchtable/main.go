@@ -4,13 +4,15 @@
 //	go run ./bench/cmd/benchtable                # from the repository root
 //
 // Each bench/results/*.txt file is the raw output of one run of go test
-// -bench (the format benchstat reads), headed by configuration lines that
-// say how it was made:
+// -bench (the format benchstat reads), headed by comment lines that say how
+// it was made:
 //
-//	command: go test -run '^$' -bench 'PoolPingPong' -count 6 ./bench
-//	measured: 2026-11-26 05:53 UTC
+//	# command: go test -run '^$' -bench 'PoolPingPong' -count 6 ./bench
+//	# measured: 2026-11-26 05:53 UTC
 //
-// The command line is required. bench/results/summary.conf lists the rows
+// The command line is required. (Comments, not benchfmt configuration
+// lines: benchstat puts results with different configuration values in
+// different tables, and two runs differ at least in their date.) bench/results/summary.conf lists the rows
 // of the table, each a spindle benchmark and the plain-Go benchmark of the
 // same file (the same run) it is read against, and the unit compared:
 //

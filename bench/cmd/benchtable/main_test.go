@@ -70,11 +70,11 @@ func TestParseResults(t *testing.T) {
 
 func TestParseResultsRefusesBadInput(t *testing.T) {
 	for name, in := range map[string]string{
-		"no command line":   "measured: today\nBenchmarkA-2 1 5 ns/op\n",
-		"no results":        "command: go test -bench . ./bench\nPASS\n",
-		"odd fields":        "command: x\nBenchmarkA-2 1 5 ns/op 7\n",
-		"count not a count": "command: x\nBenchmarkA-2 many 5 ns/op\n",
-		"value not a value": "command: x\nBenchmarkA-2 1 fast ns/op\n",
+		"no command line":   "# measured: today\nBenchmarkA-2 1 5 ns/op\n",
+		"no results":        "# command: go test -bench . ./bench\nPASS\n",
+		"odd fields":        "# command: x\nBenchmarkA-2 1 5 ns/op 7\n",
+		"count not a count": "# command: x\nBenchmarkA-2 many 5 ns/op\n",
+		"value not a value": "# command: x\nBenchmarkA-2 1 fast ns/op\n",
 	} {
 		_, err := parseResults("f.txt", strings.NewReader(in))
 		assert.Error(t, err, name)

@@ -19,9 +19,11 @@ type resultFile struct {
 	samples map[string]map[string][]float64
 }
 
-// configLine is the benchfmt form of a configuration line: a key that
-// starts with a lower-case letter and has no space or upper-case letter.
-var configLine = regexp.MustCompile(`^([a-z][^\s:A-Z]*):\s*(.*)$`)
+// configLine is a configuration line of the benchfmt format (goos: linux),
+// or a header comment (# command: go test ...). The header is a comment so
+// that benchstat, which splits its tables by configuration values, still
+// compares two files whose commands or dates differ.
+var configLine = regexp.MustCompile(`^(?:#\s*)?([a-z][^\s:A-Z]*):\s*(.*)$`)
 
 // procsSuffix is the -GOMAXPROCS suffix go test adds to benchmark names.
 var procsSuffix = regexp.MustCompile(`-\d+$`)
@@ -75,7 +77,7 @@ func parseResults(name string, r io.Reader) (*resultFile, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if rf.config["command"] == "" {
-		return nil, fmt.Errorf("%s: no \"command:\" line saying how the results were made", name)
+		return nil, fmt.Errorf("%s: no \"# command:\" line saying how the results were made", name)
 	}
 	if len(rf.samples) == 0 {
 		return nil, fmt.Errorf("%s: no benchmark results", name)

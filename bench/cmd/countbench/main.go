@@ -12,11 +12,15 @@
 //	go run ./bench/cmd/countbench -n 20000 -repeats 5 -json docs/countserver.json -svg docs/countserver.svg
 //	go run ./bench/cmd/countbench -from docs/countserver.json -svg docs/countserver.svg   # redraw only
 //
+// -doc FILE also writes the tables between the countbench markers of FILE
+// (docs/benchmarks.md), so the document shows exactly what the samples say.
+//
 // -ext NAME=HOST:PORT adds a server started by hand (the Rust demo's, say)
 // to every round; its processor time is not measured (shown as 0).
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -27,6 +31,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spindle-rt/spindle/bench/internal/mdsection"
 	"github.com/spindle-rt/spindle/examples/countserver/count"
 )
 
@@ -44,6 +49,7 @@ func main() {
 	svg := flag.String("svg", "", "write the chart to this SVG file")
 	jsonOut := flag.String("json", "", "write every sample to this JSON file")
 	from := flag.String("from", "", "read samples from this JSON file instead of measuring")
+	doc := flag.String("doc", "", "rewrite the tables between the countbench markers of this markdown file")
 	var ext externals
 	flag.Var(&ext, "ext", "also measure a server started elsewhere, as NAME=HOST:PORT (repeatable), e.g. the Rust demo's")
 	flag.Parse()
@@ -66,6 +72,12 @@ func main() {
 		}
 	}
 	writeTables(os.Stdout, res)
+	if *doc != "" {
+		if err := writeDoc(*doc, res); err != nil {
+			fmt.Fprintln(os.Stderr, "countbench:", err)
+			os.Exit(1)
+		}
+	}
 	if *svg != "" {
 		if err := drawChart(*svg, res); err != nil {
 			fmt.Fprintln(os.Stderr, "countbench:", err)
@@ -195,6 +207,15 @@ func measureAll(n, repeats, warmup int, ext externals) (*Results, error) {
 		}
 	}
 	return res, nil
+}
+
+// writeDoc puts the tables in the countbench section of the markdown file
+// at path (mdsection's markers).
+func writeDoc(path string, res *Results) error {
+	var b bytes.Buffer
+	writeTables(&b, res)
+	_, err := mdsection.ReplaceFile(path, "countbench", b.Bytes())
+	return err
 }
 
 func save(path string, res *Results) error {

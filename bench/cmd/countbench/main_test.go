@@ -65,3 +65,15 @@ func TestChartAndSamplesRoundTrip(t *testing.T) {
 	assert.Contains(t, s, "async client m=1")
 	assert.Contains(t, s, "thread server")
 }
+
+func TestDocSectionIsTheTables(t *testing.T) {
+	doc := filepath.Join(t.TempDir(), "b.md")
+	require.NoError(t, os.WriteFile(doc, []byte("intro\n<!-- countbench:begin -->\nstale\n<!-- countbench:end -->\nafter\n"), 0o644))
+	r := sampleResults()
+	require.NoError(t, writeDoc(doc, r))
+	var want bytes.Buffer
+	writeTables(&want, r)
+	got, err := os.ReadFile(doc)
+	require.NoError(t, err)
+	assert.Equal(t, "intro\n<!-- countbench:begin -->\n"+want.String()+"<!-- countbench:end -->\nafter\n", string(got))
+}
