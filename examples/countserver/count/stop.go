@@ -19,6 +19,9 @@ type stopSignal struct {
 	w     future.Waker
 }
 
+// The accept task also uses one as a wake that fires many times (a
+// connection closed), resetting it before each wait.
+
 // fire stops the task; it may be called any number of times.
 func (s *stopSignal) fire() {
 	s.fired.Store(true)
@@ -42,3 +45,7 @@ func (s *stopSignal) check(cx *future.Context) bool {
 	s.mu.Unlock()
 	return s.fired.Load()
 }
+
+// reset makes the signal unfired. Only the task that checks it may call
+// reset, between its checks.
+func (s *stopSignal) reset() { s.fired.Store(false) }
