@@ -26,13 +26,13 @@ func defaultM() int { return runtime.NumCPU()/2 + 1 }
 
 // config is a parsed command line.
 type config struct {
-	demo   bool // no arguments: in-process async server and client
-	server bool // -s; otherwise client
-	mode   count.Mode
-	n      int
-	m      int
-	mSet   bool
-	addr   string
+	demo    bool // no arguments: in-process async server and client
+	server  bool // -s; otherwise client
+	mode    count.Mode
+	n       int
+	m       int
+	mSet    bool
+	addr    string
 	quiet   bool
 	w       int // async pool workers; 0: the default (server 1, client GOMAXPROCS)
 	alt     bool
