@@ -56,6 +56,12 @@ MODE is one of
   -t, --thread a goroutine per connection (client: m goroutines)
   -a, --async  spindle tasks on a pool with an epoll reactor
 
+A client gives up at once on a server that refuses the connection or lets a
+transaction time out (--timeout). Ctrl-C: a client finishes the transactions
+in flight (at most 2s), a server answers the connections it accepted; a
+second Ctrl-C quits at once. Exit status: 0 done, 1 the run failed, 2 bad
+command line.
+
 flags (one or two dashes):
 `
 

@@ -70,6 +70,7 @@ func TestHelpPrintsUsage(t *testing.T) {
 	assert.Contains(t, stdout.String(), "-timeout duration")
 	assert.Contains(t, stdout.String(), "(default 10s)")
 	assert.Contains(t, stdout.String(), "-alt")
+	assert.Contains(t, stdout.String(), "Exit status: 0 done, 1 the run failed, 2 bad\ncommand line.")
 	assert.Empty(t, stderr.String())
 }
 
