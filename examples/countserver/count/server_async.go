@@ -36,7 +36,6 @@ import (
 	"context"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
@@ -126,11 +125,8 @@ type acceptTask struct {
 	backoffs int64              // ln.Backoffs() as last seen
 	bo       acceptBackoff
 	timer    *poll.SleepFuture // the back-off in progress, nil outside one
-	// released is fired by a connTask that closed its connection while
-	// backingOff is set: a descriptor is free, retry now.
-	released   stopSignal
-	backingOff atomic.Bool
-	done       bool
+	closed   closeWake         // a connTask closed its connection during the back-off
+	done     bool
 }
 
 func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
@@ -142,7 +138,7 @@ func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
 			return a.finish(nil)
 		}
 		if a.timer != nil {
-			if !a.released.check(cx) && a.timer.Poll(cx).IsPending() {
+			if !a.closed.check(cx) && a.timer.Poll(cx).IsPending() {
 				return future.Pending[error]()
 			}
 			a.endWait()
@@ -188,24 +184,14 @@ func (a *acceptTask) startWait() {
 		cause = refusedCause()
 	}
 	a.timer = poll.Sleep(a.bo.refusedBy(cause))
-	a.backingOff.Store(true)
+	a.closed.wait()
 }
 
-// endWait ends a back-off: its timer fired or a connection closed. The
-// released signal is reset before the next accept, so a close after this
-// point is seen by the next wait.
+// endWait ends a back-off: its timer fired or a connection closed.
 func (a *acceptTask) endWait() {
 	a.timer.Cancel()
 	a.timer = nil
-	a.backingOff.Store(false)
-	a.released.reset()
-}
-
-// releasedOne is called by a connTask that closed its connection.
-func (a *acceptTask) releasedOne() {
-	if a.backingOff.Load() {
-		a.released.fire()
-	}
+	a.closed.done()
 }
 
 func (a *acceptTask) finish(err error) future.Poll[error] {
@@ -260,7 +246,7 @@ func (t *connTask) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	t.c.Close()
 	t.done = true
-	t.a.releasedOne()
+	t.a.closed.closed()
 	t.a.inflight.Done()
 	return future.Ready(struct{}{})
 }

@@ -31,7 +31,7 @@ import (
 
 func (s *asyncServer) serveCoro(ctx context.Context, srv *Server) error {
 	var inflight sync.WaitGroup
-	a := &acceptTask{ln: s.ln, srv: srv} // for its released wake only
+	var closed closeWake
 	body := func(aw *async.Awaiter) error {
 		defer s.ln.Close()
 		bo := acceptBackoff{log: srv.log}
@@ -50,10 +50,9 @@ func (s *asyncServer) serveCoro(ctx context.Context, srv *Server) error {
 					cause = refusedCause()
 				}
 				wait := bo.refusedBy(cause)
-				a.backingOff.Store(true)
-				_, _ = async.TryAwait(aw, bridge.WithContext(ctx, future.Race[struct{}](poll.Sleep(wait), &wakeFuture{&a.released})))
-				a.backingOff.Store(false)
-				a.released.reset()
+				closed.wait()
+				_, _ = async.TryAwait(aw, bridge.WithContext(ctx, future.Race[struct{}](poll.Sleep(wait), closeWakeFuture{&closed})))
+				closed.done()
 				continue
 			case err != nil:
 				return err
@@ -70,7 +69,7 @@ func (s *asyncServer) serveCoro(ctx context.Context, srv *Server) error {
 				// kept its window shut past asyncWriteTimeout.
 				_, _ = async.TryAwait(aw, poll.TryTimeout[int](c.WriteAll(reply[:n]), asyncWriteTimeout))
 				c.Close()
-				a.releasedOne()
+				closed.closed()
 				return struct{}{}
 			})))
 		}
@@ -113,13 +112,3 @@ func (f *refusableAccept) Poll(cx *future.Context) future.Poll[future.Result[*po
 
 // Cancel withdraws the accept.
 func (f *refusableAccept) Cancel() { f.acc.Cancel() }
-
-// wakeFuture completes when its signal fires.
-type wakeFuture struct{ sig *stopSignal }
-
-func (w *wakeFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if w.sig.check(cx) {
-		return future.Ready(struct{}{})
-	}
-	return future.Pending[struct{}]()
-}
