@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"runtime"
+	"strconv"
+	"time"
 
 	"github.com/spindle-rt/spindle/examples/countserver/count"
 )
@@ -23,15 +26,17 @@ func defaultM() int { return runtime.NumCPU()/2 + 1 }
 
 // config is a parsed command line.
 type config struct {
-	demo   bool // no arguments: in-process async server and client
-	server bool // -s; otherwise client
-	mode   count.Mode
-	n      int
-	m      int
-	mSet   bool
-	addr   string
-	quiet  bool
-	w      int // async pool workers; 0: the default (server 1, client GOMAXPROCS)
+	demo    bool // no arguments: in-process async server and client
+	server  bool // -s; otherwise client
+	mode    count.Mode
+	n       int
+	m       int
+	mSet    bool
+	addr    string
+	quiet   bool
+	w       int // async pool workers; 0: the default (server 1, client GOMAXPROCS)
+	alt     bool
+	timeout time.Duration // client: connect timeout, then reply timeout
 }
 
 // usageError is a bad command line: one line on stderr, exit status 2.
@@ -43,13 +48,19 @@ func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf
 
 const usageText = `usage:
   countserver                      demo: async server and client in-process, n=100000
-  countserver -s MODE [--addr A] [-m M] [-w W]
-  countserver -c MODE [--addr A] [-n N] [-m M] [-q] [-w W]
+  countserver -s MODE [--alt] [--addr A] [-m M] [-w W]
+  countserver -c MODE [--alt] [--addr A] [-n N] [-m M] [-q] [-w W] [--timeout D]
 
 MODE is one of
   --seq        one connection at a time
   -t, --thread a goroutine per connection (client: m goroutines)
   -a, --async  spindle tasks on a pool with an epoll reactor
+
+A client gives up at once on a server that refuses the connection or lets a
+transaction time out (--timeout). Ctrl-C: a client finishes the transactions
+in flight (at most 2s), a server answers the connections it accepted; a
+second Ctrl-C quits at once. Exit status: 0 done, 1 the run failed, 2 bad
+command line.
 
 flags (one or two dashes):
 `
@@ -74,6 +85,10 @@ func newFlagSet(c *config, server, client, seq, thread, async *bool) *flag.FlagS
 	fs.StringVar(&c.addr, "addr", defaultAddr, "server address host:port")
 	fs.BoolVar(&c.quiet, "q", false, "client: do not print values, verify them")
 	fs.IntVar(&c.w, "w", 0, "async: workers of the spindle pool (default: server 1, client GOMAXPROCS)")
+	fs.BoolVar(&c.alt, "alt", false, "the other implementation: seq and thread servers: amortized decimal counter;\n"+
+		"async server and client: written with future/async instead of hand-written futures")
+	fs.DurationVar(&c.timeout, "timeout", count.DefaultTimeout, "client: connect timeout, then reply timeout; the client gives up\n"+
+		"on the server when one runs out")
 	return fs
 }
 
@@ -94,7 +109,7 @@ var errHelp = flag.ErrHelp
 // Rust demo rejects, with its messages: no -n for a server, no -m for seq
 // or for the async server, end or mode missing.
 func parseArgs(args []string) (config, error) {
-	c := config{addr: defaultAddr, n: defaultN, m: defaultM()}
+	c := config{addr: defaultAddr, n: defaultN, m: defaultM(), timeout: count.DefaultTimeout}
 	if len(args) == 0 {
 		c.demo, c.mode, c.quiet = true, count.Async, true
 		c.addr = "127.0.0.1:0"
@@ -156,6 +171,15 @@ func parseArgs(args []string) (config, error) {
 	if c.mSet && server && c.mode == count.Async {
 		return c, usagef("no -m for async server")
 	}
+	if c.alt && !server && c.mode != count.Async {
+		return c, usagef("no alt %s client", c.mode)
+	}
+	if server && set["timeout"] {
+		return c, usagef("no --timeout for server")
+	}
+	if c.timeout <= 0 {
+		return c, usagef("--timeout must be positive, got %v", c.timeout)
+	}
 	if set["w"] && c.mode != count.Async {
 		return c, usagef("no -w for %s %s", c.mode, end)
 	}
@@ -171,5 +195,48 @@ func parseArgs(args []string) (config, error) {
 	if c.addr == "" {
 		return c, usagef("--addr must not be empty")
 	}
+	if err := checkAddr(c.addr, server); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// checkAddr reports what is wrong with the form of an --addr: it must be
+// HOST:PORT with a decimal port; a client needs a host and a port other
+// than 0 (a server may leave the host empty, to listen on every address,
+// and ask for port 0, to get a free one). Whether the host resolves is
+// checked later, by resolveAddr.
+func checkAddr(addr string, server bool) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			err = errors.New(ae.Err)
+		}
+		return usagef("--addr %q: %v (want HOST:PORT)", addr, err)
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	switch {
+	case err != nil:
+		return usagef("--addr %q: port %q is not a number from 0 to 65535", addr, port)
+	case !server && p == 0:
+		return usagef("--addr %q: a client needs a port other than 0", addr)
+	case !server && host == "":
+		return usagef("--addr %q: a client needs a host", addr)
+	}
+	return nil
+}
+
+// resolveAddr resolves the host of an --addr that checkAddr accepted; a
+// host that does not resolve is a usage error too.
+func resolveAddr(addr string) (string, error) {
+	ra, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil {
+		var de *net.DNSError
+		if errors.As(err, &de) {
+			err = errors.New(de.Err)
+		}
+		return "", usagef("--addr %q: cannot resolve the host: %v", addr, err)
+	}
+	return ra.String(), nil
 }

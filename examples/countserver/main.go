@@ -1,6 +1,7 @@
 // Command countserver is spindle's demo: a count server and client, each in
 // three concurrency models (seq, thread, async), speaking the protocol of
-// the Rust demo pdx-cs-rust/countserver byte for byte.
+// the Rust demo pdx-cs-rust/countserver (the README says exactly which
+// bytes and flags are the same).
 //
 // Run it without arguments for the demo (an async server and client in one
 // process, 100,000 transactions, verified), or as a server and a client in

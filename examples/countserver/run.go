@@ -26,6 +26,13 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		writeUsage(stdout)
 		return exitOK
 	}
+	if err == nil && !c.demo {
+		var addr string
+		addr, err = resolveAddr(c.addr)
+		if !c.server {
+			c.addr = addr // resolved once, not at every connect
+		}
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "countserver: %v (see -h)\n", err)
 		return exitUsage
@@ -42,7 +49,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // runServer serves until ctx ends, then prints the final count.
 func runServer(ctx context.Context, c config, stderr io.Writer) int {
-	cfg := count.ServerConfig{Mode: c.mode, Workers: c.w, Log: stderr}
+	cfg := count.ServerConfig{Mode: c.mode, Workers: c.w, Log: stderr, Alt: c.alt}
 	if c.mSet {
 		cfg.MaxInFlight = c.m
 	}
@@ -51,7 +58,7 @@ func runServer(ctx context.Context, c config, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "countserver: %v\n", err)
 		return exitFail
 	}
-	fmt.Fprintf(stderr, "countserver: %s server listening on %s (Ctrl-C to stop)\n", c.mode, srv.Addr())
+	fmt.Fprintf(stderr, "countserver: %s server%s listening on %s (Ctrl-C to stop)\n", c.mode, altNote(c), srv.Addr())
 	err = srv.Serve(ctx)
 	fmt.Fprintf(stderr, "countserver: %s server stopped; final count %d\n", c.mode, srv.Count())
 	if err != nil {
@@ -61,29 +68,47 @@ func runServer(ctx context.Context, c config, stderr io.Writer) int {
 	return exitOK
 }
 
+// altNote says which implementation --alt selected, for the first line.
+func altNote(c config) string {
+	switch {
+	case !c.alt:
+		return ""
+	case c.mode == count.Async:
+		return " (--alt: future/async bodies)"
+	}
+	return " (--alt: amortized decimal counter)"
+}
+
 // runClient makes the transactions, prints the values (or verifies them
-// with -q) and the summary.
+// with -q) and the summary; or, when the client gives up on the server,
+// one line that says why.
 func runClient(ctx context.Context, c config, stdout, stderr io.Writer) int {
 	var out io.Writer = stdout
 	if c.quiet {
 		out = nil
 	}
-	cfg := count.ClientConfig{Mode: c.mode, Addr: c.addr, N: c.n, M: c.m, Workers: c.w}
+	cfg := count.ClientConfig{Mode: c.mode, Addr: c.addr, N: c.n, M: c.m, Workers: c.w, Alt: c.alt, Timeout: c.timeout}
 	if c.mode == count.Seq {
 		cfg.M = 1
 	}
-	fmt.Fprintf(stderr, "countserver: %s client, %d transactions, at most %d in flight, server %s\n",
-		c.mode, cfg.N, cfg.M, c.addr)
+	fmt.Fprintf(stderr, "countserver: %s client%s, %d transactions, at most %d in flight, server %s\n",
+		c.mode, altNote(c), cfg.N, cfg.M, c.addr)
 	var mu sync.Mutex // the notice below races with nothing else on stderr, but be sure
 	stopNotice := context.AfterFunc(ctx, func() {
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(stderr, "countserver: stopping: finishing the transactions in flight (Ctrl-C again to quit now)\n")
+		fmt.Fprintf(stderr, "countserver: stopping: finishing the transactions in flight (at most %v; Ctrl-C again to quit now)\n",
+			count.DefaultGrace)
 	})
 	rep, err := measure(ctx, cfg, out, stderr)
 	if !stopNotice() {
 		mu.Lock() // the notice is being written: let it finish first
 		defer mu.Unlock()
+	}
+	var gu *count.GiveUpError
+	if errors.As(err, &gu) {
+		fmt.Fprintf(stderr, "countserver: giving up after %d of %d transactions: %v\n", rep.Transactions(), rep.Requested, err)
+		return exitFail
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "countserver: %v\n", err)
@@ -93,7 +118,7 @@ func runClient(ctx context.Context, c config, stdout, stderr io.Writer) int {
 }
 
 // measure runs one client with a progress bar on stderr when it is a
-// terminal.
+// terminal. The report is there even with an error.
 func measure(ctx context.Context, cfg count.ClientConfig, out, stderr io.Writer) (*count.Report, error) {
 	rec := count.NewRecorder(out)
 	bar := startProgress(stderr, cfg.N, rec)
@@ -101,10 +126,7 @@ func measure(ctx context.Context, cfg count.ClientConfig, out, stderr io.Writer)
 	err := count.RunClient(ctx, cfg, rec)
 	elapsed := time.Since(t0)
 	bar.stop()
-	if err != nil {
-		return nil, err
-	}
-	return rec.Report(cfg.N, elapsed), nil
+	return rec.Report(cfg.N, elapsed), err
 }
 
 // summarize prints the summary and returns the client's exit status: 0
@@ -123,6 +145,10 @@ func summarize(ctx context.Context, rep *count.Report, verify bool, stderr io.Wr
 	if verify {
 		if err := rep.Verify(); err != nil {
 			fmt.Fprintf(stderr, "verify        FAILED: %v\n", err)
+			if errors.Is(err, count.ErrNotContiguous) {
+				fmt.Fprintf(stderr, "              (another client of the same server may have taken the missing values;\n"+
+					"               -q checks what a lone client of a fresh server sees)\n")
+			}
 			status = exitFail
 		} else if lo, hi := rep.Range(); len(rep.Values) > 0 {
 			fmt.Fprintf(stderr, "verify        ok: %d distinct values, contiguous %d..%d\n", len(rep.Values), lo, hi)
@@ -150,7 +176,7 @@ func runDemo(ctx context.Context, c config, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "countserver demo: %s server on %s, %s client, %d transactions, at most %d in flight\n",
 		c.mode, srv.Addr(), c.mode, c.n, c.m)
-	fmt.Fprintf(stderr, "(in two terminals: countserver -s -a   and   countserver -c -a -q)\n")
+	fmt.Fprintf(stderr, "(in two terminals: go run ./examples/countserver -s -a   and   go run ./examples/countserver -c -a -q)\n")
 	sctx, stopServer := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(sctx) }()

@@ -8,10 +8,12 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,6 +53,20 @@ func serve(t *testing.T, mode count.Mode) string {
 	return srv.Addr().String()
 }
 
+// serveArgs runs a server through runContext with the mode flags in
+// args, and returns its address.
+func serveArgs(t *testing.T, args string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- runContext(ctx, append([]string{"-s", "--addr", "127.0.0.1:0"}, strings.Fields(args)...), io.Discard, &stderr)
+	}()
+	t.Cleanup(func() { cancel(); require.Equal(t, exitOK, <-code, stderr.String()) })
+	return awaitListening(t, stderr.String, 5*time.Second)
+}
+
 // fakeServer answers every connection with reply, to test what clients do
 // with a server that breaks the protocol.
 func fakeServer(t *testing.T, reply string) string {
@@ -73,9 +89,9 @@ func fakeServer(t *testing.T, reply string) string {
 }
 
 func TestSeqClientPrintsEveryValueInOrder(t *testing.T) {
-	for _, sm := range count.Modes {
-		t.Run(sm.String(), func(t *testing.T) {
-			addr := serve(t, sm)
+	for _, sm := range []string{"--seq", "-t", "-a", "--seq --alt", "-t --alt", "-a --alt"} {
+		t.Run(sm, func(t *testing.T) {
+			addr := serveArgs(t, sm)
 			var stdout, stderr bytes.Buffer
 			code := runContext(context.Background(), []string{"-c", "--seq", "-n", "300", "--addr", addr}, &stdout, &stderr)
 			require.Equal(t, exitOK, code, stderr.String())
@@ -124,21 +140,118 @@ func TestClientRejectsMalformedReplies(t *testing.T) {
 	assert.Contains(t, stderr.String(), "errors        10 (first: malformed count reply")
 }
 
-func TestClientAgainstDeadPortFails(t *testing.T) {
+var givingUp = regexp.MustCompile(`(?m)^countserver: giving up after (\d+) of 100000 transactions: (.*)$`)
+
+// TestClientAgainstDeadPortGivesUp runs every client against a port
+// nobody listens on: one line says the connection was refused, and the run
+// stops at once instead of failing all 100,000 transactions.
+func TestClientAgainstDeadPortGivesUp(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	for _, cm := range []string{"--seq", "-t", "-a"} {
-		t.Run(cm, func(t *testing.T) {
+	for _, cm := range [][]string{{"--seq"}, {"-t"}, {"-a"}, {"-a", "--alt"}} {
+		t.Run(strings.Join(cm, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := runContext(context.Background(), []string{"-c", cm, "-n", "25", "--addr", addr}, &stdout, &stderr)
+			args := append([]string{"-c", "--addr", addr}, cm...)
+			if cm[0] != "--seq" {
+				args = append(args, "-m", "4")
+			}
+			code := runContext(context.Background(), args, &stdout, &stderr)
 			assert.Equal(t, exitFail, code)
 			assert.Empty(t, stdout.String())
-			assert.Contains(t, stderr.String(), "errors        25 (first: ")
-			assert.Contains(t, stderr.String(), "connection refused")
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			require.Len(t, lines, 2, "the client's first line, then one line: %q", stderr.String())
+			m := givingUp.FindStringSubmatch(lines[1])
+			require.NotNil(t, m, lines[1])
+			assert.Equal(t, "connection to "+addr+" refused: no server is listening there", m[2])
+			tried, err := strconv.Atoi(m[1])
+			require.NoError(t, err)
+			assert.Positive(t, tried)
+			assert.LessOrEqual(t, tried, 4, "only the transactions in flight when the first was refused")
 		})
 	}
+}
+
+// TestClientGivesUpOnSilentServer runs every client against a server that
+// accepts and never answers: with --timeout, the client gives up with one
+// line saying so, instead of hanging.
+func TestClientGivesUpOnSilentServer(t *testing.T) {
+	addr := silentServer(t)
+	for _, cm := range [][]string{{"--seq"}, {"-t"}, {"-a"}, {"-a", "--alt"}} {
+		t.Run(strings.Join(cm, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runContext(context.Background(), append([]string{"-c", "--timeout", "300ms", "--addr", addr}, cm...), &stdout, &stderr)
+			assert.Equal(t, exitFail, code)
+			m := givingUp.FindStringSubmatch(stderr.String())
+			require.NotNil(t, m, stderr.String())
+			assert.Equal(t, "server "+addr+" accepted but sent no complete reply within 300ms (timeout)", m[2])
+		})
+	}
+}
+
+// silentServer accepts connections and never answers; it returns its
+// address, and a function that reports how many it holds.
+func silentServer(t *testing.T) string {
+	addr, _ := silentServerCounting(t)
+	return addr
+}
+
+func silentServerCounting(t *testing.T) (string, func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var held []net.Conn
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c) // never answered
+			mu.Unlock()
+		}
+	})
+	t.Cleanup(func() {
+		_ = ln.Close()
+		wg.Wait()
+		for _, c := range held {
+			_ = c.Close()
+		}
+	})
+	return ln.Addr().String(), func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(held)
+	}
+}
+
+// TestQuietClientSharingAServerSaysWhy runs a -q client against a server
+// whose other client takes every other value: the verification fails, and
+// says that another client may have taken the missing values.
+func TestQuietClientSharingAServerSaysWhy(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for v := 0; ; v += 2 { // the other client got the odd values
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = fmt.Fprintf(c, "%d\r\n", v)
+			_ = c.Close()
+		}
+	})
+	defer func() { _ = ln.Close(); wg.Wait() }()
+	var stdout, stderr bytes.Buffer
+	code := runContext(context.Background(), []string{"-c", "--seq", "-q", "-n", "10", "--addr", ln.Addr().String()}, &stdout, &stderr)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr.String(), "verify        FAILED: 10 distinct values in 0..18: not contiguous\n")
+	assert.Contains(t, stderr.String(), "another client of the same server may have taken the missing values")
 }
 
 func TestServerListenFailureExitsOne(t *testing.T) {
@@ -183,7 +296,10 @@ func load(t *testing.T, addr string) (*count.Recorder, func() *count.Report) {
 	}()
 	return rec, func() *count.Report {
 		cancel()
-		require.NoError(t, <-done)
+		if err := <-done; err != nil {
+			// The server stopped first: the client gave up on it.
+			require.ErrorIs(t, err, syscall.ECONNREFUSED)
+		}
 		return rec.Report(0, time.Second)
 	}
 }
@@ -210,6 +326,7 @@ func TestDemoRunsAsyncServerAndClient(t *testing.T) {
 	var stderr bytes.Buffer
 	require.Equal(t, exitOK, runDemo(context.Background(), c, &stderr), stderr.String())
 	assert.Contains(t, stderr.String(), "countserver demo: async server on 127.0.0.1:")
+	assert.Contains(t, stderr.String(), "go run ./examples/countserver -s -a ", "the hint names a command that exists")
 	assert.Contains(t, stderr.String(), "verify        ok: 3000 distinct values, contiguous 0..2999")
 }
 
@@ -329,4 +446,46 @@ func awaitListening(t *testing.T, output func() string, within time.Duration) st
 		return m != nil
 	}, within, time.Millisecond)
 	return addr
+}
+
+// TestFirstSignalEndsAStuckClientWithinGrace runs each client against a
+// server that never answers, with a timeout far longer than the test, and
+// sends one signal: the client stops starting transactions, abandons the
+// ones in flight when the grace runs out, prints its summary and exits 1
+// on its own, not killed.
+func TestFirstSignalEndsAStuckClientWithinGrace(t *testing.T) {
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		args     string
+		sig      os.Signal
+		inFlight int
+	}{{"--seq", sigterm, 1}, {"-t -m 2", os.Interrupt, 2}, {"-a -m 2", sigterm, 2}, {"-a --alt -m 2", os.Interrupt, 2}} {
+		t.Run(tc.args, func(t *testing.T) {
+			addr, held := silentServerCounting(t)
+			cmd := execChild(exe, "-c -n 10 --timeout 1h --addr "+addr+" "+tc.args)
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			require.Eventually(t, func() bool { return held() == tc.inFlight }, 10*time.Second, time.Millisecond,
+				"the transactions are in flight")
+			require.NoError(t, cmd.Process.Signal(tc.sig))
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case err = <-done:
+			case <-time.After(30 * time.Second): // a hang, not a measurement
+				_ = cmd.Process.Kill()
+				<-done
+				t.Fatalf("the client did not end after the grace:\n%s", stderr.String())
+			}
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee, stderr.String())
+			assert.Equal(t, exitFail, ee.ExitCode(), "exited on its own, with status 1:\n%s", stderr.String())
+			log := stderr.String()
+			assert.Contains(t, log, "countserver: stopping: finishing the transactions in flight (at most 2s; Ctrl-C again to quit now)")
+			assert.Contains(t, log, fmt.Sprintf("interrupted   after %d of 10 transactions", tc.inFlight))
+			assert.Contains(t, log, fmt.Sprintf("errors        %d (first: count: transaction abandoned", tc.inFlight))
+		})
+	}
 }

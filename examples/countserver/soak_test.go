@@ -27,6 +27,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -39,6 +40,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -326,7 +328,16 @@ func runRound(t *testing.T, seed uint64, round int, plan roundPlan) roundResult 
 			continue
 		}
 		cfg := count.ClientConfig{Mode: c.mode, Addr: addr, N: 1 << 40, M: c.m, Pool: cp, Timeout: 10 * time.Second}
-		wg.Go(func() { fail(count.RunClient(cctx, cfg, rec)) })
+		wg.Go(func() {
+			err := count.RunClient(cctx, cfg, rec)
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				// The server stopped first and the client gave up on it:
+				// the shutdown's doing. A failure while the server was up
+				// is caught by failedBefore below.
+				err = nil
+			}
+			fail(err)
+		})
 	}
 	for range plan.resetters {
 		r := sub()

@@ -39,8 +39,12 @@ func ratio(a, b float64) string {
 // writeTables prints the throughput table with the ratios the issue asks
 // about, and the server CPU table, in markdown.
 func writeTables(w io.Writer, res *Results) {
-	fmt.Fprintf(w, "Throughput, transactions/s (median of %d runs of %d transactions; %d CPUs; %s)\n\n",
-		res.Repeats, res.N, res.CPUs, res.When.Format("2006-01-02 15:04 UTC"))
+	runs := fmt.Sprint(res.Repeats)
+	if res.Partial {
+		runs = fmt.Sprintf("at most %d (interrupted)", res.Repeats)
+	}
+	fmt.Fprintf(w, "Throughput, transactions/s (median of %s runs of %d transactions; %d CPUs; %s)\n\n",
+		runs, res.N, res.CPUs, res.When.Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(w, "| client | m |")
 	for _, s := range res.Servers {
 		fmt.Fprintf(w, " %s |", s)

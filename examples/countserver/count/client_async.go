@@ -15,13 +15,13 @@ package count
 //	  │ EOF: close, parse, record ──▶ idle
 //	  └ error: close, record the failure ──▶ idle
 //
-// While dialing or reading a transaction is bounded by a deadline timer,
-// armed the first time the transaction has to wait.
+// The connect, and then the reply, are each bounded by a deadline timer
+// (ClientConfig.Timeout), armed the first time the transaction has to
+// wait; a wait also ends when the grace period after a stop runs out.
 
 import (
 	"context"
 	"io"
-	"sync/atomic"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
@@ -29,28 +29,49 @@ import (
 	"github.com/spindle-rt/spindle/pool"
 )
 
-func runAsyncClient(ctx context.Context, cfg ClientConfig, rec *Recorder) error {
-	p := cfg.Pool
-	if p == nil {
-		var err error
-		var opts []pool.Option
-		if cfg.Workers > 0 {
-			opts = append(opts, pool.WithWorkers(cfg.Workers))
-		}
-		if p, err = NewPool(opts...); err != nil {
-			return err
-		}
-		defer shutdownPool(p)
+func runAsyncClient(s *clientShared, rec *Recorder) error {
+	p, release, err := clientPool(s.cfg)
+	if err != nil {
+		return err
 	}
-	shared := &clientShared{cfg: cfg}
-	shared.tickets.Store(int64(cfg.N))
-	stop := context.AfterFunc(ctx, func() { shared.stopped.Store(true) })
-	defer stop()
+	defer release()
+	var ts []*clientTask
 	var hs []*pool.JoinHandle[struct{}]
-	for range min(cfg.M, max(cfg.N, 1)) {
-		t := &clientTask{sh: shared, rec: rec.Shard()}
+	for range min(s.cfg.M, max(s.cfg.N, 1)) {
+		t := &clientTask{sh: s, rec: rec.Shard()}
+		ts = append(ts, t)
 		hs = append(hs, pool.Spawn(p, future.Future[struct{}](t)))
 	}
+	// A task waiting on a socket or a timer must be woken to abandon its
+	// transaction when the grace period runs out.
+	stop := context.AfterFunc(s.abandon, func() {
+		for _, t := range ts {
+			t.abandon.fire()
+		}
+	})
+	defer stop()
+	return joinAll(hs)
+}
+
+// clientPool returns the pool of an Async client: cfg.Pool, or one made
+// for the run, released by the function returned.
+func clientPool(cfg ClientConfig) (*pool.Pool, func(), error) {
+	if cfg.Pool != nil {
+		return cfg.Pool, func() {}, nil
+	}
+	var opts []pool.Option
+	if cfg.Workers > 0 {
+		opts = append(opts, pool.WithWorkers(cfg.Workers))
+	}
+	p, err := NewPool(opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, func() { shutdownPool(p) }, nil
+}
+
+// joinAll waits for every handle and returns the first error.
+func joinAll[T any](hs []*pool.JoinHandle[T]) error {
 	var first error
 	for _, h := range hs {
 		if _, err := h.Wait(context.Background()); err != nil && first == nil {
@@ -58,13 +79,6 @@ func runAsyncClient(ctx context.Context, cfg ClientConfig, rec *Recorder) error 
 		}
 	}
 	return first
-}
-
-// clientShared is what a client's tasks share.
-type clientShared struct {
-	cfg     ClientConfig
-	tickets atomic.Int64 // transactions not yet started; below 0 when all are taken
-	stopped atomic.Bool  // ctx ended: start no more transactions
 }
 
 type clientState uint8
@@ -78,15 +92,17 @@ const (
 
 // clientTask makes transactions until the tickets run out.
 type clientTask struct {
-	sh    *clientShared
-	rec   *Shard
-	st    clientState
-	t0    time.Time
-	dial  *poll.DialFuture
-	c     *poll.Conn
-	buf   [MaxReply + 1]byte
-	n     int
-	timer *poll.SleepFuture // deadline of the transaction, armed on its first wait
+	sh      *clientShared
+	rec     *Shard
+	abandon stopSignal // the grace period after a stop ran out
+	st      clientState
+	t0      time.Time // start of the transaction
+	t1      time.Time // start of the current wait: the connect, then the reply
+	dial    *poll.DialFuture
+	c       *poll.Conn
+	buf     [MaxReply + 1]byte
+	n       int
+	timer   *poll.SleepFuture // deadline of the transaction, armed on its first wait
 }
 
 func (t *clientTask) Poll(cx *future.Context) future.Poll[struct{}] {
@@ -99,19 +115,20 @@ func (t *clientTask) Poll(cx *future.Context) future.Poll[struct{}] {
 			if !future.Coop(cx) {
 				return future.Pending[struct{}]() // Coop woke us: others run first
 			}
-			if t.sh.tickets.Add(-1) < 0 {
+			if !t.sh.take() {
 				return t.finish()
 			}
 			t.t0 = time.Now()
+			t.t1 = t.t0
 			t.dial = poll.Dial("tcp", t.sh.cfg.Addr)
 			t.st = clientDialing
 
 		case clientDialing:
 			r, ok := t.dial.Poll(cx).Value()
 			if !ok {
-				if t.expired(cx) {
+				if err := t.expired(cx, "connect"); err != nil {
 					t.dial.Cancel()
-					t.fail(poll.ErrTimeout)
+					t.fail(err)
 					continue
 				}
 				return future.Pending[struct{}]()
@@ -123,13 +140,15 @@ func (t *clientTask) Poll(cx *future.Context) future.Poll[struct{}] {
 				continue
 			}
 			t.c, t.n = c, 0
+			t.disarm() // the reply gets a timeout of its own
+			t.t1 = time.Now()
 			t.st = clientReading
 
 		case clientReading:
 			r, ok := t.c.PollRead(cx, t.buf[t.n:]).Value()
 			if !ok {
-				if t.expired(cx) {
-					t.closeAndFail(poll.ErrTimeout)
+				if err := t.expired(cx, "reply"); err != nil {
+					t.closeAndFail(err)
 					continue
 				}
 				return future.Pending[struct{}]()
@@ -162,17 +181,22 @@ func (t *clientTask) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 }
 
-// expired arms the transaction's deadline on its first wait and reports
-// whether it has passed.
-func (t *clientTask) expired(cx *future.Context) bool {
+// expired arms the deadline of the current wait (op: "connect" or
+// "reply") the first time it has to wait, and returns the error that ends
+// the transaction: the deadline passed, or the grace period after a stop
+// ran out. It returns nil while the transaction may go on waiting.
+func (t *clientTask) expired(cx *future.Context, op string) error {
+	if t.abandon.check(cx) {
+		return ErrAbandoned
+	}
 	if t.timer == nil {
-		t.timer = poll.SleepUntil(t.t0.Add(t.sh.cfg.Timeout))
+		t.timer = poll.SleepUntil(t.t1.Add(t.sh.cfg.Timeout))
 	}
 	if t.timer.Poll(cx).IsPending() {
-		return false
+		return nil
 	}
 	t.timer = nil
-	return true
+	return &TimeoutError{Op: op, After: t.sh.cfg.Timeout}
 }
 
 func (t *clientTask) disarm() {
@@ -190,7 +214,7 @@ func (t *clientTask) closeAndFail(err error) {
 
 func (t *clientTask) fail(err error) {
 	t.disarm()
-	t.rec.Fail(err)
+	t.sh.fail(t.rec, err)
 	t.st = clientIdle
 }
 

@@ -64,3 +64,24 @@ func deadAddr(t *testing.T) string {
 	require.NoError(t, ln.Close())
 	return addr
 }
+
+// flavour is one implementation: a mode, and whether it is the --alt one.
+type flavour struct {
+	name string
+	mode Mode
+	alt  bool
+}
+
+// serverFlavours are every server implementation; seq and thread --alt
+// use the amortized decimal counter, async --alt is written with
+// future/async.
+var serverFlavours = []flavour{
+	{"seq", Seq, false}, {"thread", Thread, false}, {"async", Async, false},
+	{"seq-alt", Seq, true}, {"thread-alt", Thread, true}, {"async-alt", Async, true},
+}
+
+// clientFlavours are every client implementation: only async has an
+// --alt one, as in the Rust demo.
+var clientFlavours = []flavour{
+	{"seq", Seq, false}, {"thread", Thread, false}, {"async", Async, false}, {"async-alt", Async, true},
+}

@@ -20,21 +20,26 @@ func AppendReply(dst []byte, v uint64) []byte {
 	return append(dst, '\r', '\n')
 }
 
-// ParseReply returns the counter value carried by a whole reply. The line
-// must end in "\r\n"; a bare "\n" is accepted too, so that a client keeps
-// working against servers that drop the carriage return.
+// ParseReply returns the counter value carried by a whole reply: a
+// canonical decimal number (no sign, no leading zero unless it is "0", at
+// most 20 digits, at most the largest uint64) followed by exactly "\r\n"
+// or exactly "\n\n". Those are the two forms the Rust demo's servers send:
+// "\r\n" from its atomic-counter and async servers (and from every server
+// here), "\n\n" from the amortized decimal counter of its default seq and
+// thread servers. Anything else, a bare "\n" included, is refused: the
+// Rust clients strip the last two bytes of any reply, so a reply that
+// ends in one "\n" is not one the demo's clients read correctly either.
 func ParseReply(b []byte) (uint64, error) {
 	n := len(b)
-	switch {
-	case n >= 2 && b[n-2] == '\r' && b[n-1] == '\n':
-		b = b[:n-2]
-	case n >= 1 && b[n-1] == '\n':
-		b = b[:n-1]
-	default:
-		return 0, badReply(b, "no line end")
+	if n < 2 || b[n-1] != '\n' || (b[n-2] != '\r' && b[n-2] != '\n') {
+		return 0, badReply(b, `no "\r\n" or "\n\n" at the end`)
 	}
-	if len(b) == 0 {
+	b = b[:n-2]
+	switch {
+	case len(b) == 0:
 		return 0, badReply(b, "no digits")
+	case len(b) > 1 && b[0] == '0':
+		return 0, badReply(b, "leading zero")
 	}
 	var v uint64
 	for _, c := range b {

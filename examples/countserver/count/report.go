@@ -1,6 +1,7 @@
 package count
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -44,6 +45,11 @@ func (r *Report) Duplicates() int {
 	return len(s) - len(slices.Compact(s))
 }
 
+// ErrNotContiguous is wrapped by the error of Verify for values with
+// holes between them: what a client sees when another client of the same
+// server took the missing values, or when the server is not fresh.
+var ErrNotContiguous = errors.New("not contiguous")
+
 // Verify checks what a lone client of a fresh or quiet server must see:
 // every transaction succeeded, no value twice, and the values form one
 // contiguous range. It returns nil or an error saying what is wrong.
@@ -62,7 +68,7 @@ func (r *Report) Verify() error {
 	}
 	lo, hi := slices.Min(r.Values), slices.Max(r.Values)
 	if hi-lo+1 != uint64(len(r.Values)) {
-		return fmt.Errorf("%d distinct values in %d..%d: not contiguous", len(r.Values), lo, hi)
+		return fmt.Errorf("%d distinct values in %d..%d: %w", len(r.Values), lo, hi, ErrNotContiguous)
 	}
 	return nil
 }

@@ -26,9 +26,15 @@ type ServerConfig struct {
 	// Workers is the number of workers of the pool an Async server makes
 	// for itself (when Pool is nil); zero means DefaultServerWorkers.
 	Workers int
-	// Log receives the server's rare messages (accept failures and
-	// recoveries). Nil discards them.
+	// Log receives the server's rare messages (the start and the end of a
+	// burst of refused accepts). Nil discards them.
 	Log io.Writer
+	// Alt selects the other implementation of the mode, as the Rust
+	// demo's --alt does: for Seq and Thread, the amortized decimal counter
+	// (see the Rust demo's "fast" counter) instead of formatting an
+	// integer; for Async, a server written as future/async bodies instead
+	// of hand-written futures.
+	Alt bool
 }
 
 // DefaultServerWorkers is the size of the pool an Async server makes for
@@ -80,9 +86,9 @@ func Listen(addr string, cfg ServerConfig) (*Server, error) {
 		ln, err = net.Listen("tcp", addr)
 		if err == nil {
 			if cfg.Mode == Seq {
-				s.impl = &seqServer{ln: ln}
+				s.impl = &seqServer{ln: ln, alt: cfg.Alt}
 			} else {
-				s.impl = &threadServer{ln: ln, max: cfg.MaxInFlight}
+				s.impl = &threadServer{ln: ln, max: cfg.MaxInFlight, alt: cfg.Alt}
 			}
 		}
 	case Async:

@@ -7,10 +7,20 @@ package count
 //	check stop ──fired──▶ close listener ──▶ Ready
 //	    │
 //	    ▼
-//	poll Accept ──Pending──▶ (log the first back-off of a burst) ──▶ Pending
+//	backing off? ──timer pending and no connection closed──▶ Pending
+//	    │ no, or the wait is over
+//	    ▼
+//	poll Accept ──Pending, the listener counted a refused accept──▶ drop
+//	    │                 that Accept, back off (acceptBackoff) ──▶ loop
+//	    ├ Pending ──▶ Pending
 //	    │ Ok(conn): hand out the next value, spawn a connTask on this
-//	    │           worker, log the end of a back-off burst, loop
+//	    │           worker, end a burst of refused accepts, loop
 //	    └ Err: the listener failed for good ──▶ Ready(err)
+//
+// poll.Listener backs off by itself on EMFILE (5 ms doubling to 1 s); the
+// accept task watches Listener.Backoffs to see a refused accept, cancels
+// that Accept and waits on its own terms instead: from MinAcceptBackoff,
+// and woken early by a connTask that closes its connection.
 //
 // connTask, one per connection:
 //
@@ -24,7 +34,6 @@ package count
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -42,6 +51,7 @@ type asyncServer struct {
 	ln  *poll.Listener
 	p   *pool.Pool
 	own bool // p was made by listenAsync: shut it down at the end
+	alt bool // serve with future/async bodies (server_coro.go)
 }
 
 // listenAsync makes the pool (when the config brings none) together with
@@ -53,7 +63,7 @@ func listenAsync(addr string, cfg ServerConfig) (serverImpl, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &asyncServer{ln: ln, p: cfg.Pool}
+	s := &asyncServer{ln: ln, p: cfg.Pool, alt: cfg.Alt}
 	if s.p == nil {
 		var opts []pool.Option
 		workers := cfg.Workers
@@ -85,7 +95,10 @@ func (s *asyncServer) serve(ctx context.Context, srv *Server) error {
 	if s.own {
 		defer shutdownPool(p)
 	}
-	a := &acceptTask{ln: s.ln, srv: srv}
+	if s.alt {
+		return s.serveCoro(ctx, srv)
+	}
+	a := &acceptTask{ln: s.ln, srv: srv, bo: acceptBackoff{log: srv.log}}
 	h := pool.Spawn(p, future.Future[error](a))
 	stop := context.AfterFunc(ctx, a.stop.fire)
 	defer stop()
@@ -110,8 +123,9 @@ type acceptTask struct {
 	acc      *poll.AcceptFuture // the accept in progress, nil between
 	next     uint64             // the next value; only this task touches it
 	backoffs int64              // ln.Backoffs() as last seen
-	burst    int64              // back-offs in the current burst, 0 outside one
-	since    time.Time          // start of the current burst
+	bo       acceptBackoff
+	timer    *poll.SleepFuture // the back-off in progress, nil outside one
+	closed   closeWake         // a connTask closed its connection during the back-off
 	done     bool
 }
 
@@ -123,12 +137,24 @@ func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
 		if a.stop.check(cx) {
 			return a.finish(nil)
 		}
+		if a.timer != nil {
+			if !a.closed.check(cx) && a.timer.Poll(cx).IsPending() {
+				return future.Pending[error]()
+			}
+			a.endWait()
+		}
 		if a.acc == nil {
 			a.acc = a.ln.Accept()
 		}
 		r, ok := a.acc.Poll(cx).Value()
 		if !ok {
-			a.noteBackoff()
+			if b := a.ln.Backoffs(); b != a.backoffs {
+				a.backoffs = b
+				a.acc.Cancel() // its own back-off timer is withdrawn
+				a.acc = nil
+				a.startWait()
+				continue
+			}
 			return future.Pending[error]()
 		}
 		a.acc = nil
@@ -139,12 +165,7 @@ func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
 			}
 			return a.finish(err)
 		}
-		a.noteBackoff()
-		if a.burst > 0 {
-			fmt.Fprintf(a.srv.log, "countserver: accept: recovered after %d back-offs in %v\n",
-				a.burst, time.Since(a.since).Round(time.Millisecond))
-			a.burst = 0
-		}
+		a.bo.succeeded()
 		t := &connTask{c: c, a: a}
 		t.n = len(AppendReply(t.buf[:0], a.next))
 		a.next++
@@ -154,19 +175,23 @@ func (a *acceptTask) Poll(cx *future.Context) future.Poll[error] {
 	}
 }
 
-// noteBackoff logs the first back-off of a burst of descriptor exhaustion.
-// The listener's Accept does the waiting; this only watches its count.
-func (a *acceptTask) noteBackoff() {
-	b := a.ln.Backoffs()
-	if b == a.backoffs {
-		return
+// startWait starts the back-off after a refused accept. poll.Listener
+// counts the refusals (EMFILE, ENFILE, ENOBUFS, ENOMEM) without saying
+// which; refusedCause finds out.
+func (a *acceptTask) startWait() {
+	cause := ""
+	if !a.bo.inBurst() {
+		cause = refusedCause()
 	}
-	if a.burst == 0 {
-		a.since = time.Now()
-		fmt.Fprintf(a.srv.log, "countserver: accept: out of descriptors or memory (too many open files?); backing off until it clears (logged once per burst)\n")
-	}
-	a.burst += b - a.backoffs
-	a.backoffs = b
+	a.timer = poll.Sleep(a.bo.refusedBy(cause))
+	a.closed.wait()
+}
+
+// endWait ends a back-off: its timer fired or a connection closed.
+func (a *acceptTask) endWait() {
+	a.timer.Cancel()
+	a.timer = nil
+	a.closed.done()
 }
 
 func (a *acceptTask) finish(err error) future.Poll[error] {
@@ -175,6 +200,11 @@ func (a *acceptTask) finish(err error) future.Poll[error] {
 		a.acc.Cancel()
 		a.acc = nil
 	}
+	if a.timer != nil {
+		a.timer.Cancel()
+		a.timer = nil
+	}
+	a.bo.end()
 	_ = a.ln.Close()
 	return future.Ready(err)
 }
@@ -216,6 +246,7 @@ func (t *connTask) Poll(cx *future.Context) future.Poll[struct{}] {
 	}
 	t.c.Close()
 	t.done = true
+	t.a.closed.closed()
 	t.a.inflight.Done()
 	return future.Ready(struct{}{})
 }

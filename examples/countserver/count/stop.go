@@ -42,3 +42,46 @@ func (s *stopSignal) check(cx *future.Context) bool {
 	s.mu.Unlock()
 	return s.fired.Load()
 }
+
+// closeWake wakes an async accept loop that is backing off for lack of
+// descriptors when a connection task closes its connection: a descriptor
+// is free, the accept can be retried at once. Outside a back-off, closing
+// a connection costs one atomic load.
+//
+// A close between the refused accept and wait is missed: the loop then
+// waits out its back-off, which is short (MinAcceptBackoff) at first.
+type closeWake struct {
+	waiting atomic.Bool
+	sig     stopSignal
+}
+
+// wait starts a back-off.
+func (w *closeWake) wait() { w.waiting.Store(true) }
+
+// check reports whether a connection closed since wait; if not, cx's
+// waker is woken when one does.
+func (w *closeWake) check(cx *future.Context) bool { return w.sig.check(cx) }
+
+// done ends the back-off before the accept is retried, so a close after
+// this point is seen by the next one.
+func (w *closeWake) done() {
+	w.waiting.Store(false)
+	w.sig.fired.Store(false)
+}
+
+// closed is called by a connection task that closed its connection.
+func (w *closeWake) closed() {
+	if w.waiting.Load() {
+		w.sig.fire()
+	}
+}
+
+// closeWakeFuture completes when a connection closes during a back-off.
+type closeWakeFuture struct{ w *closeWake }
+
+func (f closeWakeFuture) Poll(cx *future.Context) future.Poll[struct{}] {
+	if f.w.check(cx) {
+		return future.Ready(struct{}{})
+	}
+	return future.Pending[struct{}]()
+}
