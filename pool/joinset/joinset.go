@@ -83,7 +83,7 @@ var ErrNilPool = errors.New("joinset: nil pool")
 
 // ErrNilSpawn is the error of the *future.MisuseError NewOn panics with
 // when given no spawn function.
-var ErrNilSpawn = errors.New("joinset: nil spawn function")
+var ErrNilSpawn = future.ErrNilFunc
 
 // Handle is a spawned task as a JoinSet holds it: a future of the task's
 // result, or of the executor's error for it (aborted, panicked, executor
