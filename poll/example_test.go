@@ -3,9 +3,13 @@ package poll_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/bridge"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
@@ -41,70 +45,108 @@ func ExampleInterval() {
 }
 
 // A server and a client in one program on one goroutine: BlockOn drives
-// the reactor, the client's future does the dialing, the server's accepts.
+// the reactor, Join2 polls the server's future and the client's until both
+// are done.
 func ExampleDial() {
 	l, err := poll.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(err)
 	}
 	defer l.Close()
-	var srv, cli future.Future[struct{}]
-	srv = pingServer(l)
-	cli = pingClient(l.Addr().String())
-	both := future.Func[string](func(cx *future.Context) future.Poll[string] {
-		if srv != nil && srv.Poll(cx).IsReady() {
-			srv = nil
+	server := async.Try(func(a *async.Awaiter) (string, error) {
+		c, err := async.TryAwait(a, l.Accept())
+		if err != nil {
+			return "", err
 		}
-		if cli != nil && cli.Poll(cx).IsReady() {
-			cli = nil
+		defer c.Close()
+		buf := make([]byte, 4)
+		n, err := async.TryAwait(a, c.Read(buf))
+		if err != nil {
+			return "", err
 		}
-		if srv == nil && cli == nil {
-			return future.Ready("done")
-		}
-		return future.Pending[string]()
+		_, err = async.TryAwait(a, c.WriteAll([]byte("pong")))
+		return string(buf[:n]), err
 	})
-	fmt.Println(poll.BlockOn[string](both))
+	client := async.Try(func(a *async.Awaiter) (string, error) {
+		c, err := async.TryAwait(a, poll.Dial("tcp", l.Addr().String()))
+		if err != nil {
+			return "", err
+		}
+		defer c.Close()
+		if _, err := async.TryAwait(a, c.WriteAll([]byte("ping"))); err != nil {
+			return "", err
+		}
+		b, err := async.TryAwait(a, c.ReadToEnd()) // the server closes after "pong"
+		return string(b), err
+	})
+	both, err := poll.BlockOn(future.Join2(server, client))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("server got %q\n", both.First.Value)
+	fmt.Printf("client got %q\n", both.Second.Value)
 	// Output:
 	// server got "ping"
 	// client got "pong"
-	// done <nil>
 }
 
-// pingServer accepts one connection, reads to EOF and answers "pong".
-func pingServer(l *poll.Listener) future.Future[struct{}] {
-	acc := l.Accept()
-	var c *poll.Conn
-	var rd future.Future[future.Result[[]byte]]
-	var wr future.Future[future.Result[int]]
-	return fn(func(cx *future.Context) bool {
-		if c == nil {
-			res, ok := acc.Poll(cx).Value()
-			if !ok {
-				return false
+// A server's accept loop: one task accepts until it is told to stop and
+// spawns a task per connection; stopping ends the loop, closes the
+// listener and lets the connections already accepted finish.
+func ExampleListener_Accept() {
+	p, err := poll.NewPool() // timers and sockets need the pool with a reactor
+	if err != nil {
+		panic(err)
+	}
+	defer p.Shutdown(context.Background())
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	server := pool.Spawn(p, async.New(func(a *async.Awaiter) int {
+		defer l.Close()
+		served := 0
+		for {
+			// Whichever comes first; Select cancels the other.
+			ev := async.Await(a, future.Select(l.Accept(), bridge.FromContext(ctx)))
+			if ev.Index == 1 {
+				return served // told to stop
 			}
-			c = res.Value
-			rd = c.ReadToEnd()
-		}
-		if rd != nil {
-			res, ok := rd.Poll(cx).Value()
-			if !ok {
-				return false
+			c, err := ev.First.Get()
+			if err != nil {
+				return served
 			}
-			fmt.Printf("server got %q\n", res.Value)
-			rd, wr = nil, c.WriteAll([]byte("pong"))
+			served++
+			pool.SpawnFrom(a.Context(), greet(c, served))
 		}
-		if _, ok := wr.Poll(cx).Value(); !ok {
-			return false
+	}))
+
+	for range 3 { // clients in plain Go
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err != nil {
+			panic(err)
 		}
+		b, _ := io.ReadAll(c)
 		c.Close()
-		return true
-	})
+		fmt.Print(string(b))
+	}
+	stop()
+	served, err := server.Wait(context.Background())
+	fmt.Println("served", served, err)
+	// Output:
+	// hello, client 1
+	// hello, client 2
+	// hello, client 3
+	// served 3 <nil>
 }
 
-// pingClient says "ping", half-closes and reads the answer.
-func pingClient(addr string) future.Future[struct{}] {
-	return roundTrip("tcp", addr, []byte("ping"), func(b []byte, err error) {
-		fmt.Printf("client got %q\n", b)
+// greet is one connection's task: it writes a line and closes.
+func greet(c *poll.Conn, n int) future.Future[struct{}] {
+	return async.New(func(a *async.Awaiter) struct{} {
+		defer c.Close()
+		_, _ = async.TryAwait(a, c.WriteAll(fmt.Appendf(nil, "hello, client %d\n", n)))
+		return struct{}{}
 	})
 }
 
