@@ -57,7 +57,8 @@ var ErrPolledAfterCancel = errors.New("future polled after it was cancelled")
 var ErrNilFuture = errors.New("nil Future")
 
 // ErrNoFutures is the error of a *MisuseError raised when a race (Race,
-// TryRace, FirstOk) is given no futures: it could never complete.
+// TryRace, FirstOk, SelectN, SelectBiased) is given no futures, or no
+// enabled case: it could never complete.
 var ErrNoFutures = errors.New("no futures to race")
 
 func misuse(f any, err error) {

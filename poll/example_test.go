@@ -12,6 +12,7 @@ import (
 	"github.com/spindle-rt/spindle/future/bridge"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
+	"github.com/spindle-rt/spindle/pool/joinset"
 )
 
 func ExampleSleep() {
@@ -90,9 +91,12 @@ func ExampleDial() {
 	// client got "pong"
 }
 
-// A server's accept loop: one task accepts until it is told to stop and
-// spawns a task per connection; stopping ends the loop, closes the
-// listener and lets the connections already accepted finish.
+// A server's accept loop: one task waits at once for a connection, for
+// the signal to stop and for a connection's task to finish (tokio's
+// select! over accept, shutdown and join_next), spawns a task per
+// connection into a JoinSet, and reaps finished ones as it goes so that
+// their results are not held. Stopping closes the listener and waits for
+// the connections already accepted.
 func ExampleListener_Accept() {
 	p, err := poll.NewPool() // timers and sockets need the pool with a reactor
 	if err != nil {
@@ -106,20 +110,31 @@ func ExampleListener_Accept() {
 	ctx, stop := context.WithCancel(context.Background())
 	server := pool.Spawn(p, async.New(func(a *async.Awaiter) int {
 		defer l.Close()
-		served := 0
+		conns := joinset.New[int](p)
+		accepted, served := 0, 0
 		for {
-			// Whichever comes first; Select cancels the other.
-			ev := async.Await(a, future.Select(l.Accept(), bridge.FromContext(ctx)))
-			if ev.Index == 1 {
-				return served // told to stop
+			var conn *poll.Conn
+			stopping := async.Await(a, future.SelectN(
+				future.On(bridge.FromContext(ctx), func(error) bool { return true }),
+				future.On(l.Accept(), func(r future.Result[*poll.Conn]) bool {
+					conn = r.Value
+					return r.Err != nil // the listener failed: stop
+				}),
+				future.On(conns.Next(), func(future.Result[int]) bool {
+					served++
+					return false
+				}).If(conns.Len() > 0), // Next on an empty set would be Ready at once
+			))
+			if stopping {
+				break
 			}
-			c, err := ev.First.Get()
-			if err != nil {
-				return served
+			if conn != nil {
+				accepted++
+				conns.SpawnOkFrom(a.Context(), greet(conn, accepted))
 			}
-			served++
-			pool.SpawnFrom(a.Context(), greet(c, served))
 		}
+		rest, _ := async.Await(a, conns.JoinAll()).Get()
+		return served + len(rest)
 	}))
 
 	for range 3 { // clients in plain Go
@@ -142,11 +157,11 @@ func ExampleListener_Accept() {
 }
 
 // greet is one connection's task: it writes a line and closes.
-func greet(c *poll.Conn, n int) future.Future[struct{}] {
-	return async.New(func(a *async.Awaiter) struct{} {
+func greet(c *poll.Conn, n int) future.Future[int] {
+	return async.New(func(a *async.Awaiter) int {
 		defer c.Close()
-		_, _ = async.TryAwait(a, c.WriteAll(fmt.Appendf(nil, "hello, client %d\n", n)))
-		return struct{}{}
+		k, _ := async.TryAwait(a, c.WriteAll(fmt.Appendf(nil, "hello, client %d\n", n)))
+		return k
 	})
 }
 

@@ -1,7 +1,9 @@
 // Package joinset runs a group of tasks on an executor and collects their
 // results as they finish (tokio's JoinSet): Spawn adds tasks, Next is a
-// future of the next result in completion order, JoinAll waits for all of
-// them, AbortAll cancels the rest. With AbortOnError, the first task that
+// future of the next result in completion order, TryNext takes one that is
+// ready without waiting, JoinAll waits for all of them, AbortAll cancels
+// the rest. A loop that also waits on other things reaps with a Next case
+// in future.SelectN (see poll's Listener.Accept example). With AbortOnError, the first task that
 // fails aborts all the others.
 //
 // New makes a set on a *pool.Pool. NewOn makes one on any executor that
@@ -190,7 +192,22 @@ func (s *JoinSet[T]) SpawnFrom(cx *future.Context, f future.Future[future.Result
 
 // SpawnOk is Spawn for a task that cannot fail by itself (it can still
 // panic or be aborted).
-func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okFuture[T]{f}) }
+func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okOf("joinset.SpawnOk", f)) }
+
+// SpawnOkFrom is SpawnOk from inside a task polled with cx, as SpawnFrom
+// is Spawn.
+func (s *JoinSet[T]) SpawnOkFrom(cx *future.Context, f future.Future[T]) {
+	s.SpawnFrom(cx, okOf("joinset.SpawnOkFrom", f))
+}
+
+// okOf wraps f in an Ok Result, refusing a nil f where the caller can see
+// it rather than in the task.
+func okOf[T any](name string, f future.Future[T]) okFuture[T] {
+	if f == nil {
+		panic(&future.MisuseError{Future: name, Err: future.ErrNilFuture})
+	}
+	return okFuture[T]{f}
+}
 
 type okFuture[T any] struct{ f future.Future[T] }
 
@@ -249,12 +266,45 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}
+	if res, ok := s.next(cx, true); ok {
+		return future.Ready(res)
+	}
+	return future.Pending[future.Result[T]]()
+}
+
+// TryNext returns the result of a task that has finished, without
+// waiting (tokio's try_join_next): ok is false when no task has finished
+// since the last Next or TryNext, or when the set is empty (Len tells
+// which). Call it where Next would be awaited; a loop that does other work
+// calls it to reap the tasks that are done as it goes, so that their
+// results are not held until the end:
+//
+//	for r, ok := set.TryNext(); ok; r, ok = set.TryNext() {
+//		// handle r
+//	}
+//
+// Results come in the order Next would return them.
+func (s *JoinSet[T]) TryNext() (future.Result[T], bool) {
+	var cx future.Context // no executor, driver or budget: wakes go to the entries
+	res, ok := s.next(&cx, false)
+	if ok && errors.Is(res.Err, ErrEmpty) {
+		return future.Result[T]{}, false
+	}
+	return res, ok
+}
+
+// next polls the entries queued now, oldest first, until one is Ready, and
+// returns its result; it returns (Err(ErrEmpty), true) on an empty set.
+// When wait is true, cx's waker is woken when an entry is queued later.
+func (s *JoinSet[T]) next(cx *future.Context, wait bool) (future.Result[T], bool) {
 	s.mu.Lock()
 	if len(s.all) == 0 {
 		s.mu.Unlock()
-		return future.Ready(future.Err[T](ErrEmpty))
+		return future.Err[T](ErrEmpty), true
 	}
-	s.waker = cx.Waker() // before polling, so that no wake is missed
+	if wait {
+		s.waker = cx.Waker() // before polling, so that no wake is missed
+	}
 	// One at a time, oldest first, the lock released around each poll:
 	// a handle's poll may wake its own entry (an exhausted budget does).
 	// Only the entries queued now are taken, so such wakes end the loop.
@@ -285,10 +335,10 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		if abort {
 			s.AbortAll()
 		}
-		return future.Ready(res)
+		return res, true
 	}
 	s.mu.Unlock()
-	return future.Pending[future.Result[T]]()
+	return future.Result[T]{}, false
 }
 
 // Next returns a future of the result of the next task to finish: its
