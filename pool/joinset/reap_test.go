@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/pool"
 	"github.com/spindle-rt/spindle/pool/joinset"
 )
 
@@ -96,22 +95,19 @@ func TestTryNextReapsOnlyFinishedTasks(t *testing.T) {
 	assert.Zero(t, s.Len())
 }
 
-type countWaker struct{ n atomic.Int32 }
-
-func (w *countWaker) Wake() { w.n.Add(1) }
-
 // TryNext between two polls of a Next must not take the place of Next's
 // waker: the task awaiting Next would never be woken.
 func TestTryNextLeavesNextsWaker(t *testing.T) {
 	s, hs := newManualSet(t, 2)
-	var w countWaker
+	var wakes atomic.Int32
+	w := future.WakerFunc(func() { wakes.Add(1) })
 	next := s.Next()
-	require.True(t, next.Poll(future.NewContext(&w)).IsPending())
+	require.True(t, next.Poll(future.NewContext(w)).IsPending())
 	_, ok := s.TryNext()
 	require.False(t, ok)
 	hs[1].finish(future.Ok(1))
-	assert.Equal(t, int32(1), w.n.Load(), "Next's task was woken")
-	r, ok := next.Poll(future.NewContext(&w)).Value()
+	assert.Equal(t, int32(1), wakes.Load(), "Next's task was woken")
+	r, ok := next.Poll(future.NewContext(w)).Value()
 	require.True(t, ok)
 	assert.Equal(t, 1, r.Value)
 }
@@ -163,38 +159,6 @@ func finishWith(h *manualHandle[future.Result[*payload]]) weak.Pointer[payload] 
 	p := &payload{}
 	h.finish(future.Ok(p))
 	return weak.Make(p)
-}
-
-func TestSpawnOkFromInsideATask(t *testing.T) {
-	p := newPool(t)
-	s := joinset.New[int](p)
-	started, sum := false, 0
-	var next *joinset.NextFuture[int]
-	parent := future.Func[int](func(cx *future.Context) future.Poll[int] {
-		if !started {
-			started = true
-			for i := 1; i <= 100; i++ {
-				s.SpawnOkFrom(cx, yields(i%3, i))
-			}
-		}
-		for {
-			if next == nil {
-				next = s.Next()
-			}
-			r, ok := next.Poll(cx).Value()
-			if !ok {
-				return future.Pending[int]()
-			}
-			next = nil
-			if errors.Is(r.Err, joinset.ErrEmpty) {
-				return future.Ready(sum)
-			}
-			sum += r.Value
-		}
-	})
-	got, err := pool.BlockOn(p, future.Future[int](parent))
-	require.NoError(t, err)
-	assert.Equal(t, 5050, got)
 }
 
 func TestSpawnOkOfNilIsMisuse(t *testing.T) {
