@@ -2,9 +2,9 @@
 // results as they finish (tokio's JoinSet): Spawn adds tasks, Next is a
 // future of the next result in completion order, TryNext takes one that is
 // ready without waiting, JoinAll waits for all of them, AbortAll cancels
-// the rest. A loop that also waits on other things reaps with a Next case
-// in future.SelectN (see poll's Listener.Accept example). With AbortOnError, the first task that
-// fails aborts all the others.
+// the rest. With AbortOnError, the first task that fails aborts all the
+// others. A loop that also waits on other things reaps its tasks with a
+// Next case in future.SelectN (see poll's Listener.Accept example).
 //
 // New makes a set on a *pool.Pool. NewOn makes one on any executor that
 // can spawn a task and hand back an abortable handle of its result, such
@@ -266,7 +266,7 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}
-	if res, ok := s.next(cx, true); ok {
+	if res, ok, _ := s.next(cx, true); ok {
 		return future.Ready(res)
 	}
 	return future.Pending[future.Result[T]]()
@@ -286,21 +286,18 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 // Results come in the order Next would return them.
 func (s *JoinSet[T]) TryNext() (future.Result[T], bool) {
 	var cx future.Context // no executor, driver or budget: wakes go to the entries
-	res, ok := s.next(&cx, false)
-	if ok && errors.Is(res.Err, ErrEmpty) {
-		return future.Result[T]{}, false
-	}
-	return res, ok
+	res, ok, empty := s.next(&cx, false)
+	return res, ok && !empty
 }
 
 // next polls the entries queued now, oldest first, until one is Ready, and
-// returns its result; it returns (Err(ErrEmpty), true) on an empty set.
-// When wait is true, cx's waker is woken when an entry is queued later.
-func (s *JoinSet[T]) next(cx *future.Context, wait bool) (future.Result[T], bool) {
+// returns its result and true; empty reports a set with no task. When wait
+// is true, cx's waker is woken when an entry is queued later.
+func (s *JoinSet[T]) next(cx *future.Context, wait bool) (res future.Result[T], ok, empty bool) {
 	s.mu.Lock()
 	if len(s.all) == 0 {
 		s.mu.Unlock()
-		return future.Err[T](ErrEmpty), true
+		return future.Err[T](ErrEmpty), true, true
 	}
 	if wait {
 		s.waker = cx.Waker() // before polling, so that no wake is missed
@@ -323,7 +320,7 @@ func (s *JoinSet[T]) next(cx *future.Context, wait bool) (future.Result[T], bool
 		}
 		s.remove(e)
 		e.h = nil
-		res := future.Result[T]{Value: r.Value.Value, Err: r.Err}
+		res = future.Result[T]{Value: r.Value.Value, Err: r.Err}
 		if res.Err == nil {
 			res.Err = r.Value.Err
 		}
@@ -335,10 +332,10 @@ func (s *JoinSet[T]) next(cx *future.Context, wait bool) (future.Result[T], bool
 		if abort {
 			s.AbortAll()
 		}
-		return res, true
+		return res, true, false
 	}
 	s.mu.Unlock()
-	return future.Result[T]{}, false
+	return future.Result[T]{}, false, false
 }
 
 // Next returns a future of the result of the next task to finish: its

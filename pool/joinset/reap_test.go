@@ -1,7 +1,6 @@
 package joinset_test
 
 import (
-	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -86,10 +85,12 @@ func TestTryNextReapsOnlyFinishedTasks(t *testing.T) {
 	require.False(t, ok, "the third still runs")
 	require.Equal(t, 1, s.Len())
 
-	hs[1].finish(future.Err[int](errors.New("boom")))
+	// A task's own error that happens to be ErrEmpty is still its result,
+	// not an empty set.
+	hs[1].finish(future.Err[int](joinset.ErrEmpty))
 	r, ok := s.TryNext()
 	require.True(t, ok)
-	assert.EqualError(t, r.Err, "boom")
+	assert.ErrorIs(t, r.Err, joinset.ErrEmpty)
 	_, ok = s.TryNext()
 	assert.False(t, ok, "empty")
 	assert.Zero(t, s.Len())
