@@ -48,8 +48,10 @@
 // # Combinators
 //
 // Done, Never, Lazy, Map, Then, YieldNow and Fuse wrap one future or value.
-// Join, Join2, Join3, Race, Select, TryJoin, TryRace and FirstOk run several
-// children concurrently within one task. These give each child its own
+// Join, Join2, Join3, Race, Select, SelectN, SelectBiased, TryJoin, TryRace
+// and FirstOk run several children concurrently within one task; SelectN
+// and SelectBiased wait on futures of different types, each given with On
+// as a Case, like the cases of Go's select statement. These give each child its own
 // waker and poll only the children woken since their previous poll, each at
 // most once per poll, so joining n futures costs O(n) polls and a wake
 // costs O(1) with no allocation. When a race is decided or a TryJoin fails,

@@ -33,10 +33,21 @@ func newGroup[T any](name string, fs []Future[T]) group[T] {
 // and returns true, leaving the rest of the batch unpolled. A panic of a
 // child or of done propagates.
 func (g *group[T]) poll(cx *Context, done func(i int, v T) (stop bool)) bool {
+	return g.pollIn(cx, nil, done)
+}
+
+// pollIn is poll with the batch of woken children put in order by order
+// (when not nil) before any of them is polled: SelectN shuffles it,
+// SelectBiased sorts it.
+func (g *group[T]) pollIn(cx *Context, order func(cx *Context, batch []int32), done func(i int, v T) (stop bool)) bool {
 	if !g.set.initialized() {
 		g.set.init(len(g.children))
 	}
-	for _, i := range g.set.begin(cx) {
+	batch := g.set.begin(cx)
+	if order != nil {
+		order(cx, batch)
+	}
+	for _, i := range batch {
 		f := g.children[i]
 		if f == nil {
 			continue // finished, but woke itself before returning Ready

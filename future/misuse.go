@@ -47,15 +47,18 @@ var ErrPolledAfterPanic = errors.New("future polled again after its poll panicke
 
 // ErrPolledAfterCancel is the error of a *MisuseError raised when a future
 // is polled after it was cancelled (see Canceler).
+// It is the one value for that mistake in the module: channel, tasksync,
+// bridge and async export it under their own names.
 var ErrPolledAfterCancel = errors.New("future polled after it was cancelled")
 
 // ErrNilFuture is the error of a *MisuseError raised when a combinator is
 // given a nil Future, or a function given to one (Then, AndThen) returns a
-// nil Future.
+// nil Future. pool exports the same value as pool.ErrNilFuture.
 var ErrNilFuture = errors.New("nil Future")
 
 // ErrNoFutures is the error of a *MisuseError raised when a race (Race,
-// TryRace, FirstOk) is given no futures: it could never complete.
+// TryRace, FirstOk, SelectN, SelectBiased) is given no futures, or no
+// enabled case: it could never complete.
 var ErrNoFutures = errors.New("no futures to race")
 
 func misuse(f any, err error) {

@@ -1,6 +1,13 @@
 // Package poll is spindle's I/O and timer driver: mio and tokio's driver
 // for Go futures.
 //
+// Which to use when: a program makes its pool with [NewPool] (not
+// pool.New, whose pool has no timers or sockets) and spawns its futures on
+// it; plain Go code that needs one future done, with no pool, uses
+// [BlockOn], which runs it on a fresh reactor on the calling goroutine.
+// The futures of this package panic with [ErrNoReactor] anywhere else,
+// naming what to use. Tests run them under pooltest, on its virtual clock.
+//
 // A Reactor is an epoll instance (edge-triggered) woken by an eventfd, a
 // slab of registrations that record readiness per descriptor, and a heap
 // of timers. It implements future.Driver: an executor parks in

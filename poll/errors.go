@@ -17,10 +17,14 @@ var ErrUnsupported = errors.New("poll: reactor unsupported on this operating sys
 // on a closed reactor.
 var ErrReactorClosed = errors.New("poll: reactor closed")
 
-// ErrNoReactor is the Err of the *future.MisuseError raised when a future of
-// this package is polled with a Context whose Driver is not a *Reactor:
-// run it with BlockOn, future.BlockOnDriver or a pool made by NewPool.
-var ErrNoReactor = errors.New("poll: future polled without a *poll.Reactor as its driver (use poll.BlockOn or a pool with poll's reactor)")
+// ErrNoReactor is matched (errors.Is) by the Err of the *future.MisuseError
+// raised when a future of this package is polled with a Context whose
+// Driver is not a *Reactor: on a pool made by pool.New instead of
+// [NewPool], or blocked on with future.BlockOn instead of [BlockOn]. When
+// the executor has a driver of another type, the error also names it.
+var ErrNoReactor = errors.New("poll: future polled without a *poll.Reactor as its driver: " +
+	"run it on a pool made by poll.NewPool (pool.New makes one without timers or sockets) " +
+	"or block on it with poll.BlockOn")
 
 // ErrParkedTwice is the Err of the *future.MisuseError raised when two
 // goroutines call Park on one Reactor at the same time.
@@ -44,10 +48,15 @@ func (timeoutError) Temporary() bool { return true }
 // reactorOf returns the reactor that drives cx, or panics with a
 // *future.MisuseError naming f.
 func reactorOf(cx *future.Context, f any) *Reactor {
-	if r, ok := cx.Driver().(*Reactor); ok {
+	d := cx.Driver()
+	if r, ok := d.(*Reactor); ok {
 		return r
 	}
-	panic(&future.MisuseError{Future: fmt.Sprintf("%T", f), Err: ErrNoReactor})
+	err := ErrNoReactor
+	if d != nil {
+		err = fmt.Errorf("%w (the executor's driver is a %T: give it a *poll.Reactor with its WithDriver option)", err, d)
+	}
+	panic(&future.MisuseError{Future: fmt.Sprintf("%T", f), Err: err})
 }
 
 func misuse(f any, err error) *future.MisuseError {

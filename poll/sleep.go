@@ -34,8 +34,10 @@ const (
 	relDone = math.MinInt64 + 1
 )
 
-// Sleep returns a future that completes d after the call (not after the
-// first poll, as in tokio). A non-positive d completes at the first poll.
+// Sleep returns a future that completes d after the call: as with tokio's
+// sleep, the deadline is fixed when Sleep is called, not at the first poll,
+// so a future created early and polled late is not late twice. A
+// non-positive d completes at the first poll.
 // Under a TimerDriver the deadline is d after the first poll, on the
 // driver's clock.
 func Sleep(d time.Duration) *SleepFuture {

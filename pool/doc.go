@@ -1,6 +1,14 @@
 // Package pool runs futures as tasks on a few OS-thread-locked workers: a
 // work-stealing executor in the style of tokio's multi-thread runtime.
 //
+// Which constructor: a program that sleeps or does I/O (poll.Sleep,
+// poll.Timeout, poll.Listen, poll.Dial, ...) makes its pool with
+// [github.com/spindle-rt/spindle/poll.NewPool], which is [New] with poll's
+// reactor as the pool's driver. A pool from New alone has no timers or
+// sockets: those futures panic on it with poll.ErrNoReactor. Use New for
+// computation, channels and locks only, or with [WithDriver] for a driver
+// of your own; tests use package pooltest.
+//
 // A task is one allocation: the JoinHandle returned by Spawn is the task
 // itself, and the task is its own Waker, so waking allocates nothing. Each
 // worker is a goroutine locked to its OS thread with a fixed-size local run

@@ -3,6 +3,8 @@ package pool
 import (
 	"errors"
 	"fmt"
+
+	"github.com/spindle-rt/spindle/future"
 )
 
 // ErrClosed is the error of a task spawned on a pool that is shutting down,
@@ -24,7 +26,9 @@ var ErrNotInPool = errors.New("pool: SpawnFrom called with a Context that is not
 
 // ErrNilFuture is the error of the *future.MisuseError that Spawn,
 // SpawnFrom and SpawnBlocking panic with when given a nil future or func.
-var ErrNilFuture = errors.New("pool: nil future")
+// It is [future.ErrNilFuture], the same value, so one errors.Is test
+// covers every package.
+var ErrNilFuture = future.ErrNilFuture
 
 // PanicError is the error of a task whose future panicked while it was
 // polled. The worker recovered and went on with other tasks.

@@ -43,9 +43,6 @@ func futex(addr *atomic.Uint32, op int, val uint32) {
 	_, _, _ = unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), uintptr(op), uintptr(val), 0, 0, 0)
 }
 
-// futexSemaSupported reports whether newFutexSema works on this OS.
-const futexSemaSupported = true
-
 func newFutexSemaOrNil() sema { return newFutexSema() }
 
 // From linux/futex.h: FUTEX_WAIT and FUTEX_WAKE with FUTEX_PRIVATE_FLAG.

@@ -2,6 +2,4 @@
 
 package pool
 
-const futexSemaSupported = false
-
 func newFutexSemaOrNil() sema { return nil }

@@ -45,7 +45,9 @@ type Pool struct {
 
 // New starts a pool with the given options and returns once every worker
 // runs. It fails if an option is invalid or a worker cannot be pinned to
-// its CPU (WithAffinity).
+// its CPU (WithAffinity). The pool has no timers or sockets unless given a
+// driver: for those, make it with
+// [github.com/spindle-rt/spindle/poll.NewPool] instead.
 func New(opts ...Option) (*Pool, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {

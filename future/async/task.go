@@ -36,8 +36,9 @@ const (
 )
 
 // ErrCancelled is wrapped by the *future.MisuseError panic of a Task polled
-// after Cancel.
-var ErrCancelled = errors.New("async task polled after Cancel")
+// after Cancel. It is [future.ErrPolledAfterCancel], the same value, so one
+// errors.Is test covers every package.
+var ErrCancelled = future.ErrPolledAfterCancel
 
 // ErrReentrant is wrapped by the *future.MisuseError panic of a Task polled
 // or cancelled from inside its own body.
@@ -94,7 +95,7 @@ type shared[T any] struct {
 // unwinds a suspended body: its deferred calls run. See Cancel.
 func New[T any](body func(a *Awaiter) T) *Task[T] {
 	if body == nil {
-		panic(&future.MisuseError{Future: "async.New", Err: errors.New("nil body")})
+		panic(&future.MisuseError{Future: "async.New", Err: future.ErrNilFunc})
 	}
 	return &Task[T]{s: &shared[T]{body: body}}
 }
@@ -103,7 +104,7 @@ func New[T any](body func(a *Awaiter) T) *Task[T] {
 // future.Result holding what body returned.
 func Try[T any](body func(a *Awaiter) (T, error)) *Task[future.Result[T]] {
 	if body == nil {
-		panic(&future.MisuseError{Future: "async.Try", Err: errors.New("nil body")})
+		panic(&future.MisuseError{Future: "async.Try", Err: future.ErrNilFunc})
 	}
 	return New(func(a *Awaiter) future.Result[T] {
 		v, err := body(a)

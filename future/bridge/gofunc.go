@@ -8,8 +8,13 @@ import (
 
 // Go starts fn on a new goroutine at once, like the go statement, and
 // returns a future of its result: the way to run blocking or CPU-heavy Go
-// code without holding a worker (see also the pool's SpawnBlocking, which
-// bounds such work).
+// code without holding a worker. Every call starts a goroutine and nothing
+// limits how many run at once: where that matters, acquire a permit of a
+// [github.com/spindle-rt/spindle/future/tasksync.Semaphore] before calling
+// Go and release it when fn returns.
+// [github.com/spindle-rt/spindle/pool.SpawnBlocking] is no bound either: it
+// also starts a goroutine per call, and its pool counts it as a task that
+// Shutdown waits for.
 //
 // If fn panics, the future re-panics with a *PanicError (value and stack of
 // the goroutine) in whatever polls it. Abandoning the future does not stop

@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -9,8 +8,10 @@ import (
 )
 
 // ErrPolledAfterCancel is the error of the *future.MisuseError a bridge
-// future panics with when it is polled after its Cancel (or Stop).
-var ErrPolledAfterCancel = errors.New("future polled after Cancel")
+// future panics with when it is polled after its Cancel (or Stop). It is
+// [future.ErrPolledAfterCancel], the same value, so one errors.Is test
+// covers every package.
+var ErrPolledAfterCancel = future.ErrPolledAfterCancel
 
 func panicPolledAfterCancel(f any) {
 	panic(&future.MisuseError{Future: fmt.Sprintf("%T", f), Err: ErrPolledAfterCancel})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/waitq"
 )
 
 // ErrClosed reports that the other side of the channel is closed: for a
@@ -34,12 +35,14 @@ var ErrAlreadySent = errors.New("oneshot value already sent")
 var ErrZeroCapacity = errors.New("capacity must be at least 1")
 
 // ErrPolledAfterCancel is the error of the *future.MisuseError raised when a
-// send future is polled after Cancel.
-var ErrPolledAfterCancel = errors.New("polled after Cancel")
+// send future is polled after Cancel. It is [future.ErrPolledAfterCancel],
+// the same value, so one errors.Is test covers every package.
+var ErrPolledAfterCancel = future.ErrPolledAfterCancel
 
 // ErrResetBusy is the error of the *future.MisuseError raised by Reset on
-// a send future that has not finished.
-var ErrResetBusy = errors.New("reset before the future finished")
+// a send future that has not finished. It is the same value as
+// [github.com/spindle-rt/spindle/future/tasksync.ErrResetBusy].
+var ErrResetBusy = waitq.ErrResetBusy
 
 // SendError is a failed send. It hands back the value that was not sent;
 // Err is ErrClosed or ErrFull.

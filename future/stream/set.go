@@ -94,11 +94,10 @@ func newFutureSet[T any](n int) *futureSet[T] {
 	return s
 }
 
-func (s *futureSet[T]) len() int   { return len(s.slots) - len(s.free) }
-func (s *futureSet[T]) full() bool { return len(s.free) == 0 }
+func (s *futureSet[T]) len() int { return len(s.slots) - len(s.free) }
 
 // push puts f in a free slot and queues it for its first poll. The caller
-// checks full first.
+// keeps at most n futures in the set (len() < n), so a slot is free.
 func (s *futureSet[T]) push(f future.Future[T]) int {
 	i := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]

@@ -19,12 +19,15 @@ var ErrNoPermits = errors.New("tasksync: no permits available")
 var ErrReleased = errors.New("released twice")
 
 // ErrPolledAfterCancel is the error of the *future.MisuseError raised when
-// a wait future is polled after Cancel.
-var ErrPolledAfterCancel = errors.New("polled after Cancel")
+// a wait future is polled after Cancel. It is [future.ErrPolledAfterCancel],
+// the same value, so one errors.Is test covers every package.
+var ErrPolledAfterCancel = future.ErrPolledAfterCancel
 
 // ErrResetBusy is the error of the *future.MisuseError raised by Reset on
 // a future that has not finished, or whose guard or permit is still held.
-var ErrResetBusy = errors.New("reset while waiting or while its guard or permit is held")
+// It is the same value as
+// [github.com/spindle-rt/spindle/future/channel.ErrResetBusy].
+var ErrResetBusy = waitq.ErrResetBusy
 
 // ErrUninitialized is the error of the *future.MisuseError raised when a
 // zero Mutex, RWMutex or Semaphore is used instead of one made by its

@@ -37,6 +37,9 @@ const (
 	genOne   = 4
 )
 
+// withMode returns st with its mode bits replaced by mode, keeping gen.
+func withMode(st, mode uint64) uint64 { return st&^modeMask | mode }
+
 // Notify wakes tasks waiting on it. NotifyOne wakes the oldest waiter or,
 // when nobody waits, stores one permit that the next Notified consumes at
 // once; NotifyWaiters wakes every Notified created before the call. The
@@ -94,7 +97,7 @@ func (n *Notify) notifyOneLocked() future.Waker {
 	if h == nil {
 		for {
 			st := n.state.Load()
-			if n.state.CompareAndSwap(st, st&^modeMask|modeNotified) {
+			if n.state.CompareAndSwap(st, withMode(st, modeNotified)) {
 				return nil
 			}
 		}
@@ -112,7 +115,7 @@ func (n *Notify) notifyOneLocked() future.Waker {
 func (n *Notify) setMode(m uint64) {
 	for {
 		st := n.state.Load()
-		if n.state.CompareAndSwap(st, st&^modeMask|m) {
+		if n.state.CompareAndSwap(st, withMode(st, m)) {
 			return
 		}
 	}
@@ -130,7 +133,7 @@ func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
 		st := n.state.Load()
 		nst := st + genOne
 		if st&modeMask == modeWaiting {
-			nst = nst&^modeMask | modeEmpty
+			nst = withMode(nst, modeEmpty)
 		}
 		if n.state.CompareAndSwap(st, nst) {
 			break
@@ -176,7 +179,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 			if st&modeMask != modeNotified {
 				break
 			}
-			if n.state.CompareAndSwap(st, st&^modeMask|modeEmpty) {
+			if n.state.CompareAndSwap(st, withMode(st, modeEmpty)) {
 				return f.ready()
 			}
 		}
@@ -205,7 +208,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 			return f.ready()
 		}
 		if st&modeMask == modeNotified {
-			if n.state.CompareAndSwap(st, st&^modeMask|modeEmpty) {
+			if n.state.CompareAndSwap(st, withMode(st, modeEmpty)) {
 				nd.node.State = waitq.Done
 				n.mu.Unlock()
 				nd.cleanup.Stop()
@@ -213,7 +216,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 			}
 			continue
 		}
-		if n.state.CompareAndSwap(st, st&^modeMask|modeWaiting) {
+		if n.state.CompareAndSwap(st, withMode(st, modeWaiting)) {
 			break
 		}
 	}

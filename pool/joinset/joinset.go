@@ -1,8 +1,10 @@
 // Package joinset runs a group of tasks on an executor and collects their
 // results as they finish (tokio's JoinSet): Spawn adds tasks, Next is a
-// future of the next result in completion order, JoinAll waits for all of
-// them, AbortAll cancels the rest. With AbortOnError, the first task that
-// fails aborts all the others.
+// future of the next result in completion order, TryNext takes one that is
+// ready without waiting, JoinAll waits for all of them, AbortAll cancels
+// the rest. With AbortOnError, the first task that fails aborts all the
+// others. A loop that also waits on other things reaps its tasks with a
+// Next case in future.SelectN (see poll's Listener.Accept example).
 //
 // New makes a set on a *pool.Pool. NewOn makes one on any executor that
 // can spawn a task and hand back an abortable handle of its result, such
@@ -83,7 +85,7 @@ var ErrNilPool = errors.New("joinset: nil pool")
 
 // ErrNilSpawn is the error of the *future.MisuseError NewOn panics with
 // when given no spawn function.
-var ErrNilSpawn = errors.New("joinset: nil spawn function")
+var ErrNilSpawn = future.ErrNilFunc
 
 // Handle is a spawned task as a JoinSet holds it: a future of the task's
 // result, or of the executor's error for it (aborted, panicked, executor
@@ -190,7 +192,22 @@ func (s *JoinSet[T]) SpawnFrom(cx *future.Context, f future.Future[future.Result
 
 // SpawnOk is Spawn for a task that cannot fail by itself (it can still
 // panic or be aborted).
-func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okFuture[T]{f}) }
+func (s *JoinSet[T]) SpawnOk(f future.Future[T]) { s.Spawn(okOf("joinset.SpawnOk", f)) }
+
+// SpawnOkFrom is SpawnOk from inside a task polled with cx, as SpawnFrom
+// is Spawn.
+func (s *JoinSet[T]) SpawnOkFrom(cx *future.Context, f future.Future[T]) {
+	s.SpawnFrom(cx, okOf("joinset.SpawnOkFrom", f))
+}
+
+// okOf wraps f in an Ok Result, refusing a nil f where the caller can see
+// it rather than in the task.
+func okOf[T any](name string, f future.Future[T]) okFuture[T] {
+	if f == nil {
+		panic(&future.MisuseError{Future: name, Err: future.ErrNilFuture})
+	}
+	return okFuture[T]{f}
+}
 
 type okFuture[T any] struct{ f future.Future[T] }
 
@@ -249,12 +266,42 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 	if !future.Coop(cx) {
 		return future.Pending[future.Result[T]]()
 	}
+	if res, ok, _ := s.next(cx, true); ok {
+		return future.Ready(res)
+	}
+	return future.Pending[future.Result[T]]()
+}
+
+// TryNext returns the result of a task that has finished, without
+// waiting (tokio's try_join_next): ok is false when no task has finished
+// since the last Next or TryNext, or when the set is empty (Len tells
+// which). Call it where Next would be awaited; a loop that does other work
+// calls it to reap the tasks that are done as it goes, so that their
+// results are not held until the end:
+//
+//	for r, ok := set.TryNext(); ok; r, ok = set.TryNext() {
+//		// handle r
+//	}
+//
+// Results come in the order Next would return them.
+func (s *JoinSet[T]) TryNext() (future.Result[T], bool) {
+	var cx future.Context // no executor, driver or budget: wakes go to the entries
+	res, ok, empty := s.next(&cx, false)
+	return res, ok && !empty
+}
+
+// next polls the entries queued now, oldest first, until one is Ready, and
+// returns its result and true; empty reports a set with no task. When wait
+// is true, cx's waker is woken when an entry is queued later.
+func (s *JoinSet[T]) next(cx *future.Context, wait bool) (res future.Result[T], ok, empty bool) {
 	s.mu.Lock()
 	if len(s.all) == 0 {
 		s.mu.Unlock()
-		return future.Ready(future.Err[T](ErrEmpty))
+		return future.Err[T](ErrEmpty), true, true
 	}
-	s.waker = cx.Waker() // before polling, so that no wake is missed
+	if wait {
+		s.waker = cx.Waker() // before polling, so that no wake is missed
+	}
 	// One at a time, oldest first, the lock released around each poll:
 	// a handle's poll may wake its own entry (an exhausted budget does).
 	// Only the entries queued now are taken, so such wakes end the loop.
@@ -273,7 +320,7 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		}
 		s.remove(e)
 		e.h = nil
-		res := future.Result[T]{Value: r.Value.Value, Err: r.Err}
+		res = future.Result[T]{Value: r.Value.Value, Err: r.Err}
 		if res.Err == nil {
 			res.Err = r.Value.Err
 		}
@@ -285,10 +332,10 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 		if abort {
 			s.AbortAll()
 		}
-		return future.Ready(res)
+		return res, true, false
 	}
 	s.mu.Unlock()
-	return future.Pending[future.Result[T]]()
+	return future.Result[T]{}, false, false
 }
 
 // Next returns a future of the result of the next task to finish: its

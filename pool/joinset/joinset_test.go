@@ -149,38 +149,49 @@ func TestAbortAllAndPanics(t *testing.T) {
 	assert.Equal(t, 4, aborted+panicked)
 }
 
-// TestSpawnFromInsideATask: a parent task fans out with SpawnFrom and
-// collects with Next, without blocking its worker.
+// TestSpawnFromInsideATask: a parent task fans out with SpawnFrom (or
+// SpawnOkFrom) and collects with Next, without blocking its worker.
 func TestSpawnFromInsideATask(t *testing.T) {
-	p := newPool(t)
-	s := joinset.New[int](p)
-	var next future.Future[future.Result[int]]
-	started, sum := false, 0
-	parent := future.Func[int](func(cx *future.Context) future.Poll[int] {
-		if !started {
-			started = true
-			for i := 1; i <= 100; i++ {
-				s.SpawnFrom(cx, yields(i%3, future.Ok(i)))
-			}
-		}
-		for {
-			if next == nil {
-				next = s.Next()
-			}
-			r, ok := next.Poll(cx).Value()
-			if !ok {
-				return future.Pending[int]()
-			}
-			next = nil
-			if errors.Is(r.Err, joinset.ErrEmpty) {
-				return future.Ready(sum)
-			}
-			sum += r.Value
-		}
-	})
-	got, err := pool.BlockOn(p, future.Future[int](parent))
-	require.NoError(t, err)
-	assert.Equal(t, 5050, got)
+	for name, spawnFrom := range map[string]func(*joinset.JoinSet[int], *future.Context, int){
+		"SpawnFrom": func(s *joinset.JoinSet[int], cx *future.Context, i int) {
+			s.SpawnFrom(cx, yields(i%3, future.Ok(i)))
+		},
+		"SpawnOkFrom": func(s *joinset.JoinSet[int], cx *future.Context, i int) {
+			s.SpawnOkFrom(cx, yields(i%3, i))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := newPool(t)
+			s := joinset.New[int](p)
+			var next future.Future[future.Result[int]]
+			started, sum := false, 0
+			parent := future.Func[int](func(cx *future.Context) future.Poll[int] {
+				if !started {
+					started = true
+					for i := 1; i <= 100; i++ {
+						spawnFrom(s, cx, i)
+					}
+				}
+				for {
+					if next == nil {
+						next = s.Next()
+					}
+					r, ok := next.Poll(cx).Value()
+					if !ok {
+						return future.Pending[int]()
+					}
+					next = nil
+					if errors.Is(r.Err, joinset.ErrEmpty) {
+						return future.Ready(sum)
+					}
+					sum += r.Value
+				}
+			})
+			got, err := pool.BlockOn(p, future.Future[int](parent))
+			require.NoError(t, err)
+			assert.Equal(t, 5050, got)
+		})
+	}
 }
 
 func TestNewWithoutPoolIsMisuse(t *testing.T) {

@@ -33,15 +33,15 @@ func (g *gate) Open() {
 func yields[T any](n int, v T, step func(i int)) future.Future[T] {
 	i := 0
 	return future.Func[T](func(cx *future.Context) future.Poll[T] {
-		for i < n {
-			if step != nil {
-				step(i)
-			}
-			i++
-			cx.Waker().Wake()
-			return future.Pending[T]()
+		if i >= n {
+			return future.Ready(v)
 		}
-		return future.Ready(v)
+		if step != nil {
+			step(i)
+		}
+		i++
+		cx.Waker().Wake()
+		return future.Pending[T]()
 	})
 }
 

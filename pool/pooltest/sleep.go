@@ -20,7 +20,8 @@ var _ TimerDriver = (*Sched)(nil)
 // ErrNoTimerDriver is the error of the *future.MisuseError with which a
 // SleepFuture panics when it is polled by an executor whose driver is not
 // a TimerDriver.
-var ErrNoTimerDriver = errors.New("pooltest: cx.Driver() has no virtual clock (poll it under pooltest)")
+var ErrNoTimerDriver = errors.New("pooltest: SleepFuture polled without a virtual clock as cx.Driver(): " +
+	"poll it in a pooltest run (pooltest.Run); outside tests use poll.Sleep on a pool made by poll.NewPool")
 
 // SleepFuture is the future of Sleep and Clock.Sleep: a timer of the
 // virtual clock, written only against TimerDriver. Unlike poll.Sleep it

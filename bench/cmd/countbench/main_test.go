@@ -90,16 +90,14 @@ func TestEstimate(t *testing.T) {
 func sampleResults() *Results {
 	r := &Results{CPUs: 2, N: 100, Repeats: 3, Servers: []string{"seq", "thread", "async"},
 		Clients: []string{"async"}, InFlight: []int{1}}
-	for _, s := range []Sample{
+	r.Samples = append(r.Samples, []Sample{
 		{Server: "seq", Client: "async", M: 1, Rate: 1000, ServerCPUus: 50},
 		{Server: "seq", Client: "async", M: 1, Rate: 3000, ServerCPUus: 70},
 		{Server: "seq", Client: "async", M: 1, Rate: 2000, ServerCPUus: 60},
 		{Server: "thread", Client: "async", M: 1, Rate: 1000, ServerCPUus: 80},
 		{Server: "async", Client: "async", M: 1, Rate: 1500, ServerCPUus: 40},
 		{Server: "async", Client: "async", M: 1, Rate: 1700, ServerCPUus: 30},
-	} {
-		r.Samples = append(r.Samples, s)
-	}
+	}...)
 	return r
 }
 

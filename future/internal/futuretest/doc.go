@@ -1,6 +1,6 @@
 // Package futuretest holds the hand-driven futures, wakers and small
 // assertions that the tests of package future and of its subpackages
-// (stream, bridge, async, channel, tasksync) share, so that every package
+// (stream, bridge, async, channel, tasksync, internal/waitq) share, so that every package
 // tests against one definition of "a future that is Pending until the test
 // opens it" and "a waker that counts".
 //

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/internal/futuretest"
 )
 
 // lockProbe is a waker that records whether mu was free when it was woken:
@@ -103,16 +104,11 @@ func TestTakeLockedFlushesOnlyWhenFull(t *testing.T) {
 	require.Len(t, seq, size, "the batch was emptied")
 }
 
-// countWaker is a distinct waker value per poll.
-type countWaker struct{ n int }
-
-func (w *countWaker) Wake() { w.n++ }
-
 // TestNodePollLocked checks each state's outcome: a grant is consumed once
 // (Granted, then Done), a queued node keeps only the latest poll's waker,
 // and Idle and Done are left for the caller.
 func TestNodePollLocked(t *testing.T) {
-	w1, w2 := &countWaker{}, &countWaker{}
+	w1, w2 := &futuretest.CountWaker{}, &futuretest.CountWaker{}
 	cx1, cx2 := future.NewContext(w1), future.NewContext(w2)
 
 	var n Node[int]
@@ -131,5 +127,5 @@ func TestNodePollLocked(t *testing.T) {
 	require.Equal(t, Granted, n.PollLocked(cx1))
 	require.Equal(t, Done, n.State)
 	require.Equal(t, Done, n.PollLocked(cx1), "a grant is observed once")
-	require.Zero(t, w1.n+w2.n, "PollLocked wakes nobody")
+	require.Zero(t, w1.Count()+w2.Count(), "PollLocked wakes nobody")
 }

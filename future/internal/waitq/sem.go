@@ -15,7 +15,13 @@ var ErrSemClosed = errors.New("semaphore closed")
 
 // ErrCancelled is returned by PollAcquire after Cancel. Callers turn it
 // into a *future.MisuseError panic: a cancelled wait must not be polled.
-var ErrCancelled = errors.New("polled after Cancel")
+// It is future.ErrPolledAfterCancel, so that a caller that forwards it
+// reports the module's one sentinel for that misuse.
+var ErrCancelled = future.ErrPolledAfterCancel
+
+// ErrResetBusy is the one sentinel of channel's and tasksync's Reset on a
+// future still in use; both packages export it under that name.
+var ErrResetBusy = errors.New("reset before the future finished, or while its guard or permit is held")
 
 // ErrUninitialized is returned by PollAcquire on a Sem that was never
 // Init-ed (the zero value of a type that needs a constructor). Callers
