@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // Shutdown stops the pool in three steps:
@@ -36,7 +37,7 @@ import (
 // its task with ErrClosed when it is next looked at. A task nobody awaits
 // is simply garbage collected.
 func (p *Pool) Shutdown(ctx context.Context) error {
-	if onWorker() {
+	if noblock.Forbidden() {
 		return ErrInWorker
 	}
 	p.shutdownMu.Lock()
