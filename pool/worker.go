@@ -51,7 +51,10 @@ type worker struct {
 	// noblock marks this goroutine, and the async bodies it resumes, as
 	// goroutines where BlockOn and Wait fail with ErrInWorker.
 	noblock noblock.Slot
-	_       [64]byte
+	// goid is the worker goroutine's id, to find it in a goroutine dump
+	// (shutdown_stuck.go); set before the worker reports it started.
+	goid uint64
+	_    [64]byte
 	// live counts tasks spawned minus tasks completed on this worker
 	// (it can go negative: tasks move); only this worker changes it.
 	live atomic.Int64
@@ -114,6 +117,7 @@ func (w *worker) loop() {
 	defer runtime.UnlockOSThread()
 	w.noblock.Enter()
 	defer w.noblock.Leave()
+	w.goid = noblock.Goid() // read by Shutdown only: a microsecond, once
 	if cpus := p.cfg.affinity; len(cpus) > 0 {
 		cpu := cpus[w.idx%len(cpus)]
 		if err := setAffinity(cpu); err != nil {

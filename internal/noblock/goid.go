@@ -2,10 +2,11 @@ package noblock
 
 import "runtime"
 
-// goid parses the goroutine id from the first line of the goroutine's
-// stack trace, "goroutine 123 [running]:". It is Self where no assembly
-// reads the g pointer, and the reference the tests check Self against.
-func goid() uint64 {
+// Goid parses the goroutine id from the first line of the goroutine's
+// stack trace, "goroutine 123 [running]:": the id goroutine dumps show.
+// It costs about a microsecond. It is Self where no assembly reads the g
+// pointer, and the reference the tests check Self against.
+func Goid() uint64 {
 	var buf [64]byte
 	b := buf[:runtime.Stack(buf[:], false)]
 	const prefix = "goroutine "

@@ -22,7 +22,7 @@ func TestSelfIdentifiesLiveGoroutines(t *testing.T) {
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			ids[i], gids[i] = Self(), goid()
+			ids[i], gids[i] = Self(), Goid()
 			started.Done()
 			release.Wait() // all alive at once: no ID reuse
 			assert.Equal(t, ids[i], Self(), "Self changed within a goroutine")
@@ -101,7 +101,7 @@ func BenchmarkSelf(b *testing.B) {
 
 func BenchmarkGoidFromStack(b *testing.B) {
 	for b.Loop() {
-		_ = goid()
+		_ = Goid()
 	}
 }
 
@@ -123,7 +123,7 @@ func BenchmarkOldCheck(b *testing.B) {
 	var m sync.Map
 	m.Store(uint64(1), struct{}{})
 	for b.Loop() {
-		if _, ok := m.Load(goid()); ok {
+		if _, ok := m.Load(Goid()); ok {
 			b.Fatal("found")
 		}
 	}

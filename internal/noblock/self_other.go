@@ -6,4 +6,4 @@ package noblock
 // the first line of its stack trace, "goroutine 123 [running]:". The
 // runtime has no cheaper portable way; amd64 and arm64 read the g pointer
 // instead (self_asm.go).
-func Self() ID { return ID(goid()) }
+func Self() ID { return ID(Goid()) }
