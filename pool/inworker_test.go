@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/spindle-rt/spindle/future/bridge"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
+	"github.com/spindle-rt/spindle/pool/pooltest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,6 +81,16 @@ var blockingCalls = []blockingCall{
 	}},
 	{"Pool.Shutdown", func(p *pool.Pool, _ *pool.JoinHandle[future.Result[int]]) error {
 		return p.Shutdown(shortCtx())
+	}},
+	{"pooltest.BlockOn", func(*pool.Pool, *pool.JoinHandle[future.Result[int]]) error {
+		f := pooltest.Explore([]uint64{1}, func(s *pooltest.Sched) { pooltest.BlockOn(s, future.Done(1)) })
+		if f == nil {
+			return errors.New("the run passed")
+		}
+		if msg := f.Error(); strings.Contains(msg, future.ErrInWorker.Error()) {
+			return fmt.Errorf("%s: %w", msg, future.ErrInWorker)
+		}
+		return f
 	}},
 	{"bridge.Wait", func(*pool.Pool, *pool.JoinHandle[future.Result[int]]) error {
 		_, err := bridge.Wait(shortCtx(), future.Done(1))
