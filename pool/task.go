@@ -124,14 +124,14 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	p := t.h.pool
 	p.taskDone(cx)
 	prev := t.h.state.toComplete()
-	if prev&stForeignJoin != 0 {
-		p.foreign.remove(&t.h)
-	}
 	if prev&stJoinWaker != 0 {
 		future.WakeFrom(cx, t.h.joinWaker)
 	}
 	if d := t.h.done.Load(); d != nil {
 		close(*d)
+	}
+	if prev&stForeignJoin != 0 {
+		p.foreign.remove(&t.h)
 	}
 }
 
