@@ -63,7 +63,10 @@
 //
 // # Running futures
 //
-// BlockOn runs a future to completion on the calling goroutine, parking it
-// between polls. The pool package runs many futures as tasks on a few
-// OS-thread-locked workers; the poll package adds I/O and timers.
+// BlockOn runs a future that needs no driver to completion on the calling
+// goroutine, parking it between polls: tests, and goroutine code waiting
+// for a channel or a lock. A program runs its futures with pool.BlockOn,
+// as tasks on a few OS-thread-locked workers, with the poll package's I/O
+// and timers (docs/guide.md has a table of every way to wait). No blocking
+// call may be made from inside a task: they fail with ErrInWorker.
 package future

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // BlockingConn gives goroutine code a blocking io.Reader, io.Writer and
@@ -19,16 +20,25 @@ type BlockingConn struct {
 func (c *Conn) Blocking() *BlockingConn { return &BlockingConn{c: c} }
 
 // Read reads like net.Conn.Read: it blocks until at least one byte is
-// read, and returns io.EOF at the end of the stream.
+// read, and returns io.EOF at the end of the stream. Called from a pool
+// worker or an async body a worker runs it returns future.ErrInWorker:
+// await the Conn's futures there instead.
 func (b *BlockingConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if noblock.Forbidden() {
+		return 0, future.ErrInWorker
+	}
 	return future.BlockOn[future.Result[int]](b.c.Read(p)).Get()
 }
 
-// Write writes all of p like net.Conn.Write.
+// Write writes all of p like net.Conn.Write. Like Read it returns
+// future.ErrInWorker where blocking is forbidden.
 func (b *BlockingConn) Write(p []byte) (int, error) {
+	if noblock.Forbidden() {
+		return 0, future.ErrInWorker
+	}
 	return future.BlockOn[future.Result[int]](b.c.WriteAll(p)).Get()
 }
 

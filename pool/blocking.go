@@ -1,7 +1,6 @@
 package pool
 
 import (
-	"context"
 	"runtime/debug"
 
 	"github.com/spindle-rt/spindle/future"
@@ -49,16 +48,4 @@ func callBlocking[T any](fn func() T) (v T, err error) {
 		}
 	}()
 	return fn(), nil
-}
-
-// BlockOn runs f as a task on p and blocks the calling goroutine until it
-// completes, returning its value, or its error (ErrClosed, *PanicError).
-// Called from inside a task it returns ErrInWorker instead of blocking the
-// worker.
-func BlockOn[T any](p *Pool, f future.Future[T]) (T, error) {
-	if onWorker() {
-		var zero T
-		return zero, ErrInWorker
-	}
-	return Spawn(p, f).Wait(context.Background())
 }

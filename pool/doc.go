@@ -19,9 +19,13 @@
 //
 // Use Spawn from any goroutine and SpawnFrom from inside a task (it keeps the
 // child on the current worker). A JoinHandle is a Future of the task's
-// Result, so tasks await each other; goroutines use Wait. BlockOn runs one
-// future on the pool and waits for it. SpawnBlocking runs blocking code on a
-// goroutine outside the workers. Shutdown stops the pool.
+// Result, so tasks await each other; goroutines use Wait (TryWait for a
+// task that can fail). BlockOn runs one future on the pool and waits for
+// it: it is the way to run a program's futures from main (TryBlockOn for a
+// future of a Result). None of these blocking calls may be made from
+// inside a task, where they return ErrInWorker. SpawnBlocking runs
+// blocking code on a goroutine outside the workers. Shutdown stops the
+// pool.
 //
 // To see inside a live pool, create it WithIntrospection: Tasks and Dump
 // then list every unfinished task with its state, spawn site, polls and

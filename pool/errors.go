@@ -15,10 +15,12 @@ var ErrClosed = errors.New("pool: closed")
 // task completed.
 var ErrAborted = errors.New("pool: task aborted")
 
-// ErrInWorker is returned by BlockOn and JoinHandle.Wait when they are
-// called from inside a task running on the pool: blocking there would stall
-// the worker, and with it, maybe, the very task being waited for.
-var ErrInWorker = errors.New("pool: blocking wait called from inside a pool worker")
+// ErrInWorker is returned by BlockOn, TryBlockOn, JoinHandle.Wait, TryWait
+// and Shutdown when they are called from inside a task running on a pool,
+// or from the body of an async Task that a worker is running: blocking
+// there would stall the worker, and with it, maybe, the very task being
+// waited for. It is future.ErrInWorker, so errors.Is matches either name.
+var ErrInWorker = future.ErrInWorker
 
 // ErrNotInPool is the error of the *future.MisuseError that SpawnFrom panics
 // with when its Context does not come from a pool worker.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // JoinHandle is the task itself, seen from its spawner: a Future of the
@@ -100,12 +101,13 @@ func sameWaker(a, b future.Waker) bool {
 // Wait blocks the calling goroutine until the task completes or ctx ends,
 // and returns the task's value and error (ctx.Err() if ctx ended first).
 // It may be called any number of times, from any number of goroutines, and
-// after Poll returned Ready. Called from inside a task of a pool it returns
-// ErrInWorker instead of blocking the worker.
+// after Poll returned Ready. Called from a pool worker, or from an async
+// body a worker runs, it returns ErrInWorker instead of blocking the
+// worker. TryWait is Wait for a handle of a Result.
 func (h *JoinHandle[T]) Wait(ctx context.Context) (T, error) {
 	t := &h.t
 	if t.h.state.load()&stComplete == 0 {
-		if onWorker() {
+		if noblock.Forbidden() {
 			var zero T
 			return zero, ErrInWorker
 		}

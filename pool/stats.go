@@ -10,8 +10,11 @@ type Stats struct {
 	// SpawnedOutside counts tasks spawned from outside the workers (Spawn,
 	// SpawnBlocking); tasks spawned with SpawnFrom are in PerWorker.
 	SpawnedOutside uint64
-	// Live is the number of tasks spawned and not yet complete (after
-	// Shutdown cancelled tasks, those not yet looked at still count).
+	// Live is the number of tasks spawned and not yet complete. A task
+	// leaves it before its completion is published: once a JoinHandle's
+	// Wait or Poll returned, or IsFinished reported true, Live no longer
+	// counts that task. After Shutdown cancelled tasks, those not yet
+	// looked at still count.
 	Live int
 	// InjectDepth is the length of the global injection queue.
 	InjectDepth int

@@ -119,6 +119,10 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	} else {
 		t.fut = nil // let the future's memory go now, not when the handle goes
 	}
+	// Uncounted before it is published complete: whoever sees the task
+	// done (a woken joiner, Wait, IsFinished) sees Stats.Live without it.
+	p := t.h.pool
+	p.taskDone(cx)
 	prev := t.h.state.toComplete()
 	if prev&stJoinWaker != 0 {
 		future.WakeFrom(cx, t.h.joinWaker)
@@ -126,11 +130,9 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	if d := t.h.done.Load(); d != nil {
 		close(*d)
 	}
-	p := t.h.pool
 	if prev&stForeignJoin != 0 {
 		p.foreign.remove(&t.h)
 	}
-	p.taskDone(cx)
 }
 
 // cancelFuture lets a future that the task abandons release what it holds

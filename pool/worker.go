@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // A worker is a goroutine locked to an OS thread that runs tasks. Its loop:
@@ -47,7 +48,13 @@ type worker struct {
 	pk     parker
 
 	pub workerStatsAtomic // stats published for Stats()
-	_   [64]byte
+	// noblock marks this goroutine, and the async bodies it resumes, as
+	// goroutines where BlockOn and Wait fail with ErrInWorker.
+	noblock noblock.Slot
+	// goid is the worker goroutine's id, to find it in a goroutine dump
+	// (shutdown_stuck.go); set before the worker reports it started.
+	goid uint64
+	_    [64]byte
 	// live counts tasks spawned minus tasks completed on this worker
 	// (it can go negative: tasks move); only this worker changes it.
 	live atomic.Int64
@@ -108,8 +115,9 @@ func (w *worker) loop() {
 	defer p.workers.Done()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	registerWorkerGoroutine()
-	defer unregisterWorkerGoroutine()
+	w.noblock.Enter()
+	defer w.noblock.Leave()
+	w.goid = noblock.Goid() // read by Shutdown only: a microsecond, once
 	if cpus := p.cfg.affinity; len(cpus) > 0 {
 		cpu := cpus[w.idx%len(cpus)]
 		if err := setAffinity(cpu); err != nil {
@@ -377,6 +385,10 @@ func (w *worker) maintenance() {
 		w.stats.driverPolls++
 	}
 }
+
+// NoBlockSlot gives an async body polled with this worker's Context the
+// slot to mark itself in (noblock.Holder).
+func (w *worker) NoBlockSlot() *noblock.Slot { return &w.noblock }
 
 // unpark wakes this worker wherever it sleeps.
 func (w *worker) unpark() { w.pk.unpark(w.p.driver) }

@@ -66,11 +66,7 @@ func runServer(addr string) error {
 func runClient(addr, msg string) error {
 	// A single future needs no pool: BlockOn drives a reactor on this
 	// goroutine.
-	res, err := poll.BlockOn(poll.TryTimeout(client(addr, []byte(msg)), 10*time.Second))
-	if err != nil {
-		return err
-	}
-	b, err := res.Get()
+	b, err := poll.TryBlockOn(poll.TryTimeout(client(addr, []byte(msg)), 10*time.Second))
 	if err != nil {
 		return err
 	}
@@ -98,13 +94,9 @@ func demo(n int) error {
 	}
 	ok := 0
 	for i, h := range hs {
-		res, err := h.Wait(context.Background())
-		if err == nil {
-			var b []byte
-			b, err = res.Get()
-			if err == nil && bytes.Equal(b, msgs[i]) {
-				ok++
-			}
+		b, err := pool.TryWait(context.Background(), h)
+		if err == nil && bytes.Equal(b, msgs[i]) {
+			ok++
 		}
 	}
 	l.Close()

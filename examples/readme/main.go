@@ -27,15 +27,12 @@ func main() {
 			func(struct{}) string { return fmt.Sprintf("task %d slept %d ms", i, ms) })
 		naps = append(naps, pool.Spawn(p, nap)) // a task of ~100 bytes, no goroutine
 	}
-	joined, err := pool.BlockOn(p, future.TryJoin(naps...)) // wait from plain Go code
-	if err != nil {
-		panic(err) // the pool was closed or the joining task panicked
-	}
-	lines, err := joined.Get() // the first error of a task, if any
+	// Wait from plain Go code. err is the pool's (closed, a panic) or a task's.
+	lines, err := pool.TryBlockOn(p, future.TryJoin(naps...))
 	if err != nil {
 		panic(err)
 	}
 	for _, l := range lines {
-		fmt.Println(l)
+		fmt.Println(l) // task 0 slept 30 ms, task 1 slept 10 ms, task 2 slept 20 ms
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // ErrAwaitOutside is wrapped by the *future.MisuseError panic of an Await
@@ -39,6 +40,12 @@ type Awaiter struct {
 	inChild   bool // Await is polling a child future
 	pinned    bool // the coroutine runs locked, by design (see thread.go)
 	unwinding bool // Cancel in progress: every Await panics errUnwind
+
+	// The noblock slot of the worker resuming the body, if a pool worker
+	// is, and the body it held before (blockmark.go).
+	slot     *noblock.Slot
+	prevBody noblock.ID
+	self     noblock.ID // the body's goroutine, once it marked itself
 }
 
 // Await returns the value of f, polling it with the Context of the poll
@@ -102,7 +109,9 @@ func (a *Awaiter) suspend() bool {
 		unlockAll()
 		panic(&future.MisuseError{Future: "async body", Err: ErrLockedBody})
 	}
-	return a.yield(struct{}{})
+	more := a.yield(struct{}{})
+	a.mark()
+	return more
 }
 
 // Context returns the Context of the poll running the body, so the body

@@ -30,7 +30,8 @@
 // A body is polled code, so the rules of Poll apply to it: it must not
 // block (no channel waits, no time.Sleep, no BlockOn or JoinHandle.Wait:
 // await the future or the JoinHandle instead), since it holds a worker
-// while it runs. It must not keep runtime.LockOSThread across an Await
+// while it runs. The blocking calls of this module detect a body that a
+// pool worker runs and fail with future.ErrInWorker instead of blocking. It must not keep runtime.LockOSThread across an Await
 // (ErrLockedBody). Its Awaiter must not leave it (ErrAwaitOutside). A
 // recover in the body may catch the unwinding sentinel of Cancel; it
 // cannot stop the unwinding, and it should re-panic values it does not

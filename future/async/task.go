@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // A Task runs its body on a coroutine (iter.Pull) that lives only while it
@@ -156,9 +157,11 @@ func (t *Task[T]) start(th threadState) {
 func (t *Task[T]) resume(cx *future.Context, th threadState) (suspended bool) {
 	s := t.s
 	s.a.cx = cx
+	s.a.takeSlot(noblock.Of(cx.Ext()))
 	t.phase = phaseRunning
 	defer func() {
 		s.a.cx = nil
+		s.a.returnSlot()
 		restoreThread(th)
 		if suspended {
 			if t.mode == modeFree && !t.armed {
@@ -227,6 +230,8 @@ func (t *Task[T]) Cancel() {
 	}
 	t.end(phaseCancelled)
 	defer restoreThread(th)
+	t.s.a.takeSlot(noblock.Current())
+	defer t.s.a.returnSlot()
 	t.s.unwind()
 	runtime.KeepAlive(t)
 }
@@ -247,8 +252,10 @@ func unwindAbandoned[T any](s *shared[T]) { go s.unwind() }
 // run is the coroutine: the body between the first resume and its end.
 func (s *shared[T]) run(yield func(struct{}) bool) {
 	s.a.yield = yield
+	s.a.mark()
 	returned := false
 	defer func() {
+		s.a.unmark()
 		// A coroutine ending locked to a thread it was not created with
 		// makes the runtime throw: drop the locks the body left. (A
 		// pinned coroutine runs locked by design; a body locking deeper

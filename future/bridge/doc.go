@@ -5,7 +5,7 @@
 //   - WithContext, TryWithContext: any future, cancelled by a context.
 //   - Recv: a future of one receive from a Go channel.
 //   - Go: a future of a function run on its own goroutine.
-//   - Wait, WaitResult: goroutine code waits for a future under a context.
+//   - Wait, TryWait: goroutine code waits for a future under a context.
 //
 // # Cancellation
 //

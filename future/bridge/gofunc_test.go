@@ -82,14 +82,14 @@ func TestWait(t *testing.T) {
 	})
 	t.Run("result", func(t *testing.T) {
 		boom := errors.New("boom")
-		_, err := bridge.WaitResult(context.Background(), future.Done(future.Err[int](boom)))
+		_, err := bridge.TryWait(context.Background(), future.Done(future.Err[int](boom)))
 		assert.ErrorIs(t, err, boom)
-		v, err := bridge.WaitResult(context.Background(), future.Done(future.Ok(2)))
+		v, err := bridge.TryWait(context.Background(), future.Done(future.Ok(2)))
 		assert.NoError(t, err)
 		assert.Equal(t, 2, v)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err = bridge.WaitResult(ctx, future.Done(future.Ok(2)))
+		_, err = bridge.TryWait(ctx, future.Done(future.Ok(2)))
 		assert.ErrorIs(t, err, context.Canceled)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 // Wait runs f on the calling goroutine until it completes or ctx is done,
@@ -19,8 +20,14 @@ import (
 // f is polled with no executor and no driver, so it must not need the
 // poll package's reactor: to wait for I/O or timers, spawn the future on a
 // pool and wait for its JoinHandle (JoinHandle.Wait takes a context too).
-// Never call Wait from inside a Poll: it would block a worker.
+// Called from a pool worker or from an async body a worker runs, it
+// returns future.ErrInWorker without polling f: blocking there would
+// stall the worker.
 func Wait[T any](ctx context.Context, f future.Future[T]) (T, error) {
+	if noblock.Forbidden() {
+		var zero T
+		return zero, future.ErrInWorker
+	}
 	p := newParker()
 	cx := future.NewContext(p)
 	stop := context.AfterFunc(ctx, p.Wake)
@@ -38,9 +45,9 @@ func Wait[T any](ctx context.Context, f future.Future[T]) (T, error) {
 	}
 }
 
-// WaitResult is Wait for a future that can fail: it returns the future's
-// own error or the context's.
-func WaitResult[T any](ctx context.Context, f future.Future[future.Result[T]]) (T, error) {
+// TryWait is Wait for a future that can fail: it returns the future's
+// own error, the context's, or ErrInWorker, as one error.
+func TryWait[T any](ctx context.Context, f future.Future[future.Result[T]]) (T, error) {
 	r, err := Wait(ctx, f)
 	if err != nil {
 		return r.Value, err

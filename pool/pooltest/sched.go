@@ -52,6 +52,7 @@ import (
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
 type taskState uint8
@@ -263,6 +264,9 @@ func (s *Sched) deliverLate(all bool) {
 func (s *Sched) loop(until func() bool) bool {
 	if s.current != nil {
 		panic(&future.MisuseError{Future: "pooltest.Sched", Err: ErrNestedLoop})
+	}
+	if noblock.Forbidden() { // the loop parks: not on a pool's worker
+		panic(&future.MisuseError{Future: "pooltest.Sched", Err: future.ErrInWorker})
 	}
 	for !s.stopping {
 		s.deliverInbox()

@@ -63,6 +63,6 @@ func main() {
 	// Any future can be bounded by a context; here the future never ends.
 	short, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel2()
-	r, _ := pool.BlockOn(p, bridge.WithContext(short, future.Never[int]()))
-	fmt.Println("a never-ending future under a 20ms context:", r.Err)
+	_, err = pool.TryBlockOn(p, bridge.WithContext(short, future.Never[int]()))
+	fmt.Println("a never-ending future under a 20ms context:", err)
 }
