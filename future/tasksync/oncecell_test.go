@@ -153,7 +153,7 @@ func TestAbandonedOnceCellWaitsLeaveNothing(t *testing.T) {
 	running := c.GetOrInit(func() future.Future[int] { return g })
 	_, ok := poll(running, future.NewContext(nil))
 	require.False(t, ok)
-	checkAbandon(t, func() future.Future[int] {
+	checkAbandonN(t, abandoned/10, func() future.Future[int] {
 		return c.GetOrInit(func() future.Future[int] { return g })
 	}, c.WaitersForTest)
 	g.Open(3)

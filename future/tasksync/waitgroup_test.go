@@ -83,7 +83,7 @@ func TestWaitGroupNegativeIsMisuse(t *testing.T) {
 func TestAbandonedWaitGroupWaitsLeaveNothing(t *testing.T) {
 	var wg tasksync.WaitGroup
 	wg.Add(1)
-	checkAbandon(t, func() future.Future[struct{}] { return wg.Wait() }, wg.WaitersForTest)
+	checkAbandonN(t, abandoned/10, func() future.Future[struct{}] { return wg.Wait() }, wg.WaitersForTest)
 	wg.Done()
 }
 
