@@ -169,12 +169,18 @@ const stPanicked = stCancelled + 1
 
 // cellWait is the state both cell futures share.
 type cellWait[T any] struct {
-	c      *OnceCell[T]
-	mk     func() future.Future[future.Result[T]]
-	acq    waitq.Acquire
-	run    future.Future[future.Result[T]] // set while this wait initialises
-	runCln runtime.Cleanup                 // releases the permit if the owner is dropped while running
-	st     waitState
+	c   *OnceCell[T]
+	mk  func() future.Future[future.Result[T]]
+	acq waitq.Acquire
+	run *cellRun[T] // set while this wait initialises
+	st  waitState
+}
+
+// cellRun is what an initialiser needs on top of a waiter, allocated
+// apart so that the many futures that only wait stay small.
+type cellRun[T any] struct {
+	f  future.Future[future.Result[T]]
+	cl runtime.Cleanup // releases the permit if the owner is dropped
 }
 
 func (w *cellWait[T]) init(c *OnceCell[T], mk func() future.Future[future.Result[T]]) {
@@ -220,7 +226,7 @@ func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Re
 // startInit makes w the initialiser: it holds the permit from here on
 // until the value is stored or the permit released.
 func startInit[F, T any](owner *F, w *cellWait[T]) {
-	w.runCln = runtime.AddCleanup(owner, releaseInit, &w.c.sem)
+	w.run = &cellRun[T]{cl: runtime.AddCleanup(owner, releaseInit, &w.c.sem)}
 	finished := false
 	defer func() {
 		if !finished {
@@ -233,7 +239,7 @@ func startInit[F, T any](owner *F, w *cellWait[T]) {
 		finished = true
 		misuse(typeName(owner), future.ErrNilFuture)
 	}
-	w.run = run
+	w.run.f = run
 	finished = true
 }
 
@@ -247,13 +253,13 @@ func (w *cellWait[T]) step(cx *future.Context) (future.Result[T], bool) {
 			w.giveUp(cx, stPanicked)
 		}
 	}()
-	r, ok := w.run.Poll(cx).Value()
+	r, ok := w.run.f.Poll(cx).Value()
 	finished = true
 	if !ok {
 		return r, false
 	}
+	w.run.cl.Stop()
 	w.run = nil
-	w.runCln.Stop()
 	if r.Err != nil {
 		w.c.sem.Release(cx, 1)
 	} else {
@@ -266,9 +272,11 @@ func (w *cellWait[T]) step(cx *future.Context) (future.Result[T], bool) {
 // the oldest waiter.
 func (w *cellWait[T]) giveUp(cx *future.Context, st waitState) {
 	w.st = st
-	w.runCln.Stop()
 	if w.run != nil {
-		future.Cancel(w.run)
+		w.run.cl.Stop()
+		if w.run.f != nil {
+			future.Cancel(w.run.f)
+		}
 		w.run = nil
 	}
 	w.c.sem.Release(cx, 1)

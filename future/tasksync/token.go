@@ -46,8 +46,16 @@ import (
 // context.Context. The zero CancellationToken is not usable: use
 // NewCancellationToken, Child or TokenFromContext.
 type CancellationToken struct {
+	_ noCopy // a copy would be a second handle the collector cannot see
 	n *tokenNode
 }
+
+// noCopy makes go vet's copylocks check report copies of the struct that
+// holds it (see sync.noCopy).
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 type tokenNode struct {
 	mu        sync.Mutex

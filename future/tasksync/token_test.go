@@ -188,6 +188,7 @@ func TestTokenContext(t *testing.T) {
 	tok := tasksync.NewCancellationToken()
 	ctx := tok.Context()
 	assert.Equal(t, ctx, tok.Context())
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _ = tok.Context() }))
 	require.NoError(t, ctx.Err())
 	_, has := ctx.Deadline()
 	assert.False(t, has)
