@@ -64,8 +64,9 @@ type tokenNode struct {
 	cancelled atomic.Bool
 	gone      bool // the handle was collected; guarded by mu
 	children  []*tokenNode
-	ctx       *tokenCtxState // context side, made on first use; guarded by mu
-	zero      Notify         // Cancelled futures wait here
+	ctx       *tokenCtxState  // context side, made on first use; guarded by mu
+	cl        runtime.Cleanup // on the handle; stopped by cancel; guarded by mu
+	zero      Notify          // Cancelled futures wait here
 }
 
 // NewCancellationToken returns a new root token, not cancelled.
@@ -102,8 +103,24 @@ func (t *CancellationToken) Child() *CancellationToken {
 	p.children = append(p.children, c)
 	p.mu.Unlock()
 	h := &CancellationToken{n: c}
-	runtime.AddCleanup(h, (*tokenNode).dropped, c)
+	c.watchHandle(h)
 	return h
+}
+
+// watchHandle registers the cleanup that releases n once h is collected.
+// Cancel stops it: a cancelled node has left its parent already, and the
+// runtime keeps each span's cleanup records in a sorted list, which stays
+// short only if the many children that are cancelled leave it.
+func (n *tokenNode) watchHandle(h *CancellationToken) {
+	cl := runtime.AddCleanup(h, (*tokenNode).dropped, n)
+	n.mu.Lock()
+	if n.cancelled.Load() {
+		n.mu.Unlock()
+		cl.Stop()
+		return
+	}
+	n.cl = cl
+	n.mu.Unlock()
 }
 
 // IsCancelled reports whether t was cancelled, by its own Cancel or an
@@ -156,7 +173,10 @@ func (n *tokenNode) fire() []*tokenNode {
 	if n.ctx != nil {
 		fns, stop = n.ctx.fireLocked()
 	}
+	cl := n.cl
+	n.cl = runtime.Cleanup{}
 	n.mu.Unlock()
+	cl.Stop()
 	n.zero.NotifyWaiters()
 	if stop != nil {
 		stop()

@@ -12,7 +12,6 @@ package tasksync
 
 import (
 	"context"
-	"runtime"
 	"time"
 
 	"github.com/spindle-rt/spindle/future/internal/waitq"
@@ -86,7 +85,7 @@ func TokenFromContext(ctx context.Context) *CancellationToken {
 		n.ctxLocked().watch = stop
 	}
 	n.mu.Unlock()
-	runtime.AddCleanup(t, (*tokenNode).dropped, n)
+	n.watchHandle(t)
 	return t
 }
 
