@@ -54,14 +54,16 @@ func NewBarrier(n int) *Barrier {
 // others. A task arrives at its future's first poll, not at the call.
 //
 // Cancel safety: cancelling a Wait that has not been released (its
-// Cancel, or a combinator that drops it, such as poll.Timeout) withdraws
-// its arrival, as if Wait had never been polled; the other waiters keep
-// waiting for a full n. A Wait cancelled after its generation was released
-// loses only its result. A Wait that is dropped without Cancel (its task
-// aborted) still counts as arrived, as a dropped future does in tokio, and
-// its small queue node is kept until its generation is released; there is
-// no garbage-collector backstop here, so that whether a barrier trips
-// never depends on when the collector runs.
+// Cancel, or a combinator that gives it up, such as poll.Timeout)
+// withdraws its arrival, as if Wait had never been polled; the other
+// waiters keep waiting for a full n. In tokio a cancelled wait stays
+// counted; withdrawing it is what lets a Timeout around Wait be retried.
+// A Wait cancelled after its generation was released loses only its
+// result. A Wait that is dropped without Cancel (its task aborted) still
+// counts as arrived, as in tokio, and its small queue node is kept until
+// its generation is released; there is no garbage-collector backstop
+// here, so that whether a barrier trips never depends on when the
+// collector runs.
 func (b *Barrier) Wait() *BarrierFuture {
 	if b.n == 0 {
 		misuse("*tasksync.Barrier", ErrUninitialized)
