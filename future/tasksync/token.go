@@ -261,7 +261,7 @@ func (n *tokenNode) removeChildLocked(c *tokenNode) {
 // a new Cancelled completes at once if the token was cancelled meanwhile.
 func (t *CancellationToken) Cancelled() *CancelledFuture {
 	n := t.node()
-	return &CancelledFuture{t: t, n: Notified{n: &n.zero, gen: n.zero.state.Load() &^ modeMask}}
+	return &CancelledFuture{t: t, n: *n.zero.Notified()} // a copy before any poll: no node yet
 }
 
 // CancelledFuture is the future returned by CancellationToken.Cancelled.

@@ -76,7 +76,7 @@ func (wg *WaitGroup) Count() int { return int(wg.count.Load()) }
 // is affected. A new Wait may be created later without missing anything:
 // it completes at once if the count is zero by then.
 func (wg *WaitGroup) Wait() *WaitGroupFuture {
-	return &WaitGroupFuture{wg: wg, n: Notified{n: &wg.zero, gen: wg.zero.state.Load() &^ modeMask}}
+	return &WaitGroupFuture{wg: wg, n: *wg.zero.Notified()} // a copy before any poll: no node yet
 }
 
 // WaitGroupFuture is the future returned by WaitGroup.Wait.
