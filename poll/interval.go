@@ -67,7 +67,7 @@ type Ticker struct {
 	v      *virtualTimer // TimerDriver path, set at the first poll
 	period int64
 	missed MissedTickBehavior
-	now    bool // Interval: on a TimerDriver, the first tick is due at the first poll
+	atPoll bool // Interval: on a TimerDriver, the first tick is due at the first poll
 }
 
 // Interval returns a Ticker whose first tick is due at once and the
@@ -79,7 +79,7 @@ type Ticker struct {
 // period).
 func Interval(period time.Duration) *Ticker {
 	k := newTicker(nanotime(), period)
-	k.now = true
+	k.atPoll = true
 	return k
 }
 
@@ -127,7 +127,7 @@ func (k *Ticker) next(tick, now int64) int64 {
 func (k *Ticker) PollNext(cx *future.Context) future.Poll[time.Time] {
 	if k.r == nil && k.v == nil {
 		if k.v = virtualOf(cx); k.v != nil {
-			if k.now {
+			if k.atPoll {
 				k.t.when = k.v.now()
 			}
 		} else {
