@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
 	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/pool/pooltest"
 )
 
 const tickPeriod = 5 * time.Millisecond
@@ -85,6 +87,64 @@ func TestIntervalMissedTickBehaviors(t *testing.T) {
 		assert.False(t, next.Before(back.Add(tickPeriod)), "the next tick is a period after the late one was taken")
 	})
 	assert.Equal(t, "Skip", poll.TickSkip.String())
+}
+
+// After falling 3.5 periods behind, each MissedTickBehavior gives the
+// late tick at once, then tokio's next tick: the missed ones in a burst,
+// the next one a period after the late poll, or the next on the grid.
+func TestIntervalMissedTicksOnVirtualClock(t *testing.T) {
+	for _, tc := range []struct {
+		b    poll.MissedTickBehavior
+		next []time.Duration // scheduled times of the ticks after the late one
+		at   time.Duration   // clock when the last of them was delivered
+	}{
+		{poll.TickBurst, []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second}, 4 * time.Second},
+		{poll.TickDelay, []time.Duration{4500 * time.Millisecond, 5500 * time.Millisecond}, 5500 * time.Millisecond},
+		{poll.TickSkip, []time.Duration{4 * time.Second, 5 * time.Second}, 5 * time.Second},
+	} {
+		t.Run(tc.b.String(), func(t *testing.T) {
+			pooltest.Run(t, 1, func(s *pooltest.Sched) {
+				c := s.Clock()
+				t0 := c.Now()
+				k := poll.Interval(time.Second)
+				k.SetMissedTickBehavior(tc.b)
+				pooltest.BlockOn(s, async.New(func(a *async.Awaiter) struct{} {
+					require.True(s, async.Await(a, k.Tick()).Equal(t0))
+					c.Advance(3500 * time.Millisecond)
+					late := async.Await(a, k.Tick())
+					require.Equal(s, time.Second, late.Sub(t0), "the late tick comes at once")
+					for _, want := range tc.next {
+						require.Equal(s, want, async.Await(a, k.Tick()).Sub(t0))
+					}
+					require.Equal(s, tc.at, c.Elapsed())
+					return struct{}{}
+				}))
+				k.Stop()
+			})
+		})
+	}
+}
+
+// A tick taken at most 5ms late is on time: TickDelay keeps its grid
+// through scheduling jitter, as in tokio; one taken later moves it.
+func TestIntervalDelayToleratesJitter(t *testing.T) {
+	pooltest.Run(t, 1, func(s *pooltest.Sched) {
+		c := s.Clock()
+		t0 := c.Now()
+		k := poll.Interval(time.Second)
+		k.SetMissedTickBehavior(poll.TickDelay)
+		pooltest.BlockOn(s, async.New(func(a *async.Awaiter) struct{} {
+			async.Await(a, k.Tick())
+			c.Advance(time.Second + 5*time.Millisecond) // 5ms late: on time
+			require.Equal(s, time.Second, async.Await(a, k.Tick()).Sub(t0))
+			require.Equal(s, 2*time.Second, async.Await(a, k.Tick()).Sub(t0), "the grid did not move")
+			c.Advance(time.Second + 6*time.Millisecond) // 6ms late: missed
+			require.Equal(s, 3*time.Second, async.Await(a, k.Tick()).Sub(t0))
+			require.Equal(s, 4006*time.Millisecond, async.Await(a, k.Tick()).Sub(t0), "a period after the late tick")
+			return struct{}{}
+		}))
+		k.Stop()
+	})
 }
 
 func ExampleInterval_missedTicks() {

@@ -108,42 +108,6 @@ func TestPollIntervalTicksOnVirtualGrid(t *testing.T) {
 	})
 }
 
-// After falling 3.5 periods behind, each MissedTickBehavior gives the
-// late tick at once, then tokio's next tick: the missed ones in a burst,
-// the next one a period after the late poll, or the next on the grid.
-func TestPollIntervalMissedTicksOnVirtualClock(t *testing.T) {
-	for _, tc := range []struct {
-		b    poll.MissedTickBehavior
-		next []time.Duration // scheduled times of the ticks after the late one
-		at   time.Duration   // clock when the last of them was delivered
-	}{
-		{poll.TickBurst, []time.Duration{2 * time.Second, 3 * time.Second, 4 * time.Second}, 4 * time.Second},
-		{poll.TickDelay, []time.Duration{4500 * time.Millisecond, 5500 * time.Millisecond}, 5500 * time.Millisecond},
-		{poll.TickSkip, []time.Duration{4 * time.Second, 5 * time.Second}, 5 * time.Second},
-	} {
-		t.Run(tc.b.String(), func(t *testing.T) {
-			pooltest.Run(t, 1, func(s *pooltest.Sched) {
-				c := s.Clock()
-				t0 := c.Now()
-				k := poll.Interval(time.Second)
-				k.SetMissedTickBehavior(tc.b)
-				pooltest.BlockOn(s, async.New(func(a *async.Awaiter) struct{} {
-					require.True(s, async.Await(a, k.Tick()).Equal(t0))
-					c.Advance(3500 * time.Millisecond)
-					late := async.Await(a, k.Tick())
-					require.Equal(s, time.Second, late.Sub(t0), "the late tick comes at once")
-					for _, want := range tc.next {
-						require.Equal(s, want, async.Await(a, k.Tick()).Sub(t0))
-					}
-					require.Equal(s, tc.at, c.Elapsed())
-					return struct{}{}
-				}))
-				k.Stop()
-			})
-		})
-	}
-}
-
 func TestPollSleepersWakeInDeadlineOrder(t *testing.T) {
 	sleepersWakeInDeadlineOrder(t, func(d time.Duration) future.Future[struct{}] { return poll.Sleep(d) })
 }
