@@ -135,37 +135,6 @@ func TestTryTimeoutFlattens(t *testing.T) {
 	assert.Equal(t, 9, v)
 }
 
-func TestIntervalTicksOnItsGridNeverEarly(t *testing.T) {
-	r := withReactor(t)
-	const period = 5 * time.Millisecond
-	start := time.Now()
-	k := poll.Interval(period)
-	var ticks []time.Time
-	for range 4 {
-		tick := block(r, k.Tick())
-		assert.False(t, time.Now().Before(tick), "tick delivered before its time")
-		ticks = append(ticks, tick)
-	}
-	for i, tick := range ticks {
-		assert.GreaterOrEqual(t, tick.Sub(start), time.Duration(i+1)*period)
-		if i > 0 {
-			gap := tick.Sub(ticks[i-1])
-			assert.Zero(t, gap%period, "ticks stay on the period grid")
-			assert.Positive(t, gap)
-		}
-	}
-	// Falling behind skips the missed ticks instead of bursting.
-	time.Sleep(4 * period)
-	late := block(r, k.Tick())
-	lateAt := time.Now()
-	next := block(r, k.Tick())
-	assert.Zero(t, next.Sub(late)%period, "the schedule keeps its grid")
-	assert.LessOrEqual(t, next.Sub(lateAt), period, "missed ticks were skipped, not queued")
-	k.Stop()
-	assert.Zero(t, r.Stats().Timers)
-	assert.Panics(t, func() { poll.Interval(0) })
-}
-
 func TestSleepWithoutReactorIsMisuse(t *testing.T) {
 	defer func() {
 		me, ok := recover().(*future.MisuseError)

@@ -5,8 +5,8 @@ package channel
 //	empty --Send--> sent --receiver Poll/TryRecv--> taken (Ready(Ok(v)))
 //	empty --sender Close--> dropped --receiver Poll--> Ready(Err(ErrClosed))
 //	empty / sent --receiver Close--> rxClosed: Send fails with *SendError
-//	        (the value comes back); a value sent before the Close can
-//	        still be taken with TryRecv
+//	        (the value comes back), the sender's Closed completes; a value
+//	        sent before the Close can still be taken with TryRecv
 //	taken / receiver failed --Poll--> panic *future.MisuseError
 //
 // The receiver's waker is replaced on every Pending poll; Send and Close
@@ -41,6 +41,9 @@ type oneshot[T any] struct {
 	waker future.Waker
 	tx    *OneshotSender[T] // until the receiver first waits (see above)
 	cl    runtime.Cleanup   // registered on the sender by that wait
+	// closed is the sender's Closed future that last went Pending; the
+	// receiver's Close wakes it (see oneshot_closed.go).
+	closed *OneshotClosed[T]
 }
 
 // OneshotSender sends the single value of a Oneshot channel.
@@ -193,12 +196,18 @@ func (r *OneshotReceiver[T]) TryRecv() (T, error) {
 }
 
 // Close tells the sender that the value is not wanted: a later Send fails
-// and hands the value back. A value sent before Close can still be taken
-// with TryRecv.
+// and hands the value back, IsClosed reports true and the sender's Closed
+// future completes. A value sent before Close can still be taken with
+// TryRecv. Go has no destructors: Close is how a receiver is dropped, so a
+// receiver that may stop waiting early should be closed (defer rx.Close()).
 func (r *OneshotReceiver[T]) Close() {
 	c := (*oneshot[T])(r)
 	c.mu.Lock()
 	c.state |= osRxClosed
 	c.waker = nil
+	w := c.takeClosedLocked()
 	c.mu.Unlock()
+	if w != nil {
+		w.Wake()
+	}
 }

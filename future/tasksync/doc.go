@@ -1,7 +1,8 @@
 // Package tasksync holds synchronisation primitives for tasks: Notify,
-// Mutex, RWMutex and a weighted Semaphore. Every acquire is a Future, so a
-// task that has to wait returns Pending and frees its worker instead of
-// blocking it; they also work from plain goroutines through future.BlockOn.
+// Mutex, RWMutex, a weighted Semaphore, WaitGroup, Barrier, OnceCell and
+// CancellationToken. Every acquire or wait is a Future, so a task that has
+// to wait returns Pending and frees its worker instead of blocking it;
+// they also work from plain goroutines through future.BlockOn.
 //
 // # Fairness
 //
@@ -26,7 +27,9 @@
 // the same way when the garbage collector finds it unreachable, through
 // runtime.AddCleanup: abandoned waits never accumulate. Until then a lock
 // or permits handed to it are held, so code that abandons waits on a
-// contended lock should call Cancel.
+// contended lock should call Cancel. Barrier is the exception: a
+// dropped Barrier wait still counts as arrived (see Barrier.Wait). Each
+// wait's doc says what cancelling it does ("Cancel safety").
 //
 // # Hot loops
 //
