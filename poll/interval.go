@@ -100,5 +100,5 @@ func (k *Ticker) Stop() {
 	}
 }
 
-// Cancel is Stop, so a Ticker is a Canceler.
+// Cancel is Stop, so a Ticker is a future.Canceler.
 func (k *Ticker) Cancel() { k.Stop() }
