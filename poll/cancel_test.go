@@ -72,9 +72,11 @@ func TestCancelWithdrawsIOWaiters(t *testing.T) {
 
 func TestCancelDisarmsTimers(t *testing.T) {
 	futures := map[string]func() future.Future[struct{}]{
-		"Sleep":  func() future.Future[struct{}] { return poll.Sleep(time.Hour) },
-		"Ticker": func() future.Future[struct{}] { return future.Map(tickerNext(poll.Interval(time.Hour)), ignore[time.Time]) },
-		"Tick":   func() future.Future[struct{}] { return future.Map(poll.Interval(time.Hour).Tick(), ignore[time.Time]) },
+		"Sleep": func() future.Future[struct{}] { return poll.Sleep(time.Hour) },
+		"Ticker": func() future.Future[struct{}] {
+			return future.Map(tickerNext(poll.Interval(time.Hour)), ignore[time.Time])
+		},
+		"Tick": func() future.Future[struct{}] { return future.Map(poll.Interval(time.Hour).Tick(), ignore[time.Time]) },
 		"Timeout": func() future.Future[struct{}] {
 			return future.Map(poll.Timeout(future.Future[struct{}](poll.Sleep(time.Hour)), time.Hour), ignore[future.Result[struct{}]])
 		},
