@@ -48,3 +48,19 @@ func TestJoinAllCancelAbortsTheTasks(t *testing.T) {
 		require.Equal(sched, 3, released)
 	})
 }
+
+// Next holds nothing: a Next dropped while pending (here, one that lost a
+// Select) loses no result.
+func TestCancelledNextLosesNoResult(t *testing.T) {
+	pooltest.RunSeeds(t, 100, func(sched *pooltest.Sched) {
+		s := joinset.NewOn[int](sched, pooltest.SpawnJoin)
+		s.Spawn(yieldThen(3, 5))
+		raced := pooltest.BlockOn(sched, future.Select(s.Next(), future.Done(0)))
+		r := raced.First
+		if raced.Index == 1 { // Next was pending and lost (else the task had finished)
+			r = pooltest.BlockOn(sched, s.Next())
+		}
+		require.NoError(sched, r.Err)
+		require.Equal(sched, 5, r.Value)
+	})
+}
