@@ -13,7 +13,7 @@ import (
 type cancelLeaf struct{ cancels *int }
 
 func (cancelLeaf) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
-func (l cancelLeaf) Cancel()                              { *l.cancels++ }
+func (l cancelLeaf) Cancel()                             { *l.cancels++ }
 
 // chain5 wraps leaf in five combinators, as a task's future commonly is:
 // Map, Finally, Then, Race (with a second contender) and Map again.
