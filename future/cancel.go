@@ -13,8 +13,13 @@ package future
 // resources promptly. Every combinator calls Cancel on the children it
 // drops (a race's losers, the rest of a TryJoin that failed) and implements
 // Canceler itself by cancelling its live children, so cancellation reaches
-// the leaves through any nesting. The futures of the poll, channel and
-// tasksync packages implement it.
+// the leaves through any nesting. The futures of the poll, channel,
+// tasksync, stream, bridge and async packages implement this one
+// interface, and the pool calls it on an aborted task's future.
+//
+// Cancel gives back what a future waits for, not what a stage of a chain
+// already holds (a permit, a guard, a connection): Finally and Using do
+// that.
 type Canceler interface {
 	Cancel()
 }

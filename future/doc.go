@@ -61,6 +61,32 @@
 // the task's Context (executor, driver, budget) to their children and never
 // consume the cooperative budget themselves: leaf futures do (see Coop).
 //
+// # Releasing what a stage holds
+//
+// Cancel gives back what a future waits for (a place in a lock's queue, a
+// timer); it cannot give back what a stage of a chain already holds: a
+// permit taken by the first stage of an AndThen and released by a Map at
+// the end stays taken when the chain is cancelled in between (a race's
+// loser, the rest of a failed TryJoin, an aborted pool task), because the
+// Map never runs. Go has no destructor to do it, and the garbage collector
+// will not. Two combinators say "release this however the chain ends".
+// Reach for Using(acquire, use, release) when the resource comes from a
+// future that can fail, as a permit does (ErrClosed): the permit below is
+// released when the job succeeds, fails, panics or is cancelled, and never
+// if it was not acquired.
+//
+//	future.Using(sem.Acquire(1), func(*tasksync.Permit) future.Future[future.Result[T]] {
+//		return job()
+//	}, (*tasksync.Permit).Release)
+//
+// Reach for Finally(f, fn) when the resource is already in hand (a lock
+// guard given to a Then, a connection a stage opened): fn runs exactly
+// once when f completes, panics or is cancelled.
+//
+// Both run the release on the goroutine that polls or cancels, never
+// during a poll of another stage, and before the result reaches the next
+// stage.
+//
 // # Running futures
 //
 // BlockOn runs a future that needs no driver to completion on the calling

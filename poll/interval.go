@@ -164,17 +164,35 @@ func (k *Ticker) pollVirtual(cx *future.Context) future.Poll[time.Time] {
 }
 
 // Tick returns a future that completes at the next tick with its scheduled
-// time. Cancel safety: see PollNext.
-func (k *Ticker) Tick() future.Future[time.Time] {
-	done := false
-	return future.Func[time.Time](func(cx *future.Context) future.Poll[time.Time] {
-		if done {
-			future.PanicPolledAfterReady(k)
-		}
-		p := k.PollNext(cx)
-		done = p.IsReady()
-		return p
-	})
+// time. Cancel safety: see PollNext; cancelling it takes the ticker's
+// timer off the queue (Stop), and the next poll of the ticker re-arms it.
+func (k *Ticker) Tick() future.Future[time.Time] { return &tickFuture{k: k} }
+
+// tickFuture: waiting --Ready--> done; waiting --Cancel--> cancelled.
+type tickFuture struct {
+	k         *Ticker
+	done      bool
+	cancelled bool
+}
+
+func (f *tickFuture) Poll(cx *future.Context) future.Poll[time.Time] {
+	switch {
+	case f.done:
+		future.PanicPolledAfterReady(f.k)
+	case f.cancelled:
+		panic(misuse(f.k, future.ErrPolledAfterCancel))
+	}
+	p := f.k.PollNext(cx)
+	f.done = p.IsReady()
+	return p
+}
+
+// Cancel stops the ticker unless the tick came.
+func (f *tickFuture) Cancel() {
+	if !f.done && !f.cancelled {
+		f.cancelled = true
+		f.k.Stop()
+	}
 }
 
 // Period returns the ticker's period.
@@ -191,5 +209,5 @@ func (k *Ticker) Stop() {
 	}
 }
 
-// Cancel is Stop, so a Ticker is a Canceler.
+// Cancel is Stop, so a Ticker is a future.Canceler.
 func (k *Ticker) Cancel() { k.Stop() }

@@ -141,14 +141,6 @@ func (s *SleepFuture) Stop() bool {
 	return false
 }
 
-// Canceler is implemented by the futures of this package that hold reactor
-// resources while pending (timers, I/O waiters). Combinators that abandon a
-// future before it completes (Timeout, a race's losers) call Cancel so the
-// resources are freed at once instead of at their deadline or next event.
-type Canceler interface {
-	Cancel()
-}
-
 // TimeoutFuture is the future of Timeout.
 type TimeoutFuture[T any] struct {
 	f     future.Future[T]
@@ -159,7 +151,7 @@ type TimeoutFuture[T any] struct {
 // Timeout runs f with a deadline d from now: it completes with Ok(v) if f
 // completes first and with Err(ErrTimeout) otherwise. Either way the loser
 // is released: the timer is cancelled when f wins, and f is cancelled (if
-// it is a Canceler) when the deadline wins. f is polled before the clock is
+// it is a future.Canceler) when the deadline wins. f is polled before the clock is
 // read, so a future that is ready at once never times out. Under a
 // TimerDriver the deadline is d after the first poll, on its clock.
 func Timeout[T any](f future.Future[T], d time.Duration) *TimeoutFuture[T] {
@@ -178,9 +170,7 @@ func (t *TimeoutFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]
 	}
 	if t.sleep.Poll(cx).IsReady() {
 		t.done = true
-		if c, ok := t.f.(Canceler); ok {
-			c.Cancel()
-		}
+		future.Cancel(t.f)
 		return future.Ready(future.Err[T](ErrTimeout))
 	}
 	return future.Pending[future.Result[T]]()
@@ -189,9 +179,7 @@ func (t *TimeoutFuture[T]) Poll(cx *future.Context) future.Poll[future.Result[T]
 // Cancel cancels both the timer and the inner future.
 func (t *TimeoutFuture[T]) Cancel() {
 	t.sleep.Cancel()
-	if c, ok := t.f.(Canceler); ok {
-		c.Cancel()
-	}
+	future.Cancel(t.f)
 }
 
 // TryTimeout is Timeout for a fallible future: the result is f's own

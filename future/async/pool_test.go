@@ -263,7 +263,7 @@ func TestOnPoolTimeoutCancelsTheAwaitedTask(t *testing.T) {
 			return 1
 		})
 		_, err := async.Await(a, poll.Timeout[int](slow, 20*time.Millisecond)).Get()
-		// Timeout cancelled slow (a poll.Canceler) on this coroutine: its
+		// Timeout cancelled slow (a future.Canceler) on this coroutine: its
 		// body has unwound, and it cancelled its hour-long sleep in turn.
 		return fmt.Sprintf("%v unwound=%v", err, innerUnwound)
 	}))

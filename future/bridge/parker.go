@@ -17,7 +17,7 @@ func (p *parker) Wake() {
 
 func (p *parker) park() { <-p.ch }
 
-// release frees what f holds if it has a Cancel method (poll.Canceler, this
+// release frees what f holds if it has a Cancel method (future.Canceler, this
 // package's futures) or a Close method (streams); bridges call it on a
 // future they give up on. It is the same rule as stream.Close.
 func release(f any) {

@@ -139,7 +139,7 @@ func (f *RecvFuture[T]) Stop() (v T, received bool) {
 // Cancel stops the receive without waiting, so it is safe inside a poll: a
 // value the goroutine took in the same instant is dropped. The future must
 // not be polled afterwards. Use Stop to get such a value back. Cancel makes
-// RecvFuture a poll.Canceler.
+// RecvFuture a future.Canceler.
 func (f *RecvFuture[T]) Cancel() {
 	if f.done {
 		return

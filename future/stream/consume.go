@@ -16,6 +16,9 @@ func (c *collectFuture[T]) Poll(cx *future.Context) future.Poll[[]T] {
 	if c.done {
 		future.PanicPolledAfterReady(c)
 	}
+	if c.s == nil {
+		panicPolledAfterCancel(c)
+	}
 	for {
 		it, ok := c.s.PollNext(cx).Value()
 		if !ok {
@@ -46,6 +49,9 @@ type forEachFuture[T any] struct {
 func (f *forEachFuture[T]) Poll(cx *future.Context) future.Poll[struct{}] {
 	if f.done {
 		future.PanicPolledAfterReady(f)
+	}
+	if f.s == nil {
+		panicPolledAfterCancel(f)
 	}
 	for {
 		it, ok := f.s.PollNext(cx).Value()
