@@ -74,9 +74,9 @@ func TestCancelDisarmsTimers(t *testing.T) {
 	futures := map[string]func() future.Future[struct{}]{
 		"Sleep": func() future.Future[struct{}] { return poll.Sleep(time.Hour) },
 		"Ticker": func() future.Future[struct{}] {
-			return future.Map(tickerNext(poll.Interval(time.Hour)), ignore[time.Time])
+			return future.Map(tickerNext(hourTicker()), ignore[time.Time])
 		},
-		"Tick": func() future.Future[struct{}] { return future.Map(poll.Interval(time.Hour).Tick(), ignore[time.Time]) },
+		"Tick": func() future.Future[struct{}] { return future.Map(hourTicker().Tick(), ignore[time.Time]) },
 		"Timeout": func() future.Future[struct{}] {
 			return future.Map(poll.Timeout(future.Future[struct{}](poll.Sleep(time.Hour)), time.Hour), ignore[future.Result[struct{}]])
 		},
@@ -95,6 +95,10 @@ func TestCancelDisarmsTimers(t *testing.T) {
 
 func ignore[T any](T) struct{} { return struct{}{} }
 
+// hourTicker ticks every hour from an hour from now, so its first poll is
+// Pending (Interval's first tick is due at once).
+func hourTicker() *poll.Ticker { return poll.IntervalAt(time.Now().Add(time.Hour), time.Hour) }
+
 // tickerNext is a hand-written consumer of a Ticker that cancels it.
 func tickerNext(k *poll.Ticker) future.Future[time.Time] { return tickerFuture{k} }
 
@@ -105,7 +109,7 @@ func (f tickerFuture) Cancel()                                        { f.k.Canc
 
 func TestTickPolledAfterCancelIsMisuse(t *testing.T) {
 	cx, _ := reactorContext(t)
-	f := poll.Interval(time.Hour).Tick()
+	f := hourTicker().Tick()
 	require.False(t, f.Poll(cx).IsReady())
 	future.Cancel(f)
 	future.Cancel(f)
