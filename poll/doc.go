@@ -16,8 +16,9 @@
 //     They fire in deadline order and never early.
 //   - TCP: Listen gives a *Listener whose Accept is a future (descriptor
 //     exhaustion backs off with a timer); Dial is a future; a *Conn has
-//     futures Read, Write, WriteAll, ReadToEnd, Shutdown and Close, the
-//     poll-style PollRead and PollWrite for hand-written futures, and a
+//     futures Read, Write, WriteAll and ReadToEnd, CloseWrite and Close
+//     (plain calls: neither ever blocks), the poll-style PollRead,
+//     PollWrite and PollCloseWrite of aio's interfaces, and a
 //     blocking io.Reader/io.Writer adapter (Blocking) for goroutine code.
 //
 // Futures find their reactor through cx.Driver(); polling one outside a
