@@ -68,12 +68,12 @@ func (h *handHandler) Poll(cx *future.Context) future.Poll[error] {
 // handClientFuture makes len(out) transactions, each
 // dialling ──▶ reading ──▶ (close, next transaction).
 type handClientFuture struct {
-	addr    string
-	out     []uint64
-	i       int
-	dial    *poll.DialFuture
-	conn    *poll.Conn
-	read    future.Future[future.Result[[]byte]]
+	addr string
+	out  []uint64
+	i    int
+	dial *poll.DialFuture
+	conn *poll.Conn
+	read future.Future[future.Result[[]byte]]
 }
 
 func handClient(addr string, out []uint64) future.Future[error] {
