@@ -18,8 +18,12 @@
 //     exhaustion backs off with a timer); Dial is a future; a *Conn has
 //     futures Read, Write, WriteAll and ReadToEnd, CloseWrite and Close
 //     (plain calls: neither ever blocks), the poll-style PollRead,
-//     PollWrite and PollCloseWrite of aio's interfaces, and a
-//     blocking io.Reader/io.Writer adapter (Blocking) for goroutine code.
+//     PollWrite and PollCloseWrite of aio's interfaces (so the helpers of
+//     package aio — Copy, BufReader, Split, ... — work on it).
+//   - Goroutine code: Conn.Blocking is a full net.Conn (deadlines that fail
+//     with os.ErrDeadlineExceeded, addresses, safe for concurrent use) and
+//     Listener.Blocking a net.Listener, so net/http, crypto/tls and bufio
+//     run on spindle connections while a pool drives the reactor.
 //
 // Futures find their reactor through cx.Driver(); polling one outside a
 // reactor panics with a *future.MisuseError wrapping ErrNoReactor. Errors

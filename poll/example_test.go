@@ -3,6 +3,8 @@ package poll_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
@@ -118,4 +120,38 @@ func ExampleNewPool() {
 	res, err := h.Wait(context.Background())
 	fmt.Println(res.Err, err)
 	// Output: <nil> <nil>
+}
+
+// net/http serves on a spindle listener: the reactor, driven by a pool,
+// does the waiting; the handlers are ordinary goroutine code.
+func ExampleListener_Blocking() {
+	r, err := poll.NewReactor()
+	if err != nil {
+		panic(err)
+	}
+	p, err := pool.New(pool.WithWorkers(1), pool.WithDriver(r)) // drives r
+	if err != nil {
+		panic(err)
+	}
+	defer p.Shutdown(context.Background())
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		fmt.Fprintf(w, "hello from %s", req.URL.Path)
+	})}
+	go srv.Serve(l.Blocking(r))
+	defer srv.Close()
+
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + l.Addr().String() + "/spindle")
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(string(body))
+	// Output: hello from /spindle
 }
