@@ -2,6 +2,7 @@ package poll_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -154,4 +155,14 @@ func ExampleListener_Blocking() {
 	resp.Body.Close()
 	fmt.Println(string(body))
 	// Output: hello from /spindle
+}
+
+// DialContext resolves host names on a goroutine of its own and gives up
+// when its context ends.
+func ExampleDialContext() {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // e.g. the request this dial was for went away
+	res, _ := poll.BlockOn(poll.DialContext(ctx, "tcp", "example.com:80"))
+	fmt.Println(errors.Is(res.Err, context.Canceled))
+	// Output: true
 }
