@@ -34,7 +34,7 @@ type Conn struct {
 	laddr atomic.Pointer[net.TCPAddr]
 	lhint *net.TCPAddr
 	raddr *net.TCPAddr // from accept4 itself, or the dialed/peer address
-	r     *Reactor     // registers with it on the first EAGAIN (see pollIO)
+	r     *Reactor     // registers with it on the first EAGAIN (see pollIO); nil if adopted
 	rkey  waitKey      // waiter key of PollRead callers
 	wkey  waitKey      // waiter key of PollWrite callers
 }
@@ -171,7 +171,11 @@ func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) fut
 		// between the EAGAIN and EPOLL_CTL_ADD is not lost: the retry
 		// sees it, and ADD itself queues an event for a descriptor that
 		// is already ready (ep_insert polls it).
-		if reg, err = c.ref.register(c.r); err != nil {
+		r := c.r
+		if r == nil { // adopted (AdoptConn): the first task to wait decides
+			r = reactorOf(cx, c)
+		}
+		if reg, err = c.ref.register(r); err != nil {
 			return future.Ready(future.Err[int](c.opErr(op, err)))
 		}
 	}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/aio"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
@@ -165,4 +167,26 @@ func ExampleDialContext() {
 	res, _ := poll.BlockOn(poll.DialContext(ctx, "tcp", "example.com:80"))
 	fmt.Println(errors.Is(res.Err, context.Canceled))
 	// Output: true
+}
+
+// Any descriptor can be driven by the reactor: here the read end of a
+// pipe, adopted from an *os.File, read with aio's helpers.
+func ExampleFromFile() {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		panic(err)
+	}
+	rd, err := poll.FromFile(pr) // a duplicate: pr is still ours to close
+	pr.Close()
+	if err != nil {
+		panic(err)
+	}
+	defer rd.Close()
+	go func() {
+		fmt.Fprint(pw, "through a pipe")
+		pw.Close()
+	}()
+	res, _ := poll.BlockOn(aio.ReadAll(rd))
+	fmt.Printf("%s %v\n", res.Value, res.Err)
+	// Output: through a pipe <nil>
 }
