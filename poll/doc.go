@@ -24,6 +24,16 @@
 //     with os.ErrDeadlineExceeded, addresses, safe for concurrent use) and
 //     Listener.Blocking a net.Listener, so net/http, crypto/tls and bufio
 //     run on spindle connections while a pool drives the reactor.
+//   - DialContext resolves host names on a goroutine of its own (never on
+//     the worker), tries each address, and ends with its context.
+//   - UDP and Unix sockets: ListenUDP, DialUDP, ListenUnixgram and
+//     DialUnixgram give a *PacketConn (ReadFrom, WriteTo, and Read, Write
+//     when connected); ListenUnix and DialUnix give Unix stream sockets
+//     (abstract "@names", PeerCred) that speak package aio.
+//   - Any descriptor: NewFd and FromFile drive a non-blocking descriptor
+//     this package did not make (a pipe, an eventfd, a signalfd) through
+//     PollIO, tokio's AsyncFd; AdoptConn and AdoptListener take TCP
+//     sockets of package net over.
 //
 // Futures find their reactor through cx.Driver(); polling one outside a
 // reactor panics with a *future.MisuseError wrapping ErrNoReactor. Errors

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
+	"github.com/spindle-rt/spindle/future/async"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
@@ -189,4 +190,52 @@ func ExampleFromFile() {
 	res, _ := poll.BlockOn(aio.ReadAll(rd))
 	fmt.Printf("%s %v\n", res.Value, res.Err)
 	// Output: through a pipe <nil>
+}
+
+// A UDP echo: ReadFrom says who sent the datagram, WriteTo answers.
+func ExampleListenUDP() {
+	srv, err := poll.ListenUDP("udp4", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer srv.Close()
+	cli, err := poll.DialUDP("udp4", srv.LocalAddr().String())
+	if err != nil {
+		panic(err)
+	}
+	defer cli.Close()
+	answer, _ := poll.BlockOn(async.New(func(a *async.Awaiter) string {
+		async.Await(a, cli.Write([]byte("marco")))
+		buf := make([]byte, 64)
+		d, _ := async.TryAwait(a, srv.ReadFrom(buf))
+		async.Await(a, srv.WriteTo([]byte("polo"), d.Addr))
+		n, _ := async.TryAwait(a, cli.Read(buf))
+		return string(buf[:n])
+	}))
+	fmt.Println(answer)
+	// Output: polo
+}
+
+// Unix stream sockets speak package aio; "@name" is an abstract name.
+func ExampleListenUnix() {
+	l, err := poll.ListenUnix("@spindle-example")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	c, err := poll.DialUnix("@spindle-example")
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	got, _ := poll.BlockOn(async.New(func(a *async.Awaiter) string {
+		s, _ := async.TryAwait(a, l.Accept())
+		defer s.Close()
+		cred, _ := s.PeerCred()
+		async.Await(a, aio.WriteAll(c, []byte("hello\n")))
+		line, _ := async.TryAwait(a, aio.NewBufReader(s).ReadLine())
+		return fmt.Sprint(line, " from pid ok: ", cred.PID == os.Getpid())
+	}))
+	fmt.Println(got)
+	// Output: hello from pid ok: true
 }

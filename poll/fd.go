@@ -208,3 +208,5 @@ func setNonblock(fd int) error {
 	}
 	return nil
 }
+
+func isEOF(err error) bool { return err == io.EOF }
