@@ -34,6 +34,9 @@
 //     this package did not make (a pipe, an eventfd, a signalfd) through
 //     PollIO, tokio's AsyncFd; AdoptConn and AdoptListener take TCP
 //     sockets of package net over.
+//   - Signals: Signals is a stream of os.Signal and CtrlC a future of the
+//     next interrupt, both on package os/signal so that they coexist with
+//     its other users (see SignalStream for why not a signalfd).
 //
 // Futures find their reactor through cx.Driver(); polling one outside a
 // reactor panics with a *future.MisuseError wrapping ErrNoReactor. Errors

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/spindle-rt/spindle/future"
@@ -238,4 +239,13 @@ func ExampleListenUnix() {
 	}))
 	fmt.Println(got)
 	// Output: hello from pid ok: true
+}
+
+// CtrlC waits for an interrupt, for a graceful shutdown.
+func ExampleCtrlC() {
+	stop := poll.CtrlC()
+	syscall.Kill(os.Getpid(), syscall.SIGINT) // stands in for a user pressing Ctrl-C
+	poll.BlockOn(stop)
+	fmt.Println("shutting down")
+	// Output: shutting down
 }
