@@ -112,16 +112,18 @@ func (b *BufReader) fill(cx *future.Context) (pending bool) {
 	if b.buf == nil {
 		b.buf = make([]byte, b.size)
 	}
-	if b.w == len(b.buf) {
-		if b.r > 0 {
-			copy(b.buf, b.buf[b.r:b.w])
-			b.w -= b.r
-			b.r = 0
-		} else {
-			grown := make([]byte, min(2*len(b.buf), max(b.maxLine, len(b.buf))))
-			copy(grown, b.buf[:b.w])
-			b.buf = grown
-		}
+	// Slide the unread bytes (a partial line, usually short) down before
+	// every read, as bufio does, so the read gets the whole free space
+	// rather than the sliver left at the end of the buffer.
+	if b.r > 0 {
+		copy(b.buf, b.buf[b.r:b.w])
+		b.w -= b.r
+		b.r = 0
+	}
+	if b.w == len(b.buf) { // a line longer than the buffer, within the limit
+		grown := make([]byte, min(2*len(b.buf), max(b.maxLine, len(b.buf))))
+		copy(grown, b.buf[:b.w])
+		b.buf = grown
 	}
 	n, err, ok := readOnce(cx, b.rd, b.buf[b.w:])
 	switch {
