@@ -40,7 +40,7 @@
 // reactor. An in-memory pipe, a TLS layer written as futures or a test
 // double implements the interfaces without importing package poll, and
 // the helpers work over all of them; poll's connections implement them
-// (poll.Conn today) without importing aio. It lives under future/ beside
+// (Conn, UnixConn, Fd) without importing aio. It lives under future/ beside
 // stream because, like stream, it is an abstraction over futures, not a
 // driver.
 //
