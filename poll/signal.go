@@ -3,6 +3,7 @@ package poll
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"sync"
 
 	"github.com/spindle-rt/spindle/future"
@@ -20,8 +21,16 @@ import (
 // A goroutine receives from the os/signal channel and queues the signals
 // for PollNext, waking the task that waits. As with os/signal, signals
 // that arrive faster than they are taken are coalesced once 16 are queued.
-// Close stops the subscription and the goroutine; the stream then ends.
+// Close stops the subscription and the goroutine; the stream then ends. A
+// stream dropped without Close is closed by the garbage collector, later.
 type SignalStream struct {
+	*sigState
+}
+
+// sigState is what the forwarding goroutine shares with the stream; the
+// goroutine holds only this, so the SignalStream handle itself can become
+// unreachable and be closed by its cleanup.
+type sigState struct {
 	ch   chan os.Signal
 	stop chan struct{}
 	once sync.Once
@@ -39,13 +48,15 @@ const signalQueue = 16
 // signal.Notify). While it is open those signals no longer have their
 // default effect (SIGINT no longer ends the program).
 func Signals(sigs ...os.Signal) *SignalStream {
-	s := &SignalStream{ch: make(chan os.Signal, signalQueue), stop: make(chan struct{})}
-	signal.Notify(s.ch, sigs...)
-	go s.forward()
+	st := &sigState{ch: make(chan os.Signal, signalQueue), stop: make(chan struct{})}
+	signal.Notify(st.ch, sigs...)
+	go st.forward()
+	s := &SignalStream{st}
+	runtime.AddCleanup(s, (*sigState).close, st)
 	return s
 }
 
-func (s *SignalStream) forward() {
+func (s *sigState) forward() {
 	for {
 		select {
 		case sig := <-s.ch:
@@ -97,7 +108,9 @@ func (s *SignalStream) Recv() future.Future[stream.Item[os.Signal]] {
 // Close unsubscribes (restoring the signals' default effect unless another
 // subscriber remains) and ends the stream. It may be called more than
 // once.
-func (s *SignalStream) Close() {
+func (s *SignalStream) Close() { s.close() }
+
+func (s *sigState) close() {
 	s.once.Do(func() {
 		signal.Stop(s.ch)
 		close(s.stop)

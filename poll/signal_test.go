@@ -3,6 +3,7 @@ package poll_test
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"testing"
 
@@ -72,4 +73,15 @@ func TestSignalStreamPolledAfterEndPanics(t *testing.T) {
 	cx := future.NewContext(nil)
 	require.False(t, s.PollNext(cx).IsPending())
 	assert.Panics(t, func() { s.PollNext(cx) })
+}
+
+// A stream dropped without Close is closed by the garbage collector: its
+// forwarding goroutine ends (the loop would not end otherwise).
+func TestSignalStreamDroppedIsClosed(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() { poll.Signals(syscall.SIGUSR2) }()
+	for runtime.NumGoroutine() >= before+1 {
+		runtime.GC()
+		runtime.Gosched()
+	}
 }
