@@ -249,3 +249,13 @@ func ExampleCtrlC() {
 	fmt.Println("shutting down")
 	// Output: shutting down
 }
+
+// Signals is a stream: reload a configuration on every SIGHUP, say.
+func ExampleSignals() {
+	hup := poll.Signals(syscall.SIGHUP)
+	defer hup.Close()
+	syscall.Kill(os.Getpid(), syscall.SIGHUP) // stands in for `kill -HUP`
+	it, _ := poll.BlockOn(hup.Recv())
+	fmt.Println(it.Value)
+	// Output: hangup
+}

@@ -2,6 +2,7 @@ package poll_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -116,4 +117,29 @@ func TestNewFdRejectsBadDescriptors(t *testing.T) {
 	assert.ErrorIs(t, err, unix.EBADF)
 	_, err = poll.NewFd(1 << 20)
 	assert.ErrorIs(t, err, unix.EBADF)
+}
+
+// PollIO drives any non-blocking descriptor: here an eventfd, read once a
+// second future has written it.
+func ExampleNewFd() {
+	efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC)
+	if err != nil {
+		panic(err)
+	}
+	f, err := poll.NewFd(efd)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	var in, out [8]byte
+	binary.NativeEndian.PutUint64(out[:], 42)
+	read := future.Func[future.Result[int]](func(cx *future.Context) future.Poll[future.Result[int]] {
+		return f.PollIO(cx, poll.Readable, func(fd int) (int, error) { return unix.Read(fd, in[:]) })
+	})
+	write := future.Func[future.Result[int]](func(cx *future.Context) future.Poll[future.Result[int]] {
+		return f.PollIO(cx, poll.Writable, func(fd int) (int, error) { return unix.Write(fd, out[:]) })
+	})
+	poll.BlockOn(future.Join2[future.Result[int], future.Result[int]](read, write))
+	fmt.Println(binary.NativeEndian.Uint64(in[:]))
+	// Output: 42
 }

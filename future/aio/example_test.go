@@ -160,3 +160,43 @@ func ExampleCopyBidirectional() {
 	// upstream saw "hi"
 	// 2 17 <nil>
 }
+
+// BufWriter gathers small writes into one; Flush sends them.
+func ExampleBufWriter() {
+	serve(func(a *async.Awaiter, c *poll.Conn) {
+		out := aio.NewBufWriter(c)
+		for _, word := range []string{"one ", "two ", "three"} {
+			async.Await(a, aio.WriteAll(out, []byte(word))) // buffered
+		}
+		fmt.Println("buffered:", out.Buffered())
+		async.Await(a, out.Flush())
+	}, func(a *async.Awaiter, c *poll.Conn) {
+		got, _ := async.TryAwait(a, aio.ReadAll(c))
+		fmt.Printf("%s\n", got)
+	})
+	// Output:
+	// buffered: 13
+	// one two three
+}
+
+// Split gives the read half and the write half of one connection to two
+// futures that run at once (here joined in one task; two tasks work too).
+func ExampleSplit() {
+	serve(func(a *async.Awaiter, c *poll.Conn) {
+		n, _ := async.TryAwait(a, aio.Copy(c, c)) // echo
+		c.CloseWrite()
+		fmt.Println("server echoed", n)
+	}, func(a *async.Awaiter, c *poll.Conn) {
+		rd, wr := aio.Split(c)
+		both := async.Await(a, future.Join2[future.Result[int], future.Result[[]byte]](
+			future.Map(aio.WriteAll(wr, []byte("ping pong")), func(r future.Result[int]) future.Result[int] {
+				c.CloseWrite()
+				return r
+			}),
+			aio.ReadAll(rd)))
+		fmt.Printf("client read %q\n", both.Second.Value)
+	})
+	// Unordered output:
+	// server echoed 9
+	// client read "ping pong"
+}
