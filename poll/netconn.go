@@ -10,7 +10,7 @@ import (
 	"github.com/spindle-rt/spindle/future"
 )
 
-// BlockingConn is a Conn as a net.Conn for goroutine code (crypto/tls,
+// BlockingConn is a Conn or UnixConn as a net.Conn for goroutine code (crypto/tls,
 // net/http, bufio): Read, Write, Close, the addresses and deadlines, with
 // the semantics of package net. Each call parks the calling goroutine
 // until the Conn's reactor reports readiness; that reactor must be driven
@@ -23,13 +23,27 @@ import (
 // themselves, and so are writes, so one Write's bytes are never
 // interleaved with another's.
 //
-// A wait is a loop: poll the operation's future with a waker that signals
-// a channel; if Pending, sleep on that channel, the deadline's timer and
-// the deadline-changed channel; a deadline that has passed cancels the
-// future (withdrawing its waiter) and returns the timeout.
+// A wait is a loop: poll the read or write with a waker that signals a
+// channel; if Pending, sleep on that channel, the deadline's timer and the
+// deadline-changed channel; a deadline that has passed returns the
+// timeout. The waiter left in the connection is this side's one reusable
+// waker, replaced by the next call, so nothing accumulates.
 type BlockingConn struct {
-	c      *Conn
+	c      streamConn
+	r      *Reactor // for a UnixConn that has not joined one yet
 	rd, wr direction
+}
+
+// streamConn is what BlockingConn needs of a stream connection (*Conn,
+// *UnixConn).
+type streamConn interface {
+	PollRead(cx *future.Context, p []byte) future.Poll[future.Result[int]]
+	PollWrite(cx *future.Context, p []byte) future.Poll[future.Result[int]]
+	Close() error
+	CloseWrite() error
+	LocalAddr() net.Addr
+	RemoteAddr() net.Addr
+	opErr(op string, err error) error
 }
 
 // direction is one side's lock, deadline and reusable waker.
@@ -84,8 +98,10 @@ func (w *chanWaker) Wake() {
 // Close on either closes the connection.
 func (c *Conn) Blocking() *BlockingConn { return &BlockingConn{c: c} }
 
-// Conn returns the Conn b wraps.
-func (b *BlockingConn) Conn() *Conn { return b.c }
+// Blocking returns c as a net.Conn for goroutine code (see BlockingConn),
+// waiting through r unless c already belongs to a reactor (a Unix
+// connection joins one only when it first has to wait).
+func (c *UnixConn) Blocking(r *Reactor) *BlockingConn { return &BlockingConn{c: c, r: r} }
 
 // Read reads like net.Conn.Read: it blocks until at least one byte is
 // read, and returns io.EOF at the end of the stream.
@@ -93,7 +109,7 @@ func (b *BlockingConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	return b.rd.do(b.c, "read", b.c.Read(p))
+	return b.rd.do(b.c, b.r, "read", p, false)
 }
 
 // Write writes all of p like net.Conn.Write; on a timeout or error it
@@ -102,30 +118,47 @@ func (b *BlockingConn) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	return b.wr.do(b.c, "write", b.c.WriteAll(p))
+	return b.wr.do(b.c, b.r, "write", p, true)
 }
 
-// do drives f on the calling goroutine until it completes, its side's
-// deadline passes, or the connection is closed.
-func (d *direction) do(c *Conn, op string, f *IOFuture) (int, error) {
+// do reads into p once (or, with all, writes all of p) on the calling
+// goroutine until done, the side's deadline passes, or the connection is
+// closed; it returns the bytes moved before a timeout or error too.
+func (d *direction) do(c streamConn, r *Reactor, op string, p []byte, all bool) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.wake.init()
 	cx := future.NewContext(&d.wake)
+	if r != nil {
+		cx.SetDriver(r)
+	}
 	var timer *time.Timer
 	defer func() {
 		if timer != nil {
 			timer.Stop()
 		}
 	}()
+	n := 0
 	for {
 		t, changed := d.dl.get()
 		if !t.IsZero() && !time.Now().Before(t) {
-			f.Cancel()
-			return f.n, c.opErr(op, os.ErrDeadlineExceeded)
+			return n, c.opErr(op, os.ErrDeadlineExceeded)
 		}
-		if res, ok := f.Poll(cx).Value(); ok {
-			return res.Get()
+		var poll future.Poll[future.Result[int]]
+		if all {
+			poll = c.PollWrite(cx, p[n:])
+		} else {
+			poll = c.PollRead(cx, p)
+		}
+		if res, ok := poll.Value(); ok {
+			if res.Err != nil {
+				return n, res.Err
+			}
+			n += res.Value
+			if !all || n == len(p) {
+				return n, nil
+			}
+			continue
 		}
 		var expired <-chan time.Time
 		if !t.IsZero() {
@@ -180,4 +213,6 @@ var (
 	_ net.Conn                          = (*BlockingConn)(nil)
 	_ io.ReadWriteCloser                = (*BlockingConn)(nil)
 	_ future.Future[future.Result[int]] = (*IOFuture)(nil)
+	_ streamConn                        = (*Conn)(nil)
+	_ streamConn                        = (*UnixConn)(nil)
 )

@@ -276,3 +276,41 @@ func TestBlockingListenerAcceptAfterClose(t *testing.T) {
 	err = <-errc
 	assert.True(t, errors.Is(err, net.ErrClosed), "%v", err)
 }
+
+// A Unix connection is a net.Conn too, deadlines included.
+func TestUnixConnBlocking(t *testing.T) {
+	r, p := driven(t)
+	name := "@spindle-blocking-" + t.Name()
+	l, err := poll.ListenUnix(name)
+	require.NoError(t, err)
+	defer l.Close()
+	uc, err := poll.DialUnix(name)
+	require.NoError(t, err)
+	c := uc.Blocking(r) // never waited yet: joins r on its first wait
+	defer c.Close()
+	res, err := pool.BlockOn(p, l.Accept())
+	require.NoError(t, err)
+	s, err := res.Get()
+	require.NoError(t, err)
+	srv := s.Blocking(r)
+	defer srv.Close()
+	echoed := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(srv, srv)
+		srv.CloseWrite()
+		echoed <- err
+	}()
+
+	require.NoError(t, c.SetReadDeadline(time.Now().Add(10*time.Millisecond)))
+	_, err = c.Read(make([]byte, 1))
+	assertTimeout(t, err)
+	require.NoError(t, c.SetReadDeadline(time.Time{}))
+	_, err = c.Write([]byte("over unix"))
+	require.NoError(t, err)
+	require.NoError(t, c.CloseWrite())
+	got, err := io.ReadAll(c)
+	require.NoError(t, err)
+	assert.Equal(t, "over unix", string(got))
+	require.NoError(t, <-echoed)
+	assert.Equal(t, name, c.RemoteAddr().String())
+}

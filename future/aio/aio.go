@@ -48,12 +48,12 @@ type ReadWriter interface {
 // limit (see BufReader.SetMaxLine). Compare with errors.Is.
 var ErrLineTooLong = errors.New("aio: line too long")
 
-// errNoProgress reports a Reader that broke its contract by completing an
-// non-empty read with Ok(0).
-var errNoProgress = errors.New("aio: Reader completed a read with no bytes and no error")
+// errNoProgress reports a Reader that broke its contract by completing a
+// non-empty read with no error and a count outside 1..len(p) (Ok(0), say).
+var errNoProgress = errors.New("aio: Reader broke its contract: no error and no bytes (or more than asked for)")
 
-// errZeroWrite reports a Writer that completed a non-empty write with Ok(0).
-var errZeroWrite = errors.New("aio: Writer completed a write with no bytes and no error")
+// errZeroWrite is errNoProgress for a Writer.
+var errZeroWrite = errors.New("aio: Writer broke its contract: no error and no bytes (or more than given)")
 
 // ErrSplitMismatch is returned by Unsplit for halves of different Splits.
 var ErrSplitMismatch = errors.New("aio: Unsplit of halves from different Splits")

@@ -62,5 +62,5 @@ func TestReadAll(t *testing.T) {
 func TestZeroReadIsReportedNotLooped(t *testing.T) {
 	_, err := run(aio.ReadAll(zeroReader{})).Get()
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "no bytes and no error")
+	assert.Contains(t, err.Error(), "broke its contract")
 }
