@@ -20,10 +20,11 @@
 //     (plain calls: neither ever blocks), the poll-style PollRead,
 //     PollWrite and PollCloseWrite of aio's interfaces (so the helpers of
 //     package aio — Copy, BufReader, Split, ... — work on it).
-//   - Goroutine code: Conn.Blocking is a full net.Conn (deadlines that fail
-//     with os.ErrDeadlineExceeded, addresses, safe for concurrent use) and
-//     Listener.Blocking a net.Listener, so net/http, crypto/tls and bufio
-//     run on spindle connections while a pool drives the reactor.
+//   - Goroutine code: Conn.Blocking (and UnixConn.Blocking) is a full
+//     net.Conn (deadlines that fail with os.ErrDeadlineExceeded,
+//     addresses, safe for concurrent use) and Listener.Blocking a
+//     net.Listener, so net/http, crypto/tls and bufio run on spindle
+//     connections while a pool drives the reactor.
 //   - DialContext resolves host names on a goroutine of its own (never on
 //     the worker), tries each address, and ends with its context.
 //   - UDP and Unix sockets: ListenUDP, DialUDP, ListenUnixgram and
