@@ -1,6 +1,7 @@
 package poll_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -313,4 +314,38 @@ func TestUnixConnBlocking(t *testing.T) {
 	assert.Equal(t, "over unix", string(got))
 	require.NoError(t, <-echoed)
 	assert.Equal(t, name, c.RemoteAddr().String())
+}
+
+// Oversized headers against net/http on a spindle listener: a 431, and
+// the server keeps serving.
+func TestNetHTTPOversizedHeadersOverSpindle(t *testing.T) {
+	r, _ := driven(t)
+	l, err := poll.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := &http.Server{
+		Handler:        http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "fine") }),
+		MaxHeaderBytes: 4 << 10,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l.Blocking(r)) }()
+
+	nc, err := net.Dial("tcp", l.Addr().String())
+	require.NoError(t, err)
+	defer nc.Close()
+	go func() {
+		fmt.Fprintf(nc, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", strings.Repeat("b", 1<<20))
+	}()
+	status, err := bufio.NewReader(nc).ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "HTTP/1.1 431 Request Header Fields Too Large\r\n", status)
+
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + l.Addr().String() + "/")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "fine", string(body))
+	require.NoError(t, srv.Shutdown(context.Background()))
+	assert.ErrorIs(t, <-served, http.ErrServerClosed)
 }
