@@ -85,3 +85,5 @@ func TestSignalStreamDroppedIsClosed(t *testing.T) {
 		runtime.Gosched()
 	}
 }
+
+var _ stream.Stream[os.Signal] = (*poll.SignalStream)(nil)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
+	"github.com/spindle-rt/spindle/future/stream"
 	"github.com/spindle-rt/spindle/poll"
 )
 
@@ -144,3 +145,5 @@ var (
 	_ aio.Reader      = (*aio.BufReader)(nil)
 	_ aio.Flusher     = (*aio.BufWriter)(nil)
 )
+
+var _ stream.Stream[string] = (*aio.Lines)(nil)
