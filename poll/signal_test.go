@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/stream"
@@ -78,11 +79,13 @@ func TestSignalStreamPolledAfterEndPanics(t *testing.T) {
 // A stream dropped without Close is closed by the garbage collector: its
 // forwarding goroutine ends (the loop would not end otherwise).
 func TestSignalStreamDroppedIsClosed(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := goleak.IgnoreCurrent()
 	func() { poll.Signals(syscall.SIGUSR2) }()
-	for runtime.NumGoroutine() >= before+1 {
+	for {
 		runtime.GC()
-		runtime.Gosched()
+		if goleak.Find(before) == nil {
+			break
+		}
 	}
 }
 
