@@ -60,3 +60,45 @@ func AdoptListener(nl net.Listener) (*Listener, error) {
 	nl.Close()
 	return l, nil
 }
+
+// AdoptUnixConn takes a Unix stream connection of package net over, as
+// AdoptConn does a TCP one: on success nc is closed and the connection
+// lives on as the returned *UnixConn.
+func AdoptUnixConn(nc *net.UnixConn) (*UnixConn, error) {
+	fd, err := dupOf(nc)
+	if err != nil {
+		return nil, opError("adopt", "unix", nc.LocalAddr(), nc.RemoteAddr(), err)
+	}
+	c := &UnixConn{fd: newFd(fd)}
+	c.laddr, _ = nc.LocalAddr().(*net.UnixAddr)
+	c.raddr, _ = nc.RemoteAddr().(*net.UnixAddr)
+	if err := setNonblock(fd); err != nil {
+		c.Close()
+		return nil, err
+	}
+	nc.Close()
+	return c, nil
+}
+
+// AdoptUnixListener takes a Unix stream listener of package net over: on
+// success nl is closed (without removing the socket file, which the
+// returned listener's Close removes instead) and the returned
+// *UnixListener accepts on a duplicate of its descriptor.
+func AdoptUnixListener(nl *net.UnixListener) (*UnixListener, error) {
+	fd, err := dupOf(nl)
+	if err != nil {
+		return nil, opError("adopt", "unix", nil, nl.Addr(), err)
+	}
+	addr, _ := nl.Addr().(*net.UnixAddr)
+	if addr == nil {
+		addr = &net.UnixAddr{Net: "unix"}
+	}
+	l := &UnixListener{fd: newFd(fd), addr: addr, unlink: addr.Name != "" && addr.Name[0] != '@'}
+	if err := setNonblock(fd); err != nil {
+		l.Close()
+		return nil, err
+	}
+	nl.SetUnlinkOnClose(false)
+	nl.Close()
+	return l, nil
+}

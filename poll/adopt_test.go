@@ -2,6 +2,8 @@ package poll_test
 
 import (
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,4 +57,33 @@ func TestAdoptRejectsOtherKinds(t *testing.T) {
 	defer ul.Close()
 	_, err = poll.AdoptListener(ul)
 	assert.ErrorContains(t, err, "is not a *net.TCPListener")
+}
+
+func TestAdoptUnixListenerAndConn(t *testing.T) {
+	r := withReactor(t)
+	before := openFDs(t)
+	path := filepath.Join(t.TempDir(), "adopt.sock")
+	nl, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	require.NoError(t, err)
+	l, err := poll.AdoptUnixListener(nl)
+	require.NoError(t, err)
+	_, err = os.Stat(path)
+	require.NoError(t, err, "closing the adopted net.UnixListener kept the socket file")
+	nc, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
+	require.NoError(t, err)
+	c, err := poll.AdoptUnixConn(nc)
+	require.NoError(t, err)
+	s, err := block(r, l.Accept()).Get()
+	require.NoError(t, err)
+	res := block(r, future.Join2[future.Result[int], future.Result[[]byte]](
+		future.Map(aio.WriteAll(c, []byte("unix, adopted")), func(r future.Result[int]) future.Result[int] { c.CloseWrite(); return r }),
+		aio.ReadAll(s)))
+	require.NoError(t, res.First.Err)
+	assert.Equal(t, "unix, adopted", string(res.Second.Value))
+	require.NoError(t, c.Close())
+	require.NoError(t, s.Close())
+	require.NoError(t, l.Close())
+	_, err = os.Stat(path)
+	assert.ErrorIs(t, err, os.ErrNotExist, "the spindle listener removed the file")
+	assert.Equal(t, before, openFDs(t), "no descriptor leaked")
 }

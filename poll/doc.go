@@ -33,8 +33,8 @@
 //     (abstract "@names", PeerCred) that speak package aio.
 //   - Any descriptor: NewFd and FromFile drive a non-blocking descriptor
 //     this package did not make (a pipe, an eventfd, a signalfd) through
-//     PollIO, tokio's AsyncFd; AdoptConn and AdoptListener take TCP
-//     sockets of package net over.
+//     PollIO, tokio's AsyncFd; AdoptConn, AdoptListener, AdoptUnixConn and
+//     AdoptUnixListener take sockets of package net over.
 //   - Signals: Signals is a stream of os.Signal and CtrlC a future of the
 //     next interrupt, both on package os/signal so that they coexist with
 //     its other users (see SignalStream for why not a signalfd).
