@@ -105,7 +105,7 @@ func (f *DialFuture) Poll(cx *future.Context) future.Poll[future.Result[*Conn]] 
 			f.addrs = addrs
 		}
 		if f.look != nil {
-			addrs, err, done := f.look.poll(cx.Waker())
+			addrs, done, err := f.look.poll(cx.Waker())
 			if !done {
 				return future.Pending[future.Result[*Conn]]()
 			}

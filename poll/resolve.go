@@ -77,14 +77,14 @@ func startLookup(ctx context.Context, network, address string) *lookup {
 
 // poll returns the result once the lookup is done; until then it keeps w
 // to wake.
-func (l *lookup) poll(w future.Waker) (addrs []*net.TCPAddr, err error, done bool) {
+func (l *lookup) poll(w future.Waker) (addrs []*net.TCPAddr, done bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.done {
 		l.w = w
-		return nil, nil, false
+		return nil, false, nil
 	}
-	return l.addrs, l.err, true
+	return l.addrs, true, l.err
 }
 
 func (l *lookup) stop() {

@@ -58,33 +58,33 @@ var errZeroWrite = errors.New("aio: Writer broke its contract: no error and no b
 // ErrSplitMismatch is returned by Unsplit for halves of different Splits.
 var ErrSplitMismatch = errors.New("aio: Unsplit of halves from different Splits")
 
-// readOnce polls r and folds contract breaches into errors: it returns
-// (n, nil) with n > 0, (0, err), or ok false when pending.
-func readOnce(cx *future.Context, r Reader, p []byte) (n int, err error, ok bool) {
+// readOnce polls r and folds contract breaches into errors: ok is false
+// while pending; then it returns n > 0 or an error.
+func readOnce(cx *future.Context, r Reader, p []byte) (n int, ok bool, err error) {
 	res, ready := r.PollRead(cx, p).Value()
 	if !ready {
-		return 0, nil, false
+		return 0, false, nil
 	}
 	if res.Err != nil {
-		return 0, res.Err, true
+		return 0, true, res.Err
 	}
 	if res.Value <= 0 || res.Value > len(p) {
-		return 0, errNoProgress, true
+		return 0, true, errNoProgress
 	}
-	return res.Value, nil, true
+	return res.Value, true, nil
 }
 
 // writeOnce is readOnce for writers.
-func writeOnce(cx *future.Context, w Writer, p []byte) (n int, err error, ok bool) {
+func writeOnce(cx *future.Context, w Writer, p []byte) (n int, ok bool, err error) {
 	res, ready := w.PollWrite(cx, p).Value()
 	if !ready {
-		return 0, nil, false
+		return 0, false, nil
 	}
 	if res.Err != nil {
-		return 0, res.Err, true
+		return 0, true, res.Err
 	}
 	if res.Value <= 0 || res.Value > len(p) {
-		return 0, errZeroWrite, true
+		return 0, true, errZeroWrite
 	}
-	return res.Value, nil, true
+	return res.Value, true, nil
 }

@@ -125,7 +125,7 @@ func (b *BufReader) fill(cx *future.Context) (pending bool) {
 		copy(grown, b.buf[:b.w])
 		b.buf = grown
 	}
-	n, err, ok := readOnce(cx, b.rd, b.buf[b.w:])
+	n, ok, err := readOnce(cx, b.rd, b.buf[b.w:])
 	switch {
 	case !ok:
 		return true

@@ -72,7 +72,7 @@ func (b *BufWriter) PollWrite(cx *future.Context, p []byte) future.Poll[future.R
 // buffer is empty; on failure b.err is set.
 func (b *BufWriter) pollDrain(cx *future.Context) (pending bool) {
 	for b.off < b.n {
-		k, err, ok := writeOnce(cx, b.wr, b.buf[b.off:b.n])
+		k, ok, err := writeOnce(cx, b.wr, b.buf[b.off:b.n])
 		if !ok {
 			return true
 		}

@@ -39,7 +39,7 @@ func (c *copier) step(cx *future.Context) (done bool, err error) {
 	}
 	for {
 		if c.r < c.w {
-			n, err, ok := writeOnce(cx, c.dst, c.buf[c.r:c.w])
+			n, ok, err := writeOnce(cx, c.dst, c.buf[c.r:c.w])
 			if !ok {
 				return false, nil
 			}
@@ -53,7 +53,7 @@ func (c *copier) step(cx *future.Context) (done bool, err error) {
 		if c.eof {
 			return c.finish(cx)
 		}
-		n, err, ok := readOnce(cx, c.src, c.buf)
+		n, ok, err := readOnce(cx, c.src, c.buf)
 		if !ok {
 			return false, nil
 		}

@@ -44,9 +44,9 @@ func (f *IOFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 		var err error
 		var ok bool
 		if f.rd != nil {
-			n, err, ok = readOnce(cx, f.rd, f.p[f.n:])
+			n, ok, err = readOnce(cx, f.rd, f.p[f.n:])
 		} else {
-			n, err, ok = writeOnce(cx, f.wr, f.p[f.n:])
+			n, ok, err = writeOnce(cx, f.wr, f.p[f.n:])
 		}
 		if !ok {
 			return future.Pending[future.Result[int]]()
@@ -98,7 +98,7 @@ func (f *readAllFuture) Poll(cx *future.Context) future.Poll[future.Result[[]byt
 		case len(f.buf) == cap(f.buf):
 			f.buf = append(f.buf, 0)[:len(f.buf)] // let append pick the growth
 		}
-		n, err, ok := readOnce(cx, f.r, f.buf[len(f.buf):cap(f.buf)])
+		n, ok, err := readOnce(cx, f.r, f.buf[len(f.buf):cap(f.buf)])
 		if !ok {
 			return future.Pending[future.Result[[]byte]]()
 		}
