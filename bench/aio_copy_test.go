@@ -76,6 +76,61 @@ func BenchmarkAioLines(b *testing.B) {
 			b.Fatalf("read %d lines, want %d (%v)", n, b.N, lines.Err())
 		}
 	})
+	// Both ends spindle futures in one BlockOn: no thread to wake when the
+	// reader runs dry, the sender's next write runs on the same goroutine.
+	b.Run("aio.Lines/spindle-sender", func(b *testing.B) {
+		r, err := poll.NewReactor()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		l, err := poll.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer l.Close()
+		p := future.BlockOnDriver(r, future.Join2[future.Result[*poll.Conn], future.Result[*poll.Conn]](
+			l.Accept(), poll.Dial("tcp", l.Addr().String())))
+		tx, rx := p.First.Value, p.Second.Value
+		if p.First.Err != nil || p.Second.Err != nil {
+			b.Fatal(p.First.Err, p.Second.Err)
+		}
+		defer tx.Close()
+		defer rx.Close()
+		b.ReportAllocs()
+		b.ResetTimer()
+		lines := aio.NewBufReader(rx).Lines()
+		n := 0
+		future.BlockOnDriver(r, future.Join2[struct{}, struct{}](
+			&lineSender{c: tx, line: line, n: b.N},
+			stream.ForEach[string](lines, func(string) { n++ })))
+		b.StopTimer()
+		if n != b.N || lines.Err() != nil {
+			b.Fatalf("read %d lines, want %d (%v)", n, b.N, lines.Err())
+		}
+	})
+	// In memory: the parsers alone, no socket and no waiting.
+	b.Run("mem/aio.Lines", func(b *testing.B) {
+		b.ReportAllocs()
+		lines := aio.NewBufReader(&memLines{line: line, n: b.N}).Lines()
+		n := 0
+		future.BlockOn(stream.ForEach[string](lines, func(string) { n++ }))
+		if n != b.N {
+			b.Fatalf("read %d lines, want %d", n, b.N)
+		}
+	})
+	b.Run("mem/bufio.Scanner", func(b *testing.B) {
+		b.ReportAllocs()
+		sc := bufio.NewScanner(&memLines{line: line, n: b.N})
+		n := 0
+		for sc.Scan() {
+			_ = sc.Text()
+			n++
+		}
+		if n != b.N {
+			b.Fatalf("read %d lines, want %d", n, b.N)
+		}
+	})
 	b.Run("bufio.ReadString", func(b *testing.B) {
 		nc, done := netReceiver(b, b.N, 0, line)
 		defer done()
@@ -218,4 +273,68 @@ func netReceiver(b *testing.B, n, chunk int, line []byte) (net.Conn, func()) {
 		return func() { c.Close() }, err
 	})
 	return c, done
+}
+
+// lineSender writes n copies of line in 64 KiB batches, then half-closes.
+type lineSender struct {
+	c     *poll.Conn
+	line  []byte
+	n     int
+	batch []byte
+	cur   future.Future[future.Result[int]]
+}
+
+func (s *lineSender) Poll(cx *future.Context) future.Poll[struct{}] {
+	if s.batch == nil {
+		per := max(1, (64<<10)/len(s.line))
+		s.batch = []byte(strings.Repeat(string(s.line), per))
+	}
+	for {
+		if s.cur == nil {
+			if s.n == 0 {
+				s.c.CloseWrite()
+				return future.Ready(struct{}{})
+			}
+			k := min(s.n, len(s.batch)/len(s.line))
+			s.n -= k
+			s.cur = aio.WriteAll(s.c, s.batch[:k*len(s.line)])
+		}
+		res, ok := s.cur.Poll(cx).Value()
+		if !ok {
+			return future.Pending[struct{}]()
+		}
+		if res.Err != nil {
+			return future.Ready(struct{}{})
+		}
+		s.cur = nil
+	}
+}
+
+// memLines yields n copies of line, as much as fits per read, both as an
+// io.Reader and as an aio.Reader (always ready).
+type memLines struct {
+	line []byte
+	n    int
+	off  int // into the current line
+}
+
+func (m *memLines) Read(p []byte) (int, error) {
+	k := 0
+	for k < len(p) && m.n > 0 {
+		c := copy(p[k:], m.line[m.off:])
+		k += c
+		if m.off += c; m.off == len(m.line) {
+			m.off = 0
+			m.n--
+		}
+	}
+	if k == 0 {
+		return 0, io.EOF
+	}
+	return k, nil
+}
+
+func (m *memLines) PollRead(_ *future.Context, p []byte) future.Poll[future.Result[int]] {
+	n, err := m.Read(p)
+	return future.Ready(future.Result[int]{Value: n, Err: err})
 }

@@ -252,7 +252,15 @@ func (f *lineFuture) Poll(cx *future.Context) future.Poll[future.Result[string]]
 	return future.Ready(future.Ok(string(trimEOL(res.Value))))
 }
 
+// trimEOL drops a final "\n", then a final "\r" (as bufio.ScanLines does),
+// with byte tests: bytes.TrimSuffix makes a general comparison call for
+// one byte, on every line.
 func trimEOL(line []byte) []byte {
-	line = bytes.TrimSuffix(line, []byte{'\n'})
-	return bytes.TrimSuffix(line, []byte{'\r'})
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line
 }
