@@ -34,7 +34,7 @@ type Conn struct {
 	laddr atomic.Pointer[net.TCPAddr]
 	lhint *net.TCPAddr
 	raddr *net.TCPAddr // from accept4 itself, or the dialed/peer address
-	r     *Reactor     // registers with it on the first EAGAIN (see pollIO)
+	r     *Reactor     // registers with it on the first EAGAIN (see pollIO); nil if adopted
 	rkey  waitKey      // waiter key of PollRead callers
 	wkey  waitKey      // waiter key of PollWrite callers
 }
@@ -171,7 +171,11 @@ func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) fut
 		// between the EAGAIN and EPOLL_CTL_ADD is not lost: the retry
 		// sees it, and ADD itself queues an event for a descriptor that
 		// is already ready (ep_insert polls it).
-		if reg, err = c.ref.register(c.r); err != nil {
+		r := c.r
+		if r == nil { // adopted (AdoptConn): the first task to wait decides
+			r = reactorOf(cx, c)
+		}
+		if reg, err = c.ref.register(r); err != nil {
 			return future.Ready(future.Err[int](c.opErr(op, err)))
 		}
 	}
@@ -314,11 +318,17 @@ func (f *readToEnd) Poll(cx *future.Context) future.Poll[future.Result[[]byte]] 
 
 func (f *readToEnd) Cancel() { f.c.cancelWait(readyRead, &f.key) }
 
-// Shutdown shuts the write side down (half-close): the peer reads EOF
-// once it has read what was sent, and this side can still read. The work
-// is done when Shutdown is called; the future only carries the outcome.
-func (c *Conn) Shutdown() future.Future[future.Result[struct{}]] {
-	return done(c.shutdown())
+// CloseWrite shuts the write side down (half-close, like
+// net.TCPConn.CloseWrite): the peer reads EOF once it has read what was
+// sent, and this side can still read. Like Close it returns an error, not a
+// future: shutdown(2) does not wait for anything.
+func (c *Conn) CloseWrite() error { return c.shutdown() }
+
+// PollCloseWrite is CloseWrite in the shape of aio.CloseWriter, so generic
+// helpers (aio.CopyBidirectional, a BufWriter) can half-close a Conn. It is
+// always Ready.
+func (c *Conn) PollCloseWrite(*future.Context) future.Poll[future.Result[struct{}]] {
+	return future.Ready(future.Result[struct{}]{Err: c.shutdown()})
 }
 
 func (c *Conn) shutdown() error {
@@ -333,33 +343,15 @@ func (c *Conn) shutdown() error {
 }
 
 // Close closes the connection and ends every wait on it with
-// net.ErrClosed. It is done when called (so `defer c.Close()` works); the
-// future carries the outcome, an error only if it was already closed.
-func (c *Conn) Close() future.Future[future.Result[struct{}]] {
-	return done(c.close())
-}
-
-func (c *Conn) close() error {
+// net.ErrClosed; it errs only if the connection was already closed. It
+// returns an error, not a future, like Listener.Close and net.Conn.Close:
+// closing a descriptor never blocks on Linux (the kernel sends what is
+// queued in the background), so there is nothing to wait for, and the
+// plain shape makes a Conn an io.Closer and keeps `defer c.Close()` honest.
+func (c *Conn) Close() error {
 	if !c.ref.close() {
 		return c.opErr("close", errClosedConn)
 	}
 	return nil
 }
 
-// readyFuture is a future whose outcome was known when it was made.
-type readyFuture[T any] struct {
-	v    T
-	done bool
-}
-
-func (f *readyFuture[T]) Poll(*future.Context) future.Poll[T] {
-	if f.done {
-		future.PanicPolledAfterReady(f)
-	}
-	f.done = true
-	return future.Ready(f.v)
-}
-
-func done(err error) future.Future[future.Result[struct{}]] {
-	return &readyFuture[future.Result[struct{}]]{v: future.Result[struct{}]{Err: err}}
-}

@@ -23,9 +23,28 @@
 //     They fire in deadline order and never early.
 //   - TCP: Listen gives a *Listener whose Accept is a future (descriptor
 //     exhaustion backs off with a timer); Dial is a future; a *Conn has
-//     futures Read, Write, WriteAll, ReadToEnd, Shutdown and Close, the
-//     poll-style PollRead and PollWrite for hand-written futures, and a
-//     blocking io.Reader/io.Writer adapter (Blocking) for goroutine code.
+//     futures Read, Write, WriteAll and ReadToEnd, CloseWrite and Close
+//     (plain calls: neither ever blocks), the poll-style PollRead,
+//     PollWrite and PollCloseWrite of aio's interfaces (so the helpers of
+//     package aio — Copy, BufReader, Split, ... — work on it).
+//   - Goroutine code: Conn.Blocking (and UnixConn.Blocking) is a full
+//     net.Conn (deadlines that fail with os.ErrDeadlineExceeded,
+//     addresses, safe for concurrent use) and Listener.Blocking a
+//     net.Listener, so net/http, crypto/tls and bufio run on spindle
+//     connections while a pool drives the reactor.
+//   - DialContext resolves host names on a goroutine of its own (never on
+//     the worker), tries each address, and ends with its context.
+//   - UDP and Unix sockets: ListenUDP, DialUDP, ListenUnixgram and
+//     DialUnixgram give a *PacketConn (ReadFrom, WriteTo, and Read, Write
+//     when connected); ListenUnix and DialUnix give Unix stream sockets
+//     (abstract "@names", PeerCred) that speak package aio.
+//   - Any descriptor: NewFd and FromFile drive a non-blocking descriptor
+//     this package did not make (a pipe, an eventfd, a signalfd) through
+//     PollIO, tokio's AsyncFd; AdoptConn, AdoptListener, AdoptUnixConn and
+//     AdoptUnixListener take sockets of package net over.
+//   - Signals: Signals is a stream of os.Signal and CtrlC a future of the
+//     next interrupt, both on package os/signal so that they coexist with
+//     its other users (see SignalStream for why not a signalfd).
 //
 // Futures find their reactor through cx.Driver(); polling one outside a
 // reactor panics with a *future.MisuseError wrapping ErrNoReactor. Errors

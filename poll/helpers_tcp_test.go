@@ -92,7 +92,7 @@ func roundTrip(network, addr string, msg []byte, out func([]byte, error)) future
 					out(nil, res.Err)
 					return true
 				}
-				c.Shutdown()
+				c.CloseWrite()
 				step = 2
 			case 2:
 				res, ok := await(cx, &rd, func() future.Future[future.Result[[]byte]] { return c.ReadToEnd() })

@@ -47,7 +47,7 @@ func TestAcceptedConnRegistersOnlyToWait(t *testing.T) {
 	n, err = block[future.Result[int]](r, rd).Get()
 	require.NoError(t, err, "the wake after registration arrives")
 	assert.Equal(t, "yz", string(buf[:n]))
-	require.NoError(t, future.BlockOn(c.Close()).Err)
+	require.NoError(t, c.Close())
 	assert.Equal(t, 1, r.Stats().Registrations, "Close deregistered it")
 }
 
@@ -91,7 +91,7 @@ func TestCloseUnregisteredAndWaitingConn(t *testing.T) {
 	r := withReactor(t)
 	l, _, c := acceptedPair(t, r)
 	var err error
-	require.NoError(t, future.BlockOn(c.Close()).Err)
+	require.NoError(t, c.Close())
 	_, err = block(r, c.Read(make([]byte, 1))).Get()
 	assert.ErrorIs(t, err, net.ErrClosed)
 	assert.Equal(t, 1, r.Stats().Registrations)

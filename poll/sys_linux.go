@@ -146,3 +146,25 @@ func sysAccept(fd int) (int, *net.TCPAddr, error) {
 	}
 	return nfd, fromSyscallSockaddr(sa), nil
 }
+
+func sysSocketType(family, typ int) (int, error) {
+	fd, err := unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	return fd, nil
+}
+
+// sysAcceptAny accepts a connection of any family.
+func sysAcceptAny(fd int) (int, unix.Sockaddr, error) {
+	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+}
+
+// peerCred reads SO_PEERCRED.
+func peerCred(fd int) (Cred, error) {
+	u, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil {
+		return Cred{}, os.NewSyscallError("getsockopt", err)
+	}
+	return Cred{PID: int(u.Pid), UID: int(u.Uid), GID: int(u.Gid)}, nil
+}

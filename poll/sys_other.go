@@ -2,7 +2,11 @@
 
 package poll
 
-import "net"
+import (
+	"net"
+
+	"golang.org/x/sys/unix"
+)
 
 // The reactor needs epoll; on other systems NewReactor reports
 // ErrUnsupported and everything built on it does too. A kqueue backend
@@ -34,3 +38,9 @@ func (p *epoller) close() error { return nil }
 func sysSocket(family int) (int, error) { return -1, ErrUnsupported }
 
 func sysAccept(fd int) (int, *net.TCPAddr, error) { return -1, nil, ErrUnsupported }
+
+func sysSocketType(family, typ int) (int, error) { return -1, ErrUnsupported }
+
+func sysAcceptAny(fd int) (int, unix.Sockaddr, error) { return -1, nil, ErrUnsupported }
+
+func peerCred(fd int) (Cred, error) { return Cred{}, ErrUnsupported }

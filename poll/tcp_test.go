@@ -115,9 +115,8 @@ func TestConnAddressesAndNoDelay(t *testing.T) {
 	assert.Equal(t, nc.RemoteAddr().String(), c.LocalAddr().String())
 	require.NoError(t, c.SetNoDelay(false))
 	require.NoError(t, c.SetNoDelay(true))
-	require.NoError(t, future.BlockOn(c.Close()).Err)
-	res := future.BlockOn(c.Close())
-	assert.ErrorIs(t, res.Err, net.ErrClosed, "second Close reports the closed connection")
+	require.NoError(t, c.Close())
+	assert.ErrorIs(t, c.Close(), net.ErrClosed, "second Close reports the closed connection")
 	assert.ErrorIs(t, c.SetNoDelay(true), net.ErrClosed)
 }
 

@@ -63,6 +63,10 @@ var blockingCalls = []blockingCall{
 		_, err := (&poll.Conn{}).Blocking().Write([]byte("x"))
 		return err
 	}},
+	{"poll.BlockingListener.Accept", func(*pool.Pool, *pool.JoinHandle[future.Result[int]]) error {
+		_, err := (&poll.Listener{}).Blocking(nil).Accept()
+		return err
+	}},
 	{"pool.BlockOn", func(p *pool.Pool, _ *pool.JoinHandle[future.Result[int]]) error {
 		_, err := pool.BlockOn(p, future.Done(1))
 		return err

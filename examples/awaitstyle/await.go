@@ -32,7 +32,7 @@ func awaitHandle(c *poll.Conn, v uint64) future.Future[error] {
 	return async.New(func(a *async.Awaiter) error {
 		var buf [maxReply]byte
 		_, err := async.TryAwait(a, c.WriteAll(appendReply(buf[:0], v)))
-		async.Await(a, c.Close())
+		c.Close()
 		return err
 	})
 }
@@ -46,7 +46,7 @@ func awaitClient(addr string, out []uint64) future.Future[error] {
 				return err
 			}
 			reply, err := async.TryAwait(a, c.ReadToEnd())
-			async.Await(a, c.Close())
+			c.Close()
 			if err != nil {
 				return err
 			}

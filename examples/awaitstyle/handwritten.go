@@ -44,46 +44,36 @@ func (s *handServer) Poll(cx *future.Context) future.Poll[error] {
 	}
 }
 
-// handHandler answers one connection: writing ──▶ closing ──▶ done.
+// handHandler answers one connection: writing ──▶ done (Close does not
+// wait, so it is no state of its own).
 type handHandler struct {
 	c     *poll.Conn
 	v     uint64
 	buf   [maxReply]byte
 	write *poll.IOFuture
-	close future.Future[future.Result[struct{}]]
-	err   error
 }
 
 func (h *handHandler) Poll(cx *future.Context) future.Poll[error] {
-	if h.close == nil {
-		if h.write == nil {
-			h.write = h.c.WriteAll(appendReply(h.buf[:0], h.v))
-		}
-		r, ok := h.write.Poll(cx).Value()
-		if !ok {
-			return future.Pending[error]()
-		}
-		h.err = r.Err
-		h.close = h.c.Close()
+	if h.write == nil {
+		h.write = h.c.WriteAll(appendReply(h.buf[:0], h.v))
 	}
-	if _, ok := h.close.Poll(cx).Value(); !ok {
+	r, ok := h.write.Poll(cx).Value()
+	if !ok {
 		return future.Pending[error]()
 	}
-	return future.Ready(h.err)
+	h.c.Close()
+	return future.Ready(r.Err)
 }
 
 // handClientFuture makes len(out) transactions, each
-// dialling ──▶ reading ──▶ closing ──▶ (next transaction).
+// dialling ──▶ reading ──▶ (close, next transaction).
 type handClientFuture struct {
-	addr    string
-	out     []uint64
-	i       int
-	dial    *poll.DialFuture
-	conn    *poll.Conn
-	read    future.Future[future.Result[[]byte]]
-	reply   []byte
-	readErr error
-	close   future.Future[future.Result[struct{}]]
+	addr string
+	out  []uint64
+	i    int
+	dial *poll.DialFuture
+	conn *poll.Conn
+	read future.Future[future.Result[[]byte]]
 }
 
 func handClient(addr string, out []uint64) future.Future[error] {
@@ -93,28 +83,24 @@ func handClient(addr string, out []uint64) future.Future[error] {
 func (t *handClientFuture) Poll(cx *future.Context) future.Poll[error] {
 	for t.i < len(t.out) {
 		switch {
-		case t.close != nil:
-			if _, ok := t.close.Poll(cx).Value(); !ok {
-				return future.Pending[error]()
-			}
-			t.close, t.conn = nil, nil
-			if t.readErr != nil {
-				return future.Ready(t.readErr)
-			}
-			v, err := parseReply(t.reply)
-			if err != nil {
-				return future.Ready(err)
-			}
-			t.out[t.i] = v
-			t.i++
 		case t.read != nil:
 			r, ok := t.read.Poll(cx).Value()
 			if !ok {
 				return future.Pending[error]()
 			}
 			t.read = nil
-			t.reply, t.readErr = r.Get()
-			t.close = t.conn.Close()
+			t.conn.Close()
+			t.conn = nil
+			reply, err := r.Get()
+			if err != nil {
+				return future.Ready(err)
+			}
+			v, err := parseReply(reply)
+			if err != nil {
+				return future.Ready(err)
+			}
+			t.out[t.i] = v
+			t.i++
 		case t.dial != nil:
 			r, ok := t.dial.Poll(cx).Value()
 			if !ok {

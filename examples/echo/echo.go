@@ -96,7 +96,7 @@ func client(addr string, msg []byte) future.Future[future.Result[[]byte]] {
 				return future.Ready(future.Err[[]byte](res.Err))
 			}
 			wr = nil
-			c.Shutdown()
+			c.CloseWrite()
 			rd = c.ReadToEnd()
 		}
 		res, ok := rd.Poll(cx).Value()
