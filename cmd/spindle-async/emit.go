@@ -1,0 +1,142 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// render writes the constructor, the state type and its methods.
+func (g *gen) render() string {
+	F := g.imp.name(g.futurePkg())
+	A := g.imp.name(g.asyncPkg())
+	s := g.recv
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+
+	w("\n// %s returns the future of [%s], compiled by spindle-async into a\n", g.name, g.decl.Name.Name)
+	w("// state machine: it runs the body when polled, with no goroutine.\n")
+	w("func %s(%s) %s.Future[%s] {\n\treturn &%s{%s}\n}\n\n", g.name, strings.Join(g.params, ", "), F, g.rtype, g.tname, strings.Join(g.paramInit, ", "))
+
+	w("// %s is the state of %s between two polls: the parameters, the\n", g.tname, g.name)
+	w("// variables that live across an await, the future in flight and the\n")
+	w("// deferred calls pending.\n")
+	w("type %s struct {\n", g.tname)
+	w("\tstate int // the case Poll resumes at; < 0 once finished (see async.StateDone)\n")
+	for _, f := range g.fields {
+		w("\t%s %s\n", f.name, f.typ)
+	}
+	if len(g.defers) > 0 {
+		w("\tdeferred uint64 // bit i: the defer statement i ran and its call is pending\n")
+	}
+	w("}\n\n")
+
+	// Poll.
+	r := g.fresh("r")
+	w("// Poll runs the body from where it stopped to its next await of a pending\n// future, or to its end.\n")
+	if len(g.defers) > 0 {
+		w("func (%s *%s) Poll(%s *%s.Context) (%s %s.Poll[%s]) {\n", s, g.tname, g.cx, F, r, F, g.rtype)
+	} else {
+		w("func (%s *%s) Poll(%s *%s.Context) %s.Poll[%s] {\n", s, g.tname, g.cx, F, F, g.rtype)
+	}
+	w("\t%s := %s.state\n", g.pc, s)
+	w("\tif %s < 0 {\n\t\t%s.PanicFinal(%s, %s)\n\t}\n", g.pc, A, s, g.pc)
+	w("\t%s.state = %s.StateRunning\n", s, A)
+	if len(g.defers) > 0 {
+		w("\tdefer func() {\n")
+		w("\t\tif %s.state == %s.StateRunning && %s.deferred != 0 {\n", s, A, s)
+		w("\t\t\t// The body panicked: its deferred calls run, and may recover.\n")
+		w("\t\t\t%s = %s.unwind(recover())\n\t\t}\n\t}()\n", r, s)
+	}
+	var cases strings.Builder
+	for _, st := range g.started {
+		fmt.Fprintf(&cases, "\t\tcase %d: // %s\n", st.id, st.comment)
+		cases.WriteString(strings.TrimRight(g.resolve(st.code.String()), "\n"))
+		cases.WriteByte('\n')
+		if st.next != nil {
+			if st.next.id == st.id+1 {
+				cases.WriteString("fallthrough\n")
+			} else {
+				fmt.Fprintf(&cases, "%s\n", g.resolve(g.jumpText(st.next)))
+			}
+		}
+	}
+	if strings.Contains(cases.String(), "continue "+g.loop+"\n") {
+		w("%s:\n", g.loop)
+	}
+	w("\tfor {\n\t\tswitch %s {\n%s\t\t}\n\t}\n}\n\n", g.pc, cases.String())
+
+	// Cancel.
+	w("// Cancel cancels the future in flight, if any, and runs the deferred\n")
+	w("// calls that are pending. Cancel after the end, or a second Cancel, does\n// nothing.\n")
+	w("func (%s *%s) Cancel() {\n", s, g.tname)
+	w("\t%s := %s.state\n\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc, s, g.pc)
+	w("\t%s.state = %s.StateCancelled\n", s, A)
+	byCancel := map[string][]string{}
+	var keys []string
+	for _, sp := range g.suspends {
+		if sp.cancel == "" {
+			continue
+		}
+		if _, ok := byCancel[sp.cancel]; !ok {
+			keys = append(keys, sp.cancel)
+		}
+		byCancel[sp.cancel] = append(byCancel[sp.cancel], strconv.Itoa(sp.st.id))
+	}
+	sort.Strings(keys)
+	if len(keys) > 0 {
+		w("\tswitch %s {\n", g.pc)
+		for _, k := range keys {
+			w("\tcase %s:\n\t\t%s\n", strings.Join(byCancel[k], ", "), k)
+		}
+		w("\t}\n")
+	}
+	for _, f := range g.awaitFs {
+		w("\t%s.%s = %s\n", s, f.name, f.zero)
+	}
+	if len(g.defers) > 0 {
+		w("\t%s.runDefers(nil, false)\n", s)
+	}
+	w("}\n\n")
+
+	// finish, runDefers, unwind.
+	w("// finish ends the body: the deferred calls run, then the future is Ready.\n")
+	w("func (%s *%s) finish() %s.Poll[%s] {\n", s, g.tname, F, g.rtype)
+	if len(g.defers) > 0 {
+		w("\t%s.runDefers(nil, false)\n", s)
+	}
+	w("\t%s.state = %s.StateDone\n\treturn %s.Ready(%s)\n}\n", s, A, F, g.valueExpr)
+	if len(g.defers) > 0 {
+		d, p, panicking := g.fresh("d"), g.fresh("p"), g.fresh("panicking")
+		w("\n// runDefers runs the pending deferred calls, last registered first, as\n")
+		w("// deferred calls of its own, so that recover works in them; when\n")
+		w("// %s, it re-raises %s under them.\n", panicking, p)
+		w("func (%s *%s) runDefers(%s any, %s bool) {\n", s, g.tname, p, panicking)
+		w("\t%s := %s.deferred\n\t%s.deferred = 0\n", d, s, s)
+		for _, ds := range g.defers {
+			w("\tif %s&(1<<%d) != 0 {\n\t\tdefer %s\n\t}\n", d, ds.bit, ds.call)
+		}
+		w("\tif %s {\n\t\tpanic(%s)\n\t}\n}\n", panicking, p)
+		w("\n// unwind runs the deferred calls while the body panics with %s; if one\n", p)
+		w("// of them recovers, the future is Ready with the results as they are.\n")
+		w("func (%s *%s) unwind(%s any) %s.Poll[%s] {\n", s, g.tname, p, F, g.rtype)
+		w("\t%s.runDefers(%s.Recovered(%s), true)\n", s, A, p)
+		w("\t%s.state = %s.StateDone\n\treturn %s.Ready(%s)\n}\n", s, A, F, g.valueExpr)
+	}
+	return b.String()
+}
+
+// resolve replaces the state references in code by case numbers.
+func (g *gen) resolve(code string) string {
+	parts := strings.Split(code, "\x00")
+	for i := 1; i < len(parts); i += 2 {
+		idx, _ := strconv.Atoi(parts[i])
+		st := g.all[idx]
+		if !st.started {
+			panic("spindle-async: jump to a state that was never started")
+		}
+		parts[i] = strconv.Itoa(st.id)
+	}
+	return strings.Join(parts, "")
+}

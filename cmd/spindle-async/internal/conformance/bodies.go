@@ -1,0 +1,252 @@
+// Package conformance holds async bodies that run both ways, compiled by
+// spindle-async and on a coroutine through async.New, so that the tests
+// can compare the two.
+package conformance
+
+//go:generate go run github.com/spindle-rt/spindle/cmd/spindle-async
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/spindle-rt/spindle/future/async"
+)
+
+//spindle:async
+func straightBody(a *async.Awaiter, e *Env) int {
+	e.Add("start")
+	x := async.Await(a, e.F("one"))
+	e.Add("got %d", x)
+	async.Await(a, e.F("two"))
+	y := async.Await(a, e.F("three"))
+	return x + y
+}
+
+//spindle:async
+func tryBody(a *async.Awaiter, e *Env, names ...string) (int, error) {
+	sum := 0
+	for _, n := range names {
+		v, err := async.TryAwait(a, e.R(n))
+		if err != nil {
+			e.Add("failed at %s", n)
+			return sum, fmt.Errorf("tryBody: %w", err)
+		}
+		sum += v
+	}
+	if len(names) > 2 {
+		return async.TryAwait(a, e.R("last"))
+	}
+	return sum, nil
+}
+
+//spindle:async
+func branchesBody(a *async.Awaiter, e *Env, n int) string {
+	var out string
+	if n > 2 {
+		v := async.Await(a, e.F("big"))
+		out = "big" + strconv.Itoa(v)
+	} else if n == 2 {
+		out = "two"
+		async.Await(a, e.F("two"))
+	} else {
+		w := async.Await(a, e.F("small"))
+		if w > 0 {
+			out = "small"
+		}
+	}
+	if _, err := async.TryAwait(a, e.R("err-check")); err != nil {
+		out += "!"
+	}
+	if x := n * 2; x > 3 {
+		v := async.Await(a, e.F(out))
+		out += strconv.Itoa(v + x)
+	}
+	return out
+}
+
+//spindle:async
+func loopsBody(a *async.Awaiter, e *Env, n int) (total int) {
+	for i := 0; i < n; i++ {
+		if i == 1 {
+			continue
+		}
+		v := async.Await(a, e.F("i"+strconv.Itoa(i)))
+		total += v
+		if total > 5000 {
+			break
+		}
+	}
+	j := 0
+	for j < 3 {
+		j++
+		async.Await(a, e.F("j"))
+	}
+outer:
+	for k := 0; ; k++ {
+		for m := 0; m < 3; m++ {
+			if m == 1 {
+				continue outer
+			}
+			if k == 2 {
+				break outer
+			}
+			v := async.Await(a, e.F(fmt.Sprint("k", k, "m", m)))
+			total += v
+		}
+	}
+	for {
+		v := async.Await(a, e.F("forever"))
+		if v > 0 {
+			break
+		}
+	}
+	return
+}
+
+//spindle:async
+func rangesBody(a *async.Awaiter, e *Env, xs []string, word string) int {
+	sum := 0
+	for i, x := range xs {
+		v := async.Await(a, e.F(x))
+		sum += i * v % 7
+		e.Add("x %d %s", i, x)
+	}
+	for i := range 3 {
+		async.Await(a, e.F("n"+strconv.Itoa(i)))
+	}
+	for i, r := range word {
+		e.Add("rune %d %c", i, r)
+		async.Await(a, e.F(string(r)))
+	}
+	arr := [3]int{1, 2, 3}
+	for _, v := range arr {
+		arr[2] = 100 // a range over an array reads a copy
+		w := async.Await(a, e.F("arr"))
+		sum += v + w
+	}
+	for range xs {
+		async.Await(a, e.F("blank"))
+	}
+	var idx int
+	var s string
+	for idx, s = range xs {
+		async.Await(a, e.F("assign"))
+	}
+	e.Add("last %d %s", idx, s)
+	return sum
+}
+
+//spindle:async
+func switchesBody(a *async.Awaiter, e *Env, n int, v any) string {
+	out := ""
+	switch m := n % 4; m {
+	case 0:
+		out += "zero"
+		async.Await(a, e.F("zero"))
+		fallthrough
+	case 1:
+		out += "one"
+	case 2, 3:
+		if m == 3 {
+			break
+		}
+		v := async.Await(a, e.F("two"))
+		out += strconv.Itoa(v)
+	default:
+		out += "never"
+	}
+	switch {
+	case n > 10:
+		async.Await(a, e.F("big"))
+		out += "big"
+	}
+	switch x := v.(type) {
+	case int:
+		y := async.Await(a, e.F("int"))
+		out += strconv.Itoa(x + y)
+	case string, []byte:
+		async.Await(a, e.F("text"))
+		out += fmt.Sprint(x)
+	case nil:
+		out += "nil"
+	default:
+		out += fmt.Sprintf("%T", x)
+	}
+	return out
+}
+
+//spindle:async
+func scopesBody(a *async.Awaiter, e *Env) string {
+	x := "outer"
+	{
+		x := "inner"
+		async.Await(a, e.F(x))
+		e.Add("block %s", x)
+	}
+	if x := 3; x > 2 {
+		async.Await(a, e.F("if"))
+		e.Add("if %d", x)
+	}
+	{
+		async.Await(a, e.F("tail"))
+		y := x + "!"
+		e.Add("tail %s", y)
+	}
+	y := 7
+	e.Add("y %d", y)
+	f := func(s string) string { return x + s } // a closure that does not await
+	async.Await(a, e.F("closure"))
+	x = "changed"
+	return f("/")
+}
+
+//spindle:async
+func defersBody(a *async.Awaiter, e *Env, mode string) (result string, err error) {
+	e.Add("start")
+	defer e.Add("deferred add")
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(string)
+			if !ok {
+				panic(r) // the coroutine's unwinding sentinel, when cancelled
+			}
+			e.Add("recovered %s", s)
+			err = fmt.Errorf("recovered: %s", s)
+		}
+	}()
+	n := 1
+	defer e.Add("n at defer time %d", n)
+	n = async.Await(a, e.F("first"))
+	defer func() {
+		e.Add("result was %q", result)
+		result += "+deferred"
+	}()
+	if mode == "early" {
+		return "early", nil
+	}
+	async.Await(a, e.F("second"))
+	if mode == "panic" {
+		panic("body panic")
+	}
+	result = strconv.Itoa(n)
+	async.Await(a, e.F("third"))
+	return
+}
+
+//spindle:async
+func yieldBody(a *async.Awaiter, e *Env) int {
+	e.Add("context %v", a.Context() != nil)
+	a.Yield()
+	e.Add("after yield")
+	v := async.Await(a, straight(e))
+	return v + 1
+}
+
+//spindle:async
+func nothingBody(a *async.Awaiter, e *Env) {
+	e.Add("nothing")
+	if v := async.Await(a, e.F("x")); v > 1000 {
+		return
+	}
+	e.Add("end")
+}

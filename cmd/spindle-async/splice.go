@@ -1,0 +1,515 @@
+package main
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strings"
+)
+
+// text returns the source of n as it must read inside Poll: fields for
+// the variables that are fields, the jumps of the machine for the break,
+// continue and return statements that leave the code copied, the
+// registration of deferred calls, cx for a.Context(). Everything else,
+// comments included, is the user's text unchanged.
+func (g *gen) text(n ast.Node) string {
+	type edit struct {
+		pos, end token.Pos
+		text     string
+	}
+	var edits []edit
+	var stack []ast.Node
+	ast.Inspect(n, func(m ast.Node) bool {
+		if m == nil {
+			stack = stack[:len(stack)-1]
+			return true
+		}
+		if t, ok := g.rewrite(m, n, stack); ok {
+			edits = append(edits, edit{m.Pos(), m.End(), t})
+			return false
+		}
+		stack = append(stack, m)
+		return true
+	})
+	var b strings.Builder
+	off := g.off(n.Pos())
+	for _, e := range edits {
+		b.Write(g.src[off:g.off(e.pos)])
+		b.WriteString(e.text)
+		off = g.off(e.end)
+	}
+	b.Write(g.src[off:g.off(n.End())])
+	return b.String()
+}
+
+func inLit(stack []ast.Node) bool {
+	for _, n := range stack {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *gen) rewrite(m, root ast.Node, stack []ast.Node) (string, bool) {
+	lit := inLit(stack)
+	switch m := m.(type) {
+	case *ast.Ident:
+		obj := g.info.Uses[m]
+		if obj == nil {
+			obj = g.info.Defs[m]
+		}
+		if pn, ok := obj.(*types.PkgName); ok {
+			g.imp.used[pn.Imported().Path()] = true
+		}
+		if v, ok := obj.(*types.Var); ok {
+			if f, ok := g.hoisted[v]; ok {
+				return g.recv + "." + f, true
+			}
+		}
+	case *ast.CallExpr:
+		if g.isContext(m) {
+			return g.cx, true
+		}
+		if g.awaitCall(m) != notAwait {
+			panic("spindle-async: await in copied code")
+		}
+	case *ast.ReturnStmt:
+		if !lit {
+			return g.returnText(m), true
+		}
+	case *ast.BranchStmt:
+		if !lit {
+			return g.branchText(m, root, stack)
+		}
+	case *ast.DeferStmt:
+		if !lit {
+			return g.deferText(m), true
+		}
+	case *ast.AssignStmt:
+		if !lit && m.Tok == token.DEFINE {
+			return g.defineText(m)
+		}
+	case *ast.DeclStmt:
+		if !lit {
+			return g.varDeclText(m)
+		}
+	}
+	return "", false
+}
+
+func (g *gen) returnText(r *ast.ReturnStmt) string {
+	fin := "return " + g.recv + ".finish()"
+	if len(r.Results) == 0 {
+		return fin
+	}
+	var vals []string
+	for _, e := range r.Results {
+		vals = append(vals, g.text(e))
+	}
+	return strings.Join(g.resultRefs(), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fin
+}
+
+// branchText rewrites a break or continue that leaves the copied code
+// into a jump to the state it continues at.
+func (g *gen) branchText(b *ast.BranchStmt, root ast.Node, stack []ast.Node) (string, bool) {
+	if b.Tok != token.BREAK && b.Tok != token.CONTINUE {
+		return "", false
+	}
+	if b.Label != nil {
+		lbl, _ := g.info.Uses[b.Label].(*types.Label)
+		if lbl != nil && lbl.Pos() >= root.Pos() && lbl.Pos() < root.End() {
+			return "", false
+		}
+		for i := len(g.targets) - 1; i >= 0; i-- {
+			t := g.targets[i]
+			if t.label == lbl {
+				if b.Tok == token.BREAK {
+					return g.jumpText(t.brk), true
+				}
+				return g.jumpText(t.cont), true
+			}
+		}
+		panic("spindle-async: no target for " + b.Label.Name)
+	}
+	for i := len(stack) - 1; i >= 0; i-- {
+		switch stack[i].(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return "", false
+		case *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			if b.Tok == token.BREAK {
+				return "", false
+			}
+		}
+	}
+	for i := len(g.targets) - 1; i >= 0; i-- {
+		t := g.targets[i]
+		if b.Tok == token.BREAK {
+			return g.jumpText(t.brk), true
+		}
+		if t.cont != nil {
+			return g.jumpText(t.cont), true
+		}
+	}
+	panic("spindle-async: no target for " + b.Tok.String())
+}
+
+// deferText registers a deferred call: the function value and arguments
+// are evaluated now, as Go does, into fields, and a bit records that the
+// call is pending. runDefers defers the calls for real, so that a recover
+// in them works as in the source.
+func (g *gen) deferText(d *ast.DeferStmt) string {
+	call := d.Call
+	bit := len(g.defers)
+	if bit >= 64 {
+		g.errorf(d.Pos(), "more than 64 defer statements in one async function")
+		return ""
+	}
+	var b strings.Builder
+	var args []string
+	fn := ""
+	ellipsis := call.Ellipsis.IsValid()
+	fun := ast.Unparen(call.Fun)
+	if _, ok := g.info.Uses[identOf(fun)].(*types.Builtin); ok {
+		fn = g.text(fun)
+		for i, a := range call.Args {
+			t := types.Default(g.info.TypeOf(a))
+			f := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(t), "")
+			fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.text(a))
+			args = append(args, g.recv+"."+f)
+		}
+	} else {
+		sig, ok := g.info.TypeOf(call.Fun).Underlying().(*types.Signature)
+		if !ok || !g.nameable(sig) {
+			g.errorf(d.Pos(), "this deferred call is not supported yet: defer a function literal that makes it")
+			return ""
+		}
+		if id := identOf(fun); id != nil {
+			if _, generic := g.info.Instances[id]; generic {
+				g.errorf(d.Pos(), "deferring a call of a generic function is not supported yet: defer a function literal that makes it")
+				return ""
+			}
+		}
+		f := g.field(fmt.Sprintf("defer%d", bit), g.typ(sig), "")
+		fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.text(fun))
+		fn = g.recv + "." + f
+		params := sig.Params()
+		if len(call.Args) == 1 && isTuple(g.info.TypeOf(call.Args[0])) {
+			// f(g()) with g returning several values.
+			var fs []string
+			for i := range params.Len() {
+				a := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(params.At(i).Type()), "")
+				fs = append(fs, g.recv+"."+a)
+			}
+			fmt.Fprintf(&b, "%s = %s\n", strings.Join(fs, ", "), g.text(call.Args[0]))
+			args = fs
+			ellipsis = sig.Variadic()
+		} else {
+			var packed []string
+			for i, a := range call.Args {
+				if sig.Variadic() && !ellipsis && i >= params.Len()-1 {
+					packed = append(packed, g.text(a))
+					continue
+				}
+				af := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(params.At(i).Type()), "")
+				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, af, g.text(a))
+				args = append(args, g.recv+"."+af)
+			}
+			if sig.Variadic() && !ellipsis {
+				st := params.At(params.Len() - 1).Type()
+				af := g.field(fmt.Sprintf("defer%dArg%d", bit, params.Len()-1), g.typ(st), "")
+				if len(packed) > 0 {
+					fmt.Fprintf(&b, "%s.%s = %s{%s}\n", g.recv, af, g.typ(st), strings.Join(packed, ", "))
+				}
+				args = append(args, g.recv+"."+af)
+				ellipsis = true
+			}
+		}
+	}
+	dots := ""
+	if ellipsis {
+		dots = "..."
+	}
+	g.defers = append(g.defers, &deferSite{bit: bit, call: fmt.Sprintf("%s(%s%s)", fn, strings.Join(args, ", "), dots)})
+	fmt.Fprintf(&b, "%s.deferred |= 1 << %d", g.recv, bit)
+	return b.String()
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	case *ast.IndexExpr:
+		return identOf(e.X)
+	case *ast.IndexListExpr:
+		return identOf(e.X)
+	}
+	return nil
+}
+
+func (g *gen) hoistedField(id *ast.Ident) (string, bool) {
+	obj := g.info.Defs[id]
+	if obj == nil {
+		obj = g.info.Uses[id]
+	}
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return "", false
+	}
+	f, ok := g.hoisted[v]
+	return f, ok
+}
+
+// defineText rewrites x, y := e when some of x, y are fields.
+func (g *gen) defineText(s *ast.AssignStmt) (string, bool) {
+	anyField, anyLocal := false, false
+	for _, l := range s.Lhs {
+		id := l.(*ast.Ident)
+		if _, ok := g.hoistedField(id); ok {
+			anyField = true
+		} else if id.Name != "_" {
+			anyLocal = true
+		}
+	}
+	if !anyField {
+		return "", false
+	}
+	var rhs []string
+	for _, r := range s.Rhs {
+		rhs = append(rhs, g.text(r))
+	}
+	if !anyLocal {
+		var lhs []string
+		for _, l := range s.Lhs {
+			lhs = append(lhs, g.lhsOf(l.(*ast.Ident)))
+		}
+		return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", "), true
+	}
+	// Some are fields, some are locals: through temporaries, so that the
+	// right side is evaluated before any new local exists.
+	var tmps []string
+	for range s.Lhs {
+		tmps = append(tmps, g.fresh("tmp"))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), strings.Join(rhs, ", "))
+	for i, l := range s.Lhs {
+		id := l.(*ast.Ident)
+		switch f, ok := g.hoistedField(id); {
+		case ok:
+			fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, tmps[i])
+		case id.Name == "_":
+			fmt.Fprintf(&b, "_ = %s\n", tmps[i])
+		case g.info.Defs[id] != nil:
+			fmt.Fprintf(&b, "%s := %s\n", id.Name, tmps[i])
+		default:
+			fmt.Fprintf(&b, "%s = %s\n", id.Name, tmps[i])
+		}
+	}
+	return b.String(), true
+}
+
+func (g *gen) lhsOf(id *ast.Ident) string {
+	if f, ok := g.hoistedField(id); ok {
+		return g.recv + "." + f
+	}
+	return id.Name
+}
+
+// varDeclText rewrites var declarations of fields into assignments.
+func (g *gen) varDeclText(s *ast.DeclStmt) (string, bool) {
+	gd, ok := s.Decl.(*ast.GenDecl)
+	if !ok || gd.Tok != token.VAR {
+		return "", false
+	}
+	any := false
+	for _, sp := range gd.Specs {
+		for _, id := range sp.(*ast.ValueSpec).Names {
+			if _, ok := g.hoistedField(id); ok {
+				any = true
+			}
+		}
+	}
+	if !any {
+		return "", false
+	}
+	var b strings.Builder
+	for _, sp := range gd.Specs {
+		vs := sp.(*ast.ValueSpec)
+		allFields := true
+		for _, id := range vs.Names {
+			if _, ok := g.hoistedField(id); !ok && id.Name != "_" {
+				allFields = false
+			}
+		}
+		if !allFields {
+			if len(vs.Values) > 0 {
+				var tmps []string
+				for range vs.Names {
+					tmps = append(tmps, g.fresh("tmp"))
+				}
+				var vals []string
+				for _, v := range vs.Values {
+					vals = append(vals, g.text(v))
+				}
+				typ := ""
+				if vs.Type != nil {
+					typ = " " + g.text(vs.Type)
+				}
+				fmt.Fprintf(&b, "var %s%s = %s\n", strings.Join(tmps, ", "), typ, strings.Join(vals, ", "))
+				for i, id := range vs.Names {
+					if f, ok := g.hoistedField(id); ok {
+						fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, tmps[i])
+					} else if id.Name != "_" {
+						fmt.Fprintf(&b, "%s := %s\n", id.Name, tmps[i])
+					}
+				}
+			} else {
+				for _, id := range vs.Names {
+					v := g.info.Defs[id].(*types.Var)
+					if f, ok := g.hoistedField(id); ok {
+						fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zero(v.Type()))
+					} else {
+						fmt.Fprintf(&b, "var %s %s\n", id.Name, g.text(vs.Type))
+					}
+				}
+			}
+			continue
+		}
+		if len(vs.Values) > 0 {
+			var lhs, vals []string
+			for _, id := range vs.Names {
+				lhs = append(lhs, g.lhsOf(id))
+			}
+			for _, v := range vs.Values {
+				vals = append(vals, g.text(v))
+			}
+			fmt.Fprintf(&b, "%s = %s\n", strings.Join(lhs, ", "), strings.Join(vals, ", "))
+			continue
+		}
+		for _, id := range vs.Names {
+			if f, ok := g.hoistedField(id); ok {
+				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zero(g.info.Defs[id].Type()))
+			}
+		}
+	}
+	return b.String(), true
+}
+
+// terminates reports whether s is a terminating statement (Go
+// specification): no code may follow it in the generated text either.
+func (g *gen) terminates(s ast.Stmt) bool {
+	switch s := s.(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return true
+	case *ast.ExprStmt:
+		if call, ok := s.X.(*ast.CallExpr); ok {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+				_, builtin := g.info.Uses[id].(*types.Builtin)
+				return builtin && id.Name == "panic"
+			}
+		}
+	case *ast.BlockStmt:
+		return len(s.List) > 0 && g.terminates(s.List[len(s.List)-1])
+	case *ast.IfStmt:
+		return s.Else != nil && g.terminates(s.Body) && g.terminates(s.Else)
+	case *ast.LabeledStmt:
+		return g.terminatesLabelled(s.Stmt, s)
+	case *ast.ForStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+		return g.terminatesLabelled(s, nil)
+	}
+	return false
+}
+
+func (g *gen) terminatesLabelled(s ast.Stmt, l *ast.LabeledStmt) bool {
+	var lbl *types.Label
+	if l != nil {
+		lbl, _ = g.info.Defs[l.Label].(*types.Label)
+	}
+	switch s := s.(type) {
+	case *ast.ForStmt:
+		return s.Cond == nil && !g.hasBreak(s, lbl)
+	case *ast.SwitchStmt:
+		return g.clausesTerminate(s.Body, true) && !g.hasBreak(s, lbl)
+	case *ast.TypeSwitchStmt:
+		return g.clausesTerminate(s.Body, true) && !g.hasBreak(s, lbl)
+	case *ast.SelectStmt:
+		return g.clausesTerminate(s.Body, false) && !g.hasBreak(s, lbl)
+	}
+	return g.terminates(s)
+}
+
+func (g *gen) clausesTerminate(body *ast.BlockStmt, needDefault bool) bool {
+	hasDefault := false
+	for _, c := range body.List {
+		var list []ast.Stmt
+		switch c := c.(type) {
+		case *ast.CaseClause:
+			list = c.Body
+			if c.List == nil {
+				hasDefault = true
+			}
+		case *ast.CommClause:
+			list = c.Body
+		}
+		if len(list) == 0 || !g.terminates(list[len(list)-1]) {
+			return false
+		}
+	}
+	return hasDefault || !needDefault
+}
+
+// hasBreak reports whether a break inside s refers to s.
+func (g *gen) hasBreak(s ast.Stmt, lbl *types.Label) bool {
+	found := false
+	var depth int // breakable statements entered below s
+	var walk func(n ast.Node) bool
+	walk = func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BranchStmt:
+			if n.Tok != token.BREAK {
+				return true
+			}
+			if n.Label != nil {
+				if l, _ := g.info.Uses[n.Label].(*types.Label); l != nil && l == lbl {
+					found = true
+				}
+			} else if depth == 0 {
+				found = true
+			}
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			depth++
+			ast.Inspect(n, func(m ast.Node) bool {
+				if m == n {
+					return true
+				}
+				return walk(m)
+			})
+			depth--
+			return false
+		}
+		return true
+	}
+	ast.Inspect(s, func(n ast.Node) bool {
+		if n == s {
+			return true
+		}
+		return walk(n)
+	})
+	return found
+}
+
+func isTuple(t types.Type) bool {
+	_, ok := t.(*types.Tuple)
+	return ok
+}
