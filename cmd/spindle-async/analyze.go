@@ -243,7 +243,14 @@ func (g *gen) hoist() {
 	for _, v := range g.forced {
 		vars = append(vars, v)
 	}
-	sort.Slice(vars, func(i, j int) bool { return vars[i].Pos() < vars[j].Pos() })
+	// Implicit variables of one type switch share a position: their
+	// clauses' scopes order them.
+	sort.SliceStable(vars, func(i, j int) bool {
+		if vars[i].Pos() != vars[j].Pos() {
+			return vars[i].Pos() < vars[j].Pos()
+		}
+		return vars[i].Parent().Pos() < vars[j].Parent().Pos()
+	})
 	for _, v := range vars {
 		if _, done := g.hoisted[v]; done {
 			continue

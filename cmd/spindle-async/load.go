@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
@@ -50,12 +51,12 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var errs errorList
+	var errs, loadErrs errorList
 	overlay := map[string][]byte{}
 	targets := map[string]bool{}
 	for _, p := range list {
 		for _, e := range p.Errors {
-			errs.add(e.Pos, e.Msg)
+			loadErrs.add(e.Pos, e.Msg)
 		}
 		for _, path := range p.GoFiles {
 			src, err := os.ReadFile(path)
@@ -82,11 +83,11 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 			overlay[out] = stubFile(f, src, fset, dirs)
 		}
 	}
-	if err := errs.err(); err != nil {
+	if err := loadErrs.err(); err != nil {
 		return nil, err
 	}
 	if len(targets) == 0 {
-		return nil, nil
+		return nil, errs.err()
 	}
 	cfg = &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
@@ -111,8 +112,8 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 			if !targets[outputPath(path)] {
 				continue
 			}
-			var ferrs errorList
-			dirs := findDirectives(p.Fset, f, &ferrs)
+			var ferrs, again errorList
+			dirs := findDirectives(p.Fset, f, &again)
 			data := generateFile(p, f, path, dirs, &ferrs)
 			errs.merge(&ferrs)
 			if data != nil {
@@ -172,12 +173,12 @@ func findDirectives(fset *token.FileSet, f *ast.File, errs *errorList) []directi
 			if name == "" {
 				base, ok := strings.CutSuffix(fd.Name.Name, "Body")
 				if !ok || base == "" {
-					errs.addf(fset, c.Pos(), "//spindle:async on %s: name the constructor (//spindle:async Name) or end the function's name in Body", fd.Name.Name)
+					errs.addf(fset, fd.Name.Pos(), "//spindle:async on %s: name the constructor (//spindle:async Name) or end the function's name in Body", fd.Name.Name)
 					continue
 				}
 				name = base
 				if !token.IsIdentifier(name) {
-					errs.addf(fset, c.Pos(), "//spindle:async on %s: %s is a keyword: name the constructor (//spindle:async Name)", fd.Name.Name, name)
+					errs.addf(fset, fd.Name.Pos(), "//spindle:async on %s: %s is a keyword: name the constructor (//spindle:async Name)", fd.Name.Name, name)
 					continue
 				}
 			} else if !token.IsIdentifier(name) {
@@ -202,6 +203,9 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 	var b bytes.Buffer
 	for _, d := range dirs {
 		ft := d.decl.Type
+		if ft.TypeParams != nil || d.decl.Recv != nil {
+			continue // refused later; a stub could not name the type parameters
+		}
 		var params []string
 		if ft.Params != nil {
 			for i, fld := range ft.Params.List {
@@ -301,7 +305,7 @@ func (l *errorList) err() error {
 	if len(l.msgs) == 0 {
 		return nil
 	}
-	sort.Strings(l.msgs)
+	sort.SliceStable(l.msgs, func(i, j int) bool { return lessPos(l.msgs[i], l.msgs[j]) })
 	var out []string
 	for i, m := range l.msgs {
 		if i == 0 || m != l.msgs[i-1] {
@@ -325,3 +329,30 @@ func relPath(pos string) string {
 }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+// lessPos orders file:line:col: messages by file, then line and column
+// as numbers.
+func lessPos(a, b string) bool {
+	fa, la, ca := splitPos(a)
+	fb, lb, cb := splitPos(b)
+	if fa != fb {
+		return fa < fb
+	}
+	if la != lb {
+		return la < lb
+	}
+	if ca != cb {
+		return ca < cb
+	}
+	return a < b
+}
+
+func splitPos(m string) (file string, line, col int) {
+	parts := strings.SplitN(m, ":", 4)
+	if len(parts) < 4 {
+		return m, 0, 0
+	}
+	line, _ = strconv.Atoi(parts[1])
+	col, _ = strconv.Atoi(parts[2])
+	return parts[0], line, col
+}

@@ -49,7 +49,7 @@ func (g *gen) signature() bool {
 	}
 	if d.Type.TypeParams != nil {
 		g.errorf(d.Pos(), "%s: generic async functions are not supported yet", d.Name.Name)
-		ok = false
+		return false
 	}
 	if d.Body == nil {
 		g.errorf(d.Pos(), "%s: an async function needs a body", d.Name.Name)
@@ -134,7 +134,7 @@ func (g *gen) signature() bool {
 			return false
 		}
 		f0 := g.resultField(res.At(0), "result")
-		f1 := g.resultField(res.At(1), "err")
+		f1 := g.resultField(res.At(1), "resultErr")
 		g.rtype = fmt.Sprintf("%s.Result[%s]", F, g.typ(res.At(0).Type()))
 		g.valueExpr = fmt.Sprintf("%s{Value: %s.%s, Err: %s.%s}", g.rtype, g.recv, f0, g.recv, f1)
 	default:

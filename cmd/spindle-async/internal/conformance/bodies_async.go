@@ -107,18 +107,18 @@ func try(e *Env, names ...string) future.Future[future.Result[int]] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tryFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	names  []string
-	result int
-	err    error
-	sum    int
-	n      string
-	v      int
-	err1   error
-	ranged []string
-	index  int
-	await  future.Future[future.Result[int]]
+	state     int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e         *Env
+	names     []string
+	result    int
+	resultErr error
+	sum       int
+	n         string
+	v         int
+	err       error
+	ranged    []string
+	index     int
+	await     future.Future[future.Result[int]]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -152,10 +152,10 @@ resume:
 				return future.Pending[future.Result[int]]()
 			}
 			s.await = nil
-			s.v, s.err1 = v1.Get()
-			if s.err1 != nil {
+			s.v, s.err = v1.Get()
+			if s.err != nil {
 				s.e.Add("failed at %s", s.n)
-				s.result, s.err = s.sum, fmt.Errorf("tryBody: %w", s.err1)
+				s.result, s.resultErr = s.sum, fmt.Errorf("tryBody: %w", s.err)
 				return s.finish()
 			}
 			s.sum += s.v
@@ -178,10 +178,10 @@ resume:
 				return future.Pending[future.Result[int]]()
 			}
 			s.await = nil
-			s.result, s.err = v1.Get()
+			s.result, s.resultErr = v1.Get()
 			return s.finish()
 		case 6: // bodies.go:38: after the if at bodies.go:36
-			s.result, s.err = s.sum, nil
+			s.result, s.resultErr = s.sum, nil
 			return s.finish()
 		}
 	}
@@ -206,7 +206,7 @@ func (s *tryFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *tryFuture) finish() future.Poll[future.Result[int]] {
 	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.err})
+	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // branches returns the future of [branchesBody], compiled by spindle-async into a
@@ -795,8 +795,8 @@ type switchesFuture struct {
 	out    string
 	m      int
 	v1     int
-	x      any
-	x1     int
+	x      int
+	x1     any
 	x2     any
 	x3     any
 	y      int
@@ -889,15 +889,15 @@ resume:
 		case 10: // bodies.go:162: after the switch at bodies.go:158
 			switch x := s.v.(type) {
 			case int:
-				s.x1 = x
+				s.x = x
 				pc = 11
 				continue resume
 			case string, []byte:
-				s.x2 = x
+				s.x1 = x
 				pc = 13
 				continue resume
 			case nil:
-				s.x = x
+				s.x2 = x
 				pc = 15
 				continue resume
 			default:
@@ -916,7 +916,7 @@ resume:
 			}
 			s.await = nil
 			s.y = v1
-			s.out += strconv.Itoa(s.x1 + s.y)
+			s.out += strconv.Itoa(s.x + s.y)
 			pc = 17
 			continue resume
 		case 13: // bodies.go:167: case string, []byte:
@@ -928,7 +928,7 @@ resume:
 				return future.Pending[string]()
 			}
 			s.await = nil
-			s.out += fmt.Sprint(s.x2)
+			s.out += fmt.Sprint(s.x1)
 			pc = 17
 			continue resume
 		case 15: // bodies.go:170: case nil:
