@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +55,7 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 	var errs, loadErrs errorList
 	overlay := map[string][]byte{}
 	targets := map[string]bool{}
+	var typed []string // the packages that hold async functions
 	for _, p := range list {
 		for _, e := range p.Errors {
 			loadErrs.add(e.Pos, e.Msg)
@@ -80,6 +82,9 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 			}
 			out := outputPath(path)
 			targets[out] = true
+			if !slices.Contains(typed, p.PkgPath) {
+				typed = append(typed, p.PkgPath)
+			}
 			overlay[out] = stubFile(f, src, fset, dirs)
 		}
 	}
@@ -95,7 +100,7 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 		Dir:     dir,
 		Overlay: overlay,
 	}
-	pkgs, err := packages.Load(cfg, patterns...)
+	pkgs, err := packages.Load(cfg, typed...)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +130,7 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	if err := typecheck(cfg, patterns, files); err != nil {
+	if err := typecheck(cfg, typed, files); err != nil {
 		return nil, err
 	}
 	return files, nil

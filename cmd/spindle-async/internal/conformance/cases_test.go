@@ -47,7 +47,9 @@ func cases() []bodyCase {
 		one("scopes", scopes, scopesBody),
 		one("nothing", nothing, func(a *async.Awaiter, e *Env) struct{} { nothingBody(a, e); return struct{}{} }),
 		one("ranges", func(e *Env) future.Future[int] { return ranges(e, []string{"a", "bb", "ccc"}, "h\u00e9\xffllo") },
-			func(a *async.Awaiter, e *Env) int { return rangesBody(a, e, []string{"a", "bb", "ccc"}, "h\u00e9\xffllo") }),
+			func(a *async.Awaiter, e *Env) int {
+				return rangesBody(a, e, []string{"a", "bb", "ccc"}, "h\u00e9\xffllo")
+			}),
 	}
 	for _, names := range [][]string{nil, {"a", "b"}, {"a", "err-x", "c"}, {"a", "b", "c"}, {"a", "b", "err-last"}} {
 		cs = append(cs, two(fmt.Sprint("try", names),

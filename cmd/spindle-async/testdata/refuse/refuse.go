@@ -178,7 +178,7 @@ func unnamed(a *async.Awaiter) int { // want "name the constructor"
 //spindle:async
 func localTypeBody(a *async.Awaiter) int {
 	type pair struct{ x, y int } // want "the local declaration of pair reaches past an await"
-	p := pair{1, 2} // want "p lives across an await but its type .*pair cannot be named"
+	p := pair{1, 2}              // want "p lives across an await but its type .*pair cannot be named"
 	async.Await(a, f())
 	return p.x
 }
