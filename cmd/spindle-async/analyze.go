@@ -89,6 +89,20 @@ func (g *gen) analyze() {
 		}
 		return false
 	}
+	// The statements of the function's own block: a variable an await
+	// defines there stays a local when no later await needs it, since no
+	// enclosing block resumes in the same state after it.
+	topLevel := map[ast.Node]bool{}
+	for _, st := range g.body.List {
+		topLevel[st] = true
+		if d, ok := st.(*ast.DeclStmt); ok {
+			if gd, ok := d.Decl.(*ast.GenDecl); ok {
+				for _, sp := range gd.Specs {
+					topLevel[sp] = true
+				}
+			}
+		}
+	}
 	// allowed holds the uses of the Awaiter that are fine.
 	allowed := map[*ast.Ident]bool{}
 	ast.Inspect(g.body, func(n ast.Node) bool {
@@ -136,7 +150,7 @@ func (g *gen) analyze() {
 			// A variable defined by an await is made a field: its
 			// definition is in the state that resumes, and a field needs
 			// no care about where that state's scope ends.
-			if n.Tok == token.DEFINE && len(n.Rhs) == 1 && g.isAwaitExpr(n.Rhs[0]) {
+			if n.Tok == token.DEFINE && len(n.Rhs) == 1 && g.isAwaitExpr(n.Rhs[0]) && !topLevel[n] {
 				for _, l := range n.Lhs {
 					if v, ok := g.info.Defs[l.(*ast.Ident)].(*types.Var); ok {
 						g.forced = append(g.forced, v)
@@ -144,7 +158,7 @@ func (g *gen) analyze() {
 				}
 			}
 		case *ast.ValueSpec:
-			if len(n.Values) == 1 && g.isAwaitExpr(n.Values[0]) {
+			if len(n.Values) == 1 && g.isAwaitExpr(n.Values[0]) && !topLevel[n] {
 				for _, id := range n.Names {
 					if v, ok := g.info.Defs[id].(*types.Var); ok {
 						g.forced = append(g.forced, v)
@@ -306,6 +320,9 @@ func (g *gen) checkLoopVars() {
 	}
 	report := func(id *ast.Ident, how string) {
 		v, _ := g.info.Uses[id].(*types.Var)
+		if v != nil {
+			g.escapes[v] = true
+		}
 		if v == nil || !inLoop(v) {
 			return
 		}

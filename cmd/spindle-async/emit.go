@@ -93,7 +93,9 @@ func (g *gen) render() string {
 		w("\t}\n")
 	}
 	for _, f := range g.awaitFs {
-		w("\t%s.%s = %s\n", s, f.name, f.zero)
+		if !f.direct {
+			w("\t%s.%s = %s\n", s, f.name, f.zero)
+		}
 	}
 	if len(g.defers) > 0 {
 		w("\t%s.runDefers(nil, false)\n", s)
@@ -101,6 +103,9 @@ func (g *gen) render() string {
 	w("}\n\n")
 
 	// finish, runDefers, unwind.
+	if !strings.Contains(cases.String(), "."+"finish()") && len(g.defers) == 0 {
+		return b.String()
+	}
 	w("// finish ends the body: the deferred calls run, then the future is Ready.\n")
 	w("func (%s *%s) finish() %s.Poll[%s] {\n", s, g.tname, F, g.rtype)
 	if len(g.defers) > 0 {

@@ -51,6 +51,8 @@ type gen struct {
 	resultFields []string
 	rtype        string // the type of the future's value
 	valueExpr    string // the Ready value, from the result fields
+	direct       bool   // results are not fields: return makes Ready at once
+	escapes      map[*types.Var]bool
 
 	all      []*state // creation order
 	started  []*state // case order
@@ -85,9 +87,10 @@ type target struct {
 
 // awaitField holds the futures in flight of one type.
 type awaitField struct {
-	name string
-	t    types.Type
-	zero string
+	name   string
+	t      types.Type
+	zero   string
+	direct bool // the field of the variable awaited: polled in place, not cleared
 }
 
 // suspend is a state where Poll can return Pending, and what Cancel
@@ -221,7 +224,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 		g := &gen{
 			pkg: p, info: p.TypesInfo, fset: p.Fset, src: src, base: filepath.Base(path),
 			decl: d.decl, name: d.name, errs: errs, imp: imp,
-			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{},
+			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{},
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"

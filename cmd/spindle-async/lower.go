@@ -120,23 +120,41 @@ func (g *gen) signature() bool {
 		g.results = append(g.results, v)
 	}
 	F := g.imp.name(g.futurePkg())
+	// Results live in fields when a deferred call may read or change them
+	// after the return statement, or when they are named; otherwise a
+	// return makes the future Ready with its values at once.
+	hasDefer := false
+	ast.Inspect(g.body, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			hasDefer = true
+		}
+		return true
+	})
+	g.direct = !hasDefer && res.Len() > 0 && (res.At(0).Name() == "" || res.At(0).Name() == "_")
 	switch res.Len() {
 	case 0:
 		g.rtype = "struct{}"
 		g.valueExpr = "struct{}{}"
 	case 1:
-		f := g.resultField(res.At(0), "result")
 		g.rtype = g.typ(res.At(0).Type())
-		g.valueExpr = g.recv + "." + f
+		if !g.direct {
+			f := g.resultField(res.At(0), "result")
+			g.valueExpr = g.recv + "." + f
+		}
 	case 2:
 		if !types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type()) {
 			g.errorf(d.Pos(), "%s: an async function returns nothing, one value, or a value and an error", d.Name.Name)
 			return false
 		}
-		f0 := g.resultField(res.At(0), "result")
-		f1 := g.resultField(res.At(1), "resultErr")
 		g.rtype = fmt.Sprintf("%s.Result[%s]", F, g.typ(res.At(0).Type()))
-		g.valueExpr = fmt.Sprintf("%s{Value: %s.%s, Err: %s.%s}", g.rtype, g.recv, f0, g.recv, f1)
+		if !g.direct {
+			f0 := g.resultField(res.At(0), "result")
+			f1 := g.resultField(res.At(1), "resultErr")
+			g.valueExpr = fmt.Sprintf("%s{Value: %s.%s, Err: %s.%s}", g.rtype, g.recv, f0, g.recv, f1)
+		}
 	default:
 		g.errorf(d.Pos(), "%s: an async function returns nothing, one value, or a value and an error", d.Name.Name)
 		return false
@@ -341,7 +359,7 @@ func (g *gen) stmt(s ast.Stmt) {
 	case *ast.ReturnStmt:
 		if len(s.Results) == 1 && g.isAwaitExpr(s.Results[0]) {
 			g.suspend(ast.Unparen(s.Results[0]).(*ast.CallExpr), func(v string) string {
-				return strings.Join(g.resultRefs(), ", ") + " = " + v + "\nreturn " + g.recv + ".finish()"
+				return g.returnValues([]string{v}, true)
 			})
 			g.cur = nil
 			return
@@ -416,7 +434,9 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 		return
 	}
 	f := g.awaitField(arg, call)
-	g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f.name, g.text(arg)))
+	if !f.direct {
+		g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f.name, g.text(arg)))
+	}
 	st := g.newState(call.Pos(), "resumes at "+g.line(call.Pos()))
 	g.start(st)
 	fut := g.recv + "." + f.name
@@ -426,7 +446,9 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 		g.emit(fmt.Sprintf("if _, %s := %s.Poll(%s).Value(); !%s {", g.okv, fut, g.cx, g.okv))
 	}
 	g.emit(fmt.Sprintf("%s.state = %s\n%s\n}", g.recv, ref(st), g.pending()))
-	g.emit(fmt.Sprintf("%s = %s", fut, f.zero))
+	if !f.direct {
+		g.emit(fmt.Sprintf("%s = %s", fut, f.zero))
+	}
 	g.suspends = append(g.suspends, suspend{st: st, field: f, cancel: g.cancelText(f)})
 	if assign != nil {
 		v := g.pv
@@ -441,6 +463,16 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 // flight: one field per type, of the argument's own type when it can be
 // named (so that Poll is a direct call), else of the Future interface.
 func (g *gen) awaitField(arg ast.Expr, call *ast.CallExpr) *awaitField {
+	// A variable that is a field already, and that nothing but the body
+	// can change (no closure captures it, its address is not taken), is
+	// polled where it is: the body does not run while it is awaited.
+	if id, ok := ast.Unparen(arg).(*ast.Ident); ok {
+		if v, ok := g.info.Uses[id].(*types.Var); ok && !g.escapes[v] {
+			if f, ok := g.hoisted[v]; ok {
+				return &awaitField{name: f, t: v.Type(), direct: true}
+			}
+		}
+	}
 	t := g.info.TypeOf(arg)
 	if !g.nameable(t) {
 		t = g.info.TypeOf(call.Fun).(*types.Signature).Params().At(1).Type()
@@ -539,6 +571,35 @@ func pureExpr(e ast.Expr) bool {
 		return pure
 	})
 	return pure
+}
+
+// returnValues is the code of a return statement with the values given
+// (one call that returns several when multi).
+func (g *gen) returnValues(vals []string, multi bool) string {
+	fin := "return " + g.recv + ".finish()"
+	if !g.direct {
+		if len(vals) == 0 {
+			return fin
+		}
+		return strings.Join(g.resultRefs(), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fin
+	}
+	var b strings.Builder
+	if multi && len(g.results) > 1 {
+		var tmps []string
+		for range g.results {
+			tmps = append(tmps, g.fresh("tmp"))
+		}
+		fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), vals[0])
+		vals = tmps
+	}
+	fmt.Fprintf(&b, "%s.state = %s.StateDone\n", g.recv, g.imp.name(g.asyncPkg()))
+	F := g.imp.name(g.futurePkg())
+	if len(g.results) == 1 {
+		fmt.Fprintf(&b, "return %s.Ready[%s](%s)", F, g.rtype, vals[0])
+	} else {
+		fmt.Fprintf(&b, "return %s.Ready(%s{Value: %s, Err: %s})", F, g.rtype, vals[0], vals[1])
+	}
+	return b.String()
 }
 
 func (g *gen) resultRefs() []string {

@@ -100,15 +100,11 @@ func (g *gen) rewrite(m, root ast.Node, stack []ast.Node) (string, bool) {
 }
 
 func (g *gen) returnText(r *ast.ReturnStmt) string {
-	fin := "return " + g.recv + ".finish()"
-	if len(r.Results) == 0 {
-		return fin
-	}
 	var vals []string
 	for _, e := range r.Results {
 		vals = append(vals, g.text(e))
 	}
-	return strings.Join(g.resultRefs(), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fin
+	return g.returnValues(vals, len(r.Results) == 1 && isTuple(g.info.TypeOf(r.Results[0])))
 }
 
 // branchText rewrites a break or continue that leaves the copied code

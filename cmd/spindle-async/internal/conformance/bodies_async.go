@@ -20,12 +20,11 @@ func straight(e *Env) future.Future[int] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type straightFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	result int
-	x      int
-	y      int
-	await  future.Future[int]
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e     *Env
+	x     int
+	y     int
+	await future.Future[int]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -69,8 +68,8 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			s.y = v
-			s.result = s.x + s.y
-			return s.finish()
+			s.state = async.StateDone
+			return future.Ready[int](s.x + s.y)
 		}
 	}
 }
@@ -91,12 +90,6 @@ func (s *straightFuture) Cancel() {
 	s.await = nil
 }
 
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s *straightFuture) finish() future.Poll[int] {
-	s.state = async.StateDone
-	return future.Ready(s.result)
-}
-
 // try returns the future of [tryBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func try(e *Env, names ...string) future.Future[future.Result[int]] {
@@ -107,18 +100,16 @@ func try(e *Env, names ...string) future.Future[future.Result[int]] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tryFuture struct {
-	state     int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e         *Env
-	names     []string
-	result    int
-	resultErr error
-	sum       int
-	n         string
-	v         int
-	err       error
-	ranged    []string
-	index     int
-	await     future.Future[future.Result[int]]
+	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e      *Env
+	names  []string
+	sum    int
+	n      string
+	v      int
+	err    error
+	ranged []string
+	index  int
+	await  future.Future[future.Result[int]]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -155,8 +146,8 @@ resume:
 			s.v, s.err = v1.Get()
 			if s.err != nil {
 				s.e.Add("failed at %s", s.n)
-				s.result, s.resultErr = s.sum, fmt.Errorf("tryBody: %w", s.err)
-				return s.finish()
+				s.state = async.StateDone
+				return future.Ready(future.Result[int]{Value: s.sum, Err: fmt.Errorf("tryBody: %w", s.err)})
 			}
 			s.sum += s.v
 			fallthrough
@@ -178,11 +169,12 @@ resume:
 				return future.Pending[future.Result[int]]()
 			}
 			s.await = nil
-			s.result, s.resultErr = v1.Get()
-			return s.finish()
+			tmp, tmp1 := v1.Get()
+			s.state = async.StateDone
+			return future.Ready(future.Result[int]{Value: tmp, Err: tmp1})
 		case 6: // bodies.go:38: after the if at bodies.go:36
-			s.result, s.resultErr = s.sum, nil
-			return s.finish()
+			s.state = async.StateDone
+			return future.Ready(future.Result[int]{Value: s.sum, Err: nil})
 		}
 	}
 }
@@ -203,12 +195,6 @@ func (s *tryFuture) Cancel() {
 	s.await = nil
 }
 
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s *tryFuture) finish() future.Poll[future.Result[int]] {
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
-}
-
 // branches returns the future of [branchesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func branches(e *Env, n int) future.Future[string] {
@@ -222,7 +208,6 @@ type branchesFuture struct {
 	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
 	e      *Env
 	n      int
-	result string
 	out    string
 	v      int
 	w      int
@@ -334,8 +319,8 @@ resume:
 			s.out += strconv.Itoa(s.v1 + s.x)
 			fallthrough
 		case 11: // bodies.go:63: after the if at bodies.go:60
-			s.result = s.out
-			return s.finish()
+			s.state = async.StateDone
+			return future.Ready[string](s.out)
 		}
 	}
 }
@@ -357,12 +342,6 @@ func (s *branchesFuture) Cancel() {
 	}
 	s.await = nil
 	s.await1 = nil
-}
-
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s *branchesFuture) finish() future.Poll[string] {
-	s.state = async.StateDone
-	return future.Ready(s.result)
 }
 
 // loops returns the future of [loopsBody], compiled by spindle-async into a
@@ -555,7 +534,6 @@ type rangesFuture struct {
 	e       *Env
 	xs      []string
 	word    string
-	result  int
 	sum     int
 	i       int
 	x       string
@@ -749,8 +727,8 @@ resume:
 			continue resume
 		case 24: // bodies.go:134: after the loop at bodies.go:132
 			s1.e.Add("last %d %s", s1.idx, s1.s)
-			s1.result = s1.sum
-			return s1.finish()
+			s1.state = async.StateDone
+			return future.Ready[int](s1.sum)
 		}
 	}
 }
@@ -771,12 +749,6 @@ func (s1 *rangesFuture) Cancel() {
 	s1.await = nil
 }
 
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s1 *rangesFuture) finish() future.Poll[int] {
-	s1.state = async.StateDone
-	return future.Ready(s1.result)
-}
-
 // switches returns the future of [switchesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func switches(e *Env, n int, v any) future.Future[string] {
@@ -787,20 +759,19 @@ func switches(e *Env, n int, v any) future.Future[string] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type switchesFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	n      int
-	v      any
-	result string
-	out    string
-	m      int
-	v1     int
-	x      int
-	x1     any
-	x2     any
-	x3     any
-	y      int
-	await  future.Future[int]
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e     *Env
+	n     int
+	v     any
+	out   string
+	m     int
+	v1    int
+	x     int
+	x1    any
+	x2    any
+	x3    any
+	y     int
+	await future.Future[int]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -939,8 +910,8 @@ resume:
 			s.out += fmt.Sprintf("%T", s.x3)
 			fallthrough
 		case 17: // bodies.go:174: after the switch at bodies.go:163
-			s.result = s.out
-			return s.finish()
+			s.state = async.StateDone
+			return future.Ready[string](s.out)
 		}
 	}
 }
@@ -961,12 +932,6 @@ func (s *switchesFuture) Cancel() {
 	s.await = nil
 }
 
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s *switchesFuture) finish() future.Poll[string] {
-	s.state = async.StateDone
-	return future.Ready(s.result)
-}
-
 // scopes returns the future of [scopesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func scopes(e *Env) future.Future[string] {
@@ -977,15 +942,14 @@ func scopes(e *Env) future.Future[string] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type scopesFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	result string
-	x      string
-	x1     string
-	x2     int
-	y      int
-	f      func(s string) string
-	await  future.Future[int]
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e     *Env
+	x     string
+	x1    string
+	x2    int
+	y     int
+	f     func(s string) string
+	await future.Future[int]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -1051,8 +1015,8 @@ resume:
 			}
 			s1.await = nil
 			s1.x = "changed"
-			s1.result = s1.f("/")
-			return s1.finish()
+			s1.state = async.StateDone
+			return future.Ready[string](s1.f("/"))
 		}
 	}
 }
@@ -1071,12 +1035,6 @@ func (s1 *scopesFuture) Cancel() {
 		future.Cancel(s1.await)
 	}
 	s1.await = nil
-}
-
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s1 *scopesFuture) finish() future.Poll[string] {
-	s1.state = async.StateDone
-	return future.Ready(s1.result)
 }
 
 // defers returns the future of [defersBody], compiled by spindle-async into a
@@ -1253,11 +1211,10 @@ func yield(e *Env) future.Future[int] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type yieldFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	result int
-	v      int
-	await  future.Future[int]
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e     *Env
+	v     int
+	await future.Future[int]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -1287,8 +1244,8 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			s.v = v1
-			s.result = s.v + 1
-			return s.finish()
+			s.state = async.StateDone
+			return future.Ready[int](s.v + 1)
 		}
 	}
 }
@@ -1307,12 +1264,6 @@ func (s *yieldFuture) Cancel() {
 		future.Cancel(s.await)
 	}
 	s.await = nil
-}
-
-// finish ends the body: the deferred calls run, then the future is Ready.
-func (s *yieldFuture) finish() future.Poll[int] {
-	s.state = async.StateDone
-	return future.Ready(s.result)
 }
 
 // nothing returns the future of [nothingBody], compiled by spindle-async into a
