@@ -213,17 +213,39 @@ func (g *gen) containsAwait(n ast.Node) bool {
 // simple: a variable that is not hoisted lives between two suspension
 // points, inside one state of the machine.
 func (g *gen) hoist() {
+	// A variable exists from the end of the statement that declares it:
+	// an await on the right of x := is not inside x's life.
+	from := map[*ast.Ident]token.Pos{}
+	ast.Inspect(g.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					from[l.(*ast.Ident)] = n.End()
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				from[id] = n.End()
+			}
+		}
+		return true
+	})
 	var vars []*types.Var
 	for id, obj := range g.info.Defs {
 		v, ok := obj.(*types.Var)
-		if !ok || v.IsField() || id.Pos() < g.body.Pos() || id.Pos() >= g.body.End() {
+		if !ok || v.IsField() || v.Name() == "_" || id.Pos() < g.body.Pos() || id.Pos() >= g.body.End() {
 			continue
 		}
 		sc := v.Parent()
 		if sc == nil {
 			continue
 		}
-		i := sort.Search(len(g.awaits), func(i int) bool { return g.awaits[i] > v.Pos() })
+		start := v.Pos()
+		if p, ok := from[id]; ok {
+			start = p
+		}
+		i := sort.Search(len(g.awaits), func(i int) bool { return g.awaits[i] > start })
 		if i < len(g.awaits) && g.awaits[i] < sc.End() {
 			vars = append(vars, v)
 		}
@@ -255,7 +277,9 @@ func (g *gen) hoist() {
 		}
 	}
 	for _, v := range g.forced {
-		vars = append(vars, v)
+		if v.Name() != "_" {
+			vars = append(vars, v)
+		}
 	}
 	// Implicit variables of one type switch share a position: their
 	// clauses' scopes order them.

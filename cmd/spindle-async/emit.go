@@ -49,13 +49,25 @@ func (g *gen) render() string {
 		w("\t\t\t// The body panicked: its deferred calls run, and may recover.\n")
 		w("\t\t\t%s = %s.unwind(recover())\n\t\t}\n\t}()\n", r, s)
 	}
+	// States with no code of their own (the join after an if whose
+	// branches both jump there, say) are skipped: jumps go where they lead.
+	var kept []*state
+	for i, st := range g.started {
+		if i > 0 && st.code.Len() == 0 && st.next != nil {
+			continue
+		}
+		st.id = len(kept)
+		kept = append(kept, st)
+	}
 	var cases strings.Builder
-	for _, st := range g.started {
+	for _, st := range kept {
 		fmt.Fprintf(&cases, "\t\tcase %d: // %s\n", st.id, st.comment)
-		cases.WriteString(strings.TrimRight(g.resolve(st.code.String()), "\n"))
-		cases.WriteByte('\n')
+		if code := strings.TrimRight(g.resolve(st.code.String()), "\n"); code != "" {
+			cases.WriteString(code)
+			cases.WriteByte('\n')
+		}
 		if st.next != nil {
-			if st.next.id == st.id+1 {
+			if g.target(st.next).id == st.id+1 {
 				cases.WriteString("fallthrough\n")
 			} else {
 				fmt.Fprintf(&cases, "%s\n", g.resolve(g.jumpText(st.next)))
@@ -132,6 +144,17 @@ func (g *gen) render() string {
 	return b.String()
 }
 
+// target is where a jump to st goes once empty states are skipped.
+func (g *gen) target(st *state) *state {
+	for range len(g.all) {
+		if st.code.Len() > 0 || st.next == nil || st == g.started[0] {
+			break
+		}
+		st = st.next
+	}
+	return st
+}
+
 // resolve replaces the state references in code by case numbers.
 func (g *gen) resolve(code string) string {
 	parts := strings.Split(code, "\x00")
@@ -141,7 +164,7 @@ func (g *gen) resolve(code string) string {
 		if !st.started {
 			panic("spindle-async: jump to a state that was never started")
 		}
-		parts[i] = strconv.Itoa(st.id)
+		parts[i] = strconv.Itoa(g.target(st).id)
 	}
 	return strings.Join(parts, "")
 }

@@ -11,8 +11,14 @@ import (
 
 // run compiles the function and returns its declarations, or "" after
 // reporting errors.
-func (g *gen) run() string {
+func (g *gen) run() (out string) {
 	before := g.errs.len()
+	defer func() {
+		if r := recover(); r != nil {
+			g.errorf(g.decl.Pos(), "internal error: spindle-async failed on %s (%v); please report it", g.decl.Name.Name, r)
+			out = ""
+		}
+	}()
 	if !g.signature() {
 		return ""
 	}
@@ -346,12 +352,19 @@ func (g *gen) stmt(s ast.Stmt) {
 		if gd, ok := s.Decl.(*ast.GenDecl); ok && gd.Tok == token.VAR && len(gd.Specs) == 1 {
 			spec := gd.Specs[0].(*ast.ValueSpec)
 			if len(spec.Values) == 1 && g.isAwaitExpr(spec.Values[0]) {
-				var lhs []string
+				if spec.Type != nil {
+					// var x T = await: the value is converted to T.
+					g.suspend(ast.Unparen(spec.Values[0]).(*ast.CallExpr), func(v string) string {
+						return g.varWith(spec, v)
+					})
+					return
+				}
+				var names []ast.Expr
 				for _, id := range spec.Names {
-					lhs = append(lhs, g.lhsIdent(id))
+					names = append(names, id)
 				}
 				g.suspend(ast.Unparen(spec.Values[0]).(*ast.CallExpr), func(v string) string {
-					return strings.Join(lhs, ", ") + " = " + v
+					return g.defineWith(names, v)
 				})
 				return
 			}
@@ -506,12 +519,14 @@ func (g *gen) cancelText(f *awaitField) string {
 // awaitAssign lowers v := async.Await(a, f), v, err = async.TryAwait(a, f)
 // and the like.
 func (g *gen) awaitAssign(s *ast.AssignStmt) {
+	if s.Tok == token.DEFINE {
+		g.suspend(ast.Unparen(s.Rhs[0]).(*ast.CallExpr), func(v string) string {
+			return g.defineWith(s.Lhs, v)
+		})
+		return
+	}
 	var lhs []string
 	for _, l := range s.Lhs {
-		if s.Tok == token.DEFINE {
-			lhs = append(lhs, g.lhsIdent(l.(*ast.Ident)))
-			continue
-		}
 		if !pureLvalue(l) {
 			g.errorf(l.Pos(), "the left of an assignment from an await must be variables, fields or elements without calls or receives: assign to a variable first")
 			return
@@ -521,6 +536,27 @@ func (g *gen) awaitAssign(s *ast.AssignStmt) {
 	g.suspend(ast.Unparen(s.Rhs[0]).(*ast.CallExpr), func(v string) string {
 		return strings.Join(lhs, ", ") + " = " + v
 	})
+}
+
+// varWith is var names T = v, where the names are all fields or all
+// locals (the await's results are one value, or a value and an error).
+func (g *gen) varWith(spec *ast.ValueSpec, v string) string {
+	var fields, names []string
+	for _, id := range spec.Names {
+		names = append(names, id.Name)
+		if f, ok := g.hoistedField(id); ok {
+			fields = append(fields, g.recv+"."+f)
+		} else if id.Name == "_" {
+			fields = append(fields, "_")
+		}
+	}
+	if len(fields) == len(names) {
+		return strings.Join(fields, ", ") + " = " + v
+	}
+	if len(fields) == 0 {
+		return fmt.Sprintf("var %s %s = %s", strings.Join(names, ", "), g.text(spec.Type), v)
+	}
+	panic("var declaration mixing fields and locals")
 }
 
 // lhsIdent is the assignable form of a variable an await defines.

@@ -261,13 +261,10 @@ func (g *gen) hoistedField(id *ast.Ident) (string, bool) {
 
 // defineText rewrites x, y := e when some of x, y are fields.
 func (g *gen) defineText(s *ast.AssignStmt) (string, bool) {
-	anyField, anyLocal := false, false
+	anyField := false
 	for _, l := range s.Lhs {
-		id := l.(*ast.Ident)
-		if _, ok := g.hoistedField(id); ok {
+		if _, ok := g.hoistedField(l.(*ast.Ident)); ok {
 			anyField = true
-		} else if id.Name != "_" {
-			anyLocal = true
 		}
 	}
 	if !anyField {
@@ -277,12 +274,34 @@ func (g *gen) defineText(s *ast.AssignStmt) (string, bool) {
 	for _, r := range s.Rhs {
 		rhs = append(rhs, g.text(r))
 	}
+	return g.defineWith(s.Lhs, strings.Join(rhs, ", ")), true
+}
+
+// defineWith is lhs := rhs where some of lhs may be fields.
+func (g *gen) defineWith(lhsList []ast.Expr, rhs string) string {
+	anyField, anyLocal := false, false
+	for _, l := range lhsList {
+		id := l.(*ast.Ident)
+		if _, ok := g.hoistedField(id); ok {
+			anyField = true
+		} else if id.Name != "_" {
+			anyLocal = true
+		}
+	}
+	if !anyField {
+		var names []string
+		for _, l := range lhsList {
+			names = append(names, l.(*ast.Ident).Name)
+		}
+		return strings.Join(names, ", ") + " := " + rhs
+	}
+	s := struct{ Lhs []ast.Expr }{lhsList}
 	if !anyLocal {
 		var lhs []string
 		for _, l := range s.Lhs {
 			lhs = append(lhs, g.lhsOf(l.(*ast.Ident)))
 		}
-		return strings.Join(lhs, ", ") + " = " + strings.Join(rhs, ", "), true
+		return strings.Join(lhs, ", ") + " = " + rhs
 	}
 	// Some are fields, some are locals: through temporaries, so that the
 	// right side is evaluated before any new local exists.
@@ -291,7 +310,7 @@ func (g *gen) defineText(s *ast.AssignStmt) (string, bool) {
 		tmps = append(tmps, g.fresh("tmp"))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), strings.Join(rhs, ", "))
+	fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), rhs)
 	for i, l := range s.Lhs {
 		id := l.(*ast.Ident)
 		switch f, ok := g.hoistedField(id); {
@@ -305,7 +324,7 @@ func (g *gen) defineText(s *ast.AssignStmt) (string, bool) {
 			fmt.Fprintf(&b, "%s = %s\n", id.Name, tmps[i])
 		}
 	}
-	return b.String(), true
+	return b.String()
 }
 
 func (g *gen) lhsOf(id *ast.Ident) string {

@@ -23,7 +23,6 @@ type straightFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
 	e     *Env
 	x     int
-	y     int
 	await future.Future[int]
 }
 
@@ -67,9 +66,9 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.y = v
+			y := v
 			s.state = async.StateDone
-			return future.Ready[int](s.x + s.y)
+			return future.Ready[int](s.x + y)
 		}
 	}
 }
@@ -211,7 +210,6 @@ type branchesFuture struct {
 	out    string
 	v      int
 	w      int
-	_      int
 	err    error
 	x      int
 	v1     int
@@ -247,7 +245,7 @@ resume:
 			s.await = nil
 			s.v = v1
 			s.out = "big" + strconv.Itoa(s.v)
-			pc = 7
+			pc = 6
 			continue resume
 		case 2: // bodies.go:48: else of if n > 2
 			if !(s.n == 2) {
@@ -280,45 +278,42 @@ resume:
 				s.out = "small"
 			}
 			fallthrough
-		case 6: // bodies.go:56: after the if at bodies.go:48
-
-			fallthrough
-		case 7: // bodies.go:56: after the if at bodies.go:45
+		case 6: // bodies.go:56: after the if at bodies.go:45
 			s.await1 = s.e.R("err-check")
 			fallthrough
-		case 8: // bodies.go:57: resumes at if _, err := async.TryAwait(a, e.R("err-check")); err != nil
+		case 7: // bodies.go:57: resumes at if _, err := async.TryAwait(a, e.R("err-check")); err != nil
 			v1, ok := s.await1.Poll(cx).Value()
 			if !ok {
-				s.state = 8
+				s.state = 7
 				return future.Pending[string]()
 			}
 			s.await1 = nil
 			_, s.err = v1.Get()
 			if !(s.err != nil) {
-				pc = 9
+				pc = 8
 				continue resume
 			}
 			s.out += "!"
 			fallthrough
-		case 9: // bodies.go:59: after the if at bodies.go:57
+		case 8: // bodies.go:59: after the if at bodies.go:57
 			s.x = s.n * 2
 			if !(s.x > 3) {
-				pc = 11
+				pc = 10
 				continue resume
 			}
 			s.await = s.e.F(s.out)
 			fallthrough
-		case 10: // bodies.go:61: resumes at v := async.Await(a, e.F(out))
+		case 9: // bodies.go:61: resumes at v := async.Await(a, e.F(out))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
-				s.state = 10
+				s.state = 9
 				return future.Pending[string]()
 			}
 			s.await = nil
 			s.v1 = v1
 			s.out += strconv.Itoa(s.v1 + s.x)
 			fallthrough
-		case 11: // bodies.go:63: after the if at bodies.go:60
+		case 10: // bodies.go:63: after the if at bodies.go:60
 			s.state = async.StateDone
 			return future.Ready[string](s.out)
 		}
@@ -335,9 +330,9 @@ func (s *branchesFuture) Cancel() {
 	}
 	s.state = async.StateCancelled
 	switch pc {
-	case 1, 3, 5, 10:
+	case 1, 3, 5, 9:
 		future.Cancel(s.await)
-	case 8:
+	case 7:
 		future.Cancel(s.await1)
 	}
 	s.await = nil
@@ -442,11 +437,11 @@ resume:
 				continue resume
 			}
 			if s.m == 1 {
-				pc = 13
+				pc = 12
 				continue resume
 			}
 			if s.k == 2 {
-				pc = 14
+				pc = 13
 				continue resume
 			}
 			s.await = s.e.F(fmt.Sprint("k", s.k, "m", s.m))
@@ -465,34 +460,28 @@ resume:
 			s.m++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:95: after the loop at bodies.go:86
-
-			fallthrough
-		case 13: // bodies.go:85: loop post statement: s.k++
+		case 12: // bodies.go:85: loop post statement: s.k++
 			s.k++
 			pc = 8
 			continue resume
-		case 14: // bodies.go:96: after the loop at bodies.go:85
-
-			fallthrough
-		case 15: // bodies.go:97: loop: for
+		case 13: // bodies.go:97: loop: for
 			s.await = s.e.F("forever")
 			fallthrough
-		case 16: // bodies.go:98: resumes at v := async.Await(a, e.F("forever"))
+		case 14: // bodies.go:98: resumes at v := async.Await(a, e.F("forever"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
-				s.state = 16
+				s.state = 14
 				return future.Pending[int]()
 			}
 			s.await = nil
 			s.v2 = v1
 			if s.v2 > 0 {
-				pc = 17
+				pc = 15
 				continue resume
 			}
-			pc = 15
+			pc = 13
 			continue resume
-		case 17: // bodies.go:102: after the loop at bodies.go:97
+		case 15: // bodies.go:102: after the loop at bodies.go:97
 			return s.finish()
 		}
 	}
@@ -508,7 +497,7 @@ func (s *loopsFuture) Cancel() {
 	}
 	s.state = async.StateCancelled
 	switch pc {
-	case 2, 6, 10, 16:
+	case 2, 6, 10, 14:
 		future.Cancel(s.await)
 	}
 	s.await = nil
@@ -1213,7 +1202,6 @@ func yield(e *Env) future.Future[int] {
 type yieldFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
 	e     *Env
-	v     int
 	await future.Future[int]
 }
 
@@ -1243,9 +1231,9 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.v = v1
+			v := v1
 			s.state = async.StateDone
-			return future.Ready[int](s.v + 1)
+			return future.Ready[int](v + 1)
 		}
 	}
 }
