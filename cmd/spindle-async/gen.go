@@ -53,6 +53,7 @@ type gen struct {
 	valueExpr    string // the Ready value, from the result fields
 	direct       bool   // results are not fields: return makes Ready at once
 	escapes      map[*types.Var]bool
+	subst        map[ast.Node]string // expressions already evaluated into fields
 
 	all      []*state // creation order
 	started  []*state // case order
@@ -224,7 +225,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 		g := &gen{
 			pkg: p, info: p.TypesInfo, fset: p.Fset, src: src, base: filepath.Base(path),
 			decl: d.decl, name: d.name, errs: errs, imp: imp,
-			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{},
+			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{},
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"

@@ -395,6 +395,7 @@ func (g *gen) stmt(s ast.Stmt) {
 	case *ast.TypeSwitchStmt:
 		g.typeSwitchStmt(s, nil)
 		return
+	case *ast.SendStmt, *ast.IncDecStmt:
 	case *ast.LabeledStmt:
 		lbl, _ := g.info.Defs[s.Label].(*types.Label)
 		switch inner := s.Stmt.(type) {
@@ -411,6 +412,13 @@ func (g *gen) stmt(s ast.Stmt) {
 		}
 		return
 	}
+	switch s.(type) {
+	case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt, *ast.ReturnStmt, *ast.SendStmt, *ast.IncDecStmt:
+		if g.operandAwaits(s) {
+			g.copyStmt(s)
+		}
+		return
+	}
 	g.refuse(s)
 }
 
@@ -424,7 +432,7 @@ func (g *gen) refuse(n ast.Node) {
 			break
 		}
 	}
-	g.errorf(pos, "await in this position is not supported yet: await as a statement, on the right of = or :=, or as the value of return (v := async.Await(a, f), then use v)")
+	g.errorf(pos, "await in this position is not supported yet: await in a statement before this one (v := async.Await(a, f)) and use v here")
 }
 
 // suspend lowers one suspension point: the future is stored in its field,
@@ -468,7 +476,9 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 		if k == kTryAwait {
 			v += ".Get()"
 		}
-		g.emit(assign(v))
+		if code := assign(v); code != "" {
+			g.emit(code)
+		}
 	}
 }
 
@@ -528,7 +538,10 @@ func (g *gen) awaitAssign(s *ast.AssignStmt) {
 	var lhs []string
 	for _, l := range s.Lhs {
 		if !pureLvalue(l) {
-			g.errorf(l.Pos(), "the left of an assignment from an await must be variables, fields or elements without calls or receives: assign to a variable first")
+			// A call on the left is evaluated before the await.
+			if g.operandAwaits(s) {
+				g.copyStmt(s)
+			}
 			return
 		}
 		lhs = append(lhs, g.text(l))
@@ -660,8 +673,7 @@ func (g *gen) ifStmt(s *ast.IfStmt) {
 	if s.Init != nil {
 		g.stmt(s.Init)
 	}
-	if g.containsAwait(s.Cond) {
-		g.refuse(s.Cond)
+	if g.containsAwait(s.Cond) && !g.operandAwaits(s.Cond) {
 		return
 	}
 	after := g.newState(s.End(), "after the if at "+g.where(s.Pos()))
@@ -690,25 +702,24 @@ func (g *gen) pushTarget(t target) { g.targets = append(g.targets, t) }
 func (g *gen) popTarget()          { g.targets = g.targets[:len(g.targets)-1] }
 
 func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
-	for _, n := range []ast.Node{s.Init, s.Cond, s.Post} {
-		if n != nil && !isNilNode(n) && g.containsAwait(n) {
-			g.errorf(n.Pos(), "await in the header of a for statement is not supported: await in the loop body")
-			return
-		}
-	}
 	if s.Init != nil {
-		g.copyStmt(s.Init)
+		g.stmt(s.Init)
 	}
 	cond := g.newState(s.Pos(), "loop: "+g.line(s.Pos()))
 	after := g.newState(s.End(), "after the loop at "+g.where(s.Pos()))
 	cont := cond
 	var post *state
 	if s.Post != nil {
-		post = g.newState(s.Post.Pos(), "loop post statement: "+g.text(s.Post))
+		post = g.newState(s.Post.Pos(), "loop post statement: "+string(g.src[g.off(s.Post.Pos()):g.off(s.Post.End())]))
 		cont = post
 	}
 	g.start(cond)
 	if s.Cond != nil {
+		// An await in the condition runs at every iteration: its states
+		// are part of the loop.
+		if g.containsAwait(s.Cond) && !g.operandAwaits(s.Cond) {
+			return
+		}
 		g.emit(fmt.Sprintf("if %s {\n%s\n}", g.notCond(s.Cond), g.jumpText(after)))
 	}
 	g.pushTarget(target{label: lbl, brk: after, cont: cont})
@@ -717,25 +728,14 @@ func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
 	g.jump(cont)
 	if post != nil {
 		g.start(post)
-		g.emit(g.text(s.Post))
+		g.stmt(s.Post)
 		g.jump(cond)
 	}
 	g.start(after)
 }
 
-func isNilNode(n ast.Node) bool {
-	switch n := n.(type) {
-	case ast.Expr:
-		return n == nil
-	case ast.Stmt:
-		return n == nil
-	}
-	return false
-}
-
 func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
-	if g.containsAwait(s.X) {
-		g.refuse(s.X)
+	if g.containsAwait(s.X) && !g.operandAwaits(s.X) {
 		return
 	}
 	xt := g.info.TypeOf(s.X)
@@ -864,8 +864,7 @@ func (g *gen) switchStmt(s *ast.SwitchStmt, lbl *types.Label) {
 	if s.Init != nil {
 		g.stmt(s.Init)
 	}
-	if s.Tag != nil && g.containsAwait(s.Tag) {
-		g.refuse(s.Tag)
+	if s.Tag != nil && g.containsAwait(s.Tag) && !g.operandAwaits(s.Tag) {
 		return
 	}
 	var b strings.Builder

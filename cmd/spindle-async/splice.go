@@ -53,6 +53,9 @@ func inLit(stack []ast.Node) bool {
 }
 
 func (g *gen) rewrite(m, root ast.Node, stack []ast.Node) (string, bool) {
+	if t, ok := g.subst[m]; ok {
+		return t, true
+	}
 	lit := inLit(stack)
 	switch m := m.(type) {
 	case *ast.Ident:

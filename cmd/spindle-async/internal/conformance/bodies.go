@@ -250,3 +250,34 @@ func nothingBody(a *async.Awaiter, e *Env) {
 	}
 	e.Add("end")
 }
+
+//spindle:async
+func operandsBody(a *async.Awaiter, e *Env) int {
+	total := e.Inc("a") + async.Await(a, e.F("x"))*e.Inc("b")
+	total += async.Await(a, e.F("plus"))
+	m := map[int]int{}
+	m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
+	e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
+	if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0 {
+		total++
+	}
+	if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0) {
+		total += 2
+	}
+	for i := 0; i < async.Await(a, e.F("lim"))%4; i++ {
+		total += i
+	}
+	switch async.Await(a, e.F("tag")) % 3 {
+	case 0:
+		total += 10
+	case 1:
+		total += 20
+	default:
+		total += 30
+	}
+	for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")} {
+		total += v
+	}
+	e.Add("map %v", m)
+	return e.Inc("ret") + async.Await(a, e.F("last"))
+}

@@ -402,7 +402,7 @@ resume:
 				continue resume
 			}
 			fallthrough
-		case 3: // bodies.go:69: loop post statement: s.i++
+		case 3: // bodies.go:69: loop post statement: i++
 			s.i++
 			pc = 1
 			continue resume
@@ -456,11 +456,11 @@ resume:
 			s.v1 = v1
 			s.total += s.v1
 			fallthrough
-		case 11: // bodies.go:86: loop post statement: s.m++
+		case 11: // bodies.go:86: loop post statement: m++
 			s.m++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:85: loop post statement: s.k++
+		case 12: // bodies.go:85: loop post statement: k++
 			s.k++
 			pc = 8
 			continue resume
@@ -1325,4 +1325,245 @@ func (s *nothingFuture) Cancel() {
 func (s *nothingFuture) finish() future.Poll[struct{}] {
 	s.state = async.StateDone
 	return future.Ready(struct{}{})
+}
+
+// operands returns the future of [operandsBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func operands(e *Env) future.Future[int] {
+	return &operandsFuture{e: e}
+}
+
+// operandsFuture is the state of operands between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type operandsFuture struct {
+	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e      *Env
+	total  int
+	m      map[int]int
+	i      int
+	v      int
+	tmp    int
+	await  future.Future[int]
+	tmp1   int
+	tmp2   int
+	tmp3   int
+	tmp4   bool
+	tmp5   int
+	ranged []int
+	index  int
+	tmp6   int
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *operandsFuture) Poll(cx *future.Context) future.Poll[int] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:255: start of operandsBody
+			s.tmp = s.e.Inc("a")
+			s.await = s.e.F("x")
+			fallthrough
+		case 1: // bodies.go:256: resumes at total := e.Inc("a") + async.Await(a, e.F("x"))*e.Inc("b")
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.total = s.tmp + v1*s.e.Inc("b")
+			s.await = s.e.F("plus")
+			fallthrough
+		case 2: // bodies.go:257: resumes at total += async.Await(a, e.F("plus"))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.total += v1
+			s.m = map[int]int{}
+			s.tmp1 = s.e.Inc("key")
+			s.await = s.e.F("m")
+			fallthrough
+		case 3: // bodies.go:259: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 3
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.m[s.tmp1] = v1 + s.e.Inc("after")
+			s.await = s.e.F("p")
+			fallthrough
+		case 4: // bodies.go:260: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 4
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.tmp2 = v1
+			s.tmp3 = s.e.Inc("mid")
+			s.await = s.e.F("q")
+			fallthrough
+		case 5: // bodies.go:260: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 5
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.e.Add("sum %d %d %d", s.tmp2, s.tmp3, v1)
+			s.await = s.e.F("c")
+			fallthrough
+		case 6: // bodies.go:261: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 6
+				return future.Pending[int]()
+			}
+			s.await = nil
+			if !(v1 > 100 && s.e.Inc("rhs") > 0) {
+				pc = 7
+				continue resume
+			}
+			s.total++
+			fallthrough
+		case 7: // bodies.go:263: after the if at bodies.go:261
+			s.tmp4 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
+			s.await = s.e.F("l")
+			fallthrough
+		case 8: // bodies.go:264: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 8
+				return future.Pending[int]()
+			}
+			s.await = nil
+			if !((s.tmp4) == (v1 > 0)) {
+				pc = 9
+				continue resume
+			}
+			s.total += 2
+			fallthrough
+		case 9: // bodies.go:266: after the if at bodies.go:264
+			s.i = 0
+			fallthrough
+		case 10: // bodies.go:267: loop: for i := 0; i < async.Await(a, e.F("lim"))%4; i++
+			s.await = s.e.F("lim")
+			fallthrough
+		case 11: // bodies.go:267: resumes at for i := 0; i < async.Await(a, e.F("lim"))%4; i++
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 11
+				return future.Pending[int]()
+			}
+			s.await = nil
+			if !(s.i < v1%4) {
+				pc = 13
+				continue resume
+			}
+			s.total += s.i
+			fallthrough
+		case 12: // bodies.go:267: loop post statement: i++
+			s.i++
+			pc = 10
+			continue resume
+		case 13: // bodies.go:269: after the loop at bodies.go:267
+			s.await = s.e.F("tag")
+			fallthrough
+		case 14: // bodies.go:270: resumes at switch async.Await(a, e.F("tag")) % 3
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 14
+				return future.Pending[int]()
+			}
+			s.await = nil
+			switch v1 % 3 {
+			case 0:
+				pc = 15
+				continue resume
+			case 1:
+				pc = 16
+				continue resume
+			default:
+				pc = 17
+				continue resume
+			}
+		case 15: // bodies.go:271: case 0:
+			s.total += 10
+			pc = 18
+			continue resume
+		case 16: // bodies.go:273: case 1:
+			s.total += 20
+			pc = 18
+			continue resume
+		case 17: // bodies.go:275: default:
+			s.total += 30
+			fallthrough
+		case 18: // bodies.go:277: after the switch at bodies.go:270
+			s.tmp5 = s.e.Inc("r0")
+			s.await = s.e.F("elem")
+			fallthrough
+		case 19: // bodies.go:278: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 19
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.ranged = []int{s.tmp5, v1, s.e.Inc("r1")}
+			s.index = 0
+			fallthrough
+		case 20: // bodies.go:278: loop: for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+			if s.index >= len(s.ranged) {
+				pc = 22
+				continue resume
+			}
+			s.v = s.ranged[s.index]
+			s.total += s.v
+			fallthrough
+		case 21: // bodies.go:278: next iteration of for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+			s.index++
+			pc = 20
+			continue resume
+		case 22: // bodies.go:280: after the loop at bodies.go:278
+			s.e.Add("map %v", s.m)
+			s.tmp6 = s.e.Inc("ret")
+			s.await = s.e.F("last")
+			fallthrough
+		case 23: // bodies.go:282: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 23
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.state = async.StateDone
+			return future.Ready[int](s.tmp6 + v1)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *operandsFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1, 2, 3, 4, 5, 6, 8, 11, 14, 19, 23:
+		future.Cancel(s.await)
+	}
+	s.await = nil
 }

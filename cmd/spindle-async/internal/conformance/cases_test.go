@@ -43,6 +43,7 @@ func two[T any](name string, c func(e *Env) future.Future[future.Result[T]], bod
 func cases() []bodyCase {
 	cs := []bodyCase{
 		one("straight", straight, straightBody),
+		one("operands", operands, operandsBody),
 		one("yield", yield, yieldBody),
 		one("scopes", scopes, scopesBody),
 		one("nothing", nothing, func(a *async.Awaiter, e *Env) struct{} { nothingBody(a, e); return struct{}{} }),

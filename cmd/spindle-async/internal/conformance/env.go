@@ -13,6 +13,7 @@ import (
 type Env struct {
 	Log     []string
 	created int
+	calls   int
 	// Hold is the creation number (from 1) of the awaited future that
 	// never completes, or 0; the cancellation tests cancel the body there.
 	Hold int
@@ -25,6 +26,14 @@ type Env struct {
 
 // Add logs an event.
 func (e *Env) Add(format string, args ...any) { e.Log = append(e.Log, fmt.Sprintf(format, args...)) }
+
+// Inc logs name and returns how many times Inc was called: a call whose
+// order of evaluation shows.
+func (e *Env) Inc(name string) int {
+	e.calls++
+	e.Add("inc %s", name)
+	return e.calls
+}
 
 // F returns a future of an int that depends on name and on how many
 // futures were made before it.

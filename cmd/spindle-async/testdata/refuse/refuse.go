@@ -54,19 +54,19 @@ func deferLoopBody(a *async.Awaiter) int {
 
 //spindle:async
 func operandBody(a *async.Awaiter) int {
-	return 1 + async.Await(a, f()) // want "await in this position"
+	return 1 + async.Await(a, f())
 }
 
 //spindle:async
 func opAssignBody(a *async.Awaiter) int {
 	x := 1
-	x += async.Await(a, f()) // want "await in this position"
+	x += async.Await(a, f())
 	return x
 }
 
 //spindle:async
 func lhsCallBody(a *async.Awaiter, m map[int]int, k func() int) {
-	m[k()] = async.Await(a, f()) // want "the left of an assignment from an await"
+	m[k()] = async.Await(a, f())
 }
 
 //spindle:async
@@ -141,7 +141,7 @@ func constStmtBody(a *async.Awaiter) int {
 //spindle:async
 func headerBody(a *async.Awaiter) int {
 	n := 0
-	for i := 0; i < async.Await(a, f()); i++ { // want "await in the header of a for statement"
+	for i := 0; i < async.Await(a, f()); i++ {
 		n++
 	}
 	return n
@@ -167,7 +167,7 @@ func goStmtBody(a *async.Awaiter) int {
 
 //spindle:async
 func logicalBody(a *async.Awaiter, c bool) bool {
-	return c && async.Await(a, f()) > 0 // want "await in this position"
+	return c && async.Await(a, f()) > 0 // want "await on the right of &&"
 }
 
 //spindle:async
@@ -181,4 +181,18 @@ func localTypeBody(a *async.Awaiter) int {
 	p := pair{1, 2}              // want "p lives across an await but its type .*pair cannot be named"
 	async.Await(a, f())
 	return p.x
+}
+
+//spindle:async
+func tryOperandBody(a *async.Awaiter, g func(int, error) int) int {
+	return g(async.TryAwait(a, future.Done(future.Result[int]{}))) // want "async.TryAwait inside an expression"
+}
+
+//spindle:async
+func caseExprBody(a *async.Awaiter, n int) int {
+	switch n {
+	case async.Await(a, f()): // want "await in this position"
+		return 1
+	}
+	return 0
 }
