@@ -761,8 +761,11 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 			kind = "int"
 		}
 	case *types.Map:
-		g.errorf(s.Pos(), "range over a map with an await in the loop body is not supported yet: range over a slice of its keys (slices.Collect(maps.Keys(m))) and look each value up")
-		return
+		if mayBeNaN(u.Key()) {
+			g.errorf(s.Pos(), "range over a map whose keys may be NaN, with an await in the loop body, is not supported: a NaN key cannot be looked up again after the suspension; range over a slice of the entries")
+			return
+		}
+		kind = "map"
 	}
 	if kind == "" {
 		g.errorf(s.Pos(), "range over %s with an await in the loop body is not supported: only slices, arrays, strings and integers are", xt)
@@ -784,6 +787,19 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 	var it types.Type = types.Typ[types.Int]
 	if kind == "int" {
 		it = xt
+	}
+	var keys string
+	if kind == "map" {
+		// The loop may suspend: it walks a snapshot of the keys (in Go's
+		// iteration order) and looks each value up when it gets there,
+		// skipping the keys deleted since. Go's rules allow this: an entry
+		// removed before it is reached is not produced, one added during
+		// the loop may or may not be (here: not).
+		kt := xt.Underlying().(*types.Map).Key()
+		keys = g.field("keys", "[]"+g.typ(kt), "")
+		k := g.fresh("k")
+		g.emit(fmt.Sprintf("%s.%s = make([]%s, 0, len(%s.%s))\nfor %s := range %s.%s {\n%s.%s = append(%s.%s, %s)\n}",
+			g.recv, keys, g.typ(kt), g.recv, rng, k, g.recv, rng, g.recv, keys, g.recv, keys, k))
 	}
 	idx := g.field("index", g.typ(it), "")
 	g.emit(fmt.Sprintf("%s.%s = 0", g.recv, idx))
@@ -807,8 +823,20 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 		bound = "len(" + R + ")"
 	case "int":
 		bound = R
+	case "map":
+		bound = "len(" + g.recv + "." + keys + ")"
 	}
 	g.emit(fmt.Sprintf("if %s >= %s {\n%s\n}", I, bound, g.jumpText(after)))
+	var key = I
+	if kind == "map" {
+		k, v, ok := g.fresh("k"), g.fresh("v"), g.fresh("ok")
+		if !hasValue {
+			v = "_"
+		}
+		g.emit(fmt.Sprintf("%s := %s.%s[%s]\n%s, %s := %s[%s]\nif !%s {\n%s++\n%s\n}",
+			k, g.recv, keys, I, v, ok, R, k, ok, I, g.jumpText(cond)))
+		key, value = k, v
+	}
 	if kind == "string" {
 		rv, rw := g.fresh("r"), g.fresh("w")
 		if !hasValue {
@@ -835,7 +863,7 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 		rhs = append(rhs, v)
 		return true
 	}
-	if !add(s.Key, I) || !add(s.Value, value) {
+	if !add(s.Key, key) || !add(s.Value, value) {
 		return
 	}
 	if len(lhs) > 0 {
@@ -853,6 +881,28 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 	}
 	g.jump(cond)
 	g.start(after)
+	if kind == "map" {
+		g.emit(fmt.Sprintf("%s.%s = nil", g.recv, keys))
+	}
+}
+
+// mayBeNaN reports whether a value of type t can be unequal to itself.
+func mayBeNaN(t types.Type) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Info()&(types.IsFloat|types.IsComplex) != 0
+	case *types.Interface:
+		return true
+	case *types.Array:
+		return mayBeNaN(u.Elem())
+	case *types.Struct:
+		for i := range u.NumFields() {
+			if mayBeNaN(u.Field(i).Type()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isBlank(e ast.Expr) bool {

@@ -281,3 +281,23 @@ func operandsBody(a *async.Awaiter, e *Env) int {
 	e.Add("map %v", m)
 	return e.Inc("ret") + async.Await(a, e.F("last"))
 }
+
+//spindle:async
+func mapsBody(a *async.Awaiter, e *Env, m map[string]int) int {
+	sum := 0
+	for k, v := range m {
+		w := async.Await(a, e.F(k))
+		sum += v * w
+		if k == "b" {
+			delete(m, "c") // not reached yet: must not be produced
+			delete(m, "a")
+			m["z"] = 26 // added: Go may or may not produce it
+		}
+	}
+	keys := 0
+	for k := range m {
+		async.Await(a, e.F("again"))
+		keys += len(k)
+	}
+	return sum + keys
+}

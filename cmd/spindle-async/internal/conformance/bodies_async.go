@@ -1567,3 +1567,146 @@ func (s *operandsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// maps returns the future of [mapsBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func maps(e *Env, m map[string]int) future.Future[int] {
+	return &mapsFuture{e: e, m: m}
+}
+
+// mapsFuture is the state of maps between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type mapsFuture struct {
+	state   int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e       *Env
+	m       map[string]int
+	sum     int
+	k       string
+	v       int
+	w       int
+	keys    int
+	k1      string
+	ranged  map[string]int
+	keys1   []string
+	index   int
+	await   future.Future[int]
+	ranged1 map[string]int
+	keys2   []string
+	index1  int
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *mapsFuture) Poll(cx *future.Context) future.Poll[int] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:286: start of mapsBody
+			s.sum = 0
+			s.ranged = s.m
+			s.keys1 = make([]string, 0, len(s.ranged))
+			for k1 := range s.ranged {
+				s.keys1 = append(s.keys1, k1)
+			}
+			s.index = 0
+			fallthrough
+		case 1: // bodies.go:288: loop: for k, v := range m
+			if s.index >= len(s.keys1) {
+				pc = 4
+				continue resume
+			}
+			k2 := s.keys1[s.index]
+			v2, ok1 := s.ranged[k2]
+			if !ok1 {
+				s.index++
+				pc = 1
+				continue resume
+			}
+			s.k, s.v = k2, v2
+			s.await = s.e.F(s.k)
+			fallthrough
+		case 2: // bodies.go:289: resumes at w := async.Await(a, e.F(k))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.w = v1
+			s.sum += s.v * s.w
+			if s.k == "b" {
+				delete(s.m, "c") // not reached yet: must not be produced
+				delete(s.m, "a")
+				s.m["z"] = 26 // added: Go may or may not produce it
+			}
+			fallthrough
+		case 3: // bodies.go:288: next iteration of for k, v := range m
+			s.index++
+			pc = 1
+			continue resume
+		case 4: // bodies.go:296: after the loop at bodies.go:288
+			s.keys1 = nil
+			s.keys = 0
+			s.ranged1 = s.m
+			s.keys2 = make([]string, 0, len(s.ranged1))
+			for k3 := range s.ranged1 {
+				s.keys2 = append(s.keys2, k3)
+			}
+			s.index1 = 0
+			fallthrough
+		case 5: // bodies.go:298: loop: for k := range m
+			if s.index1 >= len(s.keys2) {
+				pc = 8
+				continue resume
+			}
+			k4 := s.keys2[s.index1]
+			_, ok2 := s.ranged1[k4]
+			if !ok2 {
+				s.index1++
+				pc = 5
+				continue resume
+			}
+			s.k1 = k4
+			s.await = s.e.F("again")
+			fallthrough
+		case 6: // bodies.go:299: resumes at async.Await(a, e.F("again"))
+			if _, ok := s.await.Poll(cx).Value(); !ok {
+				s.state = 6
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.keys += len(s.k1)
+			fallthrough
+		case 7: // bodies.go:298: next iteration of for k := range m
+			s.index1++
+			pc = 5
+			continue resume
+		case 8: // bodies.go:301: after the loop at bodies.go:298
+			s.keys2 = nil
+			s.state = async.StateDone
+			return future.Ready[int](s.sum + s.keys)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *mapsFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 2, 6:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}

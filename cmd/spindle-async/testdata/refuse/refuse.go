@@ -70,9 +70,9 @@ func lhsCallBody(a *async.Awaiter, m map[int]int, k func() int) {
 }
 
 //spindle:async
-func mapStmtBody(a *async.Awaiter, m map[string]int) int {
+func mapStmtBody(a *async.Awaiter, m map[float64]int) int {
 	n := 0
-	for range m { // want "range over a map"
+	for range m { // want "range over a map whose keys may be NaN"
 		async.Await(a, f())
 	}
 	return n
