@@ -17,7 +17,7 @@ func (g *gen) render() string {
 
 	w("\n// %s returns the future of [%s], compiled by spindle-async into a\n", g.name, g.decl.Name.Name)
 	w("// state machine: it runs the body when polled, with no goroutine.\n")
-	w("func %s(%s) %s.Future[%s] {\n\treturn &%s{%s}\n}\n\n", g.name, strings.Join(g.params, ", "), F, g.rtype, g.tname, strings.Join(g.paramInit, ", "))
+	w("func %s%s(%s) %s.Future[%s] {\n\treturn &%s{%s}\n}\n\n", g.recvDecl, g.name, strings.Join(g.params, ", "), F, g.rtype, g.tname, strings.Join(g.paramInit, ", "))
 
 	w("// %s is the state of %s between two polls: the parameters, the\n", g.tname, g.name)
 	w("// variables that live across an await, the future in flight and the\n")

@@ -41,6 +41,7 @@ type gen struct {
 	fieldNames map[string]bool
 	bodyNames  map[string]bool
 	params     []string // constructor parameters, as declared
+	recvDecl   string   // "(c *Conn) " when the constructor is a method
 	paramInit  []string // field: name pairs of the composite literal
 
 	// Names the generated code declares inside Poll, chosen not to clash
@@ -229,7 +230,21 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"
-		for _, n := range []string{d.name, g.tname} {
+		check := []string{d.name, g.tname}
+		if d.decl.Recv != nil {
+			// A method's state is named after its type too: two types may
+			// have async methods of the same name.
+			base := recvBase(d.decl.Recv.List[0].Type)
+			g.tname = lowerFirst(base) + d.name + "Future"
+			check = []string{g.tname}
+			if fn, ok := p.TypesInfo.Defs[d.decl.Name].(*types.Func); ok {
+				recv := fn.Type().(*types.Signature).Recv().Type()
+				if obj, _, _ := types.LookupFieldOrMethod(recv, true, p.Types, d.name); obj != nil && !inGenerated(p, obj) {
+					errs.addf(p.Fset, d.decl.Pos(), "//spindle:async: %s already has a field or method %s: choose another name", base, d.name)
+				}
+			}
+		}
+		for _, n := range check {
 			if names[n] || p.Types.Scope().Lookup(n) != nil && !generatedObj(p, n) {
 				errs.addf(p.Fset, d.decl.Pos(), "//spindle:async: %s is already declared in package %s: choose another name", n, p.Name)
 			}
@@ -267,6 +282,31 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 		return nil
 	}
 	return out
+}
+
+// recvBase is the name of a receiver's type: T for T, *T, T[X].
+func recvBase(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return "recv"
+		}
+	}
+}
+
+func inGenerated(p *packages.Package, obj types.Object) bool {
+	f := p.Fset.File(obj.Pos())
+	return f != nil && strings.HasSuffix(f.Name(), "_async.go")
 }
 
 // generatedObj reports whether the package-level object name is declared

@@ -208,7 +208,7 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 	var b bytes.Buffer
 	for _, d := range dirs {
 		ft := d.decl.Type
-		if ft.TypeParams != nil || d.decl.Recv != nil {
+		if ft.TypeParams != nil || d.decl.Recv != nil && !simpleRecv(d.decl.Recv.List[0].Type) {
 			continue // refused later; a stub could not name the type parameters
 		}
 		var params []string
@@ -246,7 +246,11 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 		case 2:
 			r = "spindlefuture.Result[" + res[0] + "]"
 		}
-		fmt.Fprintf(&b, "func %s(%s) spindlefuture.Future[%s] { panic(0) }\n", d.name, strings.Join(params, ", "), r)
+		recv := ""
+		if d.decl.Recv != nil {
+			recv = "(" + text(d.decl.Recv.List[0].Type) + ") "
+		}
+		fmt.Fprintf(&b, "func %s%s(%s) spindlefuture.Future[%s] { panic(0) }\n", recv, d.name, strings.Join(params, ", "), r)
 	}
 	var h bytes.Buffer
 	fmt.Fprintf(&h, "package %s\n\nimport spindlefuture %q\n", f.Name.Name, futurePath)
@@ -360,4 +364,13 @@ func splitPos(m string) (file string, line, col int) {
 	line, _ = strconv.Atoi(parts[1])
 	col, _ = strconv.Atoi(parts[2])
 	return parts[0], line, col
+}
+
+// simpleRecv reports whether a receiver type is T or *T, not generic.
+func simpleRecv(e ast.Expr) bool {
+	if s, ok := e.(*ast.StarExpr); ok {
+		e = s.X
+	}
+	_, ok := e.(*ast.Ident)
+	return ok
 }

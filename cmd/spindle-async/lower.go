@@ -50,8 +50,12 @@ func (g *gen) signature() bool {
 	d := g.decl
 	ok := true
 	if d.Recv != nil {
-		g.errorf(d.Pos(), "%s: a method cannot be an async function yet: write a function that takes the receiver as a parameter", d.Name.Name)
-		ok = false
+		if _, ok := ast.Unparen(d.Recv.List[0].Type).(*ast.Ident); !ok {
+			if st, ok := ast.Unparen(d.Recv.List[0].Type).(*ast.StarExpr); !ok || !isIdent(st.X) {
+				g.errorf(d.Pos(), "%s: async methods of generic types are not supported yet", d.Name.Name)
+				return false
+			}
+		}
 	}
 	if d.Type.TypeParams != nil {
 		g.errorf(d.Pos(), "%s: generic async functions are not supported yet", d.Name.Name)
@@ -95,6 +99,17 @@ func (g *gen) signature() bool {
 		g.fieldNames[m] = true
 	}
 
+	if r := sig.Recv(); r != nil {
+		ts := g.typ(r.Type())
+		if r.Name() == "" || r.Name() == "_" {
+			g.recvDecl = "(_ " + ts + ") "
+		} else {
+			f := g.field(r.Name(), ts, "")
+			g.hoisted[r] = f
+			g.recvDecl = "(" + r.Name() + " " + ts + ") "
+			g.paramInit = append(g.paramInit, f+": "+r.Name())
+		}
+	}
 	for i := 1; i < params.Len(); i++ {
 		v := params.At(i)
 		t := v.Type()
@@ -179,6 +194,11 @@ func (g *gen) resultField(v *types.Var, unnamed string) string {
 	}
 	g.resultFields = append(g.resultFields, f)
 	return f
+}
+
+func isIdent(e ast.Expr) bool {
+	_, ok := ast.Unparen(e).(*ast.Ident)
+	return ok
 }
 
 func isAwaiterPtr(t types.Type) bool {

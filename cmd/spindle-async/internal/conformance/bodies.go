@@ -301,3 +301,18 @@ func mapsBody(a *async.Awaiter, e *Env, m map[string]int) int {
 	}
 	return sum + keys
 }
+
+// Counter has an async method.
+type Counter struct {
+	n int
+	e *Env
+}
+
+//spindle:async Step
+func (c *Counter) stepBody(a *async.Awaiter, by int) int {
+	c.n += by
+	v := async.Await(a, c.e.F("step"))
+	c.n += v
+	c.e.Add("counter %d", c.n)
+	return c.n
+}

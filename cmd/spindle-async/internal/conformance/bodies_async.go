@@ -1710,3 +1710,65 @@ func (s *mapsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// Step returns the future of [stepBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func (c *Counter) Step(by int) future.Future[int] {
+	return &counterStepFuture{c: c, by: by}
+}
+
+// counterStepFuture is the state of Step between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type counterStepFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	c     *Counter
+	by    int
+	await future.Future[int]
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+	for {
+		switch pc {
+		case 0: // bodies.go:312: start of stepBody
+			s.c.n += s.by
+			s.await = s.c.e.F("step")
+			fallthrough
+		case 1: // bodies.go:314: resumes at v := async.Await(a, c.e.F("step"))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[int]()
+			}
+			s.await = nil
+			v := v1
+			s.c.n += v
+			s.c.e.Add("counter %d", s.c.n)
+			s.state = async.StateDone
+			return future.Ready[int](s.c.n)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *counterStepFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}

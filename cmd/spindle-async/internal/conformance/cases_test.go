@@ -44,6 +44,8 @@ func cases() []bodyCase {
 	cs := []bodyCase{
 		one("straight", straight, straightBody),
 		one("operands", operands, operandsBody),
+		one("method", func(e *Env) future.Future[int] { return (&Counter{e: e}).Step(3) },
+			func(a *async.Awaiter, e *Env) int { return (&Counter{e: e}).stepBody(a, 3) }),
 		one("yield", yield, yieldBody),
 		one("scopes", scopes, scopesBody),
 		one("nothing", nothing, func(a *async.Awaiter, e *Env) struct{} { nothingBody(a, e); return struct{}{} }),

@@ -93,11 +93,12 @@ func passBody(a *async.Awaiter) int {
 	return helper(a) // want "the Awaiter a may only be passed"
 }
 
-type T struct{}
+type G[X any] struct{ x X }
 
 //spindle:async
-func (T) methodBody(a *async.Awaiter) int { // want "a method cannot be an async function"
-	return async.Await(a, f())
+func (g G[X]) methodBody(a *async.Awaiter) X { // want "async methods of generic types"
+	async.Await(a, f())
+	return g.x
 }
 
 //spindle:async
