@@ -334,6 +334,40 @@ func (g *gen) checkLoopVars() {
 		}
 		return true
 	})
+	// The declarations whose variable can be boxed: x := and var x in a
+	// loop body or a for clause, and the variables of a range clause.
+	boxable := map[*types.Var]bool{}
+	mark := func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok {
+			if v, ok := g.info.Defs[id].(*types.Var); ok {
+				boxable[v] = true
+			}
+		}
+	}
+	ast.Inspect(g.body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok == token.DEFINE {
+				for _, l := range n.Lhs {
+					mark(l)
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				mark(id)
+			}
+		case *ast.RangeStmt:
+			if n.Tok == token.DEFINE {
+				if n.Key != nil {
+					mark(n.Key)
+				}
+				if n.Value != nil {
+					mark(n.Value)
+				}
+			}
+		}
+		return true
+	})
 	inLoop := func(v *types.Var) bool {
 		for _, l := range loops {
 			if v.Pos() >= l.Pos() && v.Pos() < l.End() {
@@ -353,7 +387,19 @@ func (g *gen) checkLoopVars() {
 		if _, ok := g.hoisted[v]; !ok {
 			return
 		}
-		if g.reported[v] {
+		if g.reported[v] || g.boxed[v] {
+			return
+		}
+		if boxable[v] {
+			// Each iteration gets its own variable, as in Go: the field
+			// holds a pointer to the current iteration's.
+			g.boxed[v] = true
+			f := g.hoisted[v]
+			for i := range g.fields {
+				if g.fields[i].name == f {
+					g.fields[i].typ = "*" + g.fields[i].typ
+				}
+			}
 			return
 		}
 		g.reported[v] = true

@@ -55,6 +55,9 @@ type gen struct {
 	direct       bool   // results are not fields: return makes Ready at once
 	escapes      map[*types.Var]bool
 	subst        map[ast.Node]string // expressions already evaluated into fields
+	boxed        map[*types.Var]bool   // per-iteration variables behind a pointer
+	boxAlias     map[*types.Var]string // inside a closure: its own copy of the pointer
+	inBoxLit     map[*ast.FuncLit]bool
 
 	all      []*state // creation order
 	started  []*state // case order
@@ -226,7 +229,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 		g := &gen{
 			pkg: p, info: p.TypesInfo, fset: p.Fset, src: src, base: filepath.Base(path),
 			decl: d.decl, name: d.name, errs: errs, imp: imp,
-			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{},
+			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{}, boxed: map[*types.Var]bool{}, boxAlias: map[*types.Var]string{}, inBoxLit: map[*ast.FuncLit]bool{},
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"

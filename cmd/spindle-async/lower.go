@@ -718,6 +718,44 @@ func (g *gen) ifStmt(s *ast.IfStmt) {
 	g.start(after)
 }
 
+// renewBoxed gives the next iteration of a for loop its own copies of the
+// boxed variables its init statement declared, as Go 1.22 does before the
+// post statement.
+func (g *gen) renewBoxed(init ast.Stmt) {
+	as, ok := init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return
+	}
+	for _, l := range as.Lhs {
+		id := l.(*ast.Ident)
+		if !g.isBoxed(id) || g.info.Defs[id] == nil {
+			continue
+		}
+		f, _ := g.hoistedField(id)
+		t := g.fresh("prev")
+		g.emit(fmt.Sprintf("%s := *%s.%s\n%s.%s = new(%s)\n*%s.%s = %s", t, g.recv, f, g.recv, f, g.typ(g.info.Defs[id].Type()), g.recv, f, t))
+	}
+}
+
+func (g *gen) initBoxed(init ast.Stmt) bool {
+	as, ok := init.(*ast.AssignStmt)
+	if !ok || as.Tok != token.DEFINE {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if g.isBoxed(l.(*ast.Ident)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *gen) emitIf(code string) {
+	if code != "" {
+		g.emit(code)
+	}
+}
+
 func (g *gen) pushTarget(t target) { g.targets = append(g.targets, t) }
 func (g *gen) popTarget()          { g.targets = g.targets[:len(g.targets)-1] }
 
@@ -731,6 +769,9 @@ func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
 	var post *state
 	if s.Post != nil {
 		post = g.newState(s.Post.Pos(), "loop post statement: "+string(g.src[g.off(s.Post.Pos()):g.off(s.Post.End())]))
+		cont = post
+	} else if g.initBoxed(s.Init) {
+		post = g.newState(s.Pos(), "next iteration of "+g.line(s.Pos()))
 		cont = post
 	}
 	g.start(cond)
@@ -748,7 +789,10 @@ func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
 	g.jump(cont)
 	if post != nil {
 		g.start(post)
-		g.stmt(s.Post)
+		g.renewBoxed(s.Init)
+		if s.Post != nil {
+			g.stmt(s.Post)
+		}
 		g.jump(cond)
 	}
 	g.start(after)
@@ -872,7 +916,8 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 			return true
 		}
 		if s.Tok == token.DEFINE {
-			lhs = append(lhs, g.lhsIdent(e.(*ast.Ident)))
+			g.emitIf(g.allocs([]ast.Expr{e}))
+			lhs = append(lhs, g.lhsOf(e.(*ast.Ident)))
 		} else {
 			if !pureLvalue(e) {
 				g.errorf(e.Pos(), "range assigning to an expression with calls is not supported when the loop awaits: range into variables")

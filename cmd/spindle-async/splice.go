@@ -67,8 +67,28 @@ func (g *gen) rewrite(m, root ast.Node, stack []ast.Node) (string, bool) {
 			g.imp.used[pn.Imported().Path()] = true
 		}
 		if v, ok := obj.(*types.Var); ok {
+			if a, ok := g.boxAlias[v]; ok {
+				return "(*" + a + ")", true
+			}
 			if f, ok := g.hoisted[v]; ok {
+				if g.boxed[v] {
+					return "(*" + g.recv + "." + f + ")", true
+				}
 				return g.recv + "." + f, true
+			}
+		}
+	case *ast.FuncLit:
+		if t, ok := g.boxedLit(m); ok {
+			return t, true
+		}
+	case *ast.UnaryExpr:
+		// &x of a boxed x is the pointer the field holds.
+		if id, ok := ast.Unparen(m.X).(*ast.Ident); ok && m.Op == token.AND {
+			if v, ok := g.info.Uses[id].(*types.Var); ok && g.boxed[v] {
+				if a, ok := g.boxAlias[v]; ok {
+					return a, true
+				}
+				return g.recv + "." + g.hoisted[v], true
 			}
 		}
 	case *ast.CallExpr:
@@ -299,12 +319,13 @@ func (g *gen) defineWith(lhsList []ast.Expr, rhs string) string {
 		return strings.Join(names, ", ") + " := " + rhs
 	}
 	s := struct{ Lhs []ast.Expr }{lhsList}
+	alloc := g.allocs(lhsList)
 	if !anyLocal {
 		var lhs []string
 		for _, l := range s.Lhs {
 			lhs = append(lhs, g.lhsOf(l.(*ast.Ident)))
 		}
-		return strings.Join(lhs, ", ") + " = " + rhs
+		return alloc + strings.Join(lhs, ", ") + " = " + rhs
 	}
 	// Some are fields, some are locals: through temporaries, so that the
 	// right side is evaluated before any new local exists.
@@ -314,11 +335,12 @@ func (g *gen) defineWith(lhsList []ast.Expr, rhs string) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), rhs)
+	b.WriteString(alloc)
 	for i, l := range s.Lhs {
 		id := l.(*ast.Ident)
-		switch f, ok := g.hoistedField(id); {
+		switch _, ok := g.hoistedField(id); {
 		case ok:
-			fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, tmps[i])
+			fmt.Fprintf(&b, "%s = %s\n", g.lhsOf(id), tmps[i])
 		case id.Name == "_":
 			fmt.Fprintf(&b, "_ = %s\n", tmps[i])
 		case g.info.Defs[id] != nil:
@@ -332,9 +354,75 @@ func (g *gen) defineWith(lhsList []ast.Expr, rhs string) string {
 
 func (g *gen) lhsOf(id *ast.Ident) string {
 	if f, ok := g.hoistedField(id); ok {
+		if g.isBoxed(id) {
+			return "*" + g.recv + "." + f
+		}
 		return g.recv + "." + f
 	}
 	return id.Name
+}
+
+func (g *gen) isBoxed(id *ast.Ident) bool {
+	obj := g.info.Defs[id]
+	if obj == nil {
+		obj = g.info.Uses[id]
+	}
+	v, ok := obj.(*types.Var)
+	return ok && g.boxed[v]
+}
+
+// allocs gives a fresh variable to each boxed variable that ids define.
+func (g *gen) allocs(ids []ast.Expr) string {
+	var b strings.Builder
+	for _, e := range ids {
+		id, ok := e.(*ast.Ident)
+		if !ok || g.info.Defs[id] == nil || !g.isBoxed(id) {
+			continue
+		}
+		f, _ := g.hoistedField(id)
+		fmt.Fprintf(&b, "%s.%s = new(%s)\n", g.recv, f, g.typ(g.info.Defs[id].Type()))
+	}
+	return b.String()
+}
+
+// boxedLit rewrites a closure that captures per-iteration variables: it
+// is made inside a call that passes the current iteration's pointers, so
+// that it keeps them when the fields move on to the next iteration's.
+func (g *gen) boxedLit(lit *ast.FuncLit) (string, bool) {
+	if g.inBoxLit[lit] {
+		return "", false
+	}
+	var vars []*types.Var
+	seen := map[*types.Var]bool{}
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			if v, ok := g.info.Uses[id].(*types.Var); ok && g.boxed[v] && !seen[v] {
+				if _, aliased := g.boxAlias[v]; !aliased {
+					seen[v] = true
+					vars = append(vars, v)
+				}
+			}
+		}
+		return true
+	})
+	if len(vars) == 0 {
+		return "", false
+	}
+	var params, args []string
+	for _, v := range vars {
+		p := g.fresh(v.Name() + "p")
+		g.boxAlias[v] = p
+		params = append(params, p+" *"+g.typ(v.Type()))
+		args = append(args, g.recv+"."+g.hoisted[v])
+	}
+	g.inBoxLit[lit] = true
+	body := g.text(lit)
+	delete(g.inBoxLit, lit)
+	for _, v := range vars {
+		delete(g.boxAlias, v)
+	}
+	ft := g.typ(g.info.TypeOf(lit))
+	return fmt.Sprintf("func(%s) %s {\nreturn %s\n}(%s)", strings.Join(params, ", "), ft, body, strings.Join(args, ", ")), true
 }
 
 // varDeclText rewrites var declarations of fields into assignments.
@@ -378,9 +466,10 @@ func (g *gen) varDeclText(s *ast.DeclStmt) (string, bool) {
 					typ = " " + g.text(vs.Type)
 				}
 				fmt.Fprintf(&b, "var %s%s = %s\n", strings.Join(tmps, ", "), typ, strings.Join(vals, ", "))
+				b.WriteString(g.allocs(identExprs(vs.Names)))
 				for i, id := range vs.Names {
-					if f, ok := g.hoistedField(id); ok {
-						fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, tmps[i])
+					if _, ok := g.hoistedField(id); ok {
+						fmt.Fprintf(&b, "%s = %s\n", g.lhsOf(id), tmps[i])
 					} else if id.Name != "_" {
 						fmt.Fprintf(&b, "%s := %s\n", id.Name, tmps[i])
 					}
@@ -389,7 +478,7 @@ func (g *gen) varDeclText(s *ast.DeclStmt) (string, bool) {
 				for _, id := range vs.Names {
 					v := g.info.Defs[id].(*types.Var)
 					if f, ok := g.hoistedField(id); ok {
-						fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zero(v.Type()))
+						fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zeroOrNew(v))
 					} else {
 						fmt.Fprintf(&b, "var %s %s\n", id.Name, g.text(vs.Type))
 					}
@@ -405,12 +494,13 @@ func (g *gen) varDeclText(s *ast.DeclStmt) (string, bool) {
 			for _, v := range vs.Values {
 				vals = append(vals, g.text(v))
 			}
+			b.WriteString(g.allocs(identExprs(vs.Names)))
 			fmt.Fprintf(&b, "%s = %s\n", strings.Join(lhs, ", "), strings.Join(vals, ", "))
 			continue
 		}
 		for _, id := range vs.Names {
 			if f, ok := g.hoistedField(id); ok {
-				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zero(g.info.Defs[id].Type()))
+				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.zeroOrNew(g.info.Defs[id].(*types.Var)))
 			}
 		}
 	}
@@ -530,4 +620,21 @@ func (g *gen) hasBreak(s ast.Stmt, lbl *types.Label) bool {
 func isTuple(t types.Type) bool {
 	_, ok := t.(*types.Tuple)
 	return ok
+}
+
+func identExprs(ids []*ast.Ident) []ast.Expr {
+	var out []ast.Expr
+	for _, id := range ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+// zeroOrNew is what a declaration without a value stores in v's field: the
+// zero value, or a new zeroed variable when v is boxed.
+func (g *gen) zeroOrNew(v *types.Var) string {
+	if g.boxed[v] {
+		return "new(" + g.typ(v.Type()) + ")"
+	}
+	return g.zero(v.Type())
 }

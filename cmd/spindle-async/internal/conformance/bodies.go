@@ -316,3 +316,38 @@ func (c *Counter) stepBody(a *async.Awaiter, by int) int {
 	c.e.Add("counter %d", c.n)
 	return c.n
 }
+
+//spindle:async
+func capturesBody(a *async.Awaiter, e *Env) string {
+	var fs []func() string
+	var ps []*int
+	for i := 0; i < 3; i++ {
+		async.Await(a, e.F("for"))
+		fs = append(fs, func() string { return "i" + strconv.Itoa(i) })
+		ps = append(ps, &i)
+		i++ // the closure and the pointer see this iteration's i
+		i--
+	}
+	for k, v := range []string{"x", "y"} {
+		fs = append(fs, func() string { return v + strconv.Itoa(k) })
+		async.Await(a, e.F(v))
+		v += "!"
+	}
+	for n := range 2 {
+		w := n * 10
+		f := func() string { w++; return "w" + strconv.Itoa(w) }
+		async.Await(a, e.F("w"))
+		fs = append(fs, f, f)
+		var z int
+		ps = append(ps, &z)
+		z = n + 100
+	}
+	out := ""
+	for _, f := range fs {
+		out += f() + " "
+	}
+	for _, p := range ps {
+		out += strconv.Itoa(*p) + " "
+	}
+	return out
+}

@@ -1772,3 +1772,167 @@ func (s *counterStepFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// captures returns the future of [capturesBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func captures(e *Env) future.Future[string] {
+	return &capturesFuture{e: e}
+}
+
+// capturesFuture is the state of captures between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type capturesFuture struct {
+	state   int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e       *Env
+	fs      []func() string
+	ps      []*int
+	i       *int
+	k       *int
+	v       *string
+	n       int
+	w       *int
+	f       func() string
+	await   future.Future[int]
+	ranged  []string
+	index   int
+	ranged1 int
+	index1  int
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *capturesFuture) Poll(cx *future.Context) future.Poll[string] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:321: start of capturesBody
+			s.fs = nil
+			s.ps = nil
+			s.i = new(int)
+			*s.i = 0
+			fallthrough
+		case 1: // bodies.go:324: loop: for i := 0; i < 3; i++
+			if !((*s.i) < 3) {
+				pc = 4
+				continue resume
+			}
+			s.await = s.e.F("for")
+			fallthrough
+		case 2: // bodies.go:325: resumes at async.Await(a, e.F("for"))
+			if _, ok := s.await.Poll(cx).Value(); !ok {
+				s.state = 2
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.fs = append(s.fs, func(ip *int) func() string {
+				return func() string { return "i" + strconv.Itoa((*ip)) }
+			}(s.i))
+			s.ps = append(s.ps, s.i)
+			(*s.i)++
+			(*s.i)--
+			fallthrough
+		case 3: // bodies.go:324: loop post statement: i++
+			prev := *s.i
+			s.i = new(int)
+			*s.i = prev
+			(*s.i)++
+			pc = 1
+			continue resume
+		case 4: // bodies.go:330: after the loop at bodies.go:324
+			s.ranged = []string{"x", "y"}
+			s.index = 0
+			fallthrough
+		case 5: // bodies.go:331: loop: for k, v := range []string{"x", "y"}
+			if s.index >= len(s.ranged) {
+				pc = 8
+				continue resume
+			}
+			s.k = new(int)
+			s.v = new(string)
+			*s.k, *s.v = s.index, s.ranged[s.index]
+			s.fs = append(s.fs, func(vp *string, kp *int) func() string {
+				return func() string { return (*vp) + strconv.Itoa((*kp)) }
+			}(s.v, s.k))
+			s.await = s.e.F((*s.v))
+			fallthrough
+		case 6: // bodies.go:333: resumes at async.Await(a, e.F(v))
+			if _, ok := s.await.Poll(cx).Value(); !ok {
+				s.state = 6
+				return future.Pending[string]()
+			}
+			s.await = nil
+			(*s.v) += "!"
+			fallthrough
+		case 7: // bodies.go:331: next iteration of for k, v := range []string{"x", "y"}
+			s.index++
+			pc = 5
+			continue resume
+		case 8: // bodies.go:335: after the loop at bodies.go:331
+			s.ranged1 = 2
+			s.index1 = 0
+			fallthrough
+		case 9: // bodies.go:336: loop: for n := range 2
+			if s.index1 >= s.ranged1 {
+				pc = 12
+				continue resume
+			}
+			s.n = s.index1
+			s.w = new(int)
+			*s.w = s.n * 10
+			s.f = func(wp *int) func() string {
+				return func() string { (*wp)++; return "w" + strconv.Itoa((*wp)) }
+			}(s.w)
+			s.await = s.e.F("w")
+			fallthrough
+		case 10: // bodies.go:339: resumes at async.Await(a, e.F("w"))
+			if _, ok := s.await.Poll(cx).Value(); !ok {
+				s.state = 10
+				return future.Pending[string]()
+			}
+			s.await = nil
+			{
+				s.fs = append(s.fs, s.f, s.f)
+				var z int
+				s.ps = append(s.ps, &z)
+				z = s.n + 100
+			}
+			fallthrough
+		case 11: // bodies.go:336: next iteration of for n := range 2
+			s.index1++
+			pc = 9
+			continue resume
+		case 12: // bodies.go:344: after the loop at bodies.go:336
+			out := ""
+			for _, f := range s.fs {
+				out += f() + " "
+			}
+			for _, p := range s.ps {
+				out += strconv.Itoa(*p) + " "
+			}
+			s.state = async.StateDone
+			return future.Ready[string](out)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *capturesFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 2, 6, 10:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}

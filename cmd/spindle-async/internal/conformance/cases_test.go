@@ -44,6 +44,7 @@ func cases() []bodyCase {
 	cs := []bodyCase{
 		one("straight", straight, straightBody),
 		one("operands", operands, operandsBody),
+		one("captures", captures, capturesBody),
 		one("method", func(e *Env) future.Future[int] { return (&Counter{e: e}).Step(3) },
 			func(a *async.Awaiter, e *Env) int { return (&Counter{e: e}).stepBody(a, 3) }),
 		one("yield", yield, yieldBody),
