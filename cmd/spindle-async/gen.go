@@ -54,7 +54,7 @@ type gen struct {
 	valueExpr    string // the Ready value, from the result fields
 	direct       bool   // results are not fields: return makes Ready at once
 	escapes      map[*types.Var]bool
-	subst        map[ast.Node]string // expressions already evaluated into fields
+	subst        map[ast.Node]string   // expressions already evaluated into fields
 	boxed        map[*types.Var]bool   // per-iteration variables behind a pointer
 	boxAlias     map[*types.Var]string // inside a closure: its own copy of the pointer
 	inBoxLit     map[*ast.FuncLit]bool
