@@ -142,7 +142,8 @@ func (g *gen) analyze() {
 		case *ast.DeferStmt:
 			if !inLit() {
 				if inLoop() {
-					g.errorf(n.Pos(), "defer inside a loop is not supported in an async function yet: move the loop body into a function of its own, or the defer out of the loop")
+					g.loopDefers[n] = true
+					g.orderMode = true
 				}
 				g.deferCount++
 			}

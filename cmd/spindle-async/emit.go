@@ -27,7 +27,9 @@ func (g *gen) render() string {
 	for _, f := range g.fields {
 		w("\t%s %s\n", f.name, f.typ)
 	}
-	if len(g.defers) > 0 {
+	if len(g.defers) > 0 && g.orderMode {
+		w("\tdeferOrder []int // the defer statements that ran, in order; their calls are pending\n")
+	} else if len(g.defers) > 0 {
 		w("\tdeferred uint64 // bit i: the defer statement i ran and its call is pending\n")
 	}
 	w("}\n\n")
@@ -45,7 +47,11 @@ func (g *gen) render() string {
 	w("\t%s.state = %s.StateRunning\n", s, A)
 	if len(g.defers) > 0 {
 		w("\tdefer func() {\n")
-		w("\t\tif %s.state == %s.StateRunning && %s.deferred != 0 {\n", s, A, s)
+		if g.orderMode {
+			w("\t\tif %s.state == %s.StateRunning && len(%s.deferOrder) != 0 {\n", s, A, s)
+		} else {
+			w("\t\tif %s.state == %s.StateRunning && %s.deferred != 0 {\n", s, A, s)
+		}
 		w("\t\t\t// The body panicked: its deferred calls run, and may recover.\n")
 		w("\t\t\t%s = %s.unwind(recover())\n\t\t}\n\t}()\n", r, s)
 	}
@@ -130,9 +136,25 @@ func (g *gen) render() string {
 		w("// deferred calls of its own, so that recover works in them; when\n")
 		w("// %s, it re-raises %s under them.\n", panicking, p)
 		w("func (%s *%s) runDefers(%s any, %s bool) {\n", s, g.tname, p, panicking)
-		w("\t%s := %s.deferred\n\t%s.deferred = 0\n", d, s, s)
-		for _, ds := range g.defers {
-			w("\tif %s&(1<<%d) != 0 {\n\t\tdefer %s\n\t}\n", d, ds.bit, ds.call)
+		if g.orderMode {
+			k, e := g.fresh("k"), g.fresh("e")
+			w("\t%s := %s.deferOrder\n\t%s.deferOrder = nil\n", d, s, s)
+			w("\tfor _, %s := range %s {\n\t\tswitch %s {\n", k, d, k)
+			for _, ds := range g.defers {
+				w("\t\tcase %d:\n", ds.bit)
+				if ds.slice != "" {
+					w("\t\t\t%s := %s[0]\n\t\t\t%s = %s[1:]\n", e, ds.slice, ds.slice, ds.slice)
+					w("\t\t\tdefer %s\n", strings.ReplaceAll(ds.call, "\x01", e))
+				} else {
+					w("\t\t\tdefer %s\n", ds.call)
+				}
+			}
+			w("\t\t}\n\t}\n")
+		} else {
+			w("\t%s := %s.deferred\n\t%s.deferred = 0\n", d, s, s)
+			for _, ds := range g.defers {
+				w("\tif %s&(1<<%d) != 0 {\n\t\tdefer %s\n\t}\n", d, ds.bit, ds.call)
+			}
 		}
 		w("\tif %s {\n\t\tpanic(%s)\n\t}\n}\n", panicking, p)
 		w("\n// unwind runs the deferred calls while the body panics with %s; if one\n", p)

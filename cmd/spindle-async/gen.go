@@ -69,6 +69,8 @@ type gen struct {
 	tmp      int
 
 	deferCount int
+	loopDefers map[*ast.DeferStmt]bool
+	orderMode  bool // a defer statement is in a loop: pending calls are listed in order
 }
 
 type fieldDecl struct{ name, typ, comment string }
@@ -107,8 +109,9 @@ type suspend struct {
 }
 
 type deferSite struct {
-	bit  int
-	call string // the deferred call, on fields
+	bit   int
+	call  string // the deferred call, on fields (or on \x01, an element of slice)
+	slice string // for a defer statement in a loop: its calls
 }
 
 func (g *gen) errorf(pos token.Pos, format string, args ...any) {
@@ -229,7 +232,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 		g := &gen{
 			pkg: p, info: p.TypesInfo, fset: p.Fset, src: src, base: filepath.Base(path),
 			decl: d.decl, name: d.name, errs: errs, imp: imp,
-			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{}, boxed: map[*types.Var]bool{}, boxAlias: map[*types.Var]string{}, inBoxLit: map[*ast.FuncLit]bool{},
+			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{}, boxed: map[*types.Var]bool{}, boxAlias: map[*types.Var]string{}, inBoxLit: map[*ast.FuncLit]bool{}, loopDefers: map[*ast.DeferStmt]bool{},
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"

@@ -175,28 +175,28 @@ func (g *gen) branchText(b *ast.BranchStmt, root ast.Node, stack []ast.Node) (st
 }
 
 // deferText registers a deferred call: the function value and arguments
-// are evaluated now, as Go does, into fields, and a bit records that the
-// call is pending. runDefers defers the calls for real, so that a recover
-// in them works as in the source.
+// are evaluated now, as Go does, into fields, and the call is marked
+// pending: a bit of s.deferred, or, when some defer statement is in a
+// loop, an entry of s.deferOrder (and, for a statement in a loop, an
+// element of its own slice of calls). runDefers defers the calls for real,
+// so that a recover in them works as in the source.
 func (g *gen) deferText(d *ast.DeferStmt) string {
 	call := d.Call
-	bit := len(g.defers)
-	if bit >= 64 {
+	site := len(g.defers)
+	if site >= 64 && !g.orderMode {
 		g.errorf(d.Pos(), "more than 64 defer statements in one async function")
 		return ""
 	}
-	var b strings.Builder
-	var args []string
+	type item struct{ typ, val string }
+	var items []item // the function value (unless builtin), then the arguments
+	var pre string   // f(g()): the values of g, in temporaries
 	fn := ""
 	ellipsis := call.Ellipsis.IsValid()
 	fun := ast.Unparen(call.Fun)
 	if _, ok := g.info.Uses[identOf(fun)].(*types.Builtin); ok {
 		fn = g.text(fun)
-		for i, a := range call.Args {
-			t := types.Default(g.info.TypeOf(a))
-			f := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(t), "")
-			fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.text(a))
-			args = append(args, g.recv+"."+f)
+		for _, a := range call.Args {
+			items = append(items, item{g.typ(types.Default(g.info.TypeOf(a))), g.text(a)})
 		}
 	} else {
 		sig, ok := g.info.TypeOf(call.Fun).Underlying().(*types.Signature)
@@ -210,19 +210,16 @@ func (g *gen) deferText(d *ast.DeferStmt) string {
 				return ""
 			}
 		}
-		f := g.field(fmt.Sprintf("defer%d", bit), g.typ(sig), "")
-		fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, g.text(fun))
-		fn = g.recv + "." + f
+		items = append(items, item{g.typ(sig), g.text(fun)})
 		params := sig.Params()
 		if len(call.Args) == 1 && isTuple(g.info.TypeOf(call.Args[0])) {
-			// f(g()) with g returning several values.
-			var fs []string
+			var tmps []string
 			for i := range params.Len() {
-				a := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(params.At(i).Type()), "")
-				fs = append(fs, g.recv+"."+a)
+				t := g.fresh("tmp")
+				tmps = append(tmps, t)
+				items = append(items, item{g.typ(params.At(i).Type()), t})
 			}
-			fmt.Fprintf(&b, "%s = %s\n", strings.Join(fs, ", "), g.text(call.Args[0]))
-			args = fs
+			pre = fmt.Sprintf("%s := %s\n", strings.Join(tmps, ", "), g.text(call.Args[0]))
 			ellipsis = sig.Variadic()
 		} else {
 			var packed []string
@@ -231,17 +228,15 @@ func (g *gen) deferText(d *ast.DeferStmt) string {
 					packed = append(packed, g.text(a))
 					continue
 				}
-				af := g.field(fmt.Sprintf("defer%dArg%d", bit, i), g.typ(params.At(i).Type()), "")
-				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, af, g.text(a))
-				args = append(args, g.recv+"."+af)
+				items = append(items, item{g.typ(params.At(i).Type()), g.text(a)})
 			}
 			if sig.Variadic() && !ellipsis {
-				st := params.At(params.Len() - 1).Type()
-				af := g.field(fmt.Sprintf("defer%dArg%d", bit, params.Len()-1), g.typ(st), "")
+				st := g.typ(params.At(params.Len() - 1).Type())
+				v := "nil"
 				if len(packed) > 0 {
-					fmt.Fprintf(&b, "%s.%s = %s{%s}\n", g.recv, af, g.typ(st), strings.Join(packed, ", "))
+					v = st + "{" + strings.Join(packed, ", ") + "}"
 				}
-				args = append(args, g.recv+"."+af)
+				items = append(items, item{st, v})
 				ellipsis = true
 			}
 		}
@@ -250,8 +245,55 @@ func (g *gen) deferText(d *ast.DeferStmt) string {
 	if ellipsis {
 		dots = "..."
 	}
-	g.defers = append(g.defers, &deferSite{bit: bit, call: fmt.Sprintf("%s(%s%s)", fn, strings.Join(args, ", "), dots)})
-	fmt.Fprintf(&b, "%s.deferred |= 1 << %d", g.recv, bit)
+	var b strings.Builder
+	b.WriteString(pre)
+	var refs []string
+	ds := &deferSite{bit: site}
+	if g.loopDefers[d] {
+		// One slice of calls for this statement.
+		var fields, vals []string
+		for i, it := range items {
+			name := fmt.Sprintf("arg%d", i)
+			if fn == "" {
+				name = fmt.Sprintf("arg%d", i-1)
+				if i == 0 {
+					name = "fn"
+				}
+			}
+			fields = append(fields, name+" "+it.typ)
+			vals = append(vals, it.val)
+			refs = append(refs, "\x01."+name)
+		}
+		et := "struct{ " + strings.Join(fields, "; ") + " }"
+		f := g.field(fmt.Sprintf("defer%d", site), "[]"+et, "")
+		fmt.Fprintf(&b, "%s.%s = append(%s.%s, %s{%s})\n", g.recv, f, g.recv, f, et, strings.Join(vals, ", "))
+		ds.slice = g.recv + "." + f
+	} else {
+		for i, it := range items {
+			name := fmt.Sprintf("defer%d", site)
+			if i > 0 || fn != "" {
+				name = fmt.Sprintf("defer%dArg%d", site, i)
+				if fn == "" {
+					name = fmt.Sprintf("defer%dArg%d", site, i-1)
+				}
+			}
+			f := g.field(name, it.typ, "")
+			if it.val != "nil" {
+				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, it.val)
+			}
+			refs = append(refs, g.recv+"."+f)
+		}
+	}
+	if fn == "" {
+		fn, refs = refs[0], refs[1:]
+	}
+	ds.call = fmt.Sprintf("%s(%s%s)", fn, strings.Join(refs, ", "), dots)
+	g.defers = append(g.defers, ds)
+	if g.orderMode {
+		fmt.Fprintf(&b, "%s.deferOrder = append(%s.deferOrder, %d)", g.recv, g.recv, site)
+	} else {
+		fmt.Fprintf(&b, "%s.deferred |= 1 << %d", g.recv, site)
+	}
 	return b.String()
 }
 

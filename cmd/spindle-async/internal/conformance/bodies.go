@@ -351,3 +351,29 @@ func capturesBody(a *async.Awaiter, e *Env) string {
 	}
 	return out
 }
+
+//spindle:async
+func loopDefersBody(a *async.Awaiter, e *Env, n int, mode string) (out string) {
+	defer e.Add("first registered, last run")
+	for i := range n {
+		defer e.Add("loop defer %d", i)
+		v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
+		defer func() {
+			out += strconv.Itoa(v % 10)
+		}()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(string)
+			if !ok {
+				panic(r)
+			}
+			out += "recovered " + s
+		}
+	}()
+	async.Await(a, e.F("end"))
+	if mode == "panic" {
+		panic("loop panic")
+	}
+	return "done:"
+}

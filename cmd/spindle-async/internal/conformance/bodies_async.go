@@ -1936,3 +1936,181 @@ func (s *capturesFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// loopDefers returns the future of [loopDefersBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func loopDefers(e *Env, n int, mode string) future.Future[string] {
+	return &loopDefersFuture{e: e, n: n, mode: mode}
+}
+
+// loopDefersFuture is the state of loopDefers between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type loopDefersFuture struct {
+	state      int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	e          *Env
+	n          int
+	mode       string
+	out        string
+	i          int
+	v          *int
+	defer0     func(format string, args ...any)
+	defer0Arg0 string
+	defer0Arg1 []any
+	ranged     int
+	index      int
+	defer1     []struct {
+		fn   func(format string, args ...any)
+		arg0 string
+		arg1 []any
+	}
+	await      future.Future[int]
+	defer2     []struct{ fn func() }
+	defer3     func()
+	deferOrder []int // the defer statements that ran, in order; their calls are pending
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
+	pc := s1.state
+	if pc < 0 {
+		async.PanicFinal(s1, pc)
+	}
+	s1.state = async.StateRunning
+	defer func() {
+		if s1.state == async.StateRunning && len(s1.deferOrder) != 0 {
+			// The body panicked: its deferred calls run, and may recover.
+			r1 = s1.unwind(recover())
+		}
+	}()
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:356: start of loopDefersBody
+			s1.defer0 = s1.e.Add
+			s1.defer0Arg0 = "first registered, last run"
+			s1.deferOrder = append(s1.deferOrder, 0)
+			s1.ranged = s1.n
+			s1.index = 0
+			fallthrough
+		case 1: // bodies.go:358: loop: for i := range n
+			if s1.index >= s1.ranged {
+				pc = 4
+				continue resume
+			}
+			s1.i = s1.index
+			s1.defer1 = append(s1.defer1, struct {
+				fn   func(format string, args ...any)
+				arg0 string
+				arg1 []any
+			}{s1.e.Add, "loop defer %d", []any{s1.i}})
+			s1.deferOrder = append(s1.deferOrder, 1)
+			s1.await = s1.e.F("loop" + strconv.Itoa(s1.i))
+			fallthrough
+		case 2: // bodies.go:360: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
+			v1, ok1 := s1.await.Poll(cx).Value()
+			if !ok1 {
+				s1.state = 2
+				return future.Pending[string]()
+			}
+			s1.await = nil
+			s1.v = new(int)
+			*s1.v = v1
+			s1.defer2 = append(s1.defer2, struct{ fn func() }{func(vp *int) func() {
+				return func() {
+					s1.out += strconv.Itoa((*vp) % 10)
+				}
+			}(s1.v)})
+			s1.deferOrder = append(s1.deferOrder, 2)
+			fallthrough
+		case 3: // bodies.go:358: next iteration of for i := range n
+			s1.index++
+			pc = 1
+			continue resume
+		case 4: // bodies.go:364: after the loop at bodies.go:358
+			s1.defer3 = func() {
+				if r := recover(); r != nil {
+					s, ok := r.(string)
+					if !ok {
+						panic(r)
+					}
+					s1.out += "recovered " + s
+				}
+			}
+			s1.deferOrder = append(s1.deferOrder, 3)
+			s1.await = s1.e.F("end")
+			fallthrough
+		case 5: // bodies.go:374: resumes at async.Await(a, e.F("end"))
+			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
+				s1.state = 5
+				return future.Pending[string]()
+			}
+			s1.await = nil
+			if s1.mode == "panic" {
+				panic("loop panic")
+			}
+			s1.out = "done:"
+			return s1.finish()
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s1 *loopDefersFuture) Cancel() {
+	pc := s1.state
+	if pc < 0 {
+		return
+	}
+	s1.state = async.StateCancelled
+	switch pc {
+	case 2, 5:
+		future.Cancel(s1.await)
+	}
+	s1.await = nil
+	s1.runDefers(nil, false)
+}
+
+// finish ends the body: the deferred calls run, then the future is Ready.
+func (s1 *loopDefersFuture) finish() future.Poll[string] {
+	s1.runDefers(nil, false)
+	s1.state = async.StateDone
+	return future.Ready(s1.out)
+}
+
+// runDefers runs the pending deferred calls, last registered first, as
+// deferred calls of its own, so that recover works in them; when
+// panicking, it re-raises p under them.
+func (s1 *loopDefersFuture) runDefers(p any, panicking bool) {
+	d := s1.deferOrder
+	s1.deferOrder = nil
+	for _, k := range d {
+		switch k {
+		case 0:
+			defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1...)
+		case 1:
+			e1 := s1.defer1[0]
+			s1.defer1 = s1.defer1[1:]
+			defer e1.fn(e1.arg0, e1.arg1...)
+		case 2:
+			e1 := s1.defer2[0]
+			s1.defer2 = s1.defer2[1:]
+			defer e1.fn()
+		case 3:
+			defer s1.defer3()
+		}
+	}
+	if panicking {
+		panic(p)
+	}
+}
+
+// unwind runs the deferred calls while the body panics with p; if one
+// of them recovers, the future is Ready with the results as they are.
+func (s1 *loopDefersFuture) unwind(p any) future.Poll[string] {
+	s1.runDefers(async.Recovered(p), true)
+	s1.state = async.StateDone
+	return future.Ready(s1.out)
+}

@@ -77,6 +77,13 @@ func cases() []bodyCase {
 				func(a *async.Awaiter, e *Env) string { return switchesBody(a, e, n, v) }))
 		}
 	}
+	for _, n := range []int{0, 1, 3} {
+		for _, mode := range []string{"", "panic"} {
+			cs = append(cs, one(fmt.Sprintf("loopDefers%d/%s", n, mode),
+				func(e *Env) future.Future[string] { return loopDefers(e, n, mode) },
+				func(a *async.Awaiter, e *Env) string { return loopDefersBody(a, e, n, mode) }))
+		}
+	}
 	for _, mode := range []string{"", "early", "panic"} {
 		cs = append(cs, two("defers/"+mode,
 			func(e *Env) future.Future[future.Result[string]] { return defers(e, mode) },

@@ -47,7 +47,7 @@ func deferAwaitBody(a *async.Awaiter) int {
 //spindle:async
 func deferLoopBody(a *async.Awaiter) int {
 	for i := 0; i < 3; i++ {
-		defer println(i) // want "defer inside a loop"
+		defer println(i)
 	}
 	return async.Await(a, f())
 }
