@@ -7,9 +7,11 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/pool"
 )
 
 //spindle:async
@@ -376,4 +378,39 @@ func loopDefersBody(a *async.Awaiter, e *Env, n int, mode string) (out string) {
 		panic("loop panic")
 	}
 	return "done:"
+}
+
+//spindle:async
+func iteratorsBody(a *async.Awaiter, e *Env, ch chan int) int {
+	sum := 0
+	for v := range slices.Values([]int{1, 2, 3}) { // a range over a function, no await inside
+		sum += v
+	}
+	async.Await(a, e.F("mid"))
+	for v := range ch { // a channel, closed by the caller
+		sum += v * 10
+		if v == 2 {
+			break
+		}
+	}
+	select {
+	case v, ok := <-ch:
+		e.Add("select %d %v", v, ok)
+	default:
+		e.Add("select default")
+	}
+	v := async.Await(a, e.F("end"))
+	return sum + v
+}
+
+//spindle:async
+func spawnBody(a *async.Awaiter, e *Env) (int, error) {
+	h := pool.SpawnFrom(a.Context(), straight(&Env{}))
+	e.Add("spawned")
+	v, err := async.TryAwait(a, h)
+	if err != nil {
+		return 0, err
+	}
+	w := async.Await(a, e.F("after"))
+	return v + w, nil
 }

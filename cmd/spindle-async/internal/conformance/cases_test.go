@@ -45,6 +45,8 @@ func cases() []bodyCase {
 		one("straight", straight, straightBody),
 		one("operands", operands, operandsBody),
 		one("captures", captures, capturesBody),
+		one("iterators", func(e *Env) future.Future[int] { return iterators(e, filled()) },
+			func(a *async.Awaiter, e *Env) int { return iteratorsBody(a, e, filled()) }),
 		one("method", func(e *Env) future.Future[int] { return (&Counter{e: e}).Step(3) },
 			func(a *async.Awaiter, e *Env) int { return (&Counter{e: e}).stepBody(a, 3) }),
 		one("yield", yield, yieldBody),
@@ -90,4 +92,14 @@ func cases() []bodyCase {
 			func(a *async.Awaiter, e *Env) (string, error) { return defersBody(a, e, mode) }))
 	}
 	return cs
+}
+
+// filled returns a closed channel holding 1, 2, 3.
+func filled() chan int {
+	ch := make(chan int, 3)
+	ch <- 1
+	ch <- 2
+	ch <- 3
+	close(ch)
+	return ch
 }

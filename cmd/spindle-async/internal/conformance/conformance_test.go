@@ -211,3 +211,22 @@ func panicValue(err error) any {
 	}
 	return err
 }
+
+// TestSpawnFromPool: a body spawns a task on its worker with
+// pool.SpawnFrom(a.Context(), ...) and awaits its JoinHandle, both ways.
+func TestSpawnFromPool(t *testing.T) {
+	p, err := pool.New(pool.WithWorkers(2))
+	require.NoError(t, err)
+	defer p.Shutdown(context.Background())
+	c := two("spawn", spawn, spawnBody)
+	for range 50 {
+		e1, e2 := &Env{}, &Env{}
+		v1, err1 := pool.Spawn(p, c.compiled(e1)).Wait(context.Background())
+		v2, err2 := pool.Spawn(p, c.coroutine(e2)).Wait(context.Background())
+		require.NoError(t, err1)
+		require.NoError(t, err2)
+		require.Equal(t, v2, v1)
+		require.Equal(t, e2.Log, e1.Log)
+		require.Contains(t, v1, "<nil>")
+	}
+}
