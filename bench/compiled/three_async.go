@@ -18,11 +18,15 @@ func Three(x future.Future[int], y future.Future[int], z future.Future[int]) fut
 // deferred calls pending.
 type threeFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	x     future.Future[int]
-	y     future.Future[int]
-	z     future.Future[int]
-	v     int
-	w     int
+
+	// parameters
+	x future.Future[int]
+	y future.Future[int]
+	z future.Future[int]
+
+	// variables that live across an await
+	v int
+	w int
 }
 
 // Poll runs the body from where it stopped to its next await of a pending

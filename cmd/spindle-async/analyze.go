@@ -298,7 +298,7 @@ func (g *gen) hoist() {
 			g.errorf(v.Pos(), "%s lives across an await but its type %s cannot be named outside the function (a local or unexported type): declare the type at package level", v.Name(), v.Type())
 			continue
 		}
-		g.hoisted[v] = g.field(v.Name(), g.typ(v.Type()), "")
+		g.hoisted[v] = g.field(v.Name(), g.typ(v.Type()), gLocal)
 	}
 	g.checkLoopVars()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +25,12 @@ func (g *gen) render() string {
 	w("// deferred calls pending.\n")
 	w("type %s struct {\n", g.tname)
 	w("\tstate int // the case Poll resumes at; < 0 once finished (see async.StateDone)\n")
-	for _, f := range g.fields {
+	fields := slices.Clone(g.fields)
+	sort.SliceStable(fields, func(i, j int) bool { return fields[i].group < fields[j].group })
+	for i, f := range fields {
+		if i == 0 || f.group != fields[i-1].group {
+			w("\n\t// %s\n", groupComments[f.group])
+		}
 		w("\t%s %s\n", f.name, f.typ)
 	}
 	if len(g.defers) > 0 && g.orderMode {

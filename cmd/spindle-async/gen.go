@@ -73,7 +73,31 @@ type gen struct {
 	orderMode  bool // a defer statement is in a loop: pending calls are listed in order
 }
 
-type fieldDecl struct{ name, typ, comment string }
+type fieldDecl struct {
+	name, typ string
+	group     int
+}
+
+// The groups of fields of a state, in the order the struct lists them.
+const (
+	gParam = iota
+	gResult
+	gLocal
+	gAwait
+	gLoop
+	gTmp
+	gDefer
+)
+
+var groupComments = [...]string{
+	gParam:  "parameters",
+	gResult: "results",
+	gLocal:  "variables that live across an await",
+	gAwait:  "futures in flight",
+	gLoop:   "range loops in progress",
+	gTmp:    "values computed before an await in the same statement",
+	gDefer:  "deferred calls and their arguments",
+}
 
 // state is one case of the Poll switch.
 type state struct {
@@ -120,13 +144,13 @@ func (g *gen) errorf(pos token.Pos, format string, args ...any) {
 
 // field declares a field with a name derived from want, unique in the
 // struct.
-func (g *gen) field(want, typ, comment string) string {
+func (g *gen) field(want, typ string, group int) string {
 	name := want
 	for i := 1; g.fieldNames[name] || token.IsKeyword(name); i++ {
 		name = want + strconv.Itoa(i)
 	}
 	g.fieldNames[name] = true
-	g.fields = append(g.fields, fieldDecl{name, typ, comment})
+	g.fields = append(g.fields, fieldDecl{name, typ, group})
 	return name
 }
 

@@ -104,7 +104,7 @@ func (g *gen) signature() bool {
 		if r.Name() == "" || r.Name() == "_" {
 			g.recvDecl = "(_ " + ts + ") "
 		} else {
-			f := g.field(r.Name(), ts, "")
+			f := g.field(r.Name(), ts, gParam)
 			g.hoisted[r] = f
 			g.recvDecl = "(" + r.Name() + " " + ts + ") "
 			g.paramInit = append(g.paramInit, f+": "+r.Name())
@@ -126,7 +126,7 @@ func (g *gen) signature() bool {
 			g.params = append(g.params, "_ "+ts)
 			continue
 		}
-		f := g.field(v.Name(), g.typ(t), "")
+		f := g.field(v.Name(), g.typ(t), gParam)
 		g.hoisted[v] = f
 		g.params = append(g.params, v.Name()+" "+ts)
 		g.paramInit = append(g.paramInit, f+": "+v.Name())
@@ -188,7 +188,7 @@ func (g *gen) resultField(v *types.Var, unnamed string) string {
 	if name == "" || name == "_" {
 		name = unnamed
 	}
-	f := g.field(name, g.typ(v.Type()), "")
+	f := g.field(name, g.typ(v.Type()), gResult)
 	if v.Name() != "" && v.Name() != "_" {
 		g.hoisted[v] = f
 	}
@@ -526,7 +526,7 @@ func (g *gen) awaitField(arg ast.Expr, call *ast.CallExpr) *awaitField {
 		}
 	}
 	f := &awaitField{t: t, zero: g.zero(t)}
-	f.name = g.field("await", g.typ(t), "")
+	f.name = g.field("await", g.typ(t), gAwait)
 	g.awaitFs = append(g.awaitFs, f)
 	return f
 }
@@ -845,7 +845,7 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 			g.emit("_ = " + g.text(s.X))
 		}
 	default:
-		rng = g.field("ranged", g.typ(xt), "")
+		rng = g.field("ranged", g.typ(xt), gLoop)
 		g.emit(fmt.Sprintf("%s.%s = %s", g.recv, rng, g.text(s.X)))
 	}
 	var it types.Type = types.Typ[types.Int]
@@ -860,16 +860,16 @@ func (g *gen) rangeStmt(s *ast.RangeStmt, lbl *types.Label) {
 		// removed before it is reached is not produced, one added during
 		// the loop may or may not be (here: not).
 		kt := xt.Underlying().(*types.Map).Key()
-		keys = g.field("keys", "[]"+g.typ(kt), "")
+		keys = g.field("keys", "[]"+g.typ(kt), gLoop)
 		k := g.fresh("k")
 		g.emit(fmt.Sprintf("%s.%s = make([]%s, 0, len(%s.%s))\nfor %s := range %s.%s {\n%s.%s = append(%s.%s, %s)\n}",
 			g.recv, keys, g.typ(kt), g.recv, rng, k, g.recv, rng, g.recv, keys, g.recv, keys, k))
 	}
-	idx := g.field("index", g.typ(it), "")
+	idx := g.field("index", g.typ(it), gLoop)
 	g.emit(fmt.Sprintf("%s.%s = 0", g.recv, idx))
 	var next string
 	if kind == "string" {
-		next = g.field("next", "int", "")
+		next = g.field("next", "int", gLoop)
 	}
 	R, I := g.recv+"."+rng, g.recv+"."+idx
 	cond := g.newState(s.Pos(), "loop: "+g.line(s.Pos()))

@@ -92,7 +92,7 @@ func (g *gen) operandAwaits(s ast.Node) bool {
 					g.subst[n] = g.pv
 					return
 				}
-				f := g.field("tmp", g.typ(g.info.TypeOf(n)), "")
+				f := g.field("tmp", g.typ(g.info.TypeOf(n)), gTmp)
 				g.suspend(n, func(v string) string { return g.recv + "." + f + " = " + v })
 				g.subst[n] = g.recv + "." + f
 				return
@@ -158,7 +158,7 @@ func (g *gen) hoist1(e ast.Expr) {
 		g.errorf(e.Pos(), "this call comes before an await in the same statement and must be evaluated first, but its value cannot be kept in a field: assign it to a variable before the statement")
 		return
 	}
-	f := g.field("tmp", g.typ(t), "")
+	f := g.field("tmp", g.typ(t), gTmp)
 	g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f, g.text(e)))
 	g.subst[e] = g.recv + "." + f
 }

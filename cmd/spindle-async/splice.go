@@ -265,7 +265,7 @@ func (g *gen) deferText(d *ast.DeferStmt) string {
 			refs = append(refs, "\x01."+name)
 		}
 		et := "struct{ " + strings.Join(fields, "; ") + " }"
-		f := g.field(fmt.Sprintf("defer%d", site), "[]"+et, "")
+		f := g.field(fmt.Sprintf("defer%d", site), "[]"+et, gDefer)
 		fmt.Fprintf(&b, "%s.%s = append(%s.%s, %s{%s})\n", g.recv, f, g.recv, f, et, strings.Join(vals, ", "))
 		ds.slice = g.recv + "." + f
 	} else {
@@ -277,7 +277,7 @@ func (g *gen) deferText(d *ast.DeferStmt) string {
 					name = fmt.Sprintf("defer%dArg%d", site, i-1)
 				}
 			}
-			f := g.field(name, it.typ, "")
+			f := g.field(name, it.typ, gDefer)
 			if it.val != "nil" {
 				fmt.Fprintf(&b, "%s.%s = %s\n", g.recv, f, it.val)
 			}

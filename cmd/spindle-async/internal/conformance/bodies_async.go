@@ -23,8 +23,14 @@ func straight(e *Env) future.Future[int] {
 // deferred calls pending.
 type straightFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	x     int
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	x int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -101,16 +107,24 @@ func try(e *Env, names ...string) future.Future[future.Result[int]] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tryFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	names  []string
-	sum    int
-	n      string
-	v      int
-	err    error
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e     *Env
+	names []string
+
+	// variables that live across an await
+	sum int
+	n   string
+	v   int
+	err error
+
+	// futures in flight
+	await future.Future[future.Result[int]]
+
+	// range loops in progress
 	ranged []string
 	index  int
-	await  future.Future[future.Result[int]]
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -206,15 +220,21 @@ func branches(e *Env, n int) future.Future[string] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type branchesFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	n      int
-	out    string
-	v      int
-	w      int
-	err    error
-	x      int
-	v1     int
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	n int
+
+	// variables that live across an await
+	out string
+	v   int
+	w   int
+	err error
+	x   int
+	v1  int
+
+	// futures in flight
 	await  future.Future[int]
 	await1 future.Future[future.Result[int]]
 }
@@ -352,16 +372,24 @@ func loops(e *Env, n int) future.Future[int] {
 // deferred calls pending.
 type loopsFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	n     int
+
+	// parameters
+	e *Env
+	n int
+
+	// results
 	total int
-	i     int
-	v     int
-	j     int
-	k     int
-	m     int
-	v1    int
-	v2    int
+
+	// variables that live across an await
+	i  int
+	v  int
+	j  int
+	k  int
+	m  int
+	v1 int
+	v2 int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -521,25 +549,33 @@ func ranges(e *Env, xs []string, word string) future.Future[int] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type rangesFuture struct {
-	state   int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e       *Env
-	xs      []string
-	word    string
-	sum     int
-	i       int
-	x       string
-	v       int
-	i1      int
-	i2      int
-	r       rune
-	arr     [3]int
-	v1      int
-	w       int
-	idx     int
-	s       string
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	xs   []string
+	word string
+
+	// variables that live across an await
+	sum int
+	i   int
+	x   string
+	v   int
+	i1  int
+	i2  int
+	r   rune
+	arr [3]int
+	v1  int
+	w   int
+	idx int
+	s   string
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
 	ranged  []string
 	index   int
-	await   future.Future[int]
 	ranged1 int
 	index1  int
 	ranged2 string
@@ -751,17 +787,23 @@ func switches(e *Env, n int, v any) future.Future[string] {
 // deferred calls pending.
 type switchesFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	n     int
-	v     any
-	out   string
-	m     int
-	v1    int
-	x     int
-	x1    any
-	x2    any
-	x3    any
-	y     int
+
+	// parameters
+	e *Env
+	n int
+	v any
+
+	// variables that live across an await
+	out string
+	m   int
+	v1  int
+	x   int
+	x1  any
+	x2  any
+	x3  any
+	y   int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -934,12 +976,18 @@ func scopes(e *Env) future.Future[string] {
 // deferred calls pending.
 type scopesFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	x     string
-	x1    string
-	x2    int
-	y     int
-	f     func(s string) string
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	x  string
+	x1 string
+	x2 int
+	y  int
+	f  func(s string) string
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -1038,12 +1086,23 @@ func defers(e *Env, mode string) future.Future[future.Result[string]] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type defersFuture struct {
-	state      int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e          *Env
-	mode       string
-	result     string
-	err        error
-	n          int
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	mode string
+
+	// results
+	result string
+	err    error
+
+	// variables that live across an await
+	n int
+
+	// futures in flight
+	await future.Future[int]
+
+	// deferred calls and their arguments
 	defer0     func(format string, args ...any)
 	defer0Arg0 string
 	defer0Arg1 []any
@@ -1051,7 +1110,6 @@ type defersFuture struct {
 	defer2     func(format string, args ...any)
 	defer2Arg0 string
 	defer2Arg1 []any
-	await      future.Future[int]
 	defer3     func()
 	deferred   uint64 // bit i: the defer statement i ran and its call is pending
 }
@@ -1203,7 +1261,11 @@ func yield(e *Env) future.Future[int] {
 // deferred calls pending.
 type yieldFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
+
+	// parameters
+	e *Env
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -1267,8 +1329,14 @@ func nothing(e *Env) future.Future[struct{}] {
 // deferred calls pending.
 type nothingFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	v     int
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	v int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -1339,22 +1407,32 @@ func operands(e *Env) future.Future[int] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type operandsFuture struct {
-	state  int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e      *Env
-	total  int
-	m      map[int]int
-	i      int
-	v      int
-	tmp    int
-	await  future.Future[int]
-	tmp1   int
-	tmp2   int
-	tmp3   int
-	tmp4   bool
-	tmp5   int
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	total int
+	m     map[int]int
+	i     int
+	v     int
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
 	ranged []int
 	index  int
-	tmp6   int
+
+	// values computed before an await in the same statement
+	tmp  int
+	tmp1 int
+	tmp2 int
+	tmp3 int
+	tmp4 bool
+	tmp5 int
+	tmp6 int
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -1580,19 +1658,27 @@ func maps(e *Env, m map[string]int) future.Future[int] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type mapsFuture struct {
-	state   int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e       *Env
-	m       map[string]int
-	sum     int
-	k       string
-	v       int
-	w       int
-	keys    int
-	k1      string
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	m map[string]int
+
+	// variables that live across an await
+	sum  int
+	k    string
+	v    int
+	w    int
+	keys int
+	k1   string
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
 	ranged  map[string]int
 	keys1   []string
 	index   int
-	await   future.Future[int]
 	ranged1 map[string]int
 	keys2   []string
 	index1  int
@@ -1724,8 +1810,12 @@ func (c *Counter) Step(by int) future.Future[int] {
 // deferred calls pending.
 type counterStepFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	c     *Counter
-	by    int
+
+	// parameters
+	c  *Counter
+	by int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -1785,17 +1875,25 @@ func captures(e *Env) future.Future[string] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type capturesFuture struct {
-	state   int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e       *Env
-	fs      []func() string
-	ps      []*int
-	i       *int
-	k       *int
-	v       *string
-	n       int
-	w       *int
-	f       func() string
-	await   future.Future[int]
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	fs []func() string
+	ps []*int
+	i  *int
+	k  *int
+	v  *string
+	n  int
+	w  *int
+	f  func() string
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
 	ranged  []string
 	index   int
 	ranged1 int
@@ -1949,24 +2047,36 @@ func loopDefers(e *Env, n int, mode string) future.Future[string] {
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type loopDefersFuture struct {
-	state      int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e          *Env
-	n          int
-	mode       string
-	out        string
-	i          int
-	v          *int
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	n    int
+	mode string
+
+	// results
+	out string
+
+	// variables that live across an await
+	i int
+	v *int
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
+	ranged int
+	index  int
+
+	// deferred calls and their arguments
 	defer0     func(format string, args ...any)
 	defer0Arg0 string
 	defer0Arg1 []any
-	ranged     int
-	index      int
 	defer1     []struct {
 		fn   func(format string, args ...any)
 		arg0 string
 		arg1 []any
 	}
-	await      future.Future[int]
 	defer2     []struct{ fn func() }
 	defer3     func()
 	deferOrder []int // the defer statements that ran, in order; their calls are pending
@@ -2128,9 +2238,15 @@ func iterators(e *Env, ch chan int) future.Future[int] {
 // deferred calls pending.
 type iteratorsFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	ch    chan int
-	sum   int
+
+	// parameters
+	e  *Env
+	ch chan int
+
+	// variables that live across an await
+	sum int
+
+	// futures in flight
 	await future.Future[int]
 }
 
@@ -2212,10 +2328,16 @@ func spawn(e *Env) future.Future[future.Result[int]] {
 // deferred calls pending.
 type spawnFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
-	e     *Env
-	h     *pool.JoinHandle[int]
-	v     int
-	err   error
+
+	// parameters
+	e *Env
+
+	// variables that live across an await
+	h   *pool.JoinHandle[int]
+	v   int
+	err error
+
+	// futures in flight
 	await future.Future[int]
 }
 
