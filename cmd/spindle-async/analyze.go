@@ -473,6 +473,8 @@ func (g *gen) nameable(t types.Type) bool {
 	switch t := t.(type) {
 	case *types.Basic:
 		return t.Info()&types.IsUntyped == 0
+	case *types.TypeParam:
+		return g.tparams[t]
 	case *types.Named:
 		if !g.objNameable(t.Obj()) {
 			return false

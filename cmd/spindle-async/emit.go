@@ -18,12 +18,12 @@ func (g *gen) render() string {
 
 	w("\n// %s returns the future of [%s], compiled by spindle-async into a\n", g.name, g.decl.Name.Name)
 	w("// state machine: it runs the body when polled, with no goroutine.\n")
-	w("func %s%s(%s) %s.Future[%s] {\n\treturn &%s{%s}\n}\n\n", g.recvDecl, g.name, strings.Join(g.params, ", "), F, g.rtype, g.tname, strings.Join(g.paramInit, ", "))
+	w("func %s%s%s(%s) %s.Future[%s] {\n\treturn &%s%s{%s}\n}\n\n", g.recvDecl, g.name, g.tparamDecl, strings.Join(g.params, ", "), F, g.rtype, g.tname, g.tparamUse, strings.Join(g.paramInit, ", "))
 
 	w("// %s is the state of %s between two polls: the parameters, the\n", g.tname, g.name)
 	w("// variables that live across an await, the future in flight and the\n")
 	w("// deferred calls pending.\n")
-	w("type %s struct {\n", g.tname)
+	w("type %s%s struct {\n", g.tname, g.tparamDecl)
 	w("\tstate int // the case Poll resumes at; < 0 once finished (see async.StateDone)\n")
 	fields := slices.Clone(g.fields)
 	sort.SliceStable(fields, func(i, j int) bool { return fields[i].group < fields[j].group })
@@ -44,9 +44,9 @@ func (g *gen) render() string {
 	r := g.fresh("r")
 	w("// Poll runs the body from where it stopped to its next await of a pending\n// future, or to its end.\n")
 	if len(g.defers) > 0 {
-		w("func (%s *%s) Poll(%s *%s.Context) (%s %s.Poll[%s]) {\n", s, g.tname, g.cx, F, r, F, g.rtype)
+		w("func (%s *%s%s) Poll(%s *%s.Context) (%s %s.Poll[%s]) {\n", s, g.tname, g.tparamUse, g.cx, F, r, F, g.rtype)
 	} else {
-		w("func (%s *%s) Poll(%s *%s.Context) %s.Poll[%s] {\n", s, g.tname, g.cx, F, F, g.rtype)
+		w("func (%s *%s%s) Poll(%s *%s.Context) %s.Poll[%s] {\n", s, g.tname, g.tparamUse, g.cx, F, F, g.rtype)
 	}
 	w("\t%s := %s.state\n", g.pc, s)
 	w("\tif %s < 0 {\n\t\t%s.PanicFinal(%s, %s)\n\t}\n", g.pc, A, s, g.pc)
@@ -94,7 +94,7 @@ func (g *gen) render() string {
 	// Cancel.
 	w("// Cancel cancels the future in flight, if any, and runs the deferred\n")
 	w("// calls that are pending. Cancel after the end, or a second Cancel, does\n// nothing.\n")
-	w("func (%s *%s) Cancel() {\n", s, g.tname)
+	w("func (%s *%s%s) Cancel() {\n", s, g.tname, g.tparamUse)
 	w("\t%s := %s.state\n\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc, s, g.pc)
 	w("\t%s.state = %s.StateCancelled\n", s, A)
 	byCancel := map[string][]string{}
@@ -131,7 +131,7 @@ func (g *gen) render() string {
 		return b.String()
 	}
 	w("// finish ends the body: the deferred calls run, then the future is Ready.\n")
-	w("func (%s *%s) finish() %s.Poll[%s] {\n", s, g.tname, F, g.rtype)
+	w("func (%s *%s%s) finish() %s.Poll[%s] {\n", s, g.tname, g.tparamUse, F, g.rtype)
 	if len(g.defers) > 0 {
 		w("\t%s.runDefers(nil, false)\n", s)
 	}
@@ -141,7 +141,7 @@ func (g *gen) render() string {
 		w("\n// runDefers runs the pending deferred calls, last registered first, as\n")
 		w("// deferred calls of its own, so that recover works in them; when\n")
 		w("// %s, it re-raises %s under them.\n", panicking, p)
-		w("func (%s *%s) runDefers(%s any, %s bool) {\n", s, g.tname, p, panicking)
+		w("func (%s *%s%s) runDefers(%s any, %s bool) {\n", s, g.tname, g.tparamUse, p, panicking)
 		if g.orderMode {
 			k, e := g.fresh("k"), g.fresh("e")
 			w("\t%s := %s.deferOrder\n\t%s.deferOrder = nil\n", d, s, s)
@@ -165,7 +165,7 @@ func (g *gen) render() string {
 		w("\tif %s {\n\t\tpanic(%s)\n\t}\n}\n", panicking, p)
 		w("\n// unwind runs the deferred calls while the body panics with %s; if one\n", p)
 		w("// of them recovers, the future is Ready with the results as they are.\n")
-		w("func (%s *%s) unwind(%s any) %s.Poll[%s] {\n", s, g.tname, p, F, g.rtype)
+		w("func (%s *%s%s) unwind(%s any) %s.Poll[%s] {\n", s, g.tname, g.tparamUse, p, F, g.rtype)
 		w("\t%s.runDefers(%s.Recovered(%s), true)\n", s, A, p)
 		w("\t%s.state = %s.StateDone\n\treturn %s.Ready(%s)\n}\n", s, A, F, g.valueExpr)
 	}

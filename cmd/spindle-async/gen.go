@@ -42,6 +42,9 @@ type gen struct {
 	bodyNames  map[string]bool
 	params     []string // constructor parameters, as declared
 	recvDecl   string   // "(c *Conn) " when the constructor is a method
+	tparamDecl string   // "[T any]" for a generic function
+	tparamUse  string   // "[T]"
+	tparams    map[*types.TypeParam]bool
 	paramInit  []string // field: name pairs of the composite literal
 
 	// Names the generated code declares inside Poll, chosen not to clash
@@ -170,6 +173,9 @@ func (g *gen) typ(t types.Type) string {
 
 // zero is the zero value of t as an expression.
 func (g *gen) zero(t types.Type) string {
+	if _, ok := t.(*types.TypeParam); ok {
+		return "*new(" + g.typ(t) + ")"
+	}
 	switch u := t.Underlying().(type) {
 	case *types.Basic:
 		switch {

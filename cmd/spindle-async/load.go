@@ -208,8 +208,13 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 	var b bytes.Buffer
 	for _, d := range dirs {
 		ft := d.decl.Type
-		if ft.TypeParams != nil || d.decl.Recv != nil && !simpleRecv(d.decl.Recv.List[0].Type) {
+		if d.decl.Recv != nil && !simpleRecv(d.decl.Recv.List[0].Type) {
 			continue // refused later; a stub could not name the type parameters
+		}
+		tparams := ""
+		if ft.TypeParams != nil {
+			markQualifiers(ft.TypeParams, used)
+			tparams = text(ft.TypeParams)
 		}
 		var params []string
 		if ft.Params != nil {
@@ -250,7 +255,7 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 		if d.decl.Recv != nil {
 			recv = "(" + text(d.decl.Recv.List[0].Type) + ") "
 		}
-		fmt.Fprintf(&b, "func %s%s(%s) spindlefuture.Future[%s] { panic(0) }\n", recv, d.name, strings.Join(params, ", "), r)
+		fmt.Fprintf(&b, "func %s%s%s(%s) spindlefuture.Future[%s] { panic(0) }\n", recv, d.name, tparams, strings.Join(params, ", "), r)
 	}
 	var h bytes.Buffer
 	fmt.Fprintf(&h, "package %s\n\nimport spindlefuture %q\n", f.Name.Name, futurePath)
@@ -264,7 +269,7 @@ func stubFile(f *ast.File, src []byte, fset *token.FileSet, dirs []directive) []
 	return h.Bytes()
 }
 
-func markQualifiers(e ast.Expr, used map[string]bool) {
+func markQualifiers(e ast.Node, used map[string]bool) {
 	ast.Inspect(e, func(n ast.Node) bool {
 		if s, ok := n.(*ast.SelectorExpr); ok {
 			if id, ok := s.X.(*ast.Ident); ok {

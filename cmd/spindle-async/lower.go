@@ -57,10 +57,7 @@ func (g *gen) signature() bool {
 			}
 		}
 	}
-	if d.Type.TypeParams != nil {
-		g.errorf(d.Pos(), "%s: generic async functions are not supported yet", d.Name.Name)
-		return false
-	}
+
 	if d.Body == nil {
 		g.errorf(d.Pos(), "%s: an async function needs a body", d.Name.Name)
 		return false
@@ -77,6 +74,18 @@ func (g *gen) signature() bool {
 		return false
 	}
 	g.awaiter = params.At(0)
+	if tps := sig.TypeParams(); tps.Len() > 0 {
+		// A generic function gives a generic state type with the same
+		// type parameters, written as in the source.
+		g.tparams = map[*types.TypeParam]bool{}
+		var names []string
+		for i := range tps.Len() {
+			g.tparams[tps.At(i)] = true
+			names = append(names, tps.At(i).Obj().Name())
+		}
+		g.tparamDecl = g.text(d.Type.TypeParams)
+		g.tparamUse = "[" + strings.Join(names, ", ") + "]"
+	}
 
 	// Names the generated code declares must not capture any name the
 	// body uses.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
 	"github.com/spindle-rt/spindle/pool"
 )
@@ -413,4 +414,23 @@ func spawnBody(a *async.Awaiter, e *Env) (int, error) {
 	}
 	w := async.Await(a, e.F("after"))
 	return v + w, nil
+}
+
+// genericBody awaits each future of fs and keeps the values that pass.
+//
+//spindle:async Collect
+func genericBody[T any, K comparable](a *async.Awaiter, e *Env, fs []future.Future[T], key func(T) K) (map[K]T, error) {
+	out := map[K]T{}
+	var last T
+	for i, f := range fs {
+		v := async.Await(a, f)
+		k := key(v)
+		if _, dup := out[k]; dup {
+			return out, fmt.Errorf("duplicate key %v at %d", k, i)
+		}
+		out[k] = v
+		last = v
+	}
+	e.Add("last %v", last)
+	return out, nil
 }

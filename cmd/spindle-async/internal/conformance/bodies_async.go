@@ -44,11 +44,11 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:18: start of straightBody
+		case 0: // bodies.go:19: start of straightBody
 			s.e.Add("start")
 			s.await = s.e.F("one")
 			fallthrough
-		case 1: // bodies.go:20: resumes at x := async.Await(a, e.F("one"))
+		case 1: // bodies.go:21: resumes at x := async.Await(a, e.F("one"))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -59,7 +59,7 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			s.e.Add("got %d", s.x)
 			s.await = s.e.F("two")
 			fallthrough
-		case 2: // bodies.go:22: resumes at async.Await(a, e.F("two"))
+		case 2: // bodies.go:23: resumes at async.Await(a, e.F("two"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[int]()
@@ -67,7 +67,7 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			s.await = nil
 			s.await = s.e.F("three")
 			fallthrough
-		case 3: // bodies.go:23: resumes at y := async.Await(a, e.F("three"))
+		case 3: // bodies.go:24: resumes at y := async.Await(a, e.F("three"))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -138,12 +138,12 @@ func (s *tryFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:28: start of tryBody
+		case 0: // bodies.go:29: start of tryBody
 			s.sum = 0
 			s.ranged = s.names
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:30: loop: for _, n := range names
+		case 1: // bodies.go:31: loop: for _, n := range names
 			if s.index >= len(s.ranged) {
 				pc = 4
 				continue resume
@@ -151,7 +151,7 @@ resume:
 			s.n = s.ranged[s.index]
 			s.await = s.e.R(s.n)
 			fallthrough
-		case 2: // bodies.go:31: resumes at v, err := async.TryAwait(a, e.R(n))
+		case 2: // bodies.go:32: resumes at v, err := async.TryAwait(a, e.R(n))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -166,18 +166,18 @@ resume:
 			}
 			s.sum += s.v
 			fallthrough
-		case 3: // bodies.go:30: next iteration of for _, n := range names
+		case 3: // bodies.go:31: next iteration of for _, n := range names
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:37: after the loop at bodies.go:30
+		case 4: // bodies.go:38: after the loop at bodies.go:31
 			if !(len(s.names) > 2) {
 				pc = 6
 				continue resume
 			}
 			s.await = s.e.R("last")
 			fallthrough
-		case 5: // bodies.go:39: resumes at return async.TryAwait(a, e.R("last"))
+		case 5: // bodies.go:40: resumes at return async.TryAwait(a, e.R("last"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 5
@@ -187,7 +187,7 @@ resume:
 			tmp, tmp1 := v1.Get()
 			s.state = async.StateDone
 			return future.Ready(future.Result[int]{Value: tmp, Err: tmp1})
-		case 6: // bodies.go:40: after the if at bodies.go:38
+		case 6: // bodies.go:41: after the if at bodies.go:39
 			s.state = async.StateDone
 			return future.Ready(future.Result[int]{Value: s.sum, Err: nil})
 		}
@@ -250,7 +250,7 @@ func (s *branchesFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:45: start of branchesBody
+		case 0: // bodies.go:46: start of branchesBody
 			s.out = ""
 			if !(s.n > 2) {
 				pc = 2
@@ -258,7 +258,7 @@ resume:
 			}
 			s.await = s.e.F("big")
 			fallthrough
-		case 1: // bodies.go:48: resumes at v := async.Await(a, e.F("big"))
+		case 1: // bodies.go:49: resumes at v := async.Await(a, e.F("big"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -269,7 +269,7 @@ resume:
 			s.out = "big" + strconv.Itoa(s.v)
 			pc = 6
 			continue resume
-		case 2: // bodies.go:50: else of if n > 2
+		case 2: // bodies.go:51: else of if n > 2
 			if !(s.n == 2) {
 				pc = 4
 				continue resume
@@ -277,7 +277,7 @@ resume:
 			s.out = "two"
 			s.await = s.e.F("two")
 			fallthrough
-		case 3: // bodies.go:52: resumes at async.Await(a, e.F("two"))
+		case 3: // bodies.go:53: resumes at async.Await(a, e.F("two"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 3
 				return future.Pending[string]()
@@ -285,10 +285,10 @@ resume:
 			s.await = nil
 			pc = 6
 			continue resume
-		case 4: // bodies.go:53: else of } else if n == 2
+		case 4: // bodies.go:54: else of } else if n == 2
 			s.await = s.e.F("small")
 			fallthrough
-		case 5: // bodies.go:54: resumes at w := async.Await(a, e.F("small"))
+		case 5: // bodies.go:55: resumes at w := async.Await(a, e.F("small"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 5
@@ -300,10 +300,10 @@ resume:
 				s.out = "small"
 			}
 			fallthrough
-		case 6: // bodies.go:58: after the if at bodies.go:47
+		case 6: // bodies.go:59: after the if at bodies.go:48
 			s.await1 = s.e.R("err-check")
 			fallthrough
-		case 7: // bodies.go:59: resumes at if _, err := async.TryAwait(a, e.R("err-check")); err != nil
+		case 7: // bodies.go:60: resumes at if _, err := async.TryAwait(a, e.R("err-check")); err != nil
 			v1, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 7
@@ -317,7 +317,7 @@ resume:
 			}
 			s.out += "!"
 			fallthrough
-		case 8: // bodies.go:61: after the if at bodies.go:59
+		case 8: // bodies.go:62: after the if at bodies.go:60
 			s.x = s.n * 2
 			if !(s.x > 3) {
 				pc = 10
@@ -325,7 +325,7 @@ resume:
 			}
 			s.await = s.e.F(s.out)
 			fallthrough
-		case 9: // bodies.go:63: resumes at v := async.Await(a, e.F(out))
+		case 9: // bodies.go:64: resumes at v := async.Await(a, e.F(out))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 9
@@ -335,7 +335,7 @@ resume:
 			s.v1 = v1
 			s.out += strconv.Itoa(s.v1 + s.x)
 			fallthrough
-		case 10: // bodies.go:65: after the if at bodies.go:62
+		case 10: // bodies.go:66: after the if at bodies.go:63
 			s.state = async.StateDone
 			return future.Ready[string](s.out)
 		}
@@ -404,10 +404,10 @@ func (s *loopsFuture) Poll(cx *future.Context) future.Poll[int] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:70: start of loopsBody
+		case 0: // bodies.go:71: start of loopsBody
 			s.i = 0
 			fallthrough
-		case 1: // bodies.go:71: loop: for i := 0; i < n; i++
+		case 1: // bodies.go:72: loop: for i := 0; i < n; i++
 			if !(s.i < s.n) {
 				pc = 4
 				continue resume
@@ -418,7 +418,7 @@ resume:
 			}
 			s.await = s.e.F("i" + strconv.Itoa(s.i))
 			fallthrough
-		case 2: // bodies.go:75: resumes at v := async.Await(a, e.F("i"+strconv.Itoa(i)))
+		case 2: // bodies.go:76: resumes at v := async.Await(a, e.F("i"+strconv.Itoa(i)))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -432,14 +432,14 @@ resume:
 				continue resume
 			}
 			fallthrough
-		case 3: // bodies.go:71: loop post statement: i++
+		case 3: // bodies.go:72: loop post statement: i++
 			s.i++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:80: after the loop at bodies.go:71
+		case 4: // bodies.go:81: after the loop at bodies.go:72
 			s.j = 0
 			fallthrough
-		case 5: // bodies.go:82: loop: for j < 3
+		case 5: // bodies.go:83: loop: for j < 3
 			if !(s.j < 3) {
 				pc = 7
 				continue resume
@@ -447,7 +447,7 @@ resume:
 			s.j++
 			s.await = s.e.F("j")
 			fallthrough
-		case 6: // bodies.go:84: resumes at async.Await(a, e.F("j"))
+		case 6: // bodies.go:85: resumes at async.Await(a, e.F("j"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[int]()
@@ -455,13 +455,13 @@ resume:
 			s.await = nil
 			pc = 5
 			continue resume
-		case 7: // bodies.go:85: after the loop at bodies.go:82
+		case 7: // bodies.go:86: after the loop at bodies.go:83
 			s.k = 0
 			fallthrough
-		case 8: // bodies.go:87: loop: for k := 0; ; k++
+		case 8: // bodies.go:88: loop: for k := 0; ; k++
 			s.m = 0
 			fallthrough
-		case 9: // bodies.go:88: loop: for m := 0; m < 3; m++
+		case 9: // bodies.go:89: loop: for m := 0; m < 3; m++
 			if !(s.m < 3) {
 				pc = 12
 				continue resume
@@ -476,7 +476,7 @@ resume:
 			}
 			s.await = s.e.F(fmt.Sprint("k", s.k, "m", s.m))
 			fallthrough
-		case 10: // bodies.go:95: resumes at v := async.Await(a, e.F(fmt.Sprint("k", k, "m", m)))
+		case 10: // bodies.go:96: resumes at v := async.Await(a, e.F(fmt.Sprint("k", k, "m", m)))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 10
@@ -486,18 +486,18 @@ resume:
 			s.v1 = v1
 			s.total += s.v1
 			fallthrough
-		case 11: // bodies.go:88: loop post statement: m++
+		case 11: // bodies.go:89: loop post statement: m++
 			s.m++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:87: loop post statement: k++
+		case 12: // bodies.go:88: loop post statement: k++
 			s.k++
 			pc = 8
 			continue resume
-		case 13: // bodies.go:99: loop: for
+		case 13: // bodies.go:100: loop: for
 			s.await = s.e.F("forever")
 			fallthrough
-		case 14: // bodies.go:100: resumes at v := async.Await(a, e.F("forever"))
+		case 14: // bodies.go:101: resumes at v := async.Await(a, e.F("forever"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 14
@@ -511,7 +511,7 @@ resume:
 			}
 			pc = 13
 			continue resume
-		case 15: // bodies.go:104: after the loop at bodies.go:99
+		case 15: // bodies.go:105: after the loop at bodies.go:100
 			return s.finish()
 		}
 	}
@@ -600,12 +600,12 @@ func (s1 *rangesFuture) Poll(cx *future.Context) future.Poll[int] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:109: start of rangesBody
+		case 0: // bodies.go:110: start of rangesBody
 			s1.sum = 0
 			s1.ranged = s1.xs
 			s1.index = 0
 			fallthrough
-		case 1: // bodies.go:111: loop: for i, x := range xs
+		case 1: // bodies.go:112: loop: for i, x := range xs
 			if s1.index >= len(s1.ranged) {
 				pc = 4
 				continue resume
@@ -613,7 +613,7 @@ resume:
 			s1.i, s1.x = s1.index, s1.ranged[s1.index]
 			s1.await = s1.e.F(s1.x)
 			fallthrough
-		case 2: // bodies.go:112: resumes at v := async.Await(a, e.F(x))
+		case 2: // bodies.go:113: resumes at v := async.Await(a, e.F(x))
 			v1, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
@@ -624,15 +624,15 @@ resume:
 			s1.sum += s1.i * s1.v % 7
 			s1.e.Add("x %d %s", s1.i, s1.x)
 			fallthrough
-		case 3: // bodies.go:111: next iteration of for i, x := range xs
+		case 3: // bodies.go:112: next iteration of for i, x := range xs
 			s1.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:115: after the loop at bodies.go:111
+		case 4: // bodies.go:116: after the loop at bodies.go:112
 			s1.ranged1 = 3
 			s1.index1 = 0
 			fallthrough
-		case 5: // bodies.go:116: loop: for i := range 3
+		case 5: // bodies.go:117: loop: for i := range 3
 			if s1.index1 >= s1.ranged1 {
 				pc = 8
 				continue resume
@@ -640,22 +640,22 @@ resume:
 			s1.i1 = s1.index1
 			s1.await = s1.e.F("n" + strconv.Itoa(s1.i1))
 			fallthrough
-		case 6: // bodies.go:117: resumes at async.Await(a, e.F("n"+strconv.Itoa(i)))
+		case 6: // bodies.go:118: resumes at async.Await(a, e.F("n"+strconv.Itoa(i)))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 6
 				return future.Pending[int]()
 			}
 			s1.await = nil
 			fallthrough
-		case 7: // bodies.go:116: next iteration of for i := range 3
+		case 7: // bodies.go:117: next iteration of for i := range 3
 			s1.index1++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:118: after the loop at bodies.go:116
+		case 8: // bodies.go:119: after the loop at bodies.go:117
 			s1.ranged2 = s1.word
 			s1.index2 = 0
 			fallthrough
-		case 9: // bodies.go:119: loop: for i, r := range word
+		case 9: // bodies.go:120: loop: for i, r := range word
 			if s1.index2 >= len(s1.ranged2) {
 				pc = 12
 				continue resume
@@ -666,23 +666,23 @@ resume:
 			s1.e.Add("rune %d %c", s1.i2, s1.r)
 			s1.await = s1.e.F(string(s1.r))
 			fallthrough
-		case 10: // bodies.go:121: resumes at async.Await(a, e.F(string(r)))
+		case 10: // bodies.go:122: resumes at async.Await(a, e.F(string(r)))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 10
 				return future.Pending[int]()
 			}
 			s1.await = nil
 			fallthrough
-		case 11: // bodies.go:119: next iteration of for i, r := range word
+		case 11: // bodies.go:120: next iteration of for i, r := range word
 			s1.index2 = s1.next
 			pc = 9
 			continue resume
-		case 12: // bodies.go:122: after the loop at bodies.go:119
+		case 12: // bodies.go:123: after the loop at bodies.go:120
 			s1.arr = [3]int{1, 2, 3}
 			s1.ranged3 = s1.arr
 			s1.index3 = 0
 			fallthrough
-		case 13: // bodies.go:124: loop: for _, v := range arr
+		case 13: // bodies.go:125: loop: for _, v := range arr
 			if s1.index3 >= 3 {
 				pc = 16
 				continue resume
@@ -691,7 +691,7 @@ resume:
 			s1.arr[2] = 100
 			s1.await = s1.e.F("arr")
 			fallthrough
-		case 14: // bodies.go:126: resumes at w := async.Await(a, e.F("arr"))
+		case 14: // bodies.go:127: resumes at w := async.Await(a, e.F("arr"))
 			v1, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 14
@@ -701,39 +701,39 @@ resume:
 			s1.w = v1
 			s1.sum += s1.v1 + s1.w
 			fallthrough
-		case 15: // bodies.go:124: next iteration of for _, v := range arr
+		case 15: // bodies.go:125: next iteration of for _, v := range arr
 			s1.index3++
 			pc = 13
 			continue resume
-		case 16: // bodies.go:128: after the loop at bodies.go:124
+		case 16: // bodies.go:129: after the loop at bodies.go:125
 			s1.ranged4 = s1.xs
 			s1.index4 = 0
 			fallthrough
-		case 17: // bodies.go:129: loop: for range xs
+		case 17: // bodies.go:130: loop: for range xs
 			if s1.index4 >= len(s1.ranged4) {
 				pc = 20
 				continue resume
 			}
 			s1.await = s1.e.F("blank")
 			fallthrough
-		case 18: // bodies.go:130: resumes at async.Await(a, e.F("blank"))
+		case 18: // bodies.go:131: resumes at async.Await(a, e.F("blank"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 18
 				return future.Pending[int]()
 			}
 			s1.await = nil
 			fallthrough
-		case 19: // bodies.go:129: next iteration of for range xs
+		case 19: // bodies.go:130: next iteration of for range xs
 			s1.index4++
 			pc = 17
 			continue resume
-		case 20: // bodies.go:131: after the loop at bodies.go:129
+		case 20: // bodies.go:132: after the loop at bodies.go:130
 			s1.idx = 0
 			s1.s = ""
 			s1.ranged5 = s1.xs
 			s1.index5 = 0
 			fallthrough
-		case 21: // bodies.go:134: loop: for idx, s = range xs
+		case 21: // bodies.go:135: loop: for idx, s = range xs
 			if s1.index5 >= len(s1.ranged5) {
 				pc = 24
 				continue resume
@@ -741,18 +741,18 @@ resume:
 			s1.idx, s1.s = s1.index5, s1.ranged5[s1.index5]
 			s1.await = s1.e.F("assign")
 			fallthrough
-		case 22: // bodies.go:135: resumes at async.Await(a, e.F("assign"))
+		case 22: // bodies.go:136: resumes at async.Await(a, e.F("assign"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 22
 				return future.Pending[int]()
 			}
 			s1.await = nil
 			fallthrough
-		case 23: // bodies.go:134: next iteration of for idx, s = range xs
+		case 23: // bodies.go:135: next iteration of for idx, s = range xs
 			s1.index5++
 			pc = 21
 			continue resume
-		case 24: // bodies.go:136: after the loop at bodies.go:134
+		case 24: // bodies.go:137: after the loop at bodies.go:135
 			s1.e.Add("last %d %s", s1.idx, s1.s)
 			s1.state = async.StateDone
 			return future.Ready[int](s1.sum)
@@ -818,7 +818,7 @@ func (s *switchesFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:142: start of switchesBody
+		case 0: // bodies.go:143: start of switchesBody
 			s.out = ""
 			s.m = s.n % 4
 			switch s.m {
@@ -835,29 +835,29 @@ resume:
 				pc = 6
 				continue resume
 			}
-		case 1: // bodies.go:145: case 0:
+		case 1: // bodies.go:146: case 0:
 			s.out += "zero"
 			s.await = s.e.F("zero")
 			fallthrough
-		case 2: // bodies.go:147: resumes at async.Await(a, e.F("zero"))
+		case 2: // bodies.go:148: resumes at async.Await(a, e.F("zero"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[string]()
 			}
 			s.await = nil
 			fallthrough
-		case 3: // bodies.go:149: case 1:
+		case 3: // bodies.go:150: case 1:
 			s.out += "one"
 			pc = 7
 			continue resume
-		case 4: // bodies.go:151: case 2, 3:
+		case 4: // bodies.go:152: case 2, 3:
 			if s.m == 3 {
 				pc = 7
 				continue resume
 			}
 			s.await = s.e.F("two")
 			fallthrough
-		case 5: // bodies.go:155: resumes at v := async.Await(a, e.F("two"))
+		case 5: // bodies.go:156: resumes at v := async.Await(a, e.F("two"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 5
@@ -868,10 +868,10 @@ resume:
 			s.out += strconv.Itoa(s.v1)
 			pc = 7
 			continue resume
-		case 6: // bodies.go:157: default:
+		case 6: // bodies.go:158: default:
 			s.out += "never"
 			fallthrough
-		case 7: // bodies.go:159: after the switch at bodies.go:144
+		case 7: // bodies.go:160: after the switch at bodies.go:145
 			switch {
 			case s.n > 10:
 				pc = 8
@@ -879,10 +879,10 @@ resume:
 			}
 			pc = 10
 			continue resume
-		case 8: // bodies.go:161: case n > 10:
+		case 8: // bodies.go:162: case n > 10:
 			s.await = s.e.F("big")
 			fallthrough
-		case 9: // bodies.go:162: resumes at async.Await(a, e.F("big"))
+		case 9: // bodies.go:163: resumes at async.Await(a, e.F("big"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 9
 				return future.Pending[string]()
@@ -890,7 +890,7 @@ resume:
 			s.await = nil
 			s.out += "big"
 			fallthrough
-		case 10: // bodies.go:164: after the switch at bodies.go:160
+		case 10: // bodies.go:165: after the switch at bodies.go:161
 			switch x := s.v.(type) {
 			case int:
 				s.x = x
@@ -909,10 +909,10 @@ resume:
 				pc = 16
 				continue resume
 			}
-		case 11: // bodies.go:166: case int:
+		case 11: // bodies.go:167: case int:
 			s.await = s.e.F("int")
 			fallthrough
-		case 12: // bodies.go:167: resumes at y := async.Await(a, e.F("int"))
+		case 12: // bodies.go:168: resumes at y := async.Await(a, e.F("int"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 12
@@ -923,10 +923,10 @@ resume:
 			s.out += strconv.Itoa(s.x + s.y)
 			pc = 17
 			continue resume
-		case 13: // bodies.go:169: case string, []byte:
+		case 13: // bodies.go:170: case string, []byte:
 			s.await = s.e.F("text")
 			fallthrough
-		case 14: // bodies.go:170: resumes at async.Await(a, e.F("text"))
+		case 14: // bodies.go:171: resumes at async.Await(a, e.F("text"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 14
 				return future.Pending[string]()
@@ -935,14 +935,14 @@ resume:
 			s.out += fmt.Sprint(s.x1)
 			pc = 17
 			continue resume
-		case 15: // bodies.go:172: case nil:
+		case 15: // bodies.go:173: case nil:
 			s.out += "nil"
 			pc = 17
 			continue resume
-		case 16: // bodies.go:174: default:
+		case 16: // bodies.go:175: default:
 			s.out += fmt.Sprintf("%T", s.x3)
 			fallthrough
-		case 17: // bodies.go:176: after the switch at bodies.go:165
+		case 17: // bodies.go:177: after the switch at bodies.go:166
 			s.state = async.StateDone
 			return future.Ready[string](s.out)
 		}
@@ -1002,12 +1002,12 @@ func (s1 *scopesFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:181: start of scopesBody
+		case 0: // bodies.go:182: start of scopesBody
 			s1.x = "outer"
 			s1.x1 = "inner"
 			s1.await = s1.e.F(s1.x1)
 			fallthrough
-		case 1: // bodies.go:185: resumes at async.Await(a, e.F(x))
+		case 1: // bodies.go:186: resumes at async.Await(a, e.F(x))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 1
 				return future.Pending[string]()
@@ -1021,7 +1021,7 @@ resume:
 			}
 			s1.await = s1.e.F("if")
 			fallthrough
-		case 2: // bodies.go:189: resumes at async.Await(a, e.F("if"))
+		case 2: // bodies.go:190: resumes at async.Await(a, e.F("if"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 2
 				return future.Pending[string]()
@@ -1029,10 +1029,10 @@ resume:
 			s1.await = nil
 			s1.e.Add("if %d", s1.x2)
 			fallthrough
-		case 3: // bodies.go:191: after the if at bodies.go:188
+		case 3: // bodies.go:192: after the if at bodies.go:189
 			s1.await = s1.e.F("tail")
 			fallthrough
-		case 4: // bodies.go:193: resumes at async.Await(a, e.F("tail"))
+		case 4: // bodies.go:194: resumes at async.Await(a, e.F("tail"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 4
 				return future.Pending[string]()
@@ -1047,7 +1047,7 @@ resume:
 			s1.f = func(s string) string { return s1.x + s }
 			s1.await = s1.e.F("closure")
 			fallthrough
-		case 5: // bodies.go:200: resumes at async.Await(a, e.F("closure"))
+		case 5: // bodies.go:201: resumes at async.Await(a, e.F("closure"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 5
 				return future.Pending[string]()
@@ -1130,7 +1130,7 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 	}()
 	for {
 		switch pc {
-		case 0: // bodies.go:206: start of defersBody
+		case 0: // bodies.go:207: start of defersBody
 			s1.e.Add("start")
 			s1.defer0 = s1.e.Add
 			s1.defer0Arg0 = "deferred add"
@@ -1153,7 +1153,7 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 			s1.deferred |= 1 << 2
 			s1.await = s1.e.F("first")
 			fallthrough
-		case 1: // bodies.go:221: resumes at n = async.Await(a, e.F("first"))
+		case 1: // bodies.go:222: resumes at n = async.Await(a, e.F("first"))
 			v, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 1
@@ -1172,7 +1172,7 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 			}
 			s1.await = s1.e.F("second")
 			fallthrough
-		case 2: // bodies.go:229: resumes at async.Await(a, e.F("second"))
+		case 2: // bodies.go:230: resumes at async.Await(a, e.F("second"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 2
 				return future.Pending[future.Result[string]]()
@@ -1184,7 +1184,7 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 			s1.result = strconv.Itoa(s1.n)
 			s1.await = s1.e.F("third")
 			fallthrough
-		case 3: // bodies.go:234: resumes at async.Await(a, e.F("third"))
+		case 3: // bodies.go:235: resumes at async.Await(a, e.F("third"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 3
 				return future.Pending[future.Result[string]]()
@@ -1279,16 +1279,16 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:239: start of yieldBody
+		case 0: // bodies.go:240: start of yieldBody
 			s.e.Add("context %v", cx != nil)
 			future.WakeFrom(cx, cx.Waker())
 			s.state = 1
 			return future.Pending[int]()
-		case 1: // bodies.go:241: resumes after a.Yield()
+		case 1: // bodies.go:242: resumes after a.Yield()
 			s.e.Add("after yield")
 			s.await = straight(s.e)
 			fallthrough
-		case 2: // bodies.go:243: resumes at v := async.Await(a, straight(e))
+		case 2: // bodies.go:244: resumes at v := async.Await(a, straight(e))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -1351,11 +1351,11 @@ func (s *nothingFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:248: start of nothingBody
+		case 0: // bodies.go:249: start of nothingBody
 			s.e.Add("nothing")
 			s.await = s.e.F("x")
 			fallthrough
-		case 1: // bodies.go:250: resumes at if v := async.Await(a, e.F("x")); v > 1000
+		case 1: // bodies.go:251: resumes at if v := async.Await(a, e.F("x")); v > 1000
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -1368,7 +1368,7 @@ resume:
 				continue resume
 			}
 			return s.finish()
-		case 2: // bodies.go:252: after the if at bodies.go:250
+		case 2: // bodies.go:253: after the if at bodies.go:251
 			s.e.Add("end")
 			return s.finish()
 		}
@@ -1446,11 +1446,11 @@ func (s *operandsFuture) Poll(cx *future.Context) future.Poll[int] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:257: start of operandsBody
+		case 0: // bodies.go:258: start of operandsBody
 			s.tmp = s.e.Inc("a")
 			s.await = s.e.F("x")
 			fallthrough
-		case 1: // bodies.go:258: resumes at total := e.Inc("a") + async.Await(a, e.F("x"))*e.Inc("b")
+		case 1: // bodies.go:259: resumes at total := e.Inc("a") + async.Await(a, e.F("x"))*e.Inc("b")
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -1460,7 +1460,7 @@ resume:
 			s.total = s.tmp + v1*s.e.Inc("b")
 			s.await = s.e.F("plus")
 			fallthrough
-		case 2: // bodies.go:259: resumes at total += async.Await(a, e.F("plus"))
+		case 2: // bodies.go:260: resumes at total += async.Await(a, e.F("plus"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -1472,7 +1472,7 @@ resume:
 			s.tmp1 = s.e.Inc("key")
 			s.await = s.e.F("m")
 			fallthrough
-		case 3: // bodies.go:261: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
+		case 3: // bodies.go:262: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -1482,7 +1482,7 @@ resume:
 			s.m[s.tmp1] = v1 + s.e.Inc("after")
 			s.await = s.e.F("p")
 			fallthrough
-		case 4: // bodies.go:262: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
+		case 4: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 4
@@ -1493,7 +1493,7 @@ resume:
 			s.tmp3 = s.e.Inc("mid")
 			s.await = s.e.F("q")
 			fallthrough
-		case 5: // bodies.go:262: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
+		case 5: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 5
@@ -1503,7 +1503,7 @@ resume:
 			s.e.Add("sum %d %d %d", s.tmp2, s.tmp3, v1)
 			s.await = s.e.F("c")
 			fallthrough
-		case 6: // bodies.go:263: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
+		case 6: // bodies.go:264: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 6
@@ -1516,11 +1516,11 @@ resume:
 			}
 			s.total++
 			fallthrough
-		case 7: // bodies.go:265: after the if at bodies.go:263
+		case 7: // bodies.go:266: after the if at bodies.go:264
 			s.tmp4 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
 			s.await = s.e.F("l")
 			fallthrough
-		case 8: // bodies.go:266: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
+		case 8: // bodies.go:267: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 8
@@ -1533,13 +1533,13 @@ resume:
 			}
 			s.total += 2
 			fallthrough
-		case 9: // bodies.go:268: after the if at bodies.go:266
+		case 9: // bodies.go:269: after the if at bodies.go:267
 			s.i = 0
 			fallthrough
-		case 10: // bodies.go:269: loop: for i := 0; i < async.Await(a, e.F("lim"))%4; i++
+		case 10: // bodies.go:270: loop: for i := 0; i < async.Await(a, e.F("lim"))%4; i++
 			s.await = s.e.F("lim")
 			fallthrough
-		case 11: // bodies.go:269: resumes at for i := 0; i < async.Await(a, e.F("lim"))%4; i++
+		case 11: // bodies.go:270: resumes at for i := 0; i < async.Await(a, e.F("lim"))%4; i++
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 11
@@ -1552,14 +1552,14 @@ resume:
 			}
 			s.total += s.i
 			fallthrough
-		case 12: // bodies.go:269: loop post statement: i++
+		case 12: // bodies.go:270: loop post statement: i++
 			s.i++
 			pc = 10
 			continue resume
-		case 13: // bodies.go:271: after the loop at bodies.go:269
+		case 13: // bodies.go:272: after the loop at bodies.go:270
 			s.await = s.e.F("tag")
 			fallthrough
-		case 14: // bodies.go:272: resumes at switch async.Await(a, e.F("tag")) % 3
+		case 14: // bodies.go:273: resumes at switch async.Await(a, e.F("tag")) % 3
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 14
@@ -1577,22 +1577,22 @@ resume:
 				pc = 17
 				continue resume
 			}
-		case 15: // bodies.go:273: case 0:
+		case 15: // bodies.go:274: case 0:
 			s.total += 10
 			pc = 18
 			continue resume
-		case 16: // bodies.go:275: case 1:
+		case 16: // bodies.go:276: case 1:
 			s.total += 20
 			pc = 18
 			continue resume
-		case 17: // bodies.go:277: default:
+		case 17: // bodies.go:278: default:
 			s.total += 30
 			fallthrough
-		case 18: // bodies.go:279: after the switch at bodies.go:272
+		case 18: // bodies.go:280: after the switch at bodies.go:273
 			s.tmp5 = s.e.Inc("r0")
 			s.await = s.e.F("elem")
 			fallthrough
-		case 19: // bodies.go:280: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+		case 19: // bodies.go:281: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 19
@@ -1602,7 +1602,7 @@ resume:
 			s.ranged = []int{s.tmp5, v1, s.e.Inc("r1")}
 			s.index = 0
 			fallthrough
-		case 20: // bodies.go:280: loop: for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+		case 20: // bodies.go:281: loop: for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
 			if s.index >= len(s.ranged) {
 				pc = 22
 				continue resume
@@ -1610,16 +1610,16 @@ resume:
 			s.v = s.ranged[s.index]
 			s.total += s.v
 			fallthrough
-		case 21: // bodies.go:280: next iteration of for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
+		case 21: // bodies.go:281: next iteration of for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
 			s.index++
 			pc = 20
 			continue resume
-		case 22: // bodies.go:282: after the loop at bodies.go:280
+		case 22: // bodies.go:283: after the loop at bodies.go:281
 			s.e.Add("map %v", s.m)
 			s.tmp6 = s.e.Inc("ret")
 			s.await = s.e.F("last")
 			fallthrough
-		case 23: // bodies.go:284: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
+		case 23: // bodies.go:285: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 23
@@ -1695,7 +1695,7 @@ func (s *mapsFuture) Poll(cx *future.Context) future.Poll[int] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:288: start of mapsBody
+		case 0: // bodies.go:289: start of mapsBody
 			s.sum = 0
 			s.ranged = s.m
 			s.keys1 = make([]string, 0, len(s.ranged))
@@ -1704,7 +1704,7 @@ resume:
 			}
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:290: loop: for k, v := range m
+		case 1: // bodies.go:291: loop: for k, v := range m
 			if s.index >= len(s.keys1) {
 				pc = 4
 				continue resume
@@ -1719,7 +1719,7 @@ resume:
 			s.k, s.v = k2, v2
 			s.await = s.e.F(s.k)
 			fallthrough
-		case 2: // bodies.go:291: resumes at w := async.Await(a, e.F(k))
+		case 2: // bodies.go:292: resumes at w := async.Await(a, e.F(k))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -1734,11 +1734,11 @@ resume:
 				s.m["z"] = 26 // added: Go may or may not produce it
 			}
 			fallthrough
-		case 3: // bodies.go:290: next iteration of for k, v := range m
+		case 3: // bodies.go:291: next iteration of for k, v := range m
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:298: after the loop at bodies.go:290
+		case 4: // bodies.go:299: after the loop at bodies.go:291
 			s.keys1 = nil
 			s.keys = 0
 			s.ranged1 = s.m
@@ -1748,7 +1748,7 @@ resume:
 			}
 			s.index1 = 0
 			fallthrough
-		case 5: // bodies.go:300: loop: for k := range m
+		case 5: // bodies.go:301: loop: for k := range m
 			if s.index1 >= len(s.keys2) {
 				pc = 8
 				continue resume
@@ -1763,7 +1763,7 @@ resume:
 			s.k1 = k4
 			s.await = s.e.F("again")
 			fallthrough
-		case 6: // bodies.go:301: resumes at async.Await(a, e.F("again"))
+		case 6: // bodies.go:302: resumes at async.Await(a, e.F("again"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[int]()
@@ -1771,11 +1771,11 @@ resume:
 			s.await = nil
 			s.keys += len(s.k1)
 			fallthrough
-		case 7: // bodies.go:300: next iteration of for k := range m
+		case 7: // bodies.go:301: next iteration of for k := range m
 			s.index1++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:303: after the loop at bodies.go:300
+		case 8: // bodies.go:304: after the loop at bodies.go:301
 			s.keys2 = nil
 			s.state = async.StateDone
 			return future.Ready[int](s.sum + s.keys)
@@ -1829,11 +1829,11 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:314: start of stepBody
+		case 0: // bodies.go:315: start of stepBody
 			s.c.n += s.by
 			s.await = s.c.e.F("step")
 			fallthrough
-		case 1: // bodies.go:316: resumes at v := async.Await(a, c.e.F("step"))
+		case 1: // bodies.go:317: resumes at v := async.Await(a, c.e.F("step"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -1911,20 +1911,20 @@ func (s *capturesFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:323: start of capturesBody
+		case 0: // bodies.go:324: start of capturesBody
 			s.fs = nil
 			s.ps = nil
 			s.i = new(int)
 			*s.i = 0
 			fallthrough
-		case 1: // bodies.go:326: loop: for i := 0; i < 3; i++
+		case 1: // bodies.go:327: loop: for i := 0; i < 3; i++
 			if !((*s.i) < 3) {
 				pc = 4
 				continue resume
 			}
 			s.await = s.e.F("for")
 			fallthrough
-		case 2: // bodies.go:327: resumes at async.Await(a, e.F("for"))
+		case 2: // bodies.go:328: resumes at async.Await(a, e.F("for"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[string]()
@@ -1937,18 +1937,18 @@ resume:
 			(*s.i)++
 			(*s.i)--
 			fallthrough
-		case 3: // bodies.go:326: loop post statement: i++
+		case 3: // bodies.go:327: loop post statement: i++
 			prev := *s.i
 			s.i = new(int)
 			*s.i = prev
 			(*s.i)++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:332: after the loop at bodies.go:326
+		case 4: // bodies.go:333: after the loop at bodies.go:327
 			s.ranged = []string{"x", "y"}
 			s.index = 0
 			fallthrough
-		case 5: // bodies.go:333: loop: for k, v := range []string{"x", "y"}
+		case 5: // bodies.go:334: loop: for k, v := range []string{"x", "y"}
 			if s.index >= len(s.ranged) {
 				pc = 8
 				continue resume
@@ -1961,7 +1961,7 @@ resume:
 			}(s.v, s.k))
 			s.await = s.e.F((*s.v))
 			fallthrough
-		case 6: // bodies.go:335: resumes at async.Await(a, e.F(v))
+		case 6: // bodies.go:336: resumes at async.Await(a, e.F(v))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[string]()
@@ -1969,15 +1969,15 @@ resume:
 			s.await = nil
 			(*s.v) += "!"
 			fallthrough
-		case 7: // bodies.go:333: next iteration of for k, v := range []string{"x", "y"}
+		case 7: // bodies.go:334: next iteration of for k, v := range []string{"x", "y"}
 			s.index++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:337: after the loop at bodies.go:333
+		case 8: // bodies.go:338: after the loop at bodies.go:334
 			s.ranged1 = 2
 			s.index1 = 0
 			fallthrough
-		case 9: // bodies.go:338: loop: for n := range 2
+		case 9: // bodies.go:339: loop: for n := range 2
 			if s.index1 >= s.ranged1 {
 				pc = 12
 				continue resume
@@ -1990,7 +1990,7 @@ resume:
 			}(s.w)
 			s.await = s.e.F("w")
 			fallthrough
-		case 10: // bodies.go:341: resumes at async.Await(a, e.F("w"))
+		case 10: // bodies.go:342: resumes at async.Await(a, e.F("w"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 10
 				return future.Pending[string]()
@@ -2003,11 +2003,11 @@ resume:
 				z = s.n + 100
 			}
 			fallthrough
-		case 11: // bodies.go:338: next iteration of for n := range 2
+		case 11: // bodies.go:339: next iteration of for n := range 2
 			s.index1++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:346: after the loop at bodies.go:338
+		case 12: // bodies.go:347: after the loop at bodies.go:339
 			out := ""
 			for _, f := range s.fs {
 				out += f() + " "
@@ -2099,14 +2099,14 @@ func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:358: start of loopDefersBody
+		case 0: // bodies.go:359: start of loopDefersBody
 			s1.defer0 = s1.e.Add
 			s1.defer0Arg0 = "first registered, last run"
 			s1.deferOrder = append(s1.deferOrder, 0)
 			s1.ranged = s1.n
 			s1.index = 0
 			fallthrough
-		case 1: // bodies.go:360: loop: for i := range n
+		case 1: // bodies.go:361: loop: for i := range n
 			if s1.index >= s1.ranged {
 				pc = 4
 				continue resume
@@ -2120,7 +2120,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 1)
 			s1.await = s1.e.F("loop" + strconv.Itoa(s1.i))
 			fallthrough
-		case 2: // bodies.go:362: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
+		case 2: // bodies.go:363: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
 			v1, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 2
@@ -2136,11 +2136,11 @@ resume:
 			}(s1.v)})
 			s1.deferOrder = append(s1.deferOrder, 2)
 			fallthrough
-		case 3: // bodies.go:360: next iteration of for i := range n
+		case 3: // bodies.go:361: next iteration of for i := range n
 			s1.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:366: after the loop at bodies.go:360
+		case 4: // bodies.go:367: after the loop at bodies.go:361
 			s1.defer3 = func() {
 				if r := recover(); r != nil {
 					s, ok := r.(string)
@@ -2153,7 +2153,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 3)
 			s1.await = s1.e.F("end")
 			fallthrough
-		case 5: // bodies.go:376: resumes at async.Await(a, e.F("end"))
+		case 5: // bodies.go:377: resumes at async.Await(a, e.F("end"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 5
 				return future.Pending[string]()
@@ -2260,14 +2260,14 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:384: start of iteratorsBody
+		case 0: // bodies.go:385: start of iteratorsBody
 			s.sum = 0
 			for v := range slices.Values([]int{1, 2, 3}) { // a range over a function, no await inside
 				s.sum += v
 			}
 			s.await = s.e.F("mid")
 			fallthrough
-		case 1: // bodies.go:389: resumes at async.Await(a, e.F("mid"))
+		case 1: // bodies.go:390: resumes at async.Await(a, e.F("mid"))
 			if _, ok1 := s.await.Poll(cx).Value(); !ok1 {
 				s.state = 1
 				return future.Pending[int]()
@@ -2287,7 +2287,7 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = s.e.F("end")
 			fallthrough
-		case 2: // bodies.go:402: resumes at v := async.Await(a, e.F("end"))
+		case 2: // bodies.go:403: resumes at v := async.Await(a, e.F("end"))
 			v1, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 2
@@ -2351,11 +2351,11 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:407: start of spawnBody
+		case 0: // bodies.go:408: start of spawnBody
 			s.h = pool.SpawnFrom(cx, straight(&Env{}))
 			s.e.Add("spawned")
 			fallthrough
-		case 1: // bodies.go:410: resumes at v, err := async.TryAwait(a, h)
+		case 1: // bodies.go:411: resumes at v, err := async.TryAwait(a, h)
 			v1, ok := s.h.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -2368,7 +2368,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = s.e.F("after")
 			fallthrough
-		case 2: // bodies.go:414: resumes at w := async.Await(a, e.F("after"))
+		case 2: // bodies.go:415: resumes at w := async.Await(a, e.F("after"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2396,4 +2396,101 @@ func (s *spawnFuture) Cancel() {
 		future.Cancel(s.await)
 	}
 	s.await = nil
+}
+
+// Collect returns the future of [genericBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func Collect[T any, K comparable](e *Env, fs []future.Future[T], key func(T) K) future.Future[future.Result[map[K]T]] {
+	return &collectFuture[T, K]{e: e, fs: fs, key: key}
+}
+
+// collectFuture is the state of Collect between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type collectFuture[T any, K comparable] struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e   *Env
+	fs  []future.Future[T]
+	key func(T) K
+
+	// variables that live across an await
+	out  map[K]T
+	last T
+	i    int
+	f    future.Future[T]
+	v    T
+
+	// range loops in progress
+	ranged []future.Future[T]
+	index  int
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *collectFuture[T, K]) Poll(cx *future.Context) future.Poll[future.Result[map[K]T]] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:422: start of genericBody
+			s.out = map[K]T{}
+			s.last = *new(T)
+			s.ranged = s.fs
+			s.index = 0
+			fallthrough
+		case 1: // bodies.go:425: loop: for i, f := range fs
+			if s.index >= len(s.ranged) {
+				pc = 4
+				continue resume
+			}
+			s.i, s.f = s.index, s.ranged[s.index]
+			fallthrough
+		case 2: // bodies.go:426: resumes at v := async.Await(a, f)
+			v1, ok := s.f.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[future.Result[map[K]T]]()
+			}
+			s.v = v1
+			{
+				k := s.key(s.v)
+				if _, dup := s.out[k]; dup {
+					s.state = async.StateDone
+					return future.Ready(future.Result[map[K]T]{Value: s.out, Err: fmt.Errorf("duplicate key %v at %d", k, s.i)})
+				}
+				s.out[k] = s.v
+				s.last = s.v
+			}
+			fallthrough
+		case 3: // bodies.go:425: next iteration of for i, f := range fs
+			s.index++
+			pc = 1
+			continue resume
+		case 4: // bodies.go:433: after the loop at bodies.go:425
+			s.e.Add("last %v", s.last)
+			s.state = async.StateDone
+			return future.Ready(future.Result[map[K]T]{Value: s.out, Err: nil})
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *collectFuture[T, K]) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 2:
+		future.Cancel(s.f)
+	}
 }

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
@@ -45,6 +46,16 @@ func cases() []bodyCase {
 		one("straight", straight, straightBody),
 		one("operands", operands, operandsBody),
 		one("captures", captures, capturesBody),
+		two("generic", func(e *Env) future.Future[future.Result[map[int]int]] {
+			return Collect(e, []future.Future[int]{e.Later("a"), e.Later("bb"), e.Later("c")}, func(v int) int { return v / 100 })
+		}, func(a *async.Awaiter, e *Env) (map[int]int, error) {
+			return genericBody(a, e, []future.Future[int]{e.Later("a"), e.Later("bb"), e.Later("c")}, func(v int) int { return v / 100 })
+		}),
+		two("generic/ok", func(e *Env) future.Future[future.Result[map[string]int]] {
+			return Collect(e, []future.Future[int]{e.Later("a"), e.Later("bb")}, strconv.Itoa)
+		}, func(a *async.Awaiter, e *Env) (map[string]int, error) {
+			return genericBody(a, e, []future.Future[int]{e.Later("a"), e.Later("bb")}, strconv.Itoa)
+		}),
 		one("iterators", func(e *Env) future.Future[int] { return iterators(e, filled()) },
 			func(a *async.Awaiter, e *Env) int { return iteratorsBody(a, e, filled()) }),
 		one("method", func(e *Env) future.Future[int] { return (&Counter{e: e}).Step(3) },

@@ -96,3 +96,26 @@ func (p *probe) Cancel() {
 	p.canceled = true
 	p.e.Add("cancel %s", p.name)
 }
+
+// Later is F made at its first poll, so that a list of futures built
+// before the body runs is made in the order the body awaits it.
+func (e *Env) Later(name string) future.Future[int] { return &later{e: e, name: name} }
+
+type later struct {
+	e    *Env
+	name string
+	f    future.Future[int]
+}
+
+func (l *later) Poll(cx *future.Context) future.Poll[int] {
+	if l.f == nil {
+		l.f = l.e.F(l.name)
+	}
+	return l.f.Poll(cx)
+}
+
+func (l *later) Cancel() {
+	if l.f != nil {
+		future.Cancel(l.f)
+	}
+}

@@ -102,7 +102,7 @@ func (g G[X]) methodBody(a *async.Awaiter) X { // want "async methods of generic
 }
 
 //spindle:async
-func genericBody[X any](a *async.Awaiter, x X) X { // want "generic async functions"
+func genericBody[X any](a *async.Awaiter, x X) X {
 	async.Await(a, f())
 	return x
 }
