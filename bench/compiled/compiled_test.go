@@ -53,3 +53,32 @@ func TestOneAllocationPerCall(t *testing.T) {
 	})
 	require.Equal(t, 1.0, allocs)
 }
+
+// pending is never Ready.
+type pending struct{}
+
+func (pending) Poll(*future.Context) future.Poll[int] { return future.Pending[int]() }
+
+// TestNoAllocationPerPoll: polls of a suspended compiled future with a
+// deferred call and a loop allocate nothing; the call allocates the state
+// and the deferred closure once.
+func TestNoAllocationPerPoll(t *testing.T) {
+	cx := future.NewContext(future.NoopWaker)
+	ended := 0
+	fs := []future.Future[int]{one{}, pending{}}
+	f := Sum(fs, &ended)
+	require.True(t, f.Poll(cx).IsPending())
+	require.Zero(t, testing.AllocsPerRun(100, func() {
+		if f.Poll(cx).IsReady() {
+			panic("ready")
+		}
+	}))
+	future.Cancel(f)
+	require.Equal(t, 1, ended, "Cancel runs the deferred call")
+	fs[1] = one{}
+	require.Equal(t, 2.0, testing.AllocsPerRun(100, func() {
+		if v, _ := Sum(fs, &ended).Poll(cx).Value(); v != 2 {
+			panic(v)
+		}
+	}))
+}

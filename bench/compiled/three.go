@@ -55,3 +55,16 @@ func (h *handThree) Poll(cx *future.Context) future.Poll[int] {
 	}
 	return future.Ready(h.sum)
 }
+
+// sumBody sums what the futures give; a deferred call counts the calls
+// that ended, however they ended.
+//
+//spindle:async Sum
+func sumBody(a *async.Awaiter, fs []future.Future[int], ended *int) (sum int) {
+	defer func() { *ended++ }()
+	for _, f := range fs {
+		v := async.Await(a, f)
+		sum += v
+	}
+	return
+}

@@ -88,3 +88,129 @@ func (s *threeFuture) Cancel() {
 		future.Cancel(s.z)
 	}
 }
+
+// Sum returns the future of [sumBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func Sum(fs []future.Future[int], ended *int) future.Future[int] {
+	return &sumFuture{fs: fs, ended: ended}
+}
+
+// sumFuture is the state of Sum between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type sumFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	fs    []future.Future[int]
+	ended *int
+
+	// results
+	sum int
+
+	// variables that live across an await
+	f future.Future[int]
+	v int
+
+	// range loops in progress
+	ranged []future.Future[int]
+	index  int
+
+	// deferred calls and their arguments
+	defer0   func()
+	deferred uint64 // bit i: the defer statement i ran and its call is pending
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *sumFuture) Poll(cx *future.Context) (r future.Poll[int]) {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+	defer func() {
+		if s.state == async.StateRunning && s.deferred != 0 {
+			// The body panicked: its deferred calls run, and may recover.
+			r = s.unwind(recover())
+		}
+	}()
+resume:
+	for {
+		switch pc {
+		case 0: // three.go:63: start of sumBody
+			s.defer0 = func() { *s.ended++ }
+			s.deferred |= 1 << 0
+			s.ranged = s.fs
+			s.index = 0
+			fallthrough
+		case 1: // three.go:65: loop: for _, f := range fs
+			if s.index >= len(s.ranged) {
+				pc = 4
+				continue resume
+			}
+			s.f = s.ranged[s.index]
+			fallthrough
+		case 2: // three.go:66: resumes at v := async.Await(a, f)
+			v1, ok := s.f.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[int]()
+			}
+			s.v = v1
+			s.sum += s.v
+			fallthrough
+		case 3: // three.go:65: next iteration of for _, f := range fs
+			s.index++
+			pc = 1
+			continue resume
+		case 4: // three.go:68: after the loop at three.go:65
+			return s.finish()
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *sumFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 2:
+		future.Cancel(s.f)
+	}
+	s.runDefers(nil, false)
+}
+
+// finish ends the body: the deferred calls run, then the future is Ready.
+func (s *sumFuture) finish() future.Poll[int] {
+	s.runDefers(nil, false)
+	s.state = async.StateDone
+	return future.Ready(s.sum)
+}
+
+// runDefers runs the pending deferred calls, last registered first, as
+// deferred calls of its own, so that recover works in them; when
+// panicking, it re-raises p under them.
+func (s *sumFuture) runDefers(p any, panicking bool) {
+	d := s.deferred
+	s.deferred = 0
+	if d&(1<<0) != 0 {
+		defer s.defer0()
+	}
+	if panicking {
+		panic(p)
+	}
+}
+
+// unwind runs the deferred calls while the body panics with p; if one
+// of them recovers, the future is Ready with the results as they are.
+func (s *sumFuture) unwind(p any) future.Poll[int] {
+	s.runDefers(async.Recovered(p), true)
+	s.state = async.StateDone
+	return future.Ready(s.sum)
+}
