@@ -295,6 +295,9 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s from %s. DO NOT EDIT.\n\n", headerPrefix, filepath.Base(path))
+	if c := buildLines(f); c != "" {
+		b.WriteString(c + "\n")
+	}
 	fmt.Fprintf(&b, "package %s\n\n", p.Name)
 	var paths []string
 	for path := range imp.used {
@@ -342,15 +345,14 @@ func recvBase(e ast.Expr) string {
 
 func inGenerated(p *packages.Package, obj types.Object) bool {
 	f := p.Fset.File(obj.Pos())
-	return f != nil && strings.HasSuffix(f.Name(), "_async.go")
+	return f != nil && strings.Contains(filepath.Base(f.Name()), "_async")
 }
 
 // generatedObj reports whether the package-level object name is declared
 // in a file spindle-async wrote (the stub of the typed load).
 func generatedObj(p *packages.Package, name string) bool {
 	obj := p.Types.Scope().Lookup(name)
-	f := p.Fset.File(obj.Pos())
-	return f != nil && strings.HasSuffix(f.Name(), "_async.go")
+	return inGenerated(p, obj)
 }
 
 func lowerFirst(s string) string {

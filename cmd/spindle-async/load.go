@@ -82,10 +82,14 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 			}
 			out := outputPath(path)
 			targets[out] = true
+
 			if !slices.Contains(typed, p.PkgPath) {
 				typed = append(typed, p.PkgPath)
 			}
 			overlay[out] = stubFile(f, src, fset, dirs)
+			if c := buildLines(f); c != "" {
+				overlay[out] = append([]byte(c+"\n"), overlay[out]...)
+			}
 		}
 	}
 	if err := loadErrs.err(); err != nil {
@@ -156,9 +160,57 @@ func typecheck(cfg *packages.Config, patterns []string, files []File) error {
 	return errs.err()
 }
 
-// outputPath maps fetch.go to fetch_async.go.
+// outputPath maps fetch.go to fetch_async.go, and fetch_linux.go to
+// fetch_async_linux.go: a GOOS or GOARCH suffix must stay last to keep
+// constraining the file.
 func outputPath(src string) string {
-	return strings.TrimSuffix(src, ".go") + "_async.go"
+	base := strings.TrimSuffix(src, ".go")
+	dir, name := filepath.Split(base)
+	parts := strings.Split(name, "_")
+	n := len(parts)
+	suffix := 0
+	if n >= 2 && knownArch[parts[n-1]] {
+		suffix = 1
+		if n >= 3 && knownOS[parts[n-2]] {
+			suffix = 2
+		}
+	} else if n >= 2 && knownOS[parts[n-1]] {
+		suffix = 1
+	}
+	if suffix == 0 {
+		return base + "_async.go"
+	}
+	head := strings.Join(parts[:n-suffix], "_")
+	return dir + head + "_async_" + strings.Join(parts[n-suffix:], "_") + ".go"
+}
+
+var knownOS = setOf("aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris wasip1 windows zos")
+
+var knownArch = setOf("386 amd64 amd64p32 arm armbe arm64 arm64be loong64 mips mipsle mips64 mips64le mips64p32 mips64p32le ppc ppc64 ppc64le riscv riscv64 s390 s390x sparc sparc64 wasm")
+
+func setOf(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+// buildLines returns the //go:build line of a source file, if any, for
+// its generated file to carry.
+func buildLines(f *ast.File) string {
+	var b strings.Builder
+	for _, cg := range f.Comments {
+		if cg.Pos() >= f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:build ") {
+				b.WriteString(c.Text + "\n")
+			}
+		}
+	}
+	return b.String()
 }
 
 // findDirectives returns the functions of f marked //spindle:async.
