@@ -659,7 +659,22 @@ func (g *gen) returnValues(vals []string, multi bool) string {
 		if len(vals) == 0 {
 			return fin
 		}
-		return strings.Join(g.resultRefs(), ", ") + " = " + strings.Join(vals, ", ") + "\n" + fin
+		refs := g.resultRefs()
+		if !multi && len(vals) == len(refs) {
+			// return res, nil with res a named result: no res = res (vet
+			// reports self-assignments).
+			var l, r []string
+			for i := range refs {
+				if strings.TrimSpace(vals[i]) != refs[i] {
+					l, r = append(l, refs[i]), append(r, vals[i])
+				}
+			}
+			if len(l) == 0 {
+				return fin
+			}
+			refs, vals = l, r
+		}
+		return strings.Join(refs, ", ") + " = " + strings.Join(vals, ", ") + "\n" + fin
 	}
 	var b strings.Builder
 	if multi && len(g.results) > 1 {

@@ -434,3 +434,61 @@ func genericBody[T any, K comparable](a *async.Awaiter, e *Env, fs []future.Futu
 	e.Add("last %v", last)
 	return out, nil
 }
+
+//spindle:async
+func tangleBody(a *async.Awaiter, e *Env, n int) (res string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(string)
+			if !ok {
+				panic(r)
+			}
+			res += "|recovered " + s
+		}
+	}()
+	defer func() {
+		res += "|d1"
+		if n == 7 {
+			panic("from a deferred call")
+		}
+	}()
+	x := "a"
+outer:
+	for i := 0; i < n; i++ {
+		x := x + strconv.Itoa(i)
+		switch i % 3 {
+		case 0:
+			v := async.Await(a, e.F(x))
+			if v%2 == 0 {
+				continue outer
+			}
+			res += "c0"
+		case 1:
+			for j := range 3 {
+				if j == 1 {
+					continue
+				}
+				if i > 3 && j == 2 {
+					break outer
+				}
+				async.Await(a, e.F("j"+strconv.Itoa(j)))
+				res += "j"
+			}
+			break
+		default:
+			{
+				x := "inner"
+				async.Await(a, e.F(x))
+				res += x
+			}
+			if i == 5 {
+				return res + "|early", nil
+			}
+		}
+		res += "/" + x
+	}
+	if n == 6 {
+		panic("from the body")
+	}
+	return res, nil
+}

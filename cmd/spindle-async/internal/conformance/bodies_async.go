@@ -2494,3 +2494,234 @@ func (s *collectFuture[T, K]) Cancel() {
 		future.Cancel(s.f)
 	}
 }
+
+// tangle returns the future of [tangleBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func tangle(e *Env, n int) future.Future[future.Result[string]] {
+	return &tangleFuture{e: e, n: n}
+}
+
+// tangleFuture is the state of tangle between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type tangleFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	n int
+
+	// results
+	res string
+	err error
+
+	// variables that live across an await
+	x  string
+	i  int
+	x1 string
+	v  int
+	j  int
+	x2 string
+
+	// futures in flight
+	await future.Future[int]
+
+	// range loops in progress
+	ranged int
+	index  int
+
+	// deferred calls and their arguments
+	defer0   func()
+	defer1   func()
+	deferred uint64 // bit i: the defer statement i ran and its call is pending
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s1 *tangleFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
+	pc := s1.state
+	if pc < 0 {
+		async.PanicFinal(s1, pc)
+	}
+	s1.state = async.StateRunning
+	defer func() {
+		if s1.state == async.StateRunning && s1.deferred != 0 {
+			// The body panicked: its deferred calls run, and may recover.
+			r1 = s1.unwind(recover())
+		}
+	}()
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:439: start of tangleBody
+			s1.defer0 = func() {
+				if r := recover(); r != nil {
+					s, ok := r.(string)
+					if !ok {
+						panic(r)
+					}
+					s1.res += "|recovered " + s
+				}
+			}
+			s1.deferred |= 1 << 0
+			s1.defer1 = func() {
+				s1.res += "|d1"
+				if s1.n == 7 {
+					panic("from a deferred call")
+				}
+			}
+			s1.deferred |= 1 << 1
+			s1.x = "a"
+			s1.i = 0
+			fallthrough
+		case 1: // bodies.go:457: loop: for i := 0; i < n; i++
+			if !(s1.i < s1.n) {
+				pc = 13
+				continue resume
+			}
+			s1.x1 = s1.x + strconv.Itoa(s1.i)
+			switch s1.i % 3 {
+			case 0:
+				pc = 2
+				continue resume
+			case 1:
+				pc = 4
+				continue resume
+			default:
+				pc = 9
+				continue resume
+			}
+		case 2: // bodies.go:460: case 0:
+			s1.await = s1.e.F(s1.x1)
+			fallthrough
+		case 3: // bodies.go:461: resumes at v := async.Await(a, e.F(x))
+			v1, ok1 := s1.await.Poll(cx).Value()
+			if !ok1 {
+				s1.state = 3
+				return future.Pending[future.Result[string]]()
+			}
+			s1.await = nil
+			s1.v = v1
+			if s1.v%2 == 0 {
+				pc = 12
+				continue resume
+			}
+			s1.res += "c0"
+			pc = 11
+			continue resume
+		case 4: // bodies.go:466: case 1:
+			s1.ranged = 3
+			s1.index = 0
+			fallthrough
+		case 5: // bodies.go:467: loop: for j := range 3
+			if s1.index >= s1.ranged {
+				pc = 8
+				continue resume
+			}
+			s1.j = s1.index
+			if s1.j == 1 {
+				pc = 7
+				continue resume
+			}
+			if s1.i > 3 && s1.j == 2 {
+				pc = 13
+				continue resume
+			}
+			s1.await = s1.e.F("j" + strconv.Itoa(s1.j))
+			fallthrough
+		case 6: // bodies.go:474: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
+			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
+				s1.state = 6
+				return future.Pending[future.Result[string]]()
+			}
+			s1.await = nil
+			s1.res += "j"
+			fallthrough
+		case 7: // bodies.go:467: next iteration of for j := range 3
+			s1.index++
+			pc = 5
+			continue resume
+		case 8: // bodies.go:476: after the loop at bodies.go:467
+			pc = 11
+			continue resume
+		case 9: // bodies.go:478: default:
+			s1.x2 = "inner"
+			s1.await = s1.e.F(s1.x2)
+			fallthrough
+		case 10: // bodies.go:481: resumes at async.Await(a, e.F(x))
+			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
+				s1.state = 10
+				return future.Pending[future.Result[string]]()
+			}
+			s1.await = nil
+			s1.res += s1.x2
+			if s1.i == 5 {
+				s1.res, s1.err = s1.res+"|early", nil
+				return s1.finish()
+			}
+			fallthrough
+		case 11: // bodies.go:487: after the switch at bodies.go:459
+			s1.res += "/" + s1.x1
+			fallthrough
+		case 12: // bodies.go:457: loop post statement: i++
+			s1.i++
+			pc = 1
+			continue resume
+		case 13: // bodies.go:489: after the loop at bodies.go:457
+			if s1.n == 6 {
+				panic("from the body")
+			}
+			s1.err = nil
+			return s1.finish()
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s1 *tangleFuture) Cancel() {
+	pc := s1.state
+	if pc < 0 {
+		return
+	}
+	s1.state = async.StateCancelled
+	switch pc {
+	case 3, 6, 10:
+		future.Cancel(s1.await)
+	}
+	s1.await = nil
+	s1.runDefers(nil, false)
+}
+
+// finish ends the body: the deferred calls run, then the future is Ready.
+func (s1 *tangleFuture) finish() future.Poll[future.Result[string]] {
+	s1.runDefers(nil, false)
+	s1.state = async.StateDone
+	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
+}
+
+// runDefers runs the pending deferred calls, last registered first, as
+// deferred calls of its own, so that recover works in them; when
+// panicking, it re-raises p under them.
+func (s1 *tangleFuture) runDefers(p any, panicking bool) {
+	d := s1.deferred
+	s1.deferred = 0
+	if d&(1<<0) != 0 {
+		defer s1.defer0()
+	}
+	if d&(1<<1) != 0 {
+		defer s1.defer1()
+	}
+	if panicking {
+		panic(p)
+	}
+}
+
+// unwind runs the deferred calls while the body panics with p; if one
+// of them recovers, the future is Ready with the results as they are.
+func (s1 *tangleFuture) unwind(p any) future.Poll[future.Result[string]] {
+	s1.runDefers(async.Recovered(p), true)
+	s1.state = async.StateDone
+	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
+}

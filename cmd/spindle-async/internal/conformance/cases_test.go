@@ -90,6 +90,11 @@ func cases() []bodyCase {
 				func(a *async.Awaiter, e *Env) string { return switchesBody(a, e, n, v) }))
 		}
 	}
+	for n := range 9 {
+		cs = append(cs, two(fmt.Sprint("tangle", n),
+			func(e *Env) future.Future[future.Result[string]] { return tangle(e, n) },
+			func(a *async.Awaiter, e *Env) (string, error) { return tangleBody(a, e, n) }))
+	}
 	for _, n := range []int{0, 1, 3} {
 		for _, mode := range []string{"", "panic"} {
 			cs = append(cs, one(fmt.Sprintf("loopDefers%d/%s", n, mode),
