@@ -1006,6 +1006,14 @@ func (g *gen) switchStmt(s *ast.SwitchStmt, lbl *types.Label) {
 	if s.Tag != nil && g.containsAwait(s.Tag) && !g.operandAwaits(s.Tag) {
 		return
 	}
+	for _, c := range s.Body.List {
+		for _, e := range c.(*ast.CaseClause).List {
+			if g.containsAwait(e) {
+				g.switchChain(s, lbl)
+				return
+			}
+		}
+	}
 	var b strings.Builder
 	b.WriteString("switch ")
 	if s.Tag != nil {
@@ -1042,6 +1050,57 @@ func (g *gen) switchStmt(s *ast.SwitchStmt, lbl *types.Label) {
 	g.emit(b.String())
 	if hasDefault {
 		g.cur = nil
+	} else {
+		g.jump(after)
+	}
+	g.clauses(s.Body.List, sts, after, lbl)
+	g.start(after)
+}
+
+// switchChain lowers a switch with an await in a case expression: the tag
+// is evaluated once into a field, then the case expressions are compared
+// with it in Go's order (top to bottom, left to right, default last),
+// each awaiting as it needs.
+func (g *gen) switchChain(s *ast.SwitchStmt, lbl *types.Label) {
+	tag := "true"
+	if s.Tag != nil {
+		t := g.info.TypeOf(s.Tag)
+		if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+			t = types.Default(t)
+		}
+		if !g.nameable(t) {
+			g.errorf(s.Tag.Pos(), "the switch tag's type cannot be named in the generated file: assign the tag to a variable first")
+			return
+		}
+		f := g.field("tag", g.typ(t), gTmp)
+		g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f, g.text(s.Tag)))
+		tag = g.recv + "." + f
+	}
+	after := g.newState(s.End(), "after the switch at "+g.where(s.Pos()))
+	var sts []*state
+	var def *state
+	for _, c := range s.Body.List {
+		cc := c.(*ast.CaseClause)
+		st := g.newState(cc.Pos(), g.line(cc.Pos()))
+		sts = append(sts, st)
+		if cc.List == nil {
+			def = st
+		}
+	}
+	for i, c := range s.Body.List {
+		for _, e := range c.(*ast.CaseClause).List {
+			if g.containsAwait(e) && !g.operandAwaits(e) {
+				return
+			}
+			cond := "(" + g.text(e) + ")"
+			if s.Tag != nil {
+				cond = tag + " == " + cond
+			}
+			g.emit(fmt.Sprintf("if %s {\n%s\n}", cond, g.jumpText(sts[i])))
+		}
+	}
+	if def != nil {
+		g.jump(def)
 	} else {
 		g.jump(after)
 	}

@@ -492,3 +492,26 @@ outer:
 	}
 	return res, nil
 }
+
+//spindle:async
+func caseAwaitBody(a *async.Awaiter, e *Env, n int) string {
+	out := ""
+	switch n * e.Inc("tag") {
+	case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+		out += "first"
+		fallthrough
+	case async.Await(a, e.F("c3")) % 10:
+		out += "second"
+	default:
+		out += "default"
+	case e.Inc("c4"):
+		out += "fourth"
+	}
+	switch {
+	case async.Await(a, e.F("t1")) > 200:
+		out += "|big"
+	case e.Inc("t2") > 0:
+		out += "|t2"
+	}
+	return out
+}

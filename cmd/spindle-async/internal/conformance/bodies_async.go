@@ -2725,3 +2725,143 @@ func (s1 *tangleFuture) unwind(p any) future.Poll[future.Result[string]] {
 	s1.state = async.StateDone
 	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
 }
+
+// caseAwait returns the future of [caseAwaitBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func caseAwait(e *Env, n int) future.Future[string] {
+	return &caseAwaitFuture{e: e, n: n}
+}
+
+// caseAwaitFuture is the state of caseAwait between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type caseAwaitFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	n int
+
+	// variables that live across an await
+	out string
+
+	// futures in flight
+	await future.Future[int]
+
+	// values computed before an await in the same statement
+	tag int
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *caseAwaitFuture) Poll(cx *future.Context) future.Poll[string] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:497: start of caseAwaitBody
+			s.out = ""
+			s.tag = s.n * s.e.Inc("tag")
+			if s.tag == (s.e.Inc("c1")) {
+				pc = 3
+				continue resume
+			}
+			s.await = s.e.F("c2")
+			fallthrough
+		case 1: // bodies.go:500: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[string]()
+			}
+			s.await = nil
+			if s.tag == (v % 10) {
+				pc = 3
+				continue resume
+			}
+			s.await = s.e.F("c3")
+			fallthrough
+		case 2: // bodies.go:503: resumes at case async.Await(a, e.F("c3")) % 10:
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[string]()
+			}
+			s.await = nil
+			if s.tag == (v % 10) {
+				pc = 4
+				continue resume
+			}
+			if s.tag == (s.e.Inc("c4")) {
+				pc = 6
+				continue resume
+			}
+			pc = 5
+			continue resume
+		case 3: // bodies.go:500: case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+			s.out += "first"
+			fallthrough
+		case 4: // bodies.go:503: case async.Await(a, e.F("c3")) % 10:
+			s.out += "second"
+			pc = 7
+			continue resume
+		case 5: // bodies.go:505: default:
+			s.out += "default"
+			pc = 7
+			continue resume
+		case 6: // bodies.go:507: case e.Inc("c4"):
+			s.out += "fourth"
+			fallthrough
+		case 7: // bodies.go:509: after the switch at bodies.go:499
+			s.await = s.e.F("t1")
+			fallthrough
+		case 8: // bodies.go:511: resumes at case async.Await(a, e.F("t1")) > 200:
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 8
+				return future.Pending[string]()
+			}
+			s.await = nil
+			if v > 200 {
+				pc = 9
+				continue resume
+			}
+			if s.e.Inc("t2") > 0 {
+				pc = 10
+				continue resume
+			}
+			pc = 11
+			continue resume
+		case 9: // bodies.go:511: case async.Await(a, e.F("t1")) > 200:
+			s.out += "|big"
+			pc = 11
+			continue resume
+		case 10: // bodies.go:513: case e.Inc("t2") > 0:
+			s.out += "|t2"
+			fallthrough
+		case 11: // bodies.go:515: after the switch at bodies.go:510
+			s.state = async.StateDone
+			return future.Ready[string](s.out)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *caseAwaitFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1, 2, 8:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}

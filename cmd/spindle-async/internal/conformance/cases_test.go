@@ -90,6 +90,11 @@ func cases() []bodyCase {
 				func(a *async.Awaiter, e *Env) string { return switchesBody(a, e, n, v) }))
 		}
 	}
+	for n := range 12 {
+		cs = append(cs, one(fmt.Sprint("caseAwait", n),
+			func(e *Env) future.Future[string] { return caseAwait(e, n) },
+			func(a *async.Awaiter, e *Env) string { return caseAwaitBody(a, e, n) }))
+	}
 	for n := range 9 {
 		cs = append(cs, two(fmt.Sprint("tangle", n),
 			func(e *Env) future.Future[future.Result[string]] { return tangle(e, n) },

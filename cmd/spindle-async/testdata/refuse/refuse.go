@@ -185,7 +185,7 @@ func tryOperandBody(a *async.Awaiter, g func(int, error) int) int {
 //spindle:async
 func caseExprBody(a *async.Awaiter, n int) int {
 	switch n {
-	case async.Await(a, f()): // want "await in this position"
+	case async.Await(a, f()):
 		return 1
 	}
 	return 0
