@@ -1,0 +1,19 @@
+module github.com/spindle-rt/spindle/cmd
+
+go 1.26.0
+
+require (
+	github.com/spindle-rt/spindle v0.0.0
+	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/mod v0.42.0 // indirect
+	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.52.0
+)
+
+replace github.com/spindle-rt/spindle => ../
