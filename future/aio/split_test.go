@@ -3,6 +3,7 @@ package aio_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,20 +21,21 @@ func TestSplitHalvesWorkFromTwoTasks(t *testing.T) {
 	a, b := tcpPair(t, r) // before the pool parks in r: one Park at a time
 	p, err := pool.New(pool.WithWorkers(2), pool.WithDriver(r))
 	require.NoError(t, err)
-	defer p.Shutdown(context.Background())
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = p.Shutdown(ctx) // bounded: after a failure, tasks may still wait
+	}()
 	echo := pool.Spawn(p, future.Map(aio.Copy(b, b), func(r future.Result[int64]) future.Result[int64] {
 		b.CloseWrite() // the reader's EOF
 		return r
 	}))
 	rd, wr := aio.Split(a)
 	data := pattern(1 << 20)
-	writer := pool.Spawn(p, future.Future[future.Result[int]](future.Map(aio.WriteAll(wr, data), func(r future.Result[int]) future.Result[int] {
-		if r.Err == nil {
-			res := future.BlockOn[future.Result[struct{}]](future.Func[future.Result[struct{}]](wr.PollCloseWrite))
-			r.Err = res.Err
-		}
-		return r
-	})))
+	writer := pool.Spawn(p, future.AndThen(aio.WriteAll(wr, data), func(n int) future.Future[future.Result[int]] {
+		closeWrite := future.Func[future.Result[struct{}]](wr.PollCloseWrite)
+		return future.MapOk(closeWrite, func(struct{}) int { return n })
+	}))
 	reader := pool.Spawn(p, aio.ReadAll(rd))
 	n, err := writer.Wait(context.Background())
 	require.NoError(t, err)
