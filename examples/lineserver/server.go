@@ -16,9 +16,11 @@ import (
 // stats is what a server did.
 type stats struct{ conns, lines, aborted int }
 
-// event is what the accept loop woke up for: a new connection, a
-// connection that ended (with its count of lines), or the stop.
+// event is what the accept loop woke up for: the stop, a new connection
+// (or the listener's error), or a connection that ended, with its count
+// of lines.
 type event struct {
+	stop  bool
 	conn  *poll.Conn
 	err   error
 	ended bool
@@ -30,17 +32,21 @@ type event struct {
 // stops accepting and gives the connections grace to finish.
 //
 //spindle:async
+//lint:ignore U1000 compiled into serve; the body stays as the source
 func serveBody(a *async.Awaiter, p *pool.Pool, l *poll.Listener, cfg config, stop *tasksync.CancellationToken) (stats, error) {
 	defer l.Close()
 	conns := joinset.New[int](p)
 	var s stats
-	for !stop.IsCancelled() {
+	for {
 		ev := async.Await(a, future.SelectN(
-			future.On(stop.Cancelled(), func(struct{}) event { return event{} }),
+			future.On(stop.Cancelled(), func(struct{}) event { return event{stop: true} }),
 			future.On(l.Accept(), func(r future.Result[*poll.Conn]) event { return event{conn: r.Value, err: r.Err} }),
 			future.On(conns.Next(), func(r future.Result[int]) event { return event{ended: true, lines: r.Value} }).
 				If(conns.Len() > 0), // Next on an empty set is Ready at once
 		))
+		if ev.stop {
+			break
+		}
 		switch {
 		case ev.err != nil:
 			conns.AbortAll()

@@ -63,12 +63,12 @@ func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[future.Result[in
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:22: start of produceBody
+		case 0: // stages.go:23: start of produceBody
 			s.defer0 = s.out.Close
 			s.deferred |= 1 << 0
 			s.i = 1
 			fallthrough
-		case 1: // stages.go:24: loop: for i := 1; i <= n; i++
+		case 1: // stages.go:25: loop: for i := 1; i <= n; i++
 			if !(s.i <= s.n) {
 				pc = 5
 				continue resume
@@ -81,7 +81,7 @@ resume:
 			s.m.waits.Add(1)
 			s.await = s.out.Send(s.i)
 			fallthrough
-		case 2: // stages.go:28: resumes at _, err = async.TryAwait(a, out.Send(i))
+		case 2: // stages.go:29: resumes at _, err = async.TryAwait(a, out.Send(i))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -90,18 +90,18 @@ resume:
 			s.await = nil
 			_, s.err = v.Get()
 			fallthrough
-		case 3: // stages.go:29: after the if at stages.go:26
+		case 3: // stages.go:30: after the if at stages.go:27
 			if s.err != nil {
 				s.result, s.resultErr = s.i-1, fmt.Errorf("producer stopped at %d: %w", s.i, s.err)
 				return s.finish()
 			}
 			s.m.sent()
 			fallthrough
-		case 4: // stages.go:24: loop post statement: i++
+		case 4: // stages.go:25: loop post statement: i++
 			s.i++
 			pc = 1
 			continue resume
-		case 5: // stages.go:34: after the loop at stages.go:24
+		case 5: // stages.go:35: after the loop at stages.go:25
 			s.result, s.resultErr = s.n, nil
 			return s.finish()
 		}
@@ -207,17 +207,17 @@ func (s *squareFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:42: start of squareBody
+		case 0: // stages.go:44: start of squareBody
 			s.defer0 = s.in.Close
 			s.deferred |= 1 << 0
 			s.defer1 = s.out.Close
 			s.deferred |= 1 << 1
 			s.n = 0
 			fallthrough
-		case 1: // stages.go:46: loop: for
+		case 1: // stages.go:48: loop: for
 			s.await = s.in.Recv()
 			fallthrough
-		case 2: // stages.go:47: resumes at v, err := async.TryAwait(a, in.Recv())
+		case 2: // stages.go:49: resumes at v, err := async.TryAwait(a, in.Recv())
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -231,7 +231,7 @@ resume:
 			}
 			s.await1 = s.out.Send(s.v * s.v)
 			fallthrough
-		case 3: // stages.go:51: resumes at if _, err := async.TryAwait(a, out.Send(v*v)); err != nil
+		case 3: // stages.go:53: resumes at if _, err := async.TryAwait(a, out.Send(v*v)); err != nil
 			v1, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -245,11 +245,11 @@ resume:
 			}
 			s.result, s.resultErr = s.n, fmt.Errorf("square: %w", s.err1)
 			return s.finish()
-		case 4: // stages.go:53: after the if at stages.go:51
+		case 4: // stages.go:55: after the if at stages.go:53
 			s.n++
 			pc = 1
 			continue resume
-		case 5: // stages.go:55: after the loop at stages.go:46
+		case 5: // stages.go:57: after the loop at stages.go:48
 			panic("unreachable")
 		}
 	}
@@ -359,15 +359,15 @@ func (s *consumeFuture) Poll(cx *future.Context) (r future.Poll[future.Result[in
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:62: start of consumeBody
+		case 0: // stages.go:65: start of consumeBody
 			s.defer0 = s.in.Close
 			s.deferred |= 1 << 0
 			s.sum = 0
 			fallthrough
-		case 1: // stages.go:65: loop: for
+		case 1: // stages.go:68: loop: for
 			s.await = s.in.Recv()
 			fallthrough
-		case 2: // stages.go:66: resumes at v, err := async.TryAwait(a, in.Recv())
+		case 2: // stages.go:69: resumes at v, err := async.TryAwait(a, in.Recv())
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -385,7 +385,7 @@ resume:
 			}
 			s.await1 = poll.Sleep(s.slow)
 			fallthrough
-		case 3: // stages.go:73: resumes at async.Await(a, poll.Sleep(slow))
+		case 3: // stages.go:76: resumes at async.Await(a, poll.Sleep(slow))
 			if _, ok := s.await1.Poll(cx).Value(); !ok {
 				s.state = 3
 				return future.Pending[future.Result[int]]()
@@ -396,7 +396,7 @@ resume:
 			s.m.consumed.Add(1)
 			pc = 1
 			continue resume
-		case 4: // stages.go:77: after the loop at stages.go:65
+		case 4: // stages.go:80: after the loop at stages.go:68
 			panic("unreachable")
 		}
 	}
