@@ -21,7 +21,7 @@ import (
 func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.CancellationToken) int {
 	defer c.Close()
 	r := aio.NewBufReader(c)
-	r.SetMaxLine(cfg.maxLine + 2) // the limit counts the "\r\n"
+	r.SetMaxLine(cfg.maxLine + 2) // room for "\r\n"; longer is never buffered
 	n := 0
 	for {
 		line, err := async.TryAwait(a, future.SelectBiased(
@@ -30,9 +30,9 @@ func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.Cance
 		))
 		var reply string
 		switch {
-		case err == nil:
+		case err == nil && len(line) <= cfg.maxLine:
 			reply = strings.ToUpper(line)
-		case errors.Is(err, aio.ErrLineTooLong):
+		case err == nil || errors.Is(err, aio.ErrLineTooLong):
 			reply = fmt.Sprintf("error: line too long (max %d bytes)", cfg.maxLine)
 		case errors.Is(err, poll.ErrTimeout):
 			reply = fmt.Sprintf("bye: idle for %v", cfg.idle)

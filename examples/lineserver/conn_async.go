@@ -90,9 +90,9 @@ resume:
 			s.line, s.err = v.Get()
 			s.reply = ""
 			switch {
-			case s.err == nil:
+			case s.err == nil && len(s.line) <= s.cfg.maxLine:
 				s.reply = strings.ToUpper(s.line)
-			case errors.Is(s.err, aio.ErrLineTooLong):
+			case s.err == nil || errors.Is(s.err, aio.ErrLineTooLong):
 				s.reply = fmt.Sprintf("error: line too long (max %d bytes)", s.cfg.maxLine)
 			case errors.Is(s.err, poll.ErrTimeout):
 				s.reply = fmt.Sprintf("bye: idle for %v", s.cfg.idle)
