@@ -688,8 +688,13 @@ func (g *gen) resultRefs() []string {
 	return out
 }
 
-// cond returns !(e) for a condition e.
+// notCond returns the negation of a condition e: !e, !(e), or, when e is
+// itself a negation !x, just x (so the generated code does not read
+// !(!x), which linters flag).
 func (g *gen) notCond(e ast.Expr) string {
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.NOT {
+		return g.text(u.X)
+	}
 	t := g.text(e)
 	switch ast.Unparen(e).(type) {
 	case *ast.Ident, *ast.CallExpr, *ast.SelectorExpr, *ast.IndexExpr:

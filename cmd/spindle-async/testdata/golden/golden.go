@@ -48,3 +48,19 @@ func sumBody(a *async.Awaiter, fs []future.Future[int]) (total int) {
 	}
 	return
 }
+
+// drainBody reads until stopped: a loop whose condition is a negation
+// lowers to the plain condition, not to !(!stopped()).
+//
+//spindle:async Drain
+func drainBody(a *async.Awaiter, c Conn, stopped func() bool) int {
+	n := 0
+	for !stopped() {
+		b, err := async.TryAwait(a, c.Read())
+		if err != nil {
+			break
+		}
+		n += len(b)
+	}
+	return n
+}
