@@ -64,12 +64,14 @@ func (s *source) PollRead(cx *future.Context, p []byte) future.Poll[future.Resul
 //
 //spindle:async serveConn
 func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
-	defer c.Close()
 	var first [1]byte
 	var b *buffers
+	defer s.closeConn(c, &b)
 	for {
 		if b == nil {
-			err := async.Await(a, future.SelectN(
+			// Biased: a connection whose next request is there when the
+			// server stops gets its answer.
+			err := async.Await(a, future.SelectBiased(
 				future.On(poll.TryTimeout(c.Read(first[:]), s.cfg.IdleTimeout), resultErr),
 				future.On(s.stop.Cancelled(), func(struct{}) error { return errStopping }),
 			))
@@ -121,6 +123,7 @@ func (s *Server) getBuffers(c *poll.Conn, first byte) *buffers {
 		b.br = aio.NewBufReaderSize(&b.src, 4096)
 		b.br.SetMaxLine(s.cfg.MaxHeaderBytes)
 	}
+	s.busy.Add(1)
 	b.src = source{c: c, first: first, hasFirst: true}
 	b.out = b.out[:0]
 	return b
@@ -128,9 +131,19 @@ func (s *Server) getBuffers(c *poll.Conn, first byte) *buffers {
 
 // putBuffers gives b back to the pool, letting go of its connection.
 func (s *Server) putBuffers(b *buffers) {
+	s.busy.Add(-1)
 	b.src = source{}
 	if cap(b.out) > 2*flushAt {
 		b.out = nil // a pipelining burst grew it: do not keep that for everyone
 	}
 	s.bufPool.Put(b)
+}
+
+// closeConn closes c; a connection that ends with a request in progress
+// drops its buffers (they may hold a sticky error) rather than pool them.
+func (s *Server) closeConn(c *poll.Conn, b **buffers) {
+	c.Close()
+	if *b != nil {
+		s.busy.Add(-1)
+	}
 }

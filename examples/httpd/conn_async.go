@@ -44,8 +44,10 @@ type serverserveConnFuture struct {
 	await2 future.Future[future.Result[int]]
 
 	// deferred calls and their arguments
-	defer0   func() error
-	deferred uint64 // bit i: the defer statement i ran and its call is pending
+	defer0     func(c *poll.Conn, b **buffers)
+	defer0Arg0 *poll.Conn
+	defer0Arg1 **buffers
+	deferred   uint64 // bit i: the defer statement i ran and its call is pending
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -66,22 +68,24 @@ resume:
 	for {
 		switch pc {
 		case 0: // conn.go:66: start of serveConnBody
-			s1.defer0 = s1.c.Close
-			s1.deferred |= 1 << 0
 			s1.first = [1]byte{}
 			s1.b = nil
+			s1.defer0 = s1.s.closeConn
+			s1.defer0Arg0 = s1.c
+			s1.defer0Arg1 = &s1.b
+			s1.deferred |= 1 << 0
 			fallthrough
 		case 1: // conn.go:70: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
 			}
-			s1.await = future.SelectN(
+			s1.await = future.SelectBiased(
 				future.On(poll.TryTimeout(s1.c.Read(s1.first[:]), s1.s.cfg.IdleTimeout), resultErr),
 				future.On(s1.s.stop.Cancelled(), func(struct{}) error { return errStopping }),
 			)
 			fallthrough
-		case 2: // conn.go:72: resumes at err := async.Await(a, future.SelectN(
+		case 2: // conn.go:74: resumes at err := async.Await(a, future.SelectBiased(
 			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
@@ -94,10 +98,10 @@ resume:
 			}
 			s1.b = s1.s.getBuffers(s1.c, s1.first[0])
 			fallthrough
-		case 3: // conn.go:80: after the if at conn.go:71
+		case 3: // conn.go:82: after the if at conn.go:71
 			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:81: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		case 4: // conn.go:83: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -128,7 +132,7 @@ resume:
 			}
 			s1.await2 = poll.TryTimeout(s1.c.WriteAll(s1.b.out), s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:100: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.out), s.cfg.WriteTimeout))
+		case 5: // conn.go:102: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.out), s.cfg.WriteTimeout))
 			v, ok := s1.await2.Poll(cx).Value()
 			if !ok {
 				s1.state = 5
@@ -141,14 +145,14 @@ resume:
 			}
 			s1.b.out = s1.b.out[:0]
 			fallthrough
-		case 6: // conn.go:105: after the if at conn.go:99
+		case 6: // conn.go:107: after the if at conn.go:101
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:110: after the loop at conn.go:70
+		case 7: // conn.go:112: after the loop at conn.go:70
 			return s1.finish()
 		}
 	}
@@ -191,7 +195,7 @@ func (s1 *serverserveConnFuture) runDefers(p any, panicking bool) {
 	d := s1.deferred
 	s1.deferred = 0
 	if d&(1<<0) != 0 {
-		defer s1.defer0()
+		defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1)
 	}
 	if panicking {
 		panic(p)

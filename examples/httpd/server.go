@@ -52,7 +52,8 @@ type Server struct {
 	cfg     Config
 	count   atomic.Uint64 // the count server's counter, behind /count
 	stop    *tasksync.CancellationToken
-	bufPool sync.Pool // of *buffers, see conn.go
+	busy    atomic.Int64 // connections with a request in progress (holding buffers)
+	bufPool sync.Pool    // of *buffers, see conn.go
 }
 
 // NewServer returns a server with the limits of cfg.
