@@ -1,0 +1,206 @@
+// Command httpbench measures examples/httpd against a net/http server with
+// the same handler (httpd -nethttp) using wrk, a client written by nobody
+// here: wrk -t2 -cC -dD --latency at C = 100 and 1000 keep-alive
+// connections, the two servers in alternation, each pairing repeated, and
+// prints a markdown table of medians.
+//
+//	go run ./bench/cmd/httpbench -repeats 3 -d 10s
+//
+// It installs wrk with apt-get (Debian's package) when it is not on the
+// PATH, and raises its descriptor limit (which the servers inherit) for
+// the 1000 connections. Both servers run as child processes on loopback.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "httpbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("httpbench", flag.ContinueOnError)
+	repeats := fs.Int("repeats", 3, "rounds; each runs every pairing once")
+	dur := fs.String("d", "10s", "wrk's -d for each run")
+	conns := fs.String("c", "100,1000", "wrk's -c values, comma-separated")
+	threads := fs.Int("t", 2, "wrk's -t")
+	path := fs.String("path", "/", "the path requested")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	wrk, err := ensureWrk(out)
+	if err != nil {
+		return err
+	}
+	if _, err := raiseNofile(1 << 16); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "httpbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := buildHttpd(dir)
+	if err != nil {
+		return err
+	}
+	servers := []*server{{name: "spindle (examples/httpd)"}, {name: "net/http (httpd -nethttp)", args: []string{"-nethttp"}}}
+	for _, s := range servers {
+		if err := s.start(bin); err != nil {
+			return err
+		}
+		defer s.stop()
+	}
+	var cs []int
+	for _, c := range strings.Split(*conns, ",") {
+		var n int
+		if _, err := fmt.Sscan(c, &n); err != nil {
+			return fmt.Errorf("-c %q: %v", *conns, err)
+		}
+		cs = append(cs, n)
+	}
+	fmt.Fprintf(out, "load average before: %s", loadavg())
+	results := map[string][]wrkResult{}
+	for r := range *repeats {
+		for _, c := range cs {
+			for i := range servers {
+				s := servers[(i+r)%len(servers)] // rotate who goes first
+				res, err := runWrk(wrk, *threads, c, *dur, "http://"+s.addr+*path)
+				if err != nil {
+					return fmt.Errorf("%s at -c%d: %v", s.name, c, err)
+				}
+				fmt.Fprintf(out, "round %d -c%d %s: %.0f req/s, p50 %v, p99 %v, errors %d\n", r+1, c, s.name, res.rps, res.p50, res.p99, res.errors)
+				key := fmt.Sprint(s.name, c)
+				results[key] = append(results[key], res)
+			}
+		}
+	}
+	fmt.Fprintf(out, "load average after: %s\n", loadavg())
+	fmt.Fprintf(out, "| connections | server | requests/s | p50 | p99 | socket errors | vs net/http (req/s, p99) |\n|---|---|---|---|---|---|---|\n")
+	for _, c := range cs {
+		base := median(results[fmt.Sprint(servers[1].name, c)])
+		for _, s := range servers {
+			m := median(results[fmt.Sprint(s.name, c)])
+			fmt.Fprintf(out, "| %d | %s | %.0f | %v | %v | %d | %.2f×, %.2f× |\n", c, s.name, m.rps, m.p50, m.p99, m.errors,
+				m.rps/base.rps, float64(m.p99)/float64(base.p99))
+		}
+	}
+	return nil
+}
+
+// median returns the run with the median requests/s; its latencies are
+// the medians of theirs, taken separately.
+func median(rs []wrkResult) wrkResult {
+	pick := func(less func(a, b wrkResult) int) wrkResult {
+		s := slices.Clone(rs)
+		slices.SortFunc(s, less)
+		return s[len(s)/2]
+	}
+	m := pick(func(a, b wrkResult) int { return cmpF(a.rps, b.rps) })
+	m.p50 = pick(func(a, b wrkResult) int { return cmpF(float64(a.p50), float64(b.p50)) }).p50
+	m.p99 = pick(func(a, b wrkResult) int { return cmpF(float64(a.p99), float64(b.p99)) }).p99
+	for _, r := range rs {
+		m.errors = max(m.errors, r.errors)
+	}
+	return m
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// server is a child process running httpd.
+type server struct {
+	name string
+	args []string
+	addr string
+	cmd  *exec.Cmd
+}
+
+func (s *server) start(bin string) error {
+	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-idle-timeout", "10m"}, s.args...)...)
+	s.cmd.Stderr = os.Stderr
+	out, err := s.cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if err != nil || !ok {
+		s.cmd.Process.Kill()
+		return fmt.Errorf("%s: no address (%q, %v)", s.name, line, err)
+	}
+	s.addr = addr
+	go io.Copy(io.Discard, out)
+	return nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+}
+
+// buildHttpd builds examples/httpd into dir. It runs from the repository
+// root or from bench/.
+func buildHttpd(dir string) (string, error) {
+	bin := filepath.Join(dir, "httpd")
+	pkg := "github.com/spindle-rt/spindle/examples/httpd"
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build %s: %v", pkg, err)
+	}
+	return bin, nil
+}
+
+// raiseNofile raises the descriptor limit to n: soft and hard where the
+// process may raise the hard one (root with CAP_SYS_RESOURCE), else the
+// soft one as far as the hard one. It returns the soft limit it got.
+func raiseNofile(n uint64) (uint64, error) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, err
+	}
+	if lim.Cur >= n {
+		return lim.Cur, nil
+	}
+	want := syscall.Rlimit{Cur: n, Max: max(n, lim.Max)}
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want); err == nil {
+		return n, nil
+	}
+	lim.Cur = lim.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return 0, fmt.Errorf("raising the descriptor limit: %v", err)
+	}
+	return lim.Cur, nil
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown\n"
+	}
+	return string(b)
+}
