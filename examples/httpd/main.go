@@ -9,7 +9,8 @@
 //
 // With -nethttp it serves the same handler with net/http instead, for the
 // benchmark in bench/cmd/httpbench. It prints "listening on ADDR" once it
-// accepts, and "served N connections" when it stops.
+// accepts, "served N connections" when it stops, and a line of memory
+// statistics at each SIGUSR1.
 package main
 
 import (
@@ -52,6 +53,7 @@ func run(args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	defer reportMemory(out)()
 	if *nethttp {
 		return runNetHTTP(*addr, cfg.withDefaults(), out)
 	}

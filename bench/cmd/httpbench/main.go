@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -38,8 +39,13 @@ func run(args []string, out io.Writer) error {
 	conns := fs.String("c", "100,1000", "wrk's -c values, comma-separated")
 	threads := fs.Int("t", 2, "wrk's -t")
 	path := fs.String("path", "/", "the path requested")
+	idle := fs.Int("idle", 0, "instead: open this many idle keep-alive connections to each server and measure its memory")
+	idleTime := fs.Duration("idle-time", 3*time.Minute, "with -idle: the most time to spend opening connections, per server")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *idle > 0 {
+		return runIdle(*idle, *idleTime, out)
 	}
 	wrk, err := ensureWrk(out)
 	if err != nil {
@@ -57,7 +63,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	servers := []*server{{name: "spindle (examples/httpd)"}, {name: "net/http (httpd -nethttp)", args: []string{"-nethttp"}}}
+	servers := newServers()
 	for _, s := range servers {
 		if err := s.start(bin); err != nil {
 			return err
@@ -128,16 +134,21 @@ func cmpF(a, b float64) int {
 	return 0
 }
 
+func newServers() []*server {
+	return []*server{{name: "spindle (examples/httpd)"}, {name: "net/http (httpd -nethttp)", args: []string{"-nethttp"}}}
+}
+
 // server is a child process running httpd.
 type server struct {
-	name string
-	args []string
-	addr string
-	cmd  *exec.Cmd
+	name  string
+	args  []string
+	addr  string
+	cmd   *exec.Cmd
+	stats chan string // the server's "memstats ..." lines
 }
 
 func (s *server) start(bin string) error {
-	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-idle-timeout", "10m"}, s.args...)...)
+	s.cmd = exec.Command(bin, append([]string{"-addr", "127.0.0.1:0", "-idle-timeout", "1h"}, s.args...)...)
 	s.cmd.Stderr = os.Stderr
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -153,7 +164,15 @@ func (s *server) start(bin string) error {
 		return fmt.Errorf("%s: no address (%q, %v)", s.name, line, err)
 	}
 	s.addr = addr
-	go io.Copy(io.Discard, out)
+	s.stats = make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "memstats ") {
+				s.stats <- sc.Text()
+			}
+		}
+	}()
 	return nil
 }
 
