@@ -7,11 +7,13 @@ package main
 //	           (IdleTimeout), or for the server to stop: then it closes.
 //	reading -> one request head and body (ReadTimeout from its first byte:
 //	           a slow client gets 408 and the close).
-//	answer  -> the response is appended to the output buffer; it is written
-//	           out (WriteTimeout) once no pipelined request is waiting in
-//	           the input buffer, or when the connection closes after it.
-//	           Input left over: reading again; none: back to idle, the
-//	           buffers returned to the server's pool.
+//	answer  -> the response is appended to the output buffer. Input left
+//	           over (pipelined requests): reading again, and the output goes
+//	           out as soon as reading has to wait for the connection (see
+//	           source), so that a batch of pipelined requests gets one
+//	           write. No input left, or closing: the output is written
+//	           (WriteTimeout); then back to idle, the buffers returned to
+//	           the server's pool.
 //
 // Errors (a reset, an EOF in the middle, a timeout) close the connection.
 
@@ -38,16 +40,19 @@ var errStopping = errors.New("httpd: server stopping")
 type buffers struct {
 	src     source
 	br      *aio.BufReader
-	out     []byte
 	scratch [512]byte // a request body is read into it and dropped
 }
 
 // source is the connection as the BufReader reads it: first the byte that
-// ended the idle wait, then the connection itself.
+// ended the idle wait, then the connection itself. Before it waits for
+// the connection it writes the responses still in out: a client may wait
+// for them before it sends the rest of the next request.
 type source struct {
 	c        *poll.Conn
 	first    byte
 	hasFirst bool
+	out      []byte // responses not yet written, from out[sent:]
+	sent     int
 }
 
 // PollRead implements aio.Reader.
@@ -56,8 +61,22 @@ func (s *source) PollRead(cx *future.Context, p []byte) future.Poll[future.Resul
 		p[0], s.hasFirst = s.first, false
 		return future.Ready(future.Ok(1))
 	}
+	for s.sent < len(s.out) {
+		r, ok := s.c.PollWrite(cx, s.out[s.sent:]).Value()
+		if !ok {
+			return future.Pending[future.Result[int]]()
+		}
+		if r.Err != nil {
+			return future.Ready(future.Err[int](r.Err))
+		}
+		s.sent += r.Value
+	}
+	s.out, s.sent = s.out[:0], 0
 	return s.c.PollRead(cx, p)
 }
+
+// unsent returns the output not yet written.
+func (s *source) unsent() []byte { return s.out[s.sent:] }
 
 // serveConnBody serves the requests of one connection until either side
 // closes it.
@@ -97,13 +116,13 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 			body = append(b.scratch[:0], http.StatusText(status)...)
 			body = append(body, '\n')
 		}
-		b.out = appendResponse(b.out, status, body, req.head, closing)
-		if closing || b.br.Buffered() == 0 || len(b.out) >= flushAt {
-			_, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.out), s.cfg.WriteTimeout))
+		b.src.out = appendResponse(b.src.out, status, body, req.head, closing)
+		if closing || b.br.Buffered() == 0 || len(b.src.out) >= flushAt {
+			_, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
 			if err != nil || closing {
 				return
 			}
-			b.out = b.out[:0]
+			b.src.out, b.src.sent = b.src.out[:0], 0
 		}
 		if b.br.Buffered() == 0 {
 			s.putBuffers(b)
@@ -124,18 +143,18 @@ func (s *Server) getBuffers(c *poll.Conn, first byte) *buffers {
 		b.br.SetMaxLine(s.cfg.MaxHeaderBytes)
 	}
 	s.busy.Add(1)
-	b.src = source{c: c, first: first, hasFirst: true}
-	b.out = b.out[:0]
+	b.src = source{c: c, first: first, hasFirst: true, out: b.src.out[:0]}
 	return b
 }
 
 // putBuffers gives b back to the pool, letting go of its connection.
 func (s *Server) putBuffers(b *buffers) {
 	s.busy.Add(-1)
-	b.src = source{}
-	if cap(b.out) > 2*flushAt {
-		b.out = nil // a pipelining burst grew it: do not keep that for everyone
+	out := b.src.out[:0]
+	if cap(out) > 2*flushAt {
+		out = nil // a pipelining burst grew it: do not keep that for everyone
 	}
+	b.src = source{out: out}
 	s.bufPool.Put(b)
 }
 

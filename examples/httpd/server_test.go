@@ -329,3 +329,18 @@ func TestGracefulStop(t *testing.T) {
 	_, err := net.Dial("tcp", ts.addr)
 	assert.Error(t, err)
 }
+
+// TestPartialPipelined: a request followed by the start of the next one
+// gets its response before the rest arrives (the server must not wait for
+// the second request to answer the first).
+func TestPartialPipelined(t *testing.T) {
+	ts := start(t, Config{ReadTimeout: time.Minute})
+	c := dial(t, ts)
+	c.send(t, get("/count")+"GE")
+	resp, body := c.response(t)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "0\n", body)
+	c.send(t, "T /count HTTP/1.1\r\n\r\n")
+	_, body = c.response(t)
+	assert.Equal(t, "1\n", body)
+}
