@@ -30,6 +30,14 @@ func runIdle(n int, limit time.Duration, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "descriptor limit %d (client and each server alike); load average %s", nofile, loadavg())
+	target := n
+	if spare := 100; uint64(n+spare) > nofile {
+		// The client needs a few descriptors beside its connections
+		// (/proc, the servers' pipes), and each server as many as its
+		// connections plus a few.
+		n = int(nofile) - spare
+		fmt.Fprintf(out, "the descriptor limit stops it short: %d connections of %d\n", n, target)
+	}
 	dir, err := os.MkdirTemp("", "httpbench")
 	if err != nil {
 		return err
@@ -39,13 +47,15 @@ func runIdle(n int, limit time.Duration, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "| server | connections held (of %d) | stopped by | Go heap+stacks per connection | RSS per connection |\n|---|---|---|---|---|\n", n)
+	fmt.Fprintf(out, "| server | idle connections held (target %d, limit %d) | stopped by | Go heap+stacks per connection | RSS per connection |\n|---|---|---|---|---|\n", target, n)
 	for _, s := range newServers() {
 		if err := s.start(bin); err != nil {
 			return err
 		}
-		row, err := idleOne(s, n, limit)
-		s.stop()
+		row, err := func() (string, error) {
+			defer s.stop()
+			return idleOne(s, n, limit)
+		}()
 		if err != nil {
 			return fmt.Errorf("%s: %v", s.name, err)
 		}
@@ -69,21 +79,30 @@ func idleOne(s *server, n int, limit time.Duration) (string, error) {
 	}
 	conns := make([]net.Conn, n)
 	var next, held atomic.Int64
-	var stopErr atomic.Value
+	var (
+		stopMu  sync.Mutex
+		stopErr error // the first connection that failed
+		stopped atomic.Bool
+	)
 	deadline := time.Now().Add(limit)
 	var wg sync.WaitGroup
 	for range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for stopErr.Load() == nil && time.Now().Before(deadline) {
+			for !stopped.Load() && time.Now().Before(deadline) {
 				i := int(next.Add(1)) - 1
 				if i >= n {
 					return
 				}
 				c, err := openIdle(s.addr, i)
 				if err != nil {
-					stopErr.CompareAndSwap(nil, err)
+					stopMu.Lock()
+					if stopErr == nil {
+						stopErr = err
+					}
+					stopMu.Unlock()
+					stopped.Store(true)
 					return
 				}
 				conns[i] = c
@@ -93,8 +112,8 @@ func idleOne(s *server, n int, limit time.Duration) (string, error) {
 	}
 	wg.Wait()
 	stoppedBy := "target reached"
-	if e := stopErr.Load(); e != nil {
-		stoppedBy = e.(error).Error()
+	if stopErr != nil {
+		stoppedBy = stopErr.Error()
 	} else if int(held.Load()) < n {
 		stoppedBy = "time limit " + limit.String()
 	}
