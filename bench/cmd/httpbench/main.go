@@ -84,27 +84,46 @@ func run(args []string, out io.Writer) error {
 		for _, c := range cs {
 			for i := range servers {
 				s := servers[(i+r)%len(servers)] // rotate who goes first
+				cpu0, err := s.cpuTime()
+				if err != nil {
+					return err
+				}
 				res, err := runWrk(wrk, *threads, c, *dur, "http://"+s.addr+*path)
 				if err != nil {
 					return fmt.Errorf("%s at -c%d: %v", s.name, c, err)
 				}
-				fmt.Fprintf(out, "round %d -c%d %s: %.0f req/s, p50 %v, p99 %v, errors %d\n", r+1, c, s.name, res.rps, res.p50, res.p99, res.errors)
+				cpu1, err := s.cpuTime()
+				if err != nil {
+					return err
+				}
+				res.cpu = cpu1 - cpu0
+				fmt.Fprintf(out, "round %d -c%d %s: %.0f req/s, p50 %v, p99 %v, server CPU %.2f µs/request, errors %d\n",
+					r+1, c, s.name, res.rps, res.p50, res.p99, res.cpuPerRequest(), res.errors)
 				key := fmt.Sprint(s.name, c)
 				results[key] = append(results[key], res)
 			}
 		}
 	}
 	fmt.Fprintf(out, "load average after: %s\n", loadavg())
-	fmt.Fprintf(out, "| connections | server | requests/s | p50 | p99 | socket errors | vs net/http (req/s, p99) |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(out, "| connections | server | requests/s | p50 | p99 | server CPU µs/request | errors | vs net/http (req/s, p99, CPU) |\n|---|---|---|---|---|---|---|---|\n")
 	for _, c := range cs {
 		base := median(results[fmt.Sprint(servers[1].name, c)])
 		for _, s := range servers {
 			m := median(results[fmt.Sprint(s.name, c)])
-			fmt.Fprintf(out, "| %d | %s | %.0f | %v | %v | %d | %.2f×, %.2f× |\n", c, s.name, m.rps, m.p50, m.p99, m.errors,
-				m.rps/base.rps, float64(m.p99)/float64(base.p99))
+			fmt.Fprintf(out, "| %d | %s | %.0f | %v | %v | %.2f | %d | %.2f×, %.2f×, %.2f× |\n", c, s.name, m.rps, m.p50, m.p99, m.cpuPerRequest(), m.errors,
+				m.rps/base.rps, float64(m.p99)/float64(base.p99), m.cpuPerRequest()/base.cpuPerRequest())
 		}
 	}
 	return nil
+}
+
+// cpuPerRequest is the server's processor time per request, in µs: on a
+// machine shared with other work it moves less than requests/s.
+func (r wrkResult) cpuPerRequest() float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return float64(r.cpu.Microseconds()) / float64(r.requests)
 }
 
 // median returns the run with the median requests/s; its latencies are
@@ -118,6 +137,8 @@ func median(rs []wrkResult) wrkResult {
 	m := pick(func(a, b wrkResult) int { return cmpF(a.rps, b.rps) })
 	m.p50 = pick(func(a, b wrkResult) int { return cmpF(float64(a.p50), float64(b.p50)) }).p50
 	m.p99 = pick(func(a, b wrkResult) int { return cmpF(float64(a.p99), float64(b.p99)) }).p99
+	cpu := pick(func(a, b wrkResult) int { return cmpF(a.cpuPerRequest(), b.cpuPerRequest()) })
+	m.cpu, m.requests = cpu.cpu, cpu.requests
 	for _, r := range rs {
 		m.errors = max(m.errors, r.errors)
 	}
@@ -214,6 +235,24 @@ func raiseNofile(n uint64) (uint64, error) {
 		return 0, fmt.Errorf("raising the descriptor limit: %v", err)
 	}
 	return lim.Cur, nil
+}
+
+// cpuTime returns the user and system time the server has used so far
+// (/proc/PID/stat, in clock ticks of 10 ms).
+func (s *server) cpuTime() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, field 2, is in parentheses and may hold spaces.
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %q", s.cmd.Process.Pid, b)
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 func loadavg() string {

@@ -36,6 +36,7 @@ func TestParseWrk(t *testing.T) {
 	assert.Equal(t, 712*time.Microsecond, r.p50)
 	assert.Equal(t, 11300*time.Microsecond, r.p99)
 	assert.Equal(t, 12, r.errors)
+	assert.Equal(t, int64(1097412), r.requests)
 
 	_, err = parseWrk("unable to connect to 127.0.0.1:1 Connection refused\n")
 	assert.Error(t, err)

@@ -32,6 +32,8 @@ func ensureWrk(log io.Writer) (string, error) {
 // wrkResult is what httpbench keeps of a wrk run.
 type wrkResult struct {
 	rps      float64
+	requests int64         // completed in the run
+	cpu      time.Duration // the server's user+system time during the run (set by the caller)
 	p50, p99 time.Duration
 	errors   int // connect, read, write and timeout errors, and non-2xx responses
 }
@@ -71,6 +73,8 @@ func parseWrk(out string) (wrkResult, error) {
 			} else {
 				r.p99, have99 = d, true
 			}
+		case len(f) > 2 && f[1] == "requests" && f[2] == "in":
+			r.requests, _ = strconv.ParseInt(f[0], 10, 64)
 		case len(f) > 2 && f[0] == "Socket" && f[1] == "errors:":
 			// Socket errors: connect 0, read 0, write 0, timeout 0
 			for i := 3; i < len(f); i += 2 {
