@@ -39,6 +39,7 @@ func run(args []string, out io.Writer) error {
 	conns := fs.String("c", "100,1000", "wrk's -c values, comma-separated")
 	threads := fs.Int("t", 2, "wrk's -t")
 	path := fs.String("path", "/", "the path requested")
+	workers := fs.Int("workers", 0, "workers of the spindle server's pool (default: its own, GOMAXPROCS)")
 	idle := fs.Int("idle", 0, "instead: open this many idle keep-alive connections to each server and measure its memory")
 	idleTime := fs.Duration("idle-time", 3*time.Minute, "with -idle: the most time to spend opening connections, per server")
 	if err := fs.Parse(args); err != nil {
@@ -64,6 +65,10 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	servers := newServers()
+	if *workers > 0 {
+		servers[0].args = []string{"-workers", fmt.Sprint(*workers)}
+		servers[0].name += fmt.Sprintf(" -workers %d", *workers)
+	}
 	for _, s := range servers {
 		if err := s.start(bin); err != nil {
 			return err
