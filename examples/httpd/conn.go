@@ -46,7 +46,8 @@ type buffers struct {
 // source is the connection as the BufReader reads it: first the byte that
 // ended the idle wait, then the connection itself. Before it waits for
 // the connection it writes the responses still in out: a client may wait
-// for them before it sends the rest of the next request.
+// for them before it sends the rest of the next request. A write that
+// waits there counts against the request's read timeout.
 type source struct {
 	c        *poll.Conn
 	first    byte
