@@ -33,13 +33,13 @@ func TestNoFdLeak(t *testing.T) {
 
 	var clients []net.Conn
 	for _, req := range []string{
-		get("/") + get("/count"),                           // served, then the client closes
-		"GET / HTTP/1.1\r\nX: " + strings.Repeat("a", 300), // over the limit
-		"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc", // short body: 408
+		get("/") + get("/count"),                                         // served, then the client closes
+		"GET / HTTP/1.1\r\nX: " + strings.Repeat("a", 300),               // over the limit
+		"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc", // short body: 408
 		"GET / HT", // slow: 408
-		"POST / HTTP/1.1\r\nContent-Length: 1000\r\n\r\n", // 413
-		strings.Repeat(get("/"), 20000),                   // never reads
-		"GET / HTTP/1.1\r\nHost: te",                      // reset below
+		"POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 1000\r\n\r\n", // 413
+		strings.Repeat(get("/"), 20000),                                 // never reads
+		"GET / HTTP/1.1\r\nHost: te",                                    // reset below
 	} {
 		c := dial(t, ts)
 		require.NoError(t, c.Conn.(*net.TCPConn).SetReadBuffer(4096))

@@ -13,8 +13,10 @@ import (
 // and to know whether the connection stays open.
 type request struct {
 	method, path string
-	head         bool  // HEAD: no body in the response
-	close        bool  // the client asked to close (Connection: close, or HTTP/1.0 without keep-alive)
+	head         bool // HEAD: no body in the response
+	close        bool // the client asked to close (Connection: close, or HTTP/1.0 without keep-alive)
+	http10       bool
+	host         bool  // a Host header came
 	length       int64 // Content-Length
 	status       int   // a bad request: answer this status and close
 }
@@ -51,6 +53,9 @@ func readRequestBody(a *async.Awaiter, br *aio.BufReader, max int, maxBody int64
 			req.header(h)
 		}
 	}
+	if req.status == 0 && !req.http10 && !req.host {
+		req.status = http.StatusBadRequest // HTTP/1.1 requires Host (RFC 9112, 3.2)
+	}
 	if req.status == 0 && req.length > maxBody {
 		req.status = http.StatusRequestEntityTooLarge
 	}
@@ -76,7 +81,7 @@ func parseRequestLine(line string) request {
 	case !ok1 || !ok2 || method == "" || !strings.HasPrefix(target, "/"):
 		req.status = http.StatusBadRequest
 	case proto == "HTTP/1.0":
-		req.close = true
+		req.close, req.http10 = true, true
 	case proto != "HTTP/1.1":
 		req.status = http.StatusBadRequest
 	}
@@ -95,6 +100,8 @@ func (r *request) header(line string) {
 	}
 	value = strings.Trim(value, " \t")
 	switch {
+	case strings.EqualFold(name, "Host"):
+		r.host = true
 	case strings.EqualFold(name, "Connection"):
 		if strings.EqualFold(value, "close") {
 			r.close = true

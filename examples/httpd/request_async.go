@@ -54,10 +54,10 @@ func (s *readRequestFuture) Poll(cx *future.Context) future.Poll[future.Result[r
 resume:
 	for {
 		switch pc {
-		case 0: // request.go:31: start of readRequestBody
+		case 0: // request.go:33: start of readRequestBody
 			s.await = s.br.ReadLine()
 			fallthrough
-		case 1: // request.go:32: resumes at line, err := async.TryAwait(a, br.ReadLine())
+		case 1: // request.go:34: resumes at line, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -72,10 +72,10 @@ resume:
 			s.req = parseRequestLine(s.line)
 			s.size = len(s.line) + 2
 			fallthrough
-		case 2: // request.go:38: loop: for
+		case 2: // request.go:40: loop: for
 			s.await = s.br.ReadLine()
 			fallthrough
-		case 3: // request.go:39: resumes at h, err := async.TryAwait(a, br.ReadLine())
+		case 3: // request.go:41: resumes at h, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -101,7 +101,10 @@ resume:
 			}
 			pc = 2
 			continue resume
-		case 4: // request.go:53: after the loop at request.go:38
+		case 4: // request.go:55: after the loop at request.go:40
+			if s.req.status == 0 && !s.req.http10 && !s.req.host {
+				s.req.status = http.StatusBadRequest // HTTP/1.1 requires Host (RFC 9112, 3.2)
+			}
 			if s.req.status == 0 && s.req.length > s.maxBody {
 				s.req.status = http.StatusRequestEntityTooLarge
 			}
@@ -111,14 +114,14 @@ resume:
 			}
 			s.left = s.req.length
 			fallthrough
-		case 5: // request.go:60: loop: for left := req.length; left > 0;
+		case 5: // request.go:65: loop: for left := req.length; left > 0;
 			if !(s.left > 0) {
 				pc = 7
 				continue resume
 			}
 			s.await1 = aio.ReadFull(s.br, s.scratch[:min(s.left, int64(len(s.scratch)))])
 			fallthrough
-		case 6: // request.go:61: resumes at n, err := async.TryAwait(a, aio.ReadFull(br, scratch[:min(left, int64(len(scratch)))]))
+		case 6: // request.go:66: resumes at n, err := async.TryAwait(a, aio.ReadFull(br, scratch[:min(left, int64(len(scratch)))]))
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 6
@@ -133,7 +136,7 @@ resume:
 			s.left -= int64(s.n)
 			pc = 5
 			continue resume
-		case 7: // request.go:66: after the loop at request.go:60
+		case 7: // request.go:71: after the loop at request.go:65
 			s.state = async.StateDone
 			return future.Ready(future.Result[request]{Value: s.req, Err: nil})
 		}

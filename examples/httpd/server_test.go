@@ -124,7 +124,7 @@ func TestKeepAlive(t *testing.T) {
 func TestPipelining(t *testing.T) {
 	ts := start(t, Config{})
 	c := dial(t, ts)
-	c.send(t, get("/count")+get("/nope")+"HEAD / HTTP/1.1\r\n\r\n"+get("/count")+"GET /count HTTP/1.1\r\nConnection: close\r\n\r\n")
+	c.send(t, get("/count")+get("/nope")+"HEAD / HTTP/1.1\r\nHost: test\r\n\r\n"+get("/count")+"GET /count HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
 	for i, want := range []struct {
 		status int
 		body   string
@@ -155,11 +155,12 @@ func TestBadRequests(t *testing.T) {
 		{"no version", "GET /\r\n\r\n", 400},
 		{"not a path", "GET nope HTTP/1.1\r\n\r\n", 400},
 		{"HTTP/2.0", "GET / HTTP/2.0\r\n\r\n", 400},
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400},
 		{"header without colon", "GET / HTTP/1.1\r\nHost test\r\n\r\n", 400},
 		{"bad length", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
 		{"two lengths", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400},
 		{"chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501},
-		{"body over the limit", "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413},
+		{"body over the limit", "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 101\r\n\r\n", 413},
 		{"request line over the limit", "GET /" + long + " HTTP/1.1\r\n\r\n", 431},
 		{"header over the limit", "GET / HTTP/1.1\r\nX-Long: " + long + "\r\n\r\n", 431},
 		{"headers over the limit", "GET / HTTP/1.1\r\n" + strings.Repeat("X-A: b\r\n", 40) + "\r\n", 431},
@@ -185,7 +186,7 @@ func TestBadRequests(t *testing.T) {
 func TestBodyRead(t *testing.T) {
 	ts := start(t, Config{MaxBodyBytes: 2000})
 	c := dial(t, ts)
-	c.send(t, "POST / HTTP/1.1\r\nContent-Length: 2000\r\n\r\n"+strings.Repeat("x", 2000)+get("/"))
+	c.send(t, "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 2000\r\n\r\n"+strings.Repeat("x", 2000)+get("/"))
 	resp, _ := c.response(t)
 	assert.Equal(t, 405, resp.StatusCode)
 	assert.Equal(t, "GET, HEAD", resp.Header.Get("Allow"))
@@ -212,13 +213,13 @@ func TestHTTP10(t *testing.T) {
 func TestShortBody(t *testing.T) {
 	ts := start(t, Config{ReadTimeout: 200 * time.Millisecond})
 	c := dial(t, ts)
-	c.send(t, "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+	c.send(t, "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc")
 	resp, _ := c.response(t)
 	assert.Equal(t, 408, resp.StatusCode)
 	c.closed(t)
 
 	c = dial(t, ts)
-	c.send(t, "POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+	c.send(t, "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc")
 	require.NoError(t, c.Conn.(*net.TCPConn).CloseWrite())
 	c.closed(t)
 }
@@ -340,7 +341,7 @@ func TestPartialPipelined(t *testing.T) {
 	resp, body := c.response(t)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "0\n", body)
-	c.send(t, "T /count HTTP/1.1\r\n\r\n")
+	c.send(t, "T /count HTTP/1.1\r\nHost: test\r\n\r\n")
 	_, body = c.response(t)
 	assert.Equal(t, "1\n", body)
 }
