@@ -1,0 +1,170 @@
+package main
+
+// One connection's task, serveConnBody, compiled into a state machine by
+// spindle-async. Its states:
+//
+//	idle    -> holds no buffer; waits for the first byte of the next request
+//	           (IdleTimeout), or for the server to stop: then it closes.
+//	reading -> one request head and body (ReadTimeout from its first byte:
+//	           a slow client gets 408 and the close).
+//	answer  -> the response is appended to the output buffer. Input left
+//	           over (pipelined requests): reading again, and the output goes
+//	           out as soon as reading has to wait for the connection (see
+//	           source), so that a batch of pipelined requests gets one
+//	           write. No input left, or closing: the output is written
+//	           (WriteTimeout); then back to idle, the buffers returned to
+//	           the server's pool.
+//
+// Errors (a reset, an EOF in the middle, a timeout) close the connection.
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/aio"
+	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/poll"
+)
+
+// flushAt is how much output a pipelining client may leave in the buffer
+// before the server writes it even though more requests are waiting.
+const flushAt = 16 << 10
+
+// errStopping ends an idle connection when the server stops.
+var errStopping = errors.New("httpd: server stopping")
+
+// buffers is what a connection needs while a request is in flight. Idle
+// connections give theirs back to the server's pool, so that holding a
+// hundred thousand of them costs no buffers.
+type buffers struct {
+	src     source
+	br      *aio.BufReader
+	scratch [512]byte // a request body is read into it and dropped
+}
+
+// source is the connection as the BufReader reads it: first the byte that
+// ended the idle wait, then the connection itself. Before it waits for
+// the connection it writes the responses still in out: a client may wait
+// for them before it sends the rest of the next request. A write that
+// waits there counts against the request's read timeout.
+type source struct {
+	c        *poll.Conn
+	first    byte
+	hasFirst bool
+	out      []byte // responses not yet written, from out[sent:]
+	sent     int
+}
+
+// PollRead implements aio.Reader.
+func (s *source) PollRead(cx *future.Context, p []byte) future.Poll[future.Result[int]] {
+	if s.hasFirst && len(p) > 0 {
+		p[0], s.hasFirst = s.first, false
+		return future.Ready(future.Ok(1))
+	}
+	for s.sent < len(s.out) {
+		r, ok := s.c.PollWrite(cx, s.out[s.sent:]).Value()
+		if !ok {
+			return future.Pending[future.Result[int]]()
+		}
+		if r.Err != nil {
+			return future.Ready(future.Err[int](r.Err))
+		}
+		s.sent += r.Value
+	}
+	s.out, s.sent = s.out[:0], 0
+	return s.c.PollRead(cx, p)
+}
+
+// unsent returns the output not yet written.
+func (s *source) unsent() []byte { return s.out[s.sent:] }
+
+// serveConnBody serves the requests of one connection until either side
+// closes it.
+//
+//spindle:async serveConn
+//lint:ignore U1000 the body is compiled into serveConn (conn_async.go)
+func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
+	var first [1]byte
+	var b *buffers
+	defer s.closeConn(c, &b)
+	for {
+		if b == nil {
+			// Biased: a connection whose next request is there when the
+			// server stops gets its answer.
+			err := async.Await(a, future.SelectBiased(
+				future.On(poll.TryTimeout(c.Read(first[:]), s.cfg.IdleTimeout), resultErr),
+				future.On(s.stop.Cancelled(), func(struct{}) error { return errStopping }),
+			))
+			if err != nil {
+				return
+			}
+			b = s.getBuffers(c, first[0])
+		}
+		req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		switch {
+		case errors.Is(err, aio.ErrLineTooLong):
+			req.status = http.StatusRequestHeaderFieldsTooLarge
+		case errors.Is(err, poll.ErrTimeout):
+			req.status = http.StatusRequestTimeout
+		case err != nil:
+			return // EOF or reset: nobody to answer
+		}
+		closing := req.close || req.status != 0 || s.stop.IsCancelled()
+		status, body := req.status, []byte(nil)
+		if status == 0 {
+			status, body = Handler(&s.count, req.method, req.path, b.scratch[:0])
+		} else {
+			body = append(b.scratch[:0], http.StatusText(status)...)
+			body = append(body, '\n')
+		}
+		b.src.out = appendResponse(b.src.out, status, body, req.head, closing)
+		if closing || b.br.Buffered() == 0 || len(b.src.out) >= flushAt {
+			_, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
+			if err != nil || closing {
+				return
+			}
+			b.src.out, b.src.sent = b.src.out[:0], 0
+		}
+		if b.br.Buffered() == 0 {
+			s.putBuffers(b)
+			b = nil
+		}
+	}
+}
+
+func resultErr(r future.Result[int]) error { return r.Err }
+
+// getBuffers takes buffers from the pool for c, whose first byte of the
+// next request is first.
+func (s *Server) getBuffers(c *poll.Conn, first byte) *buffers {
+	b, _ := s.bufPool.Get().(*buffers)
+	if b == nil {
+		b = &buffers{}
+		b.br = aio.NewBufReaderSize(&b.src, 4096)
+		b.br.SetMaxLine(s.cfg.MaxHeaderBytes)
+	}
+	s.busy.Add(1)
+	b.src = source{c: c, first: first, hasFirst: true, out: b.src.out[:0]}
+	return b
+}
+
+// putBuffers gives b back to the pool, letting go of its connection.
+func (s *Server) putBuffers(b *buffers) {
+	s.busy.Add(-1)
+	out := b.src.out[:0]
+	if cap(out) > 2*flushAt {
+		out = nil // a pipelining burst grew it: do not keep that for everyone
+	}
+	b.src = source{out: out}
+	s.bufPool.Put(b)
+}
+
+// closeConn closes c; a connection that ends with a request in progress
+// drops its buffers (they may hold a sticky error) rather than pool them.
+func (s *Server) closeConn(c *poll.Conn, b **buffers) {
+	c.Close()
+	if *b != nil {
+		s.busy.Add(-1)
+	}
+}
