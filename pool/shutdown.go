@@ -208,7 +208,7 @@ func (f *foreignSet) take() []*header {
 func (p *Pool) live() int64 {
 	n := p.liveOutside.Load()
 	for _, w := range p.ws {
-		n += w.live.Load()
+		n += w.shared.live.Load()
 	}
 	return n
 }
@@ -225,7 +225,7 @@ func cxWorker(cx *future.Context) (*worker, bool) {
 // taskDone counts a completion, on the worker of cx if there is one.
 func (p *Pool) taskDone(cx *future.Context) {
 	if w, ok := cxWorker(cx); ok && w.p == p {
-		w.live.Add(-1)
+		w.shared.live.Add(-1)
 	} else {
 		p.liveOutside.Add(-1)
 	}

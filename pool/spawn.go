@@ -39,12 +39,12 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 		panic(&future.MisuseError{Future: "pool.SpawnFrom", Err: ErrNotInPool})
 	}
 	h := newHandle(w.p, f, "SpawnFrom")
-	w.live.Add(1)
+	w.shared.live.Add(1)
 	if w.p.closed.Load() {
-		w.live.Add(-1)
+		w.shared.live.Add(-1)
 		return h.closed()
 	}
-	w.stats.spawned++
+	w.own.stats.spawned++
 	if w.p.observed() {
 		instrument(w.p, &h.t, cx)
 	}

@@ -76,10 +76,10 @@ func (t *task[T]) run(w *worker) {
 	if _, ok := t.h.state.toRunning(); !ok {
 		return // a stale queue entry of a completed or cancelling task
 	}
-	cx := &w.cx
+	cx := &w.own.cx
 	cx.SetWaker(t)
-	w.budget.Reset(future.DefaultBudget)
-	w.stats.polled++
+	w.own.budget.Reset(future.DefaultBudget)
+	w.own.stats.polled++
 	v, ready, err := t.poll(cx)
 	if err != nil || ready {
 		t.finish(v, err, cx)
