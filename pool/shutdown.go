@@ -45,7 +45,7 @@ import (
 // outside the pool (the foreign registry below); each handle completes
 // its task with ErrClosed when it is next looked at. A task nobody awaits
 // is simply garbage collected. Cancelling takes a task's poll lock
-// (state.go), so a worker still in a poll keeps its task until the poll
+// (taskstate.go), so a worker still in a poll keeps its task until the poll
 // returns, as SpawnBlocking's goroutine does.
 func (p *Pool) Shutdown(ctx context.Context) error {
 	if noblock.Forbidden() {

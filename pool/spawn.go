@@ -20,7 +20,7 @@ func Spawn[T any](p *Pool, f future.Future[T]) *JoinHandle[T] {
 	if p.observed() {
 		instrument(p, &h.t, nil)
 	}
-	h.t.h.state.v.Store(stNotified)
+	h.t.h.state.v.Store(stScheduled)
 	p.scheduleRemote(&h.t.h)
 	return h
 }
@@ -48,7 +48,7 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 	if w.p.observed() {
 		instrument(w.p, &h.t, cx)
 	}
-	h.t.h.state.v.Store(stNotified)
+	h.t.h.state.v.Store(stScheduled)
 	w.pushLocal(&h.t.h)
 	return h
 }
