@@ -227,7 +227,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 }
 
 func (f *Notified) ready() future.Poll[struct{}] {
-	f.st = stDone
+	f.st = waitDone
 	return future.Ready(struct{}{})
 }
 
@@ -235,10 +235,10 @@ func (f *Notified) ready() future.Poll[struct{}] {
 // passed to the next waiter, or stored, so it is not lost. Cancel after
 // Ready does nothing.
 func (f *Notified) Cancel() {
-	if f.st != stWaiting {
+	if f.st != waitPending {
 		return
 	}
-	f.st = stCancelled
+	f.st = waitCancelled
 	if f.node != nil {
 		f.node.cleanup.Stop()
 		f.node.cancel()
