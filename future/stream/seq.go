@@ -160,6 +160,7 @@ func (s *seqStream[T]) PollNext(cx *future.Context) future.Poll[Item[T]] {
 	}
 	sh.w = cx.Waker()
 	sh.mu.Unlock()
+	future.CoopRefund(cx) // no progress: not charged
 	return future.Pending[Item[T]]()
 }
 
