@@ -233,7 +233,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 }
 
 func (f *Notified) ready() future.Poll[struct{}] {
-	f.st = waitDone
+	f.st = stDone
 	return future.Ready(struct{}{})
 }
 
@@ -241,10 +241,10 @@ func (f *Notified) ready() future.Poll[struct{}] {
 // passed to the next waiter, or stored, so it is not lost. Cancel after
 // Ready does nothing.
 func (f *Notified) Cancel() {
-	if f.st != waitPending {
+	if f.st != stWaiting {
 		return
 	}
-	f.st = waitCancelled
+	f.st = stCancelled
 	if f.node != nil {
 		f.node.cleanup.Stop()
 		f.node.cancel()

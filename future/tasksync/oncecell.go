@@ -163,9 +163,9 @@ func (f *OnceCellTryFuture[T]) Poll(cx *future.Context) future.Poll[future.Resul
 // after Ready does nothing.
 func (f *OnceCellTryFuture[T]) Cancel() { f.w.cancel() }
 
-// waitPanicked marks a cell wait whose initialiser panicked: polling it
+// stPanicked marks a cell wait whose initialiser panicked: polling it
 // again is misuse, reported as future.ErrPolledAfterPanic.
-const waitPanicked = waitCancelled + 1
+const stPanicked = stCancelled + 1
 
 // cellWait is the state both cell futures share.
 type cellWait[T any] struct {
@@ -192,8 +192,8 @@ func (w *cellWait[T]) init(c *OnceCell[T], mk func() future.Future[future.Result
 // pollCell advances w, the wait embedded in owner (whose collection gives
 // up the wait, and whose type misuse panics name).
 func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Result[T], bool) {
-	if w.st != waitPending {
-		if w.st == waitPanicked {
+	if w.st != stWaiting {
+		if w.st == stPanicked {
 			misuse(typeName(owner), future.ErrPolledAfterPanic)
 		}
 		w.st.enter(owner)
@@ -212,7 +212,7 @@ func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Re
 			return w.finish(future.Ok(c.val)) // closed only once full
 		}
 		if err != nil {
-			w.st = waitDone
+			w.st = stDone
 			acqErr(typeName(owner), err) // panics: never closed here
 		}
 		if !ok {
@@ -230,12 +230,12 @@ func startInit[F, T any](owner *F, w *cellWait[T]) {
 	finished := false
 	defer func() {
 		if !finished {
-			w.giveUp(nil, waitPanicked)
+			w.giveUp(nil, stPanicked)
 		}
 	}()
 	run := w.mk()
 	if run == nil {
-		w.giveUp(nil, waitDone)
+		w.giveUp(nil, stDone)
 		finished = true
 		misuse(typeName(owner), future.ErrNilFuture)
 	}
@@ -250,7 +250,7 @@ func (w *cellWait[T]) step(cx *future.Context) (future.Result[T], bool) {
 	finished := false
 	defer func() {
 		if !finished {
-			w.giveUp(cx, waitPanicked)
+			w.giveUp(cx, stPanicked)
 		}
 	}()
 	r, ok := w.run.f.Poll(cx).Value()
@@ -283,18 +283,18 @@ func (w *cellWait[T]) giveUp(cx *future.Context, st waitState) {
 }
 
 func (w *cellWait[T]) finish(r future.Result[T]) (future.Result[T], bool) {
-	w.st = waitDone
+	w.st = stDone
 	return r, true
 }
 
 func (w *cellWait[T]) cancel() {
-	if w.st != waitPending {
+	if w.st != stWaiting {
 		return
 	}
 	if w.run != nil {
-		w.giveUp(nil, waitCancelled)
+		w.giveUp(nil, stCancelled)
 		return
 	}
-	w.st = waitCancelled
+	w.st = stCancelled
 	w.acq.Cancel()
 }

@@ -274,7 +274,7 @@ type CancelledFuture struct {
 
 // Poll implements future.Future.
 func (f *CancelledFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if f.st != waitPending {
+	if f.st != stWaiting {
 		f.st.enter(f)
 	}
 	if f.t.n.cancelled.Load() {
@@ -282,21 +282,21 @@ func (f *CancelledFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 			return future.Pending[struct{}]()
 		}
 		f.n.Cancel() // leaves the queue if an earlier poll joined it
-		f.st = waitDone
+		f.st = stDone
 		return future.Ready(struct{}{})
 	}
 	if f.n.Poll(cx).IsPending() {
 		return future.Pending[struct{}]()
 	}
-	f.st = waitDone
+	f.st = stDone
 	return future.Ready(struct{}{})
 }
 
 // Cancel stops waiting; the token is not cancelled by it. Cancel after
 // Ready does nothing.
 func (f *CancelledFuture) Cancel() {
-	if f.st == waitPending {
-		f.st = waitCancelled
+	if f.st == stWaiting {
+		f.st = stCancelled
 		f.n.Cancel()
 	}
 }

@@ -88,7 +88,7 @@ type WaitGroupFuture struct {
 
 // Poll implements future.Future.
 func (f *WaitGroupFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if f.st != waitPending {
+	if f.st != stWaiting {
 		f.st.enter(f)
 	}
 	if f.wg.count.Load() == 0 {
@@ -96,20 +96,20 @@ func (f *WaitGroupFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 			return future.Pending[struct{}]()
 		}
 		f.n.Cancel() // leaves the queue if an earlier poll joined it
-		f.st = waitDone
+		f.st = stDone
 		return future.Ready(struct{}{})
 	}
 	if f.n.Poll(cx).IsPending() {
 		return future.Pending[struct{}]()
 	}
-	f.st = waitDone
+	f.st = stDone
 	return future.Ready(struct{}{})
 }
 
 // Cancel gives up the wait. Cancel after Ready does nothing.
 func (f *WaitGroupFuture) Cancel() {
-	if f.st == waitPending {
-		f.st = waitCancelled
+	if f.st == stWaiting {
+		f.st = stCancelled
 		f.n.Cancel()
 	}
 }

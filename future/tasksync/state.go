@@ -10,17 +10,17 @@ import (
 type waitState uint8
 
 const (
-	waitPending waitState = iota
-	waitDone
-	waitCancelled
+	stWaiting waitState = iota
+	stDone
+	stCancelled
 )
 
 // enter panics with a *future.MisuseError unless f may be polled.
 func (s waitState) enter(f any) {
 	switch s {
-	case waitDone:
+	case stDone:
 		future.PanicPolledAfterReady(f)
-	case waitCancelled:
+	case stCancelled:
 		panic(&future.MisuseError{Future: typeName(f), Err: ErrPolledAfterCancel})
 	}
 }
@@ -41,7 +41,7 @@ type acqWait struct {
 // costs one call frame on the futures' hot path, and saves one: the misuse
 // check is a field test, where each Poll used to call enter every time.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
-	if w.st != waitPending {
+	if w.st != stWaiting {
 		w.st.enter(owner)
 	}
 	if !future.Coop(cx) {
@@ -49,11 +49,11 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 	}
 	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
 	if err != nil {
-		w.st = waitDone
+		w.st = stDone
 		return false, acqErr(typeName(owner), err) // panics unless closed
 	}
 	if ok {
-		w.st = waitDone
+		w.st = stDone
 	}
 	return ok, nil
 }
@@ -61,8 +61,8 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 // cancel gives up a wait that has not finished; the permits handed to it so
 // far go to the next waiter.
 func (w *acqWait) cancel() {
-	if w.st == waitPending {
-		w.st = waitCancelled
+	if w.st == stWaiting {
+		w.st = stCancelled
 		w.acq.Cancel()
 	}
 }
@@ -72,9 +72,9 @@ func (w *acqWait) cancel() {
 // the wait has not finished, it panics with a *future.MisuseError wrapping
 // ErrResetBusy that names owner.
 func (w *acqWait) reset(owner any, held bool) {
-	if w.st != waitDone || held {
+	if w.st != stDone || held {
 		misuse(typeName(owner), ErrResetBusy)
 	}
-	w.st = waitPending
+	w.st = stWaiting
 	w.acq.Reset()
 }
