@@ -156,12 +156,6 @@ type notifyNode struct {
 }
 
 // Notified is the future returned by Notify.Notified.
-//
-// Cancel safety: cancelling it (its Cancel, or dropping it, see the
-// package doc) loses no notification. A NotifyOne handed to it but not
-// yet returned by a poll passes to the next waiter, as tokio's does; a
-// NotifyWaiters that reached it is gone with it, since it was meant for
-// the waiters of that moment only.
 type Notified struct {
 	n    *Notify
 	gen  uint64
