@@ -8,7 +8,9 @@ const DefaultBudget = 128
 // executor resets it before each poll and puts it in the Context; leaf
 // futures (channels, join handles, streams) consume it through Coop. A task
 // whose children are always ready would otherwise never return to its
-// worker and starve every other task queued there.
+// worker and starve every other task queued there. A leaf that then finds
+// it cannot make progress gives the unit back with CoopRefund, so that
+// only work is counted, not looking.
 type Budget struct {
 	remaining int32
 }
@@ -36,4 +38,17 @@ func Coop(cx *Context) bool {
 	}
 	cx.waker.Wake()
 	return false
+}
+
+// CoopRefund gives back the unit that the last Coop(cx) of the caller took,
+// for a leaf future that went on, found it could make no progress and
+// returns Pending (tokio's RestoreOnPending). Charged, a Pending poll
+// spends budget on nothing, and a task that looks at more pending leaves in
+// one poll than its budget holds is told to yield, and woken, on every
+// poll: it spins while nothing happens. Call it only after a Coop(cx) that
+// returned true, at most once per such call.
+func CoopRefund(cx *Context) {
+	if b := cx.budget; b != nil {
+		b.remaining++
+	}
 }

@@ -23,7 +23,10 @@
 //     during or after the poll that registered it. Several wakes before the
 //     next poll cause at least one poll; a wake that arrives while Poll is
 //     running causes a poll after it returns; a wake after the future
-//     completed does nothing.
+//     completed does nothing. Wake is a signal, not a publication: state
+//     that Poll reads must be written with an atomic operation or under a
+//     lock before Wake is called; the poll the wake causes then sees it
+//     (see [Waker]).
 //  4. A poll must not block the goroutine: a future that would block returns
 //     Pending instead. Polls should be short, since a worker runs many tasks.
 //  5. Once a future returned Ready it must not be polled again. Doing so is a

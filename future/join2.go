@@ -3,8 +3,8 @@ package future
 // Join2 and Join3 join futures of different types. Their state machine is
 // Join's, with the children in fields instead of a slice:
 //
-//	idle --Poll--> busy: poll the woken children (all of them on the first
-//	               poll), each once --> all Ready: Ready(Pair/Triple), done
+//	idle --Poll--> busy: poll every child not Ready yet, each once
+//	               --> all Ready: Ready(Pair/Triple), done
 //	                                --> otherwise Pending --> idle
 //	(a panic of a child propagates and leaves the join busy)
 //	done --Poll--> panic ErrPolledAfterReady
@@ -12,8 +12,11 @@ package future
 //	idle --Cancel--> the futures not Ready yet cancelled --> cancelled
 //	cancelled --Poll--> panic ErrPolledAfterCancel
 //
-// They use the same per-child wakers as Join, so a child is polled only
-// when it was woken, whatever the number of children.
+// Unlike Join, they poll their children with the join's own waker and
+// poll every unfinished child on every poll, as futures-rs's join_all does
+// for up to 30 children: with two or three children a spurious poll costs
+// less than the per-child wakers and batch that would avoid it (measured:
+// BenchmarkFutureJoin2, docs/benchmarks.md, "Join of two futures").
 
 // Pair is the value of Join2: the values of its two futures.
 type Pair[A, B any] struct {
@@ -48,31 +51,15 @@ type join2Future[A, B any] struct {
 	b    Future[B]
 	out  Pair[A, B]
 	live int
-	set  wakeSet
 	st   stage
 }
 
 func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 	j.st.enter(j)
-	if !j.set.initialized() {
-		j.set.init(2)
-	}
-	for _, i := range j.set.begin(cx) {
-		switch i {
-		case 0:
-			if pollChild(&j.set, 0, &j.a, &j.out.First) {
-				j.live--
-			}
-		case 1:
-			if pollChild(&j.set, 1, &j.b, &j.out.Second) {
-				j.live--
-			}
-		}
-	}
+	j.live -= pollDirect(cx, &j.a, &j.out.First) + pollDirect(cx, &j.b, &j.out.Second)
 	if j.live > 0 {
 		return pending[Pair[A, B]](&j.st)
 	}
-	j.set.close()
 	out := j.out
 	j.out = Pair[A, B]{}
 	return ready(&j.st, out)
@@ -81,7 +68,6 @@ func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 // Cancel cancels the futures not Ready yet.
 func (j *join2Future[A, B]) Cancel() {
 	if j.st.cancel() {
-		j.set.close()
 		a, b := j.a, j.b
 		j.a, j.b = nil, nil
 		cancelLive(a, b)
@@ -112,35 +98,16 @@ type join3Future[A, B, C any] struct {
 	c    Future[C]
 	out  Triple[A, B, C]
 	live int
-	set  wakeSet
 	st   stage
 }
 
 func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 	j.st.enter(j)
-	if !j.set.initialized() {
-		j.set.init(3)
-	}
-	for _, i := range j.set.begin(cx) {
-		switch i {
-		case 0:
-			if pollChild(&j.set, 0, &j.a, &j.out.First) {
-				j.live--
-			}
-		case 1:
-			if pollChild(&j.set, 1, &j.b, &j.out.Second) {
-				j.live--
-			}
-		case 2:
-			if pollChild(&j.set, 2, &j.c, &j.out.Third) {
-				j.live--
-			}
-		}
-	}
+	j.live -= pollDirect(cx, &j.a, &j.out.First) + pollDirect(cx, &j.b, &j.out.Second) +
+		pollDirect(cx, &j.c, &j.out.Third)
 	if j.live > 0 {
 		return pending[Triple[A, B, C]](&j.st)
 	}
-	j.set.close()
 	out := j.out
 	j.out = Triple[A, B, C]{}
 	return ready(&j.st, out)
@@ -149,25 +116,22 @@ func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 // Cancel cancels the futures not Ready yet.
 func (j *join3Future[A, B, C]) Cancel() {
 	if j.st.cancel() {
-		j.set.close()
 		a, b, c := j.a, j.b, j.c
 		j.a, j.b, j.c = nil, nil, nil
 		cancelLive(a, b, c)
 	}
 }
 
-// pollChild polls *f as child i of set unless it has finished; when it is
-// Ready it stores the value in *out, drops the future and retires the
-// child, and reports true.
-func pollChild[T any](set *wakeSet, i int32, f *Future[T], out *T) bool {
+// pollDirect polls *f with cx unless it has finished; when it is Ready it
+// stores the value in *out, drops the future and returns 1.
+func pollDirect[T any](cx *Context, f *Future[T], out *T) int {
 	if *f == nil {
-		return false
+		return 0
 	}
-	v, ok := (*f).Poll(set.child(i)).Value()
+	v, ok := (*f).Poll(cx).Value()
 	if !ok {
-		return false
+		return 0
 	}
 	*out, *f = v, nil
-	set.retire(i)
-	return true
+	return 1
 }

@@ -3,6 +3,19 @@ package future
 // Waker tells an executor that the task it belongs to can make progress and
 // should be polled again. Wake may be called any number of times, from any
 // goroutine, at any moment; see the waker contract in the package doc.
+//
+// What a wake guarantees the next poll observes: a call of Wake on the
+// waker of a task's latest poll is followed by at least one poll of that
+// task that starts after Wake was called, unless the task completes first.
+// Wake publishes no memory by itself (wakes merge, and a merged one
+// synchronizes with nothing), so a future must write the state its Poll
+// reads with an atomic operation or under a lock, then call Wake: the
+// poll the wake causes, reading that state the same way, then sees the
+// write. In the terms of the Go memory model, the write is synchronized
+// before that read by the future's own atomic or lock, and Wake makes sure
+// the read comes after it. Every waiting future of this module (locks,
+// channels, timers, readiness) publishes its state so. [WakeFrom] and
+// [LocalWaker.WakeLocal] guarantee the same.
 type Waker interface {
 	Wake()
 }

@@ -229,6 +229,13 @@ func (c *Conn) cancelWait(dir uint8, key *waitKey) {
 }
 
 // IOFuture is the future of Read, Write and WriteAll.
+//
+// Cancel safety: a Read or Write cancelled while Pending (its Cancel, or
+// dropping it) has transferred nothing: bytes move only in the poll that
+// returns them, so a new Read gets every byte. A WriteAll cancelled after
+// some polls may have written a prefix of p, and the count is lost with
+// the future: it is not cancel-safe; write with Write in a loop where a
+// cancelled write must be resumed.
 type IOFuture struct {
 	c    *Conn
 	p    []byte

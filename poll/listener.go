@@ -149,6 +149,11 @@ func (l *Listener) registration(r *Reactor) (registration, error) {
 }
 
 // AcceptFuture is the future of Accept.
+//
+// Cancel safety: cancelling a pending AcceptFuture (its Cancel, or
+// dropping it) loses no connection: a connection is accepted only in the
+// poll that returns it, so one not yet accepted stays in the kernel's
+// queue for the next Accept.
 type AcceptFuture struct {
 	l       *Listener
 	key     waitKey

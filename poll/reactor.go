@@ -19,16 +19,17 @@ import (
 // closing descriptors, arming and cancelling timers, Unpark — is safe from
 // any goroutine, including while another one is parked.
 //
-// Park/Unpark protocol, on the state word:
+// Park/Unpark protocol, on the state word (bits parkParked and
+// parkUnparkPending):
 //
 //	idle ──Park(timeout≠0): CAS idle→parked──▶ parked ──epoll_wait returns──▶ idle
 //	  │                                          │
-//	Unpark: set notified                     Unpark: set notified, write eventfd
+//	Unpark: set pending                      Unpark: set pending, write eventfd
 //	  ▼                                          ▼
-//	notified ──next Park: clear, wait with zero timeout──▶ idle
+//	pending ──next Park: clear, wait with zero timeout──▶ idle
 //
-// Unpark writes the eventfd only when it finds `parked` set and was first
-// to set `notified`, so a busy reactor (or a BlockOn woken from inside its
+// Unpark writes the eventfd only when it finds parked set and was first
+// to set pending, so a busy reactor (or a BlockOn woken from inside its
 // own Park) pays one atomic operation per Unpark, not a syscall.
 type Reactor struct {
 	p      *epoller
@@ -49,9 +50,16 @@ type Reactor struct {
 	closedCh  chan struct{} // after Close, Park waits on it (no epoll left)
 }
 
+// The bits of Reactor.state (the Park/Unpark protocol above).
 const (
-	stParked   = 1 << 0
-	stNotified = 1 << 1
+	// parkParked: a goroutine is in, or about to enter, a blocking
+	// epoll_wait. Set by Park with a CAS from 0, cleared by Park when
+	// the wait returns; Unpark writes the eventfd only while it is set.
+	parkParked = 1 << 0
+	// parkUnparkPending: an Unpark came that no Park has consumed yet.
+	// Set by Unpark (only its first setter writes the eventfd); cleared
+	// by the next Park, which then waits with a zero timeout.
+	parkUnparkPending = 1 << 1
 )
 
 // NewReactor makes a reactor. It owns an epoll descriptor and an eventfd
@@ -71,11 +79,11 @@ func NewReactor() (*Reactor, error) {
 func (r *Reactor) Unpark() {
 	for {
 		s := r.state.Load()
-		if s&stNotified != 0 {
+		if s&parkUnparkPending != 0 {
 			return
 		}
-		if r.state.CompareAndSwap(s, s|stNotified) {
-			if s&stParked != 0 {
+		if r.state.CompareAndSwap(s, s|parkUnparkPending) {
+			if s&parkParked != 0 {
 				if r.closed.Load() {
 					select {
 					case r.closedCh <- struct{}{}:
@@ -127,13 +135,13 @@ func (r *Reactor) Park(cx *future.Context, timeout time.Duration) {
 	until = r.timers.planSleep(until)
 	msec := 0
 	parked := false
-	if until > now && r.state.CompareAndSwap(0, stParked) {
+	if until > now && r.state.CompareAndSwap(0, parkParked) {
 		parked = true
 		msec = waitMillis(until - now)
 	} else {
 		// Not sleeping: this Park returns promptly, which is all a
 		// pending Unpark asked for.
-		r.state.CompareAndSwap(stNotified, 0)
+		r.state.CompareAndSwap(parkUnparkPending, 0)
 	}
 	evs, err := r.p.wait(r.sysbuf, r.evs[:0], msec)
 	if parked {
@@ -172,8 +180,8 @@ func waitMillis(d int64) int {
 }
 
 func (r *Reactor) parkClosed(timeout time.Duration) {
-	if timeout == 0 || !r.state.CompareAndSwap(0, stParked) {
-		r.state.CompareAndSwap(stNotified, 0)
+	if timeout == 0 || !r.state.CompareAndSwap(0, parkParked) {
+		r.state.CompareAndSwap(parkUnparkPending, 0)
 		return
 	}
 	var t <-chan time.Time
@@ -184,7 +192,7 @@ func (r *Reactor) parkClosed(timeout time.Duration) {
 	}
 	// A token in closedCh may be stale (sent to a Park that had already
 	// returned); only the notified bit says an Unpark is for this one.
-	for r.state.Load()&stNotified == 0 {
+	for r.state.Load()&parkUnparkPending == 0 {
 		select {
 		case <-r.closedCh:
 			continue
@@ -239,63 +247,4 @@ func (r *Reactor) Stats() Stats {
 	n := r.regs.live
 	r.regs.mu.Unlock()
 	return Stats{Registrations: n, Timers: r.timers.len()}
-}
-
-// registration is a descriptor's handle on its slot.
-type registration struct {
-	r   *Reactor
-	s   *scheduledIO
-	tok uint32
-	gen uint32
-}
-
-// register adds fd to the reactor, edge-triggered for read and write.
-func (r *Reactor) register(fd int) (registration, error) {
-	if r.closed.Load() {
-		return registration{}, ErrReactorClosed
-	}
-	s, tok, gen := r.regs.alloc()
-	if err := r.p.add(fd, tok, gen); err != nil {
-		s.shut(gen, nil)
-		r.regs.release(tok)
-		return registration{}, err
-	}
-	return registration{r: r, s: s, tok: tok, gen: gen}, nil
-}
-
-// deregister removes fd from epoll and frees its slot; waiters are woken
-// and see the closure on their next poll. The caller closes fd afterwards,
-// so the number cannot be reused by another descriptor while epoll still
-// knows it.
-func (g registration) deregister(fd int) {
-	if g.s == nil {
-		return
-	}
-	wake, ok := g.s.shut(g.gen, nil)
-	if !ok {
-		return
-	}
-	if !g.r.closed.Load() {
-		g.r.p.del(fd)
-	}
-	g.r.regs.release(g.tok)
-	for _, w := range wake {
-		w.Wake()
-	}
-}
-
-// pollReady is scheduledIO.pollReady for this handle, with the closed
-// reactor told apart from a closed descriptor.
-func (g registration) pollReady(cx *future.Context, dir uint8, key *waitKey) (slotState, uint32) {
-	return g.s.pollReady(g.gen, dir, key, cx.Waker())
-}
-
-func (g registration) clearReady(dir uint8, tick uint32) { g.s.clearReady(g.gen, dir, tick) }
-
-// closedErr says why a registration reported slotClosed.
-func (g registration) closedErr() error {
-	if g.r.closed.Load() {
-		return ErrReactorClosed
-	}
-	return errClosedConn
 }

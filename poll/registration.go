@@ -240,3 +240,62 @@ func (s *scheduledIO) removeWaiter(gen uint32, dir uint8, key *waitKey) {
 		}
 	}
 }
+
+// registration is a descriptor's handle on its slot.
+type registration struct {
+	r   *Reactor
+	s   *scheduledIO
+	tok uint32
+	gen uint32
+}
+
+// register adds fd to the reactor, edge-triggered for read and write.
+func (r *Reactor) register(fd int) (registration, error) {
+	if r.closed.Load() {
+		return registration{}, ErrReactorClosed
+	}
+	s, tok, gen := r.regs.alloc()
+	if err := r.p.add(fd, tok, gen); err != nil {
+		s.shut(gen, nil)
+		r.regs.release(tok)
+		return registration{}, err
+	}
+	return registration{r: r, s: s, tok: tok, gen: gen}, nil
+}
+
+// deregister removes fd from epoll and frees its slot; waiters are woken
+// and see the closure on their next poll. The caller closes fd afterwards,
+// so the number cannot be reused by another descriptor while epoll still
+// knows it.
+func (g registration) deregister(fd int) {
+	if g.s == nil {
+		return
+	}
+	wake, ok := g.s.shut(g.gen, nil)
+	if !ok {
+		return
+	}
+	if !g.r.closed.Load() {
+		g.r.p.del(fd)
+	}
+	g.r.regs.release(g.tok)
+	for _, w := range wake {
+		w.Wake()
+	}
+}
+
+// pollReady is scheduledIO.pollReady for this handle, with the closed
+// reactor told apart from a closed descriptor.
+func (g registration) pollReady(cx *future.Context, dir uint8, key *waitKey) (slotState, uint32) {
+	return g.s.pollReady(g.gen, dir, key, cx.Waker())
+}
+
+func (g registration) clearReady(dir uint8, tick uint32) { g.s.clearReady(g.gen, dir, tick) }
+
+// closedErr says why a registration reported slotClosed.
+func (g registration) closedErr() error {
+	if g.r.closed.Load() {
+		return ErrReactorClosed
+	}
+	return errClosedConn
+}

@@ -14,6 +14,11 @@ import (
 // runs on that clock instead: Sleep's deadline is then d after the first
 // poll on that clock.
 //
+// Cancel safety: a SleepFuture holds nothing but its timer; cancelling it
+// (its Cancel) takes the timer off the reactor's heap at once; dropped
+// without Cancel, it stays in the heap until its deadline, then wakes the
+// task once, harmlessly.
+//
 // A SleepFuture is 48 bytes and the heap holds one pointer to it while it
 // is armed; nothing else is allocated per sleep on the reactor path.
 //
@@ -142,6 +147,11 @@ func (s *SleepFuture) Stop() bool {
 }
 
 // TimeoutFuture is the future of Timeout.
+//
+// Cancel safety: as cancel-safe as the future it wraps. Cancelling it
+// cancels its timer and the inner future (if that is a
+// [future.Canceler]); whatever the inner future loses when cancelled, the
+// TimeoutFuture loses, and so does a timeout that fires.
 type TimeoutFuture[T any] struct {
 	f     future.Future[T]
 	sleep SleepFuture

@@ -16,7 +16,7 @@ import (
 func heapModel(t *testing.T, ops []byte) {
 	var th timerHeap
 	th.init(&Reactor{})
-	th.r.state.Store(stNotified) // Unpark from arm must not need a poller
+	th.r.state.Store(parkUnparkPending) // Unpark from arm must not need a poller
 	var all []*timer
 	queued := map[*timer]bool{}
 	for i := 0; i+1 < len(ops); i += 2 {

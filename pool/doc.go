@@ -35,6 +35,42 @@
 // trace task named after its spawn site with a region per poll, visible in
 // go tool trace; when neither is on, a spawn pays one branch.
 //
-// See docs/design.md for the walk of one task through the files
-// of this package and for the parking protocol.
+// # Fairness
+//
+// What the pool guarantees: as long as no poll blocks its worker (a poll
+// that blocks or loops forever holds that worker) and the number of tasks
+// does not grow without bound, every task that is woken is polled
+// eventually, whatever the other tasks do: tasks that keep waking each
+// other, that yield in a loop, or that spawn more work do not starve the
+// rest, whether those were spawned with [Spawn] from outside or with
+// [SpawnFrom]. Nothing more is guaranteed: not the order in which woken
+// tasks run, not which worker runs them, not how soon.
+//
+// How it does so at the time of writing, which may change in any release
+// (as tokio says of its own): a worker takes the task the running one
+// woke (its LIFO slot) first, at most 3 times in a row; then its local
+// queue, oldest first; then the global injection queue, where [Spawn],
+// wakes from outside the workers and the overflow of full local queues
+// go. Every 61st task it takes from the injection queue first. A poll
+// gets a budget of [future.DefaultBudget] leaf operations ([future.Coop]),
+// after which leaf futures return Pending and the task is re-queued
+// behind the others. An idle worker steals half of another worker's
+// queue.
+//
+// The walk of one task through the files of this package, and the
+// parking protocol, are at the top of worker.go; docs/design.md (Part 2)
+// says why each piece is as it is.
 package pool
+
+// File map. The scheduler: pool.go (the Pool), spawn.go, task.go and
+// taskstate.go (a task and its state word), joinhandle.go, worker.go (the
+// loop; start there), queue.go and inject.go (the run queues), idle.go
+// and park.go with park_futex_*.go and sema_default.go (idle workers and
+// how they sleep), blocking.go, blockon.go, shutdown.go and
+// shutdown_stuck.go, stats.go, options.go, errors.go, affinity_*.go.
+//
+// Introspection (WithIntrospection, Tasks, Dump, the execution tracer) is
+// every file named introspect*.go, and nothing else. The scheduler
+// reaches it only at spawn (observed, instrument, observeBlocking), through
+// the registry pointer in config, and for the names in Shutdown's error
+// (Tasks).

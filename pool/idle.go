@@ -1,6 +1,7 @@
 package pool
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -13,7 +14,7 @@ import (
 //
 //	running    it has a task;
 //	searching  it has none and is stealing or checking the injection queue;
-//	parked     it sleeps, listed in sleepers, w.parked set.
+//	parked     it sleeps, listed in sleepers, its parked flag set.
 //
 // state packs two counters: unparked<<32 | searching.
 //
@@ -26,22 +27,40 @@ import (
 //     worker is counted as searching at once, which suppresses further
 //     wakes until it finds work; when the last searcher finds work it
 //     calls notifyParked again, so wakes chain one by one as long as
-//     there is work (a thread wake costs 6–10 µs here).
+//     there is work (a thread wake costs more than many tiny tasks).
 //   - No lost wakeup: a pusher makes work visible, then reads state; a
 //     parking worker decrements unparked, then looks for work (hasWork)
 //     before sleeping. All these are sequentially consistent atomics, so
 //     either the pusher sees the parked worker and wakes it, or the
 //     parking worker sees the work and unparks itself.
-//   - w.parked is true exactly while the worker is in sleepers; it is
-//     changed only under mu. A worker sleeps only while it is set, so a
-//     spurious return of its parker is harmless.
+//   - A worker's parked flag is true exactly while it is in sleepers; it
+//     is changed only under mu. A worker sleeps only while it is set, so
+//     a spurious return of its parker is harmless.
+//   - Neither counter goes below zero or above n: every change checks
+//     (checkCounts), and a broken protocol panics at once rather than
+//     letting a wrapped counter stop all wakes, as Go's runtime throws on
+//     a negative nmspinning.
 type idle struct {
-	state    atomic.Uint64
-	n        uint32
+	state atomic.Uint64
+	n     uint32
+
+	// mu guards the rest of the struct.
 	mu       sync.Mutex
 	sleepers []*worker
-	// slowParked counts sleepers with slowPark set (hybrid parking).
+	// slowParked counts sleepers whose sleepState.slow is set.
 	slowParked int
+	// sleep holds each worker's entry, by worker index.
+	sleep []sleepState
+}
+
+// sleepState is the part of a worker that idle.mu guards.
+type sleepState struct {
+	// parked: the worker is listed in sleepers. Changed only under mu;
+	// atomic because the worker itself reads it without mu, in the loop
+	// it sleeps in.
+	parked atomic.Bool
+	// slow: it sleeps on its channel, giving its P back (hybrid parking).
+	slow bool
 }
 
 const unparkedOne = 1 << 32
@@ -50,7 +69,7 @@ func numSearching(s uint64) uint32 { return uint32(s) }
 func numUnparked(s uint64) uint32  { return uint32(s >> 32) }
 
 func newIdle(n int) *idle {
-	i := &idle{n: uint32(n), sleepers: make([]*worker, 0, n)}
+	i := &idle{n: uint32(n), sleepers: make([]*worker, 0, n), sleep: make([]sleepState, n)}
 	i.state.Store(uint64(n) << 32)
 	return i
 }
@@ -60,35 +79,57 @@ func (i *idle) toSearching() bool {
 	if 2*numSearching(i.state.Load()) >= i.n {
 		return false
 	}
-	i.state.Add(1)
+	checkCounts(i.state.Add(1), i.n)
 	return true
 }
 
 // fromSearching ends a search that found work; true if it was the last.
 func (i *idle) fromSearching() bool {
-	return numSearching(i.state.Add(^uint64(0))) == 0
+	s := i.state.Add(^uint64(0))
+	checkCounts(s, i.n)
+	return numSearching(s) == 0
 }
 
-// toParked lists w as asleep. It returns true if w was the last searcher.
-// With hybrid parking it also decides how w sleeps: w.slowPark is set
-// (sleep on the channel, giving the P back to Go) if w is the last worker
-// to go to sleep and no other sleeper does so already, so that an idle
-// pool always leaves one P to the goroutines outside it.
-func (i *idle) toParked(w *worker, searching, hybrid bool) bool {
+// checkCounts panics if a change left a counter of s out of 0..n: a
+// decrement below zero wraps to about 2^32, and a borrow from searching
+// into unparked shows there too. It costs two compares per change.
+func checkCounts(s uint64, n uint32) {
+	if numSearching(s) > n || numUnparked(s) > n {
+		panic(fmt.Sprintf("pool: internal error: idle counters out of range: searching %d, unparked %d, workers %d",
+			int32(numSearching(s)), int32(numUnparked(s)), n))
+	}
+}
+
+// isParked reports whether w is listed as asleep.
+func (i *idle) isParked(w *worker) bool { return i.sleep[w.idx].parked.Load() }
+
+// toParked lists w as asleep. With hybrid parking it also decides how w
+// sleeps and returns it: true (sleep on the channel, giving the P back to
+// Go) if w is the last worker to go to sleep and no other sleeper does so
+// already, so that an idle pool always leaves one P to the goroutines
+// outside it. searching says whether w was counted as a searcher.
+//
+// Unlike tokio's transition_worker_to_parked, it does not report whether
+// w was the last searcher: the worker looks at every queue after this
+// (Pool.hasWork) whether it was or not, which covers the work a last
+// searcher must not strand.
+func (i *idle) toParked(w *worker, searching, hybrid bool) (slow bool) {
 	i.mu.Lock()
 	dec := uint64(unparkedOne)
 	if searching {
 		dec++
 	}
 	s := i.state.Add(-dec)
+	checkCounts(s, i.n)
 	i.sleepers = append(i.sleepers, w)
-	w.parked.Store(true)
-	w.slowPark = hybrid && numUnparked(s) == 0 && i.slowParked == 0
-	if w.slowPark {
+	e := &i.sleep[w.idx]
+	e.parked.Store(true)
+	e.slow = hybrid && numUnparked(s) == 0 && i.slowParked == 0
+	if e.slow {
 		i.slowParked++
 	}
 	i.mu.Unlock()
-	return searching && numSearching(s) == 0
+	return e.slow
 }
 
 // removeSleeper takes sleepers[k] off the list; the caller holds mu.
@@ -97,10 +138,11 @@ func (i *idle) removeSleeper(k int) *worker {
 	copy(i.sleepers[k:], i.sleepers[k+1:])
 	i.sleepers[len(i.sleepers)-1] = nil
 	i.sleepers = i.sleepers[:len(i.sleepers)-1]
-	if w.slowPark {
+	e := &i.sleep[w.idx]
+	if e.slow {
 		i.slowParked--
 	}
-	w.parked.Store(false)
+	e.parked.Store(false)
 	return w
 }
 
@@ -110,7 +152,7 @@ func (i *idle) removeSleeper(k int) *worker {
 func (i *idle) unparkSelf(w *worker) bool {
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if !w.parked.Load() {
+	if !i.sleep[w.idx].parked.Load() {
 		return false
 	}
 	for k, s := range i.sleepers {
@@ -119,7 +161,7 @@ func (i *idle) unparkSelf(w *worker) bool {
 			break
 		}
 	}
-	i.state.Add(unparkedOne)
+	checkCounts(i.state.Add(unparkedOne), i.n)
 	return true
 }
 
@@ -143,13 +185,13 @@ func (i *idle) workerToNotify() *worker {
 	// its channel keeps its P free for goroutines (hybrid parking).
 	k := len(i.sleepers) - 1
 	for j := k; j >= 0; j-- {
-		if !i.sleepers[j].slowPark {
+		if !i.sleep[i.sleepers[j].idx].slow {
 			k = j
 			break
 		}
 	}
 	w := i.removeSleeper(k)
-	i.state.Add(unparkedOne + 1)
+	checkCounts(i.state.Add(unparkedOne+1), i.n)
 	return w
 }
 

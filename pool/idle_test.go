@@ -19,16 +19,16 @@ func TestIdleSearchingBound(t *testing.T) {
 
 func TestIdleNotifyOnlyWithoutSearchers(t *testing.T) {
 	i := newIdle(2)
-	a := &worker{}
+	a := &worker{idx: 0}
 	assert.Nil(t, i.workerToNotify(), "nobody sleeps")
-	last := i.toParked(a, false, false)
-	assert.False(t, last)
-	assert.True(t, a.parked.Load())
+	slow := i.toParked(a, false, false)
+	assert.False(t, slow, "not hybrid: never the channel")
+	assert.True(t, i.isParked(a))
 	require.True(t, i.toSearching()) // b searches
 	assert.Nil(t, i.workerToNotify(), "a searcher will find the work")
 	assert.True(t, i.fromSearching())
 	assert.Same(t, a, i.workerToNotify())
-	assert.False(t, a.parked.Load())
+	assert.False(t, i.isParked(a))
 	s, parked := i.counts()
 	assert.Equal(t, 1, s, "the woken worker counts as searching")
 	assert.Equal(t, 0, parked)
@@ -37,10 +37,10 @@ func TestIdleNotifyOnlyWithoutSearchers(t *testing.T) {
 
 func TestIdleUnparkSelf(t *testing.T) {
 	i := newIdle(2)
-	a := &worker{}
+	a := &worker{idx: 0}
 	i.toParked(a, false, false)
 	assert.True(t, i.unparkSelf(a))
-	assert.False(t, a.parked.Load())
+	assert.False(t, i.isParked(a))
 	i.toParked(a, false, false)
 	require.Same(t, a, i.workerToNotify())
 	assert.False(t, i.unparkSelf(a), "a notifier got there first")
@@ -73,15 +73,29 @@ func TestParkerTokens(t *testing.T) {
 
 func TestIdleHybridOneSlowSleeper(t *testing.T) {
 	i := newIdle(2)
-	a, b := &worker{}, &worker{}
-	i.toParked(a, false, true)
-	assert.False(t, a.slowPark, "b is awake: a may hold its P")
-	i.toParked(b, false, true)
-	assert.True(t, b.slowPark, "the last to sleep gives its P back")
+	a, b := &worker{idx: 0}, &worker{idx: 1}
+	assert.False(t, i.toParked(a, false, true), "b is awake: a may hold its P")
+	assert.True(t, i.toParked(b, false, true), "the last to sleep gives its P back")
 	require.Same(t, a, i.workerToNotify(), "futex sleepers are woken first")
-	i.toParked(a, true, true) // a was woken as a searcher
-	assert.False(t, a.slowPark, "b already sleeps on its channel")
+	// a was woken as a searcher
+	assert.False(t, i.toParked(a, true, true), "b already sleeps on its channel")
 	require.Same(t, a, i.workerToNotify())
 	require.True(t, i.fromSearching())
 	require.Same(t, b, i.workerToNotify(), "then the channel sleeper")
+}
+
+// The packed counters are checked on every change: a protocol bug that
+// would decrement one below zero panics instead of wrapping silently (a
+// wrapped searching count reads as "someone searches" forever, and no
+// parked worker is ever woken again).
+func TestIdleCountersPanicOnUnderflow(t *testing.T) {
+	i := newIdle(2)
+	assert.PanicsWithValue(t,
+		"pool: internal error: idle counters out of range: searching -1, unparked 1, workers 2",
+		func() { i.fromSearching() }, "searching below zero")
+
+	i = newIdle(1)
+	a := &worker{idx: 0}
+	i.toParked(a, false, false)
+	assert.Panics(t, func() { i.toParked(a, false, false) }, "unparked below zero")
 }

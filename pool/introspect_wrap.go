@@ -28,7 +28,7 @@ import (
 //	poll Ready/panic -> gone        unlinked, trace task ended
 //	Cancel           -> gone        (Abort, Shutdown), then the inner Cancel
 //
-// Every step but the wake runs under the task's poll lock (state.go), so
+// Every step but the wake runs under the task's poll lock (taskstate.go), so
 // done and the trace fields need no synchronisation; what Tasks reads from
 // another goroutine is atomic.
 

@@ -19,7 +19,8 @@ type JoinHandle[T any] struct {
 
 // Poll implements future.Future: Ready with the task's value, or with its
 // error (ErrAborted, ErrClosed, *PanicError), once the task is complete.
-// It consumes one unit of the cooperative budget, like any leaf future.
+// It consumes one unit of the cooperative budget, like any leaf future,
+// and gives it back when it returns Pending ([future.CoopRefund]).
 // Polling it again after Ready panics with a *future.MisuseError.
 func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	t := &h.t
@@ -32,10 +33,12 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	}
 	if s&stComplete == 0 && t.registerJoin(cx, s) {
 		if !t.h.pool.isKilled() {
+			future.CoopRefund(cx) // no progress: not charged
 			return future.Pending[future.Result[T]]()
 		}
 		t.h.resolveKilled()
 		if t.h.state.load()&stComplete == 0 {
+			future.CoopRefund(cx)
 			return future.Pending[future.Result[T]]() // SpawnBlocking's fn still runs
 		}
 	}

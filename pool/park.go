@@ -11,13 +11,16 @@ import (
 // sleeps, so that unpark knows whether to post the semaphore or call
 // Driver.Unpark:
 //
-//	pkEmpty -> pkParked / pkParkedDriver   park, about to sleep
-//	any     -> pkNotified                  unpark
-//	pkNotified -> pkEmpty                  park returns at once, token used
-//	after sleeping -> pkEmpty              token used (or none: spurious)
+//	pkEmpty -> pkParked        park, about to sleep on the slow (channel) semaphore
+//	pkEmpty -> pkParkedFast    park, about to sleep on the fast (futex) semaphore
+//	pkEmpty -> pkParkedDriver  park, about to sleep in the driver
+//	any     -> pkNotified      unpark (posts the semaphore, or Driver.Unpark,
+//	                           that the previous state names)
+//	pkNotified -> pkEmpty      park returns at once, token used
+//	after sleeping -> pkEmpty  token used (or none: spurious)
 //
-// Spurious returns are allowed: the caller sleeps in a loop on its
-// w.parked flag (idle.go), which is the truth about being notified.
+// Spurious returns are allowed: the caller sleeps in a loop on its parked
+// flag (idle.go: sleepState), which is the truth about being notified.
 type parker struct {
 	state atomic.Int32
 	slow  sema // chanSema

@@ -112,7 +112,7 @@ func (p *Pool) hasWork() bool {
 		return true
 	}
 	for _, w := range p.ws {
-		if w.q.len() > 0 {
+		if w.shared.steal.len() > 0 {
 			return true
 		}
 	}

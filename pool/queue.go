@@ -2,9 +2,12 @@ package pool
 
 import "sync/atomic"
 
-// localQueue is a worker's run queue: a fixed-size ring with one producer
-// (the owning worker, which also pops) and many stealers (other workers,
-// which take half). It is tokio's queue.rs design.
+// ring is a worker's run queue: a fixed-size ring with one producer (the
+// owning worker, which also pops) and many stealers (other workers, which
+// take half). It is tokio's queue.rs design, and like tokio's Local and
+// Steal, it is reached through two handles, so that who may call what is
+// in the types: [queueLocal] (push, pop: the owner only) and [queueSteal]
+// (steal half: any other worker). Both may read len.
 //
 // head packs two 32-bit indices, steal<<32 | real:
 //
@@ -24,7 +27,7 @@ import "sync/atomic"
 // Slots are atomic pointers so that the race detector sees the
 // publication through tail (plain loads would be equally correct on the
 // hardware, but not provably so to -race).
-type localQueue struct {
+type ring struct {
 	head atomic.Uint64
 	_    [56]byte // head is written by stealers, tail by the owner
 	tail atomic.Uint32
@@ -32,21 +35,33 @@ type localQueue struct {
 	buf  []atomic.Pointer[header]
 }
 
-func newLocalQueue(size int) *localQueue {
-	return &localQueue{mask: uint32(size - 1), buf: make([]atomic.Pointer[header], size)}
+// queueLocal is the owner's handle on its ring.
+type queueLocal struct{ *ring }
+
+// queueSteal is the handle other workers steal through.
+type queueSteal struct{ *ring }
+
+// newQueue makes a ring of size slots, a power of two, and its two
+// handles.
+func newQueue(size int) (queueLocal, queueSteal) {
+	r := &ring{mask: uint32(size - 1), buf: make([]atomic.Pointer[header], size)}
+	return queueLocal{r}, queueSteal{r}
 }
 
 func pack(steal, real uint32) uint64       { return uint64(steal)<<32 | uint64(real) }
 func unpack(v uint64) (steal, real uint32) { return uint32(v >> 32), uint32(v) }
 
 // len is a snapshot of how many tasks the queue holds.
-func (q *localQueue) len() int {
+func (q *ring) len() int {
 	_, real := unpack(q.head.Load())
 	return int(q.tail.Load() - real)
 }
 
+// capacity returns the ring's size.
+func (q queueLocal) capacity() int { return len(q.buf) }
+
 // free returns how many tasks the owner can push without overflowing.
-func (q *localQueue) free() int {
+func (q queueLocal) free() int {
 	steal, _ := unpack(q.head.Load())
 	return len(q.buf) - int(q.tail.Load()-steal)
 }
@@ -54,7 +69,7 @@ func (q *localQueue) free() int {
 // push appends h (owner only). When the ring is full, half of it and h
 // move to inj in one batch (one lock for many tasks), so that other
 // workers find them; overflow reports that.
-func (q *localQueue) push(h *header, inj *inject) (overflow bool) {
+func (q queueLocal) push(h *header, inj *inject) (overflow bool) {
 	for {
 		head := q.head.Load()
 		steal, real := unpack(head)
@@ -78,7 +93,7 @@ func (q *localQueue) push(h *header, inj *inject) (overflow bool) {
 }
 
 // pushOverflow moves the oldest half of the full ring plus h to inj.
-func (q *localQueue) pushOverflow(h *header, real, tail uint32, inj *inject) bool {
+func (q queueLocal) pushOverflow(h *header, real, tail uint32, inj *inject) bool {
 	n := uint32(len(q.buf) / 2)
 	if !q.head.CompareAndSwap(pack(real, real), pack(real+n, real+n)) {
 		return false
@@ -98,7 +113,7 @@ func (q *localQueue) pushOverflow(h *header, real, tail uint32, inj *inject) boo
 }
 
 // pop takes the oldest task (owner only), or returns nil.
-func (q *localQueue) pop() *header {
+func (q queueLocal) pop() *header {
 	head := q.head.Load()
 	for {
 		steal, real := unpack(head)
@@ -118,7 +133,7 @@ func (q *localQueue) pop() *header {
 
 // stealInto moves about half of q's tasks into dst, whose owner calls it,
 // and returns one of them to run at once (nil if there was nothing).
-func (q *localQueue) stealInto(dst *localQueue) (first *header, n int) {
+func (q queueSteal) stealInto(dst queueLocal) (first *header, n int) {
 	dstTail := dst.tail.Load()
 	dstSteal, _ := unpack(dst.head.Load())
 	if dstTail-dstSteal > uint32(len(dst.buf)/2) {
@@ -138,7 +153,7 @@ func (q *localQueue) stealInto(dst *localQueue) (first *header, n int) {
 
 // stealHalf claims half of q, copies it to dst's slots from dstTail (not
 // yet published) and releases the claim. It returns how many it copied.
-func (q *localQueue) stealHalf(dst *localQueue, dstTail uint32) uint32 {
+func (q queueSteal) stealHalf(dst queueLocal, dstTail uint32) uint32 {
 	prev := q.head.Load()
 	var n uint32
 	for {

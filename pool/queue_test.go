@@ -49,7 +49,8 @@ func runModel(t *testing.T, size int, ops []byte) { runModelFrom(t, size, ops, 0
 
 // runModelFrom starts the queue's indices at start, to cross the 2^32 wrap.
 func runModelFrom(t *testing.T, size int, ops []byte, start uint32) {
-	q, thief := newLocalQueue(size), newLocalQueue(size)
+	q, qs := newQueue(size)
+	thief, _ := newQueue(size)
 	q.head.Store(pack(start, start))
 	q.tail.Store(start)
 	var inj inject
@@ -81,7 +82,7 @@ func runModelFrom(t *testing.T, size int, ops []byte, start uint32) {
 				model = model[1:]
 			}
 		case 3: // steal half into thief, then drain thief
-			first, n := q.stealInto(thief)
+			first, n := qs.stealInto(thief)
 			want := len(model) - len(model)/2
 			require.Equal(t, want, n)
 			if want == 0 {
@@ -137,7 +138,7 @@ func TestLocalQueueCycles(t *testing.T) {
 // it, and checks that every task pushed comes out exactly once: popped by
 // the owner, stolen, or overflowed.
 func stealConcurrently(t *testing.T, size int, ops []byte, stealers int) {
-	q := newLocalQueue(size)
+	q, qs := newQueue(size)
 	var inj inject
 	tasks := mkTasks(len(ops) + 1)
 	seen := make([]atomic.Int32, len(tasks))
@@ -153,9 +154,9 @@ func stealConcurrently(t *testing.T, size int, ops []byte, stealers int) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			mine := newLocalQueue(size)
+			mine, _ := newQueue(size)
 			for !stop.Load() {
-				if h, _ := q.stealInto(mine); h != nil {
+				if h, _ := qs.stealInto(mine); h != nil {
 					take(h)
 					for x := mine.pop(); x != nil; x = mine.pop() {
 						take(x)

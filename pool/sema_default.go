@@ -7,11 +7,11 @@ const (
 	// parkChan: on a channel. The Go scheduler parks the goroutine and
 	// hands its P to other goroutines at once; waking it costs a second
 	// thread switch, since the locked goroutine must get its own thread
-	// back (BenchmarkParkSemaPingPong: 7x to 40x slower than a futex).
+	// back (BenchmarkParkSemaPingPong: several times slower than a futex).
 	parkChan parkMode = iota
 	// parkFutex: in the futex system call: one thread switch per wake,
 	// but the P stays with the sleeping thread until sysmon retakes it,
-	// 20 µs to 10 ms later, and goroutines this worker readied just
+	// and goroutines this worker readied just
 	// before sleeping (a Wait caller whose task it completed) wait that
 	// long (BenchmarkParkWakeWorker).
 	parkFutex
@@ -23,9 +23,10 @@ const (
 )
 
 // defaultParking is the mode workers use. The futex wins the raw
-// thread-to-thread wake (BenchmarkParkSemaPingPong, 3.5x), but on the
+// thread-to-thread wake (BenchmarkParkSemaPingPong), but on the
 // pool-level benchmarks, where goroutines wait for tasks and workers wake
 // each other (BenchmarkParkWakeWorker, BenchmarkParkSpawnJoin), the
 // channel was as fast or faster in every run, and it never keeps a P
-// asleep: it is the default. Numbers in docs/benchmarks.md.
+// asleep: it is the default (commit d2af51f; the parking row of
+// docs/benchmarks.md#decisions-and-the-measurements-behind-them).
 const defaultParking = parkChan

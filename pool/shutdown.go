@@ -45,7 +45,7 @@ import (
 // outside the pool (the foreign registry below); each handle completes
 // its task with ErrClosed when it is next looked at. A task nobody awaits
 // is simply garbage collected. Cancelling takes a task's poll lock
-// (state.go), so a worker still in a poll keeps its task until the poll
+// (taskstate.go), so a worker still in a poll keeps its task until the poll
 // returns, as SpawnBlocking's goroutine does.
 func (p *Pool) Shutdown(ctx context.Context) error {
 	if noblock.Forbidden() {
@@ -208,7 +208,7 @@ func (f *foreignSet) take() []*header {
 func (p *Pool) live() int64 {
 	n := p.liveOutside.Load()
 	for _, w := range p.ws {
-		n += w.live.Load()
+		n += w.shared.live.Load()
 	}
 	return n
 }
@@ -225,7 +225,7 @@ func cxWorker(cx *future.Context) (*worker, bool) {
 // taskDone counts a completion, on the worker of cx if there is one.
 func (p *Pool) taskDone(cx *future.Context) {
 	if w, ok := cxWorker(cx); ok && w.p == p {
-		w.live.Add(-1)
+		w.shared.live.Add(-1)
 	} else {
 		p.liveOutside.Add(-1)
 	}

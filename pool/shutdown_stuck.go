@@ -67,7 +67,7 @@ var poolPrefix = func() string {
 func (p *Pool) workerStacks() []stuckWorker {
 	byGoid := make(map[uint64]int, len(p.ws))
 	for i, w := range p.ws {
-		byGoid[w.goid] = i
+		byGoid[w.shared.goid] = i
 	}
 	var out []stuckWorker
 	for _, g := range strings.Split(allStacks(), "\n\n") {

@@ -20,7 +20,7 @@ func Spawn[T any](p *Pool, f future.Future[T]) *JoinHandle[T] {
 	if p.observed() {
 		instrument(p, &h.t, nil)
 	}
-	h.t.h.state.v.Store(stNotified)
+	h.t.h.state.v.Store(stScheduled)
 	p.scheduleRemote(&h.t.h)
 	return h
 }
@@ -39,16 +39,16 @@ func SpawnFrom[T any](cx *future.Context, f future.Future[T]) *JoinHandle[T] {
 		panic(&future.MisuseError{Future: "pool.SpawnFrom", Err: ErrNotInPool})
 	}
 	h := newHandle(w.p, f, "SpawnFrom")
-	w.live.Add(1)
+	w.shared.live.Add(1)
 	if w.p.closed.Load() {
-		w.live.Add(-1)
+		w.shared.live.Add(-1)
 		return h.closed()
 	}
-	w.stats.spawned++
+	w.own.stats.spawned++
 	if w.p.observed() {
 		instrument(w.p, &h.t, cx)
 	}
-	h.t.h.state.v.Store(stNotified)
+	h.t.h.state.v.Store(stScheduled)
 	w.pushLocal(&h.t.h)
 	return h
 }

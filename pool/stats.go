@@ -71,7 +71,7 @@ type workerStatsAtomic struct {
 
 // publish copies the worker's counters where Stats can read them.
 func (w *worker) publish() {
-	c, p := &w.stats, &w.pub
+	c, p := &w.own.stats, &w.shared.pub
 	p.polled.Store(c.polled)
 	p.spawned.Store(c.spawned)
 	p.lifoPolls.Store(c.lifoPolls)
@@ -96,13 +96,13 @@ func (p *Pool) Stats() Stats {
 	}
 	s.Searching, s.Parked = p.idle.counts()
 	for i, w := range p.ws {
-		c := &w.pub
+		c := &w.shared.pub
 		s.PerWorker[i] = WorkerStats{
 			Polled: c.polled.Load(), Spawned: c.spawned.Load(), LIFOPolls: c.lifoPolls.Load(),
 			Steals: c.steals.Load(), Stolen: c.stolen.Load(), Injected: c.injected.Load(),
 			Overflows: c.overflows.Load(), Parks: c.parks.Load(), Unparks: c.unparks.Load(),
 			DriverParks: c.driverParks.Load(), DriverPolls: c.driverPolls.Load(),
-			LocalDepth: w.q.len(),
+			LocalDepth: w.shared.steal.len(),
 		}
 	}
 	return s

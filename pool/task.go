@@ -9,7 +9,7 @@ import (
 )
 
 // A task is a future plus what the scheduler needs to run it: the state
-// word (state.go), a link for the injection queue, and the join side
+// word (taskstate.go), a link for the injection queue, and the join side
 // (joinhandle.go). It is allocated once, at spawn, as the JoinHandle; the
 // task is its own Waker. The pool keeps no list of its tasks: a task is
 // referenced by the queue it sits in, by the wakers of the futures it
@@ -38,7 +38,7 @@ type header struct {
 	pool  *Pool
 
 	// joinWaker is the waker of the last JoinHandle.Poll; ownership is
-	// handed over by the joinWaker state bit (state.go).
+	// handed over by the joinWaker state bit (taskstate.go).
 	joinWaker future.Waker
 	// done is closed at completion when a goroutine waits in Wait.
 	done atomic.Pointer[chan struct{}]
@@ -76,10 +76,10 @@ func (t *task[T]) run(w *worker) {
 	if _, ok := t.h.state.toRunning(); !ok {
 		return // a stale queue entry of a completed or cancelling task
 	}
-	cx := &w.cx
+	cx := &w.own.cx
 	cx.SetWaker(t)
-	w.budget.Reset(future.DefaultBudget)
-	w.stats.polled++
+	w.own.budget.Reset(future.DefaultBudget)
+	w.own.stats.polled++
 	v, ready, err := t.poll(cx)
 	if err != nil || ready {
 		t.finish(v, err, cx)
@@ -156,7 +156,7 @@ func (t *task[T]) cancelNow(err error) {
 
 // Wake schedules the task from anywhere: through the injection queue.
 func (t *task[T]) Wake() {
-	if t.h.state.toNotified() {
+	if t.h.state.toScheduled() {
 		t.h.pool.scheduleRemote(&t.h)
 	}
 }
@@ -169,7 +169,7 @@ func (t *task[T]) WakeLocal(ext any) {
 		t.Wake()
 		return
 	}
-	if t.h.state.toNotified() {
+	if t.h.state.toScheduled() {
 		w.scheduleLIFO(&t.h)
 	}
 }

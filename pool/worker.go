@@ -9,32 +9,92 @@ import (
 	"github.com/spindle-rt/spindle/internal/noblock"
 )
 
-// A worker is a goroutine locked to an OS thread that runs tasks. Its loop:
+// This file is the scheduler's core: the worker loop. Read this comment
+// first; docs/design.md (Part 2) says why each piece is as it is.
 //
-//	next task, in this order:
-//	  every 61st tick: maintenance, then the injection queue first
-//	  the LIFO slot (the task the last task woke)
-//	  the local queue
-//	  the injection queue (a batch)
-//	none: search (steal half of a random victim's queue; at most about
-//	  half the workers search), a few rounds
-//	still none: park (idle.go), in the driver if no other worker is there
+// # One task, from Spawn and back
 //
-// The LIFO slot makes message passing fast (the receiver runs next, with
-// its data hot in cache) but could let two tasks waking each other hold a
-// worker forever; after maxLIFOPolls LIFO polls in a row the slot's task
-// goes to the back of the local queue instead.
+//  1. Spawn (spawn.go). The JoinHandle is the task: one allocation, a
+//     header (state word, injection link, pool, join waker, Wait's
+//     channel), then the future and the result. The task is its own
+//     Waker, so no wake allocates. SpawnFrom pushes on the running
+//     worker's ring (pushLocal; a full ring moves half of itself to the
+//     injection queue in one batch); Spawn from a goroutine pushes on the
+//     injection queue (inject.go) and notifies a parked worker.
+//  2. Pick (next, below): the LIFO slot, the local ring, the injection
+//     queue (a batch: its fair share, at most half a ring); every
+//     globalQueueInterval ticks the injection queue comes first, and
+//     every driverInterval ticks a busy worker polls the driver without
+//     blocking. Nothing: search (steal half of another worker's ring),
+//     then park.
+//  3. Poll (task.go: run): toRunning takes the poll lock (taskstate.go);
+//     the worker's one reused Context carries the task as waker, the
+//     worker as Ext, the driver and a fresh budget. A panic becomes a
+//     *PanicError result.
+//  4. Wake (task.go): toScheduled. An idle task is queued, into the
+//     current worker's LIFO slot when woken with WakeFrom during a poll on
+//     a worker (scheduleLIFO), else through the injection queue; a running
+//     task only gets the bit.
+//  5. After the poll: Pending and woken meanwhile, toIdle says re-queue,
+//     once, at the back of the ring (a self-wake is a yield, never the
+//     LIFO slot). Ready: finish stores the result, sets complete, drops
+//     the future, wakes the joiner with WakeFrom (so it runs next on this
+//     worker) and closes Wait's channel if there is one.
+//  6. Join (joinhandle.go): Poll reads the result or stores its waker,
+//     handed over by the joinWaker bit; Wait makes a channel once.
+//
+// # Parking
+//
+// A worker with nothing to do after searchRounds rounds parks (park):
+//
+//  1. toParked (idle.go), under idle.mu: it is listed in sleepers, its
+//     parked flag is set, unparked (and searching, if it searched) is
+//     decremented, and, with hybrid parking, how it sleeps is decided.
+//  2. It looks at every queue once more (Pool.hasWork): a pusher that read
+//     the idle counters before step 1 woke nobody. Work found: it takes
+//     itself off the list (unparkSelf) and goes back to the loop.
+//  3. It sleeps while its parked flag is set: in the driver if it wins
+//     driverLock (passing through Go's scheduler first, yieldToGo), else
+//     on its semaphore (park.go). Spurious returns loop.
+//  4. A notifier (Pool.notifyParked, idle.workerToNotify) acts only when
+//     nobody searches and someone is parked; under idle.mu it pops a
+//     sleeper, counts it unparked and searching, clears its flag and
+//     unparks it (semaphore post, or Driver.Unpark).
+//  5. A worker whose driver sleep woke tasks finds them in its LIFO slot
+//     or ring (the driver wakes with WakeFrom and this worker's Context):
+//     it unparks itself and, if its ring holds more, notifies another.
+//
+// No wakeup is lost: the pusher publishes the task, then reads the idle
+// counters; the parker publishes its decrement, then reads the queues.
+// Both are sequentially consistent atomics, so one sees the other. The
+// invariants of the idle counters are at the top of idle.go; the parker's
+// states at the top of park.go.
+
+// A worker is a goroutine locked to an OS thread that runs tasks. Its
+// fields are split by who may touch them, as tokio splits its worker into
+// Core, Remote and Synced: [workerOwn] only by the worker's
+// goroutine (and the async bodies it runs, synchronously); [workerShared]
+// by any goroutine, each field atomic or written once before the worker
+// starts; the part idle.mu guards lives in idle ([sleepState]). The local
+// queue has two handles likewise: [queueLocal] for its owner and
+// [queueSteal] for the others.
 type worker struct {
 	p   *Pool
 	idx int
-	q   *localQueue
 
-	// Touched only by the worker's goroutine.
+	own    workerOwn
+	shared workerShared
+}
+
+// workerOwn is what only the worker's goroutine touches: no locks, no
+// atomics.
+type workerOwn struct {
+	q         queueLocal
 	lifo      *header
 	tick      uint32
 	searching bool
-	// slowPark: sleep on the channel rather than the futex; set by
-	// idle.toParked under its mutex, read by this worker after.
+	// slowPark: this park sleeps on the channel, not the futex; the
+	// worker's copy of idle's decision (sleepState.slow).
 	slowPark bool
 	rng      uint32
 	// lastYield: when yieldToGo last let Go's scheduler run.
@@ -42,21 +102,27 @@ type worker struct {
 	cx        future.Context
 	budget    future.Budget
 	stats     workerCounters
+}
 
-	// parked is true while the worker is listed in idle.sleepers.
-	parked atomic.Bool
-	pk     parker
-
-	pub workerStatsAtomic // stats published for Stats()
+// workerShared is what other goroutines reach: stealers, notifiers,
+// Stats, Shutdown, the noblock checks.
+type workerShared struct {
+	steal queueSteal
+	// pk: others unpark the worker through it.
+	pk parker
+	// pub: the stats published for Stats().
+	pub workerStatsAtomic
 	// noblock marks this goroutine, and the async bodies it resumes, as
 	// goroutines where BlockOn and Wait fail with ErrInWorker.
 	noblock noblock.Slot
 	// goid is the worker goroutine's id, to find it in a goroutine dump
-	// (shutdown_stuck.go); set before the worker reports it started.
+	// (shutdown_stuck.go); written once before the worker reports it
+	// started (Pool.started), read-only after.
 	goid uint64
 	_    [64]byte
 	// live counts tasks spawned minus tasks completed on this worker
-	// (it can go negative: tasks move); only this worker changes it.
+	// (it can go negative: tasks move); only this worker changes it,
+	// Shutdown and Stats read it.
 	live atomic.Int64
 	_    [56]byte
 }
@@ -65,46 +131,46 @@ const (
 	// globalQueueInterval: every this many ticks the injection queue is
 	// checked before local work, so that tasks coming from outside are
 	// not starved by tasks that keep each other busy (tokio's value).
+	// Stats are published on the same ticks.
 	globalQueueInterval = 61
 	// driverInterval: every this many ticks a busy worker polls the
 	// driver without blocking, so that I/O and timers fire while no
-	// worker is idle.
+	// worker is idle. Independent of globalQueueInterval.
 	driverInterval = 61
-	// maxLIFOPolls bounds consecutive LIFO polls (tokio's value).
+	// maxLIFOPolls bounds consecutive LIFO polls (tokio's value): the
+	// LIFO slot makes message passing fast (the receiver runs next, its
+	// data hot) but could let two tasks waking each other hold a worker
+	// forever.
 	maxLIFOPolls = 3
 	// searchRounds bounds how long a worker without work keeps looking
 	// before it parks: this many passes over the other workers' queues
-	// and the injection queue, well under a µs. It used to be 30 µs by
-	// the clock; that measured worse everywhere on a 2-CPU machine,
-	// because the thread that produces a spinning worker's next task (a
-	// client, the other end of a socket, a goroutine) needs the very CPU
-	// the spin holds: count server at one transaction in flight 5.6k ->
-	// 7.3-8.8k tx/s and 80 -> 50 µs of server CPU per transaction;
-	// single-connection echo with both ends on pools 46-58 -> 24-36 µs
-	// (docs/benchmarks.md). Go's findRunnable and tokio's search are
-	// bounded by rounds too.
+	// and the injection queue, well under a µs, as Go's findRunnable and
+	// tokio bound theirs. A search bounded by the clock lost on 2 CPUs:
+	// the thread that would produce the spinner's next task needs the
+	// CPU the spin holds (commit d7f3d54).
 	//
-	// The search does not poll the driver. While the search took 30 µs it
-	// had to (a reply could wait that long otherwise), but a short search
-	// ends in a park, and a worker parks in the driver when nobody else
-	// is in it: the blocking epoll_wait returns at once if events are
-	// ready, so a non-blocking one before it is a system call for
-	// nothing. Dropping it: count server at m=1, 8.5-8.8k -> 11.0-11.5k
-	// tx/s and 46-48 -> 30-43 µs per transaction; echo with both ends on
-	// pools 24-31 -> 21-22 µs per round trip.
+	// The search does not poll the driver, as Go's findRunnable polls
+	// the netpoller: it ends in a park, in the driver when nobody else is
+	// there, whose blocking wait returns at once if events are ready, so
+	// a non-blocking poll before it is a system call for nothing (commit
+	// b72ec71). Both measured in docs/benchmarks.md, "Decisions and the
+	// measurements behind them".
 	searchRounds = 4
 )
 
 func newWorker(p *Pool, idx int, queueSize int) *worker {
-	w := &worker{p: p, idx: idx, q: newLocalQueue(queueSize), rng: uint32(idx)*2654435761 + 1}
-	w.pk.slow = newChanSema()
+	w := &worker{p: p, idx: idx}
+	w.own.q, w.shared.steal = newQueue(queueSize)
+	w.own.rng = uint32(idx)*2654435761 + 1
+	w.shared.pk.slow = newChanSema()
 	if p.cfg.parking != parkChan {
-		w.pk.fast = newFutexSemaOrNil()
+		w.shared.pk.fast = newFutexSemaOrNil()
 	}
-	w.cx.SetExt(w)
-	w.cx.SetBudget(&w.budget)
+	cx := &w.own.cx
+	cx.SetExt(w)
+	cx.SetBudget(&w.own.budget)
 	if p.driver != nil {
-		w.cx.SetDriver(p.driver)
+		cx.SetDriver(p.driver)
 	}
 	return w
 }
@@ -115,9 +181,9 @@ func (w *worker) loop() {
 	defer p.workers.Done()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	w.noblock.Enter()
-	defer w.noblock.Leave()
-	w.goid = noblock.Goid() // read by Shutdown only: a microsecond, once
+	w.shared.noblock.Enter()
+	defer w.shared.noblock.Leave()
+	w.shared.goid = noblock.Goid() // read by Shutdown only: a microsecond, once
 	if cpus := p.cfg.affinity; len(cpus) > 0 {
 		cpu := cpus[w.idx%len(cpus)]
 		if err := setAffinity(cpu); err != nil {
@@ -141,18 +207,22 @@ func (w *worker) loop() {
 
 // next returns the next task of this worker without stealing.
 func (w *worker) next() *header {
-	w.tick++
-	if w.tick%globalQueueInterval == 0 {
-		w.maintenance()
+	o := &w.own
+	o.tick++
+	if o.tick%driverInterval == 0 {
+		w.pollDriver()
+	}
+	if o.tick%globalQueueInterval == 0 {
+		w.publish()
 		if h := w.pullInject(); h != nil {
 			return h
 		}
 	}
-	if h := w.lifo; h != nil {
-		w.lifo = nil
+	if h := o.lifo; h != nil {
+		o.lifo = nil
 		return h
 	}
-	if h := w.q.pop(); h != nil {
+	if h := o.q.pop(); h != nil {
 		return h
 	}
 	return w.pullInject()
@@ -167,12 +237,13 @@ func (w *worker) pullInject() *header {
 	if n == 0 {
 		return nil
 	}
+	q := w.own.q
 	// The first task runs now; the rest must fit in the local queue.
 	max := n/len(w.p.ws) + 1
-	if half := len(w.q.buf) / 2; max > half {
+	if half := q.capacity() / 2; max > half {
 		max = half
 	}
-	if room := w.q.free() + 1; max > room {
+	if room := q.free() + 1; max > room {
 		max = room
 	}
 	first, got := inj.popBatch(max)
@@ -182,18 +253,19 @@ func (w *worker) pullInject() *header {
 	for h := first.next; h != nil; {
 		nx := h.next
 		h.next = nil
-		w.q.push(h, inj)
+		q.push(h, inj)
 		h = nx
 	}
 	first.next = nil
-	w.stats.injected += uint64(got)
+	w.own.stats.injected += uint64(got)
 	return first
 }
 
 // runTask polls h, then the LIFO chain it starts, up to maxLIFOPolls.
 func (w *worker) runTask(h *header) {
-	if w.searching {
-		w.searching = false
+	o := &w.own
+	if o.searching {
+		o.searching = false
 		if w.p.idle.fromSearching() {
 			// The last searcher found work: there may be more, so let a
 			// parked worker search in its place.
@@ -201,14 +273,14 @@ func (w *worker) runTask(h *header) {
 		}
 	}
 	h.self.run(w)
-	for n := 0; w.lifo != nil; n++ {
-		t := w.lifo
-		w.lifo = nil
+	for n := 0; o.lifo != nil; n++ {
+		t := o.lifo
+		o.lifo = nil
 		if n == maxLIFOPolls {
 			w.pushLocal(t)
 			break
 		}
-		w.stats.lifoPolls++
+		o.stats.lifoPolls++
 		t.self.run(w)
 	}
 }
@@ -216,8 +288,8 @@ func (w *worker) runTask(h *header) {
 // scheduleLIFO puts a task woken by the running task in the LIFO slot; a
 // task already there moves to the local queue, where others can steal it.
 func (w *worker) scheduleLIFO(h *header) {
-	prev := w.lifo
-	w.lifo = h
+	prev := w.own.lifo
+	w.own.lifo = h
 	if prev != nil {
 		w.pushLocal(prev)
 	}
@@ -225,17 +297,18 @@ func (w *worker) scheduleLIFO(h *header) {
 
 // pushLocal appends to the local queue and, when this worker has more
 // queued than the one task it will run next itself, lets a parked worker
-// know (tokio's should_notify_others). Waking a thread costs more here
-// (6–10 µs) than a tiny task: a single task spawned or yielded by the
-// running one is run by this worker once the poll returns, and a second
-// one queued behind it wakes a helper. Nothing is lost either way: a
-// worker runs its own queue before it searches or parks.
+// know (tokio's should_notify_others): a thread wake costs more than a
+// tiny task, so a single task spawned or yielded by the running one is
+// run by this worker once the poll returns, and a second one queued
+// behind it wakes a helper. Nothing is lost either way: a worker runs its
+// own queue before it searches or parks.
 func (w *worker) pushLocal(h *header) {
-	if w.q.push(h, &w.p.inject) {
-		w.stats.overflows++
+	o := &w.own
+	if o.q.push(h, &w.p.inject) {
+		o.stats.overflows++
 	}
-	queued := w.q.len()
-	if w.lifo != nil {
+	queued := o.q.len()
+	if o.lifo != nil {
 		queued++
 	}
 	if queued > 1 {
@@ -248,11 +321,11 @@ func (w *worker) pushLocal(h *header) {
 // should park.
 func (w *worker) search() *header {
 	p := w.p
-	if !w.searching {
+	if !w.own.searching {
 		if !p.idle.toSearching() {
 			return nil
 		}
-		w.searching = true
+		w.own.searching = true
 	}
 	for round := 1; round <= searchRounds; round++ {
 		if h := w.stealRound(); h != nil {
@@ -275,77 +348,81 @@ func (w *worker) stealRound() *header {
 	if n == 1 {
 		return nil
 	}
-	w.rng ^= w.rng << 13
-	w.rng ^= w.rng >> 17
-	w.rng ^= w.rng << 5
-	start := w.rng % n
+	o := &w.own
+	o.rng ^= o.rng << 13
+	o.rng ^= o.rng >> 17
+	o.rng ^= o.rng << 5
+	start := o.rng % n
 	for i := uint32(0); i < n; i++ {
 		v := ws[(start+i)%n]
 		if v == w {
 			continue
 		}
-		if h, got := v.q.stealInto(w.q); h != nil {
-			w.stats.steals++
-			w.stats.stolen += uint64(got)
+		if h, got := v.shared.steal.stealInto(o.q); h != nil {
+			o.stats.steals++
+			o.stats.stolen += uint64(got)
 			return h
 		}
 	}
 	return nil
 }
 
-// park sleeps until notified, there is work, or the pool stops.
+// park sleeps until notified, there is work, or the pool stops (the
+// protocol is at the top of this file).
 func (w *worker) park() {
-	p := w.p
-	wasSearching := w.searching
-	w.searching = false
+	p, o := w.p, &w.own
+	wasSearching := o.searching
+	o.searching = false
 	w.publish()
-	p.idle.toParked(w, wasSearching, p.cfg.parking == parkHybrid)
+	// Whether or not this worker was the last searcher, the look below
+	// covers what a notify would: work pushed while it searched.
+	o.slowPark = p.idle.toParked(w, wasSearching, p.cfg.parking == parkHybrid)
 	// Look once more after being listed as parked: a pusher that read
 	// the idle state before we were listed did not wake anyone.
 	if p.hasWork() {
 		w.leavePark()
 		return
 	}
-	w.stats.parks++
-	for w.parked.Load() && !p.stop.Load() {
+	o.stats.parks++
+	for p.idle.isParked(w) && !p.stop.Load() {
 		w.sleep()
-		if w.lifo != nil || w.q.len() > 0 {
+		if o.lifo != nil || o.q.len() > 0 {
 			// The driver woke tasks into this worker's queues.
 			w.leavePark()
-			if w.q.len() > 0 {
+			if o.q.len() > 0 {
 				p.notifyParked()
 			}
 			return
 		}
 	}
-	if !w.parked.Load() {
-		w.searching = true // a notifier counted us as searching
-		w.stats.unparks++
+	if !p.idle.isParked(w) {
+		o.searching = true // a notifier counted us as searching
+		o.stats.unparks++
 	}
 }
 
 // leavePark takes the worker off the sleepers list, or, if a notifier did
 // that already, makes it the searcher the notifier counted on.
 func (w *worker) leavePark() {
-	w.searching = !w.p.idle.unparkSelf(w)
+	w.own.searching = !w.p.idle.unparkSelf(w)
 }
 
 // sleep blocks once: in the driver if the pool has one and no other
 // worker holds it, else on the worker's semaphore.
 func (w *worker) sleep() {
-	p := w.p
+	p, o := w.p, &w.own
 	if p.driver != nil && !p.driverLock.Load() {
 		w.yieldToGo() // before the driver, not while holding it
 	}
 	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
-		w.cx.SetWaker(future.NoopWaker)
-		w.pk.park(&w.cx, d, false)
+		o.cx.SetWaker(future.NoopWaker)
+		w.shared.pk.park(&o.cx, d, false)
 		p.driverLock.Store(false)
-		w.stats.driverParks++
+		o.stats.driverParks++
 		return
 	}
-	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !w.slowPark)
-	w.pk.park(&w.cx, nil, fast)
+	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !o.slowPark)
+	w.shared.pk.park(&o.cx, nil, fast)
 }
 
 // yieldToGo passes through Go's scheduler once, at most every
@@ -356,39 +433,38 @@ func (w *worker) sleep() {
 // system call) never starts a new tick. Found it in a system call, sysmon
 // takes its P away (a hand-off) and retries every tick until the worker is
 // preempted in Go code; each take also resets sysmon to waking every
-// 20 µs. Measured on the count server (perf, one worker): sysmon's wakes
-// were 15–23% of the server's CPU, and 1–2% with this yield; server CPU
-// per transaction fell from 37–39 to 31–34 µs (m=16) and from 86–105 to
-// 65–85 µs (m=1). The yield costs a locked-thread hand-off (tens of µs)
-// at most every 5 ms, paid by a worker that is about to sleep anyway.
+// 20 µs, which cost a one-worker server a large share of its CPU (commit
+// d3e2926; docs/benchmarks.md, "Decisions and the measurements behind
+// them"). The yield costs a locked-thread hand-off at most every
+// yieldEvery, paid by a worker that is about to sleep anyway.
 func (w *worker) yieldToGo() {
 	now := time.Now()
-	if now.Sub(w.lastYield) < yieldEvery {
+	if now.Sub(w.own.lastYield) < yieldEvery {
 		return
 	}
-	w.lastYield = now
+	w.own.lastYield = now
 	runtime.Gosched()
 }
 
 // yieldEvery is half of sysmon's 10 ms preemption period (forcePreemptNS).
 const yieldEvery = 5 * time.Millisecond
 
-// maintenance runs every globalQueueInterval ticks: publish counters and,
-// on a busy pool, collect ready I/O and timers without blocking.
-func (w *worker) maintenance() {
-	w.publish()
+// pollDriver runs every driverInterval ticks: on a busy pool, collect
+// ready I/O and timers without blocking, unless another worker is in the
+// driver.
+func (w *worker) pollDriver() {
 	p := w.p
-	if d := p.driver; d != nil && w.tick%driverInterval == 0 && p.driverLock.CompareAndSwap(false, true) {
-		w.cx.SetWaker(future.NoopWaker)
-		d.Park(&w.cx, 0)
+	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
+		w.own.cx.SetWaker(future.NoopWaker)
+		d.Park(&w.own.cx, 0)
 		p.driverLock.Store(false)
-		w.stats.driverPolls++
+		w.own.stats.driverPolls++
 	}
 }
 
 // NoBlockSlot gives an async body polled with this worker's Context the
 // slot to mark itself in (noblock.Holder).
-func (w *worker) NoBlockSlot() *noblock.Slot { return &w.noblock }
+func (w *worker) NoBlockSlot() *noblock.Slot { return &w.shared.noblock }
 
 // unpark wakes this worker wherever it sleeps.
-func (w *worker) unpark() { w.pk.unpark(w.p.driver) }
+func (w *worker) unpark() { w.shared.pk.unpark(w.p.driver) }

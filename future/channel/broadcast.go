@@ -208,6 +208,12 @@ func (r *BroadcastReceiver[T]) Resubscribe() *BroadcastReceiver[T] { return r.h.
 func (r *BroadcastReceiver[T]) Close() { r.h.close() }
 
 // BroadcastRecvFuture is the future returned by BroadcastReceiver.Recv.
+//
+// Cancel safety: it is cancel-safe, as tokio's recv is: a value is taken
+// from the channel only in the poll that returns it, so a future dropped
+// while Pending (it lost a race, its task was aborted) loses nothing, and
+// the next Recv gets that value. It holds no queue place, only the
+// receiver's one waker slot, replaced on every poll.
 type BroadcastRecvFuture[T any] struct {
 	r    *BroadcastReceiver[T]
 	done bool

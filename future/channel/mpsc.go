@@ -193,6 +193,12 @@ func (r *Receiver[T]) Close() {
 }
 
 // RecvFuture is the future returned by Receiver.Recv.
+//
+// Cancel safety: it is cancel-safe, as tokio's recv is: a value is taken
+// from the channel only in the poll that returns it, so a future dropped
+// while Pending (it lost a race, its task was aborted) loses nothing, and
+// the next Recv gets that value. It holds no queue place, only the
+// receiver's one waker slot, replaced on every poll.
 type RecvFuture[T any] struct {
 	r    *Receiver[T]
 	done bool

@@ -151,6 +151,14 @@ func (n *sendNode[T]) withdraw() (v T, ok bool) {
 }
 
 // SendFuture is the future returned by Sender.Send.
+//
+// Cancel safety: cancel with Withdraw (or Cancel) to know the value's
+// fate: Withdraw returns it if it was not sent, and nothing is lost. A
+// send that had to wait completes the moment a receive makes room, before
+// its next poll, so a SendFuture dropped after that was sent; one dropped
+// before, without Withdraw, stays queued and may still be delivered until
+// the collector removes it (see the package doc). It is therefore not
+// cancel-safe in tokio's sense unless you Withdraw.
 type SendFuture[T any] struct {
 	c      *mpsc[T]
 	v      T

@@ -54,6 +54,12 @@ type OneshotSender[T any] struct {
 // OneshotReceiver receives the single value of a Oneshot channel. It is
 // itself the future of that value: Ready(Ok(v)) once sent, or
 // Ready(Err(ErrClosed)) if the sender closed without sending.
+//
+// Cancel safety: it is cancel-safe: the value stays in the channel until
+// a poll returns it, so a receiver that stops being polled (it lost a
+// race) can be polled again later and gets the value. Dropping the
+// receiver itself closes the channel (see the package doc), and a value
+// sent then is gone.
 type OneshotReceiver[T any] oneshot[T]
 
 // NewOneshot returns the two ends of a channel that carries one value.

@@ -194,6 +194,11 @@ func (r *WatchReceiver[T]) Clone() *WatchReceiver[T] {
 func (r *WatchReceiver[T]) Close() { r.h.close() }
 
 // ChangedFuture is the future returned by WatchReceiver.Changed.
+//
+// Cancel safety: it is cancel-safe, as tokio's changed is: the receiver
+// marks a value seen only in the poll that returns Ready, so after a
+// ChangedFuture is dropped while Pending the next Changed still reports a
+// change made meanwhile.
 type ChangedFuture[T any] struct {
 	r    *WatchReceiver[T]
 	done bool

@@ -49,6 +49,12 @@ func (m *Mutex) TryLock() (*MutexGuard, bool) {
 }
 
 // LockFuture is the future returned by Mutex.Lock.
+//
+// Cancel safety: cancelling it while it waits (its Cancel, or dropping it,
+// see the package doc) gives up its place in the FIFO queue and nothing
+// else: if the lock was handed to it but not yet returned by a poll, Cancel
+// gives it back to the next waiter. A new Lock waits at the back of the
+// queue.
 type LockFuture struct {
 	w     acqWait
 	guard MutexGuard

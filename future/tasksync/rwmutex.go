@@ -60,6 +60,12 @@ func (m *RWMutex) try(n int64) (*RWGuard, bool) {
 }
 
 // RWLockFuture is the future returned by RWMutex.RLock and RWMutex.Lock.
+//
+// Cancel safety: cancelling it while it waits (its Cancel, or dropping it,
+// see the package doc) gives up its place in the FIFO queue and nothing
+// else: if the lock was handed to it but not yet returned by a poll, Cancel
+// gives it back to the next waiter. A new lock future waits at the back of the
+// queue.
 type RWLockFuture struct {
 	w     acqWait
 	guard RWGuard

@@ -86,6 +86,12 @@ func (s *Semaphore) Release(n int) {
 func (s *Semaphore) Close() { s.sem.Close() }
 
 // AcquireFuture is the future returned by Semaphore.Acquire.
+//
+// Cancel safety: cancelling it while it waits (its Cancel, or dropping it,
+// see the package doc) gives up its place in the FIFO queue and nothing
+// else: if the permits was handed to it but not yet returned by a poll, Cancel
+// gives them back to the next waiter. A new Acquire waits at the back of the
+// queue.
 type AcquireFuture struct {
 	w      acqWait
 	permit Permit // handed out by the Ready poll: no second allocation

@@ -269,6 +269,7 @@ func (s *JoinSet[T]) PollNext(cx *future.Context) future.Poll[future.Result[T]] 
 	if res, ok, _ := s.next(cx, true); ok {
 		return future.Ready(res)
 	}
+	future.CoopRefund(cx) // no progress: not charged
 	return future.Pending[future.Result[T]]()
 }
 

@@ -26,7 +26,8 @@ package pooltest
 // result does on a pool (the waker contract allows any extra wake).
 //
 // Like pool.JoinHandle, a poll consumes a unit of the cooperative budget
-// first (future.Coop), so a set draining many results yields.
+// first (future.Coop), so a set draining many results yields, and gives it
+// back when it returns Pending (future.CoopRefund).
 
 import (
 	"sync"
@@ -48,7 +49,7 @@ type JoinHandle[T any] struct {
 
 // Poll is Ready with the task's Result once the task has finished, as
 // Handle.Poll is. Like pool.JoinHandle.Poll it first consumes a unit of
-// the cooperative budget, and the wake that tells the joiner of the
+// the cooperative budget (given back if it returns Pending), and the wake that tells the joiner of the
 // task's completion may come late, or come again after Ready (see the top
 // of join.go). Polling it again after Ready panics with a
 // *future.MisuseError.
@@ -62,6 +63,9 @@ func (h *JoinHandle[T]) Poll(cx *future.Context) future.Poll[future.Result[T]] {
 	h.relay.joiner = cx.Waker()
 	h.cx = cx.With(&h.relay)
 	p := h.h.Poll(&h.cx)
+	if p.IsPending() {
+		future.CoopRefund(cx) // no progress: not charged, as pool's
+	}
 	if p.IsReady() {
 		h.relay.joiner = nil
 		s := h.relay.s

@@ -40,12 +40,12 @@ type ServerConfig struct {
 // DefaultServerWorkers is the size of the pool an Async server makes for
 // itself when ServerConfig.Workers is zero: one, a single event loop like
 // tokio's current-thread runtime. The accept loop is one task and a
-// connection's task is a write and a close, a few µs; a second worker
-// takes connections over only after a thread wake (6–10 µs on the
-// project's VM), and on a machine whose CPUs the clients share the wake is
-// all it adds. Measured (docs/benchmarks.md, count server): one worker
-// spends 26–38 µs of CPU per transaction, two 36–62 µs. Raise it (the -w
-// flag) where connections do real work.
+// connection's task is a write and a close, shorter than the thread wake
+// a second worker needs before it takes connections over, and on a machine
+// whose CPUs the clients share the wake is all it adds: one worker spent
+// less CPU per transaction than two (commit b872643; its row in
+// docs/benchmarks.md#decisions-and-the-measurements-behind-them). Raise
+// it (the -w flag) where connections do real work.
 const DefaultServerWorkers = 1
 
 // Server is a count server bound to an address. Make one with Listen, run

@@ -8,7 +8,7 @@ import (
 	"github.com/spindle-rt/spindle/future"
 )
 
-// Go execution tracer integration. While runtime/trace is on, each task
+// Go execution tracer integration (part of introspection: see doc.go). While runtime/trace is on, each task
 // spawned is wrapped (introspect_wrap.go) and gets a runtime/trace task
 // named after its spawn site, "spindle: file.go:42"; each of its polls
 // runs inside a region "poll" of that task. `go tool trace` then lists
