@@ -361,4 +361,3 @@ func (c *Conn) Close() error {
 	}
 	return nil
 }
-
