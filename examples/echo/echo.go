@@ -17,6 +17,7 @@ import (
 // echoes each, on the worker that accepted it.
 //
 //spindle:async serve
+//lint:ignore U1000 compiled into serve by spindle-async; kept so that the body also runs on async.New
 func serveBody(a *async.Awaiter, l *poll.Listener) error {
 	for {
 		c, err := async.TryAwait(a, l.Accept())
@@ -31,6 +32,7 @@ func serveBody(a *async.Awaiter, l *poll.Listener) error {
 // (io.EOF) or an error, then closes c.
 //
 //spindle:async echo
+//lint:ignore U1000 compiled into echo by spindle-async; kept so that the body also runs on async.New
 func echoBody(a *async.Awaiter, c *poll.Conn) {
 	defer c.Close()
 	buf := make([]byte, 16<<10)
@@ -49,6 +51,7 @@ func echoBody(a *async.Awaiter, c *poll.Conn) {
 // end.
 //
 //spindle:async client
+//lint:ignore U1000 compiled into client by spindle-async; kept so that the body also runs on async.New
 func clientBody(a *async.Awaiter, addr string, msg []byte) ([]byte, error) {
 	c, err := async.TryAwait(a, poll.Dial("tcp", addr))
 	if err != nil {
