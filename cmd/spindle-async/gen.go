@@ -270,7 +270,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 			// A method's state is named after its type too: two types may
 			// have async methods of the same name.
 			base := recvBase(d.decl.Recv.List[0].Type)
-			g.tname = lowerFirst(base) + d.name + "Future"
+			g.tname = lowerFirst(base) + upperFirst(d.name) + "Future"
 			check = []string{g.tname}
 			if fn, ok := p.TypesInfo.Defs[d.decl.Name].(*types.Func); ok {
 				recv := fn.Type().(*types.Signature).Recv().Type()
@@ -357,6 +357,11 @@ func generatedObj(p *packages.Package, name string) bool {
 func lowerFirst(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(r)) + s[n:]
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // sourceOf returns the bytes f was parsed from.

@@ -25,16 +25,17 @@ type config struct {
 // compares the two styles better than wall time.
 type result struct{ elapsed, cpu time.Duration }
 
-// styles are the two ways the server and a client connection are written:
-// the serve future runs the accept loop until the listener closes; the
-// client future makes count transactions and stores each count read in out.
+// styles are the ways the server and a client connection are run: the
+// serve future runs the accept loop until the listener closes; the client
+// future makes count transactions and stores each count read in out.
 type style struct {
 	serve  func(ln *poll.Listener, counter *atomic.Uint64) future.Future[error]
 	client func(addr string, out []uint64) future.Future[error]
 }
 
 var styles = map[string]style{
-	"await":       {serve: awaitServe, client: awaitClient},
+	"compiled":    {serve: compiledServe, client: client},
+	"coroutine":   {serve: coroServe, client: coroClient},
 	"handwritten": {serve: handServe, client: handClient},
 }
 
@@ -42,7 +43,7 @@ var styles = map[string]style{
 func demo(cfg config) (result, error) {
 	st, ok := styles[cfg.style]
 	if !ok {
-		return result{}, fmt.Errorf("unknown style %q (await or handwritten)", cfg.style)
+		return result{}, fmt.Errorf("unknown style %q (compiled, coroutine or handwritten)", cfg.style)
 	}
 	if cfg.n < 0 || cfg.m < 1 || cfg.workers < 1 {
 		return result{}, errors.New("need -n >= 0, -m >= 1 and -workers >= 1")

@@ -10,7 +10,8 @@ import (
 
 // The same server and client as await.go, written as hand-written futures:
 // each Await there is a state here, and each local that lives across an
-// Await is a field.
+// Await is a field. spindle-async writes this kind of future from the
+// bodies of await.go (await_async.go); this file shows how Poll works.
 
 // handServer is the accept loop: a single state, the pending Accept.
 type handServer struct {

@@ -1,15 +1,24 @@
 // Command awaitstyle is a count server and its client written as
-// straight-line code with future/async, running as spindle tasks on a pool
-// whose workers park in poll's reactor.
+// straight-line async functions (await.go), running as spindle tasks on a
+// pool whose workers park in poll's reactor.
 //
 // The server accepts connections and answers each with the next value of a
 // counter ("42\r\n") before closing it; the client makes -n transactions,
 // -m at a time, and checks that it saw every count from 0 to n-1 exactly
-// once. The same server and client are also written as hand-written
-// futures (handwritten.go), selected with -style=handwritten, so the two
-// styles can be read, and timed, side by side:
+// once. -style says how the tasks run:
+//
+//   - compiled (the default, and the way to write a task): the bodies of
+//     await.go compiled by spindle-async into futures (await_async.go).
+//   - coroutine: the same bodies on coroutines (async.New): a parked
+//     goroutine per task that has started.
+//   - handwritten: the same server and client as futures written by hand
+//     (handwritten.go), what the compiler writes for you; read it to see
+//     how Poll works.
+//
+// The styles can be read, and timed, side by side:
 //
 //	go run ./examples/awaitstyle -n 20000 -m 100
+//	go run ./examples/awaitstyle -n 20000 -m 100 -style=coroutine
 //	go run ./examples/awaitstyle -n 20000 -m 100 -style=handwritten
 package main
 
@@ -32,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.n, "n", 10_000, "transactions to make")
 	fs.IntVar(&cfg.m, "m", 100, "transactions in flight at once")
 	fs.IntVar(&cfg.workers, "workers", 2, "pool workers")
-	fs.StringVar(&cfg.style, "style", "await", "how the server and client are written: await or handwritten")
+	fs.StringVar(&cfg.style, "style", "compiled", "how the server and client are run: compiled, coroutine or handwritten")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

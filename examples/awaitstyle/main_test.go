@@ -13,7 +13,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestBothStylesServeEveryCountOnce(t *testing.T) {
-	for _, style := range []string{"await", "handwritten"} {
+	for _, style := range []string{"compiled", "coroutine", "handwritten"} {
 		t.Run(style, func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			code := run([]string{"-n", "600", "-m", "25", "-style", style}, &out, &errOut)

@@ -86,7 +86,7 @@ func newFlagSet(c *config, server, client, seq, thread, async *bool) *flag.FlagS
 	fs.BoolVar(&c.quiet, "q", false, "client: do not print values, verify them")
 	fs.IntVar(&c.w, "w", 0, "async: workers of the spindle pool (default: server 1, client GOMAXPROCS)")
 	fs.BoolVar(&c.alt, "alt", false, "the other implementation: seq and thread servers: amortized decimal counter;\n"+
-		"async server and client: written with future/async instead of hand-written futures")
+		"async server and client: the async functions run on coroutines (future/async) instead of compiled")
 	fs.DurationVar(&c.timeout, "timeout", count.DefaultTimeout, "client: connect timeout, then reply timeout; the client gives up\n"+
 		"on the server when one runs out")
 	return fs

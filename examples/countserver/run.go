@@ -74,7 +74,7 @@ func altNote(c config) string {
 	case !c.alt:
 		return ""
 	case c.mode == count.Async:
-		return " (--alt: future/async bodies)"
+		return " (--alt: async functions on coroutines)"
 	}
 	return " (--alt: amortized decimal counter)"
 }

@@ -1,109 +1,66 @@
 package main
 
+//go:generate go run github.com/spindle-rt/spindle/cmd/spindle-async
+
 import (
-	"github.com/spindle-rt/spindle/future"
+	"github.com/spindle-rt/spindle/future/async"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )
 
-// serve accepts connections until l is closed and spawns an echoConn task
-// for each, on the worker that accepted it.
-func serve(l *poll.Listener) future.Future[error] {
-	var acc *poll.AcceptFuture
-	return future.Func[error](func(cx *future.Context) future.Poll[error] {
-		for {
-			if acc == nil {
-				acc = l.Accept()
-			}
-			res, ok := acc.Poll(cx).Value()
-			if !ok {
-				return future.Pending[error]()
-			}
-			acc = nil
-			c, err := res.Get()
-			if err != nil {
-				return future.Ready(err) // net.ErrClosed after l.Close
-			}
-			pool.SpawnFrom(cx, future.Future[struct{}](&echoConn{c: c, buf: make([]byte, 16<<10)}))
-		}
-	})
-}
+// The server and the client are async functions: straight-line code with
+// an Await where a goroutine would block, compiled by spindle-async into
+// futures (echo_async.go). A connection's task holds its 16 KiB buffer and
+// a few words: no goroutine, no stack.
 
-// echoConn is one connection's task, written by hand as a state machine:
+// serveBody accepts connections until l is closed and spawns a task that
+// echoes each, on the worker that accepted it.
 //
-//	reading ──n bytes──▶ writing ──all n written──▶ reading
-//	   └─ EOF or error ──▶ closed (Ready)
-//
-// It holds 16 KiB of buffer and a few words: no goroutine, no stack.
-type echoConn struct {
-	c      *poll.Conn
-	buf    []byte
-	n, off int // bytes read, bytes of them written back
-}
-
-func (e *echoConn) Poll(cx *future.Context) future.Poll[struct{}] {
+//spindle:async serve
+//lint:ignore U1000 compiled into serve by spindle-async; kept so that the body also runs on async.New
+func serveBody(a *async.Awaiter, l *poll.Listener) error {
 	for {
-		if e.off == e.n {
-			r, ok := e.c.PollRead(cx, e.buf).Value()
-			if !ok {
-				return future.Pending[struct{}]()
-			}
-			if r.Err != nil { // io.EOF: the client half-closed
-				e.c.Close()
-				return future.Ready(struct{}{})
-			}
-			e.n, e.off = r.Value, 0
+		c, err := async.TryAwait(a, l.Accept())
+		if err != nil {
+			return err // net.ErrClosed after l.Close
 		}
-		r, ok := e.c.PollWrite(cx, e.buf[e.off:e.n]).Value()
-		if !ok {
-			return future.Pending[struct{}]()
-		}
-		if r.Err != nil {
-			e.c.Close()
-			return future.Ready(struct{}{})
-		}
-		e.off += r.Value
+		pool.SpawnFrom(a.Context(), echo(c))
 	}
 }
 
-// client dials addr, sends msg, half-closes and reads the echo to the end.
-func client(addr string, msg []byte) future.Future[future.Result[[]byte]] {
-	var dial *poll.DialFuture
-	var c *poll.Conn
-	var wr *poll.IOFuture
-	var rd future.Future[future.Result[[]byte]]
-	return future.Func[future.Result[[]byte]](func(cx *future.Context) future.Poll[future.Result[[]byte]] {
-		if c == nil {
-			if dial == nil {
-				dial = poll.Dial("tcp", addr)
-			}
-			res, ok := dial.Poll(cx).Value()
-			if !ok {
-				return future.Pending[future.Result[[]byte]]()
-			}
-			if res.Err != nil {
-				return future.Ready(future.Err[[]byte](res.Err))
-			}
-			c, wr = res.Value, res.Value.WriteAll(msg)
+// echoBody writes back what it reads from c until the client half-closes
+// (io.EOF) or an error, then closes c.
+//
+//spindle:async echo
+//lint:ignore U1000 compiled into echo by spindle-async; kept so that the body also runs on async.New
+func echoBody(a *async.Awaiter, c *poll.Conn) {
+	defer c.Close()
+	buf := make([]byte, 16<<10)
+	for {
+		n, err := async.TryAwait(a, c.Read(buf))
+		if err != nil {
+			return
 		}
-		if wr != nil {
-			res, ok := wr.Poll(cx).Value()
-			if !ok {
-				return future.Pending[future.Result[[]byte]]()
-			}
-			if res.Err != nil {
-				c.Close()
-				return future.Ready(future.Err[[]byte](res.Err))
-			}
-			wr = nil
-			c.CloseWrite()
-			rd = c.ReadToEnd()
+		if _, err := async.TryAwait(a, c.WriteAll(buf[:n])); err != nil {
+			return
 		}
-		res, ok := rd.Poll(cx).Value()
-		if !ok {
-			return future.Pending[future.Result[[]byte]]()
-		}
-		c.Close()
-		return future.Ready(res)
-	})
+	}
+}
+
+// clientBody dials addr, sends msg, half-closes and reads the echo to the
+// end.
+//
+//spindle:async client
+//lint:ignore U1000 compiled into client by spindle-async; kept so that the body also runs on async.New
+func clientBody(a *async.Awaiter, addr string, msg []byte) ([]byte, error) {
+	c, err := async.TryAwait(a, poll.Dial("tcp", addr))
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if _, err := async.TryAwait(a, c.WriteAll(msg)); err != nil {
+		return nil, err
+	}
+	c.CloseWrite()
+	return async.TryAwait(a, c.ReadToEnd())
 }

@@ -5,6 +5,7 @@
 //	echo -listen 127.0.0.1:7000          # serve until interrupted
 //	echo -connect 127.0.0.1:7000 hello   # send "hello", print the echo
 //	echo                                 # demo: server and 100 clients in one process
+//	echo -goroutines                     # the demo with a goroutine per connection (goroutine.go)
 package main
 
 import (
@@ -27,6 +28,7 @@ import (
 func main() {
 	listen := flag.String("listen", "", "serve on this address")
 	connect := flag.String("connect", "", "send the arguments to this server")
+	goroutines := flag.Bool("goroutines", false, "demo: serve with a goroutine per connection instead of a task")
 	flag.Parse()
 	var err error
 	switch {
@@ -35,7 +37,7 @@ func main() {
 	case *connect != "":
 		err = runClient(*connect, strings.Join(flag.Args(), " "))
 	default:
-		err = demo(100)
+		err = demo(100, *goroutines)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echo:", err)
@@ -74,18 +76,34 @@ func runClient(addr, msg string) error {
 	return nil
 }
 
-// demo serves on a free loopback port and runs n clients against it at
-// once, each checking its own echo.
-func demo(n int) error {
+// demo serves on a free loopback port, with tasks or with goroutines, and
+// runs n clients against it at once, each checking its own echo.
+func demo(n int, goroutines bool) error {
 	p, err := poll.NewPool(pool.WithWorkers(2))
 	if err != nil {
 		return err
 	}
-	l, err := poll.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	var l interface {
+		Addr() net.Addr
+		Close() error
 	}
-	server := pool.Spawn(p, serve(l))
+	var server func() (error, error) // the server's result, and the pool's error
+	if goroutines {
+		nl, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		done := make(chan error, 1)
+		go func() { done <- serveGoroutines(nl) }()
+		l, server = nl, func() (error, error) { return <-done, nil }
+	} else {
+		pl, err := poll.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		h := pool.Spawn(p, serve(pl))
+		l, server = pl, func() (error, error) { return h.Wait(context.Background()) }
+	}
 	hs := make([]*pool.JoinHandle[future.Result[[]byte]], n)
 	msgs := make([][]byte, n)
 	for i := range hs {
@@ -100,7 +118,7 @@ func demo(n int) error {
 		}
 	}
 	l.Close()
-	if v, err := server.Wait(context.Background()); err != nil || !errors.Is(v, net.ErrClosed) {
+	if v, err := server(); err != nil || !errors.Is(v, net.ErrClosed) {
 		return fmt.Errorf("server ended with %v, %v; want net.ErrClosed", v, err)
 	}
 	if err := p.Shutdown(context.Background()); err != nil {

@@ -11,13 +11,17 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestDemoEchoesEveryClient(t *testing.T) {
-	require.NoError(t, demo(50))
+	require.NoError(t, demo(50, false))
+}
+
+func TestGoroutineServerEchoesEveryClient(t *testing.T) {
+	require.NoError(t, demo(50, true))
 }
 
 func TestClientAgainstServerOnLoopback(t *testing.T) {
 	before, err := os.ReadDir("/proc/self/fd")
 	require.NoError(t, err)
-	require.NoError(t, demo(1))
+	require.NoError(t, demo(1, false))
 	after, err := os.ReadDir("/proc/self/fd")
 	require.NoError(t, err)
 	require.Len(t, after, len(before), "descriptors leaked")

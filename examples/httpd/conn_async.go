@@ -14,13 +14,13 @@ import (
 // serveConn returns the future of [serveConnBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func (s *Server) serveConn(c *poll.Conn) future.Future[struct{}] {
-	return &serverserveConnFuture{s: s, c: c}
+	return &serverServeConnFuture{s: s, c: c}
 }
 
-// serverserveConnFuture is the state of serveConn between two polls: the parameters, the
+// serverServeConnFuture is the state of serveConn between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
-type serverserveConnFuture struct {
+type serverServeConnFuture struct {
 	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
 
 	// parameters
@@ -52,7 +52,7 @@ type serverserveConnFuture struct {
 
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
-func (s1 *serverserveConnFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
+func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 	pc := s1.state
 	if pc < 0 {
 		async.PanicFinal(s1, pc)
@@ -161,7 +161,7 @@ resume:
 // Cancel cancels the future in flight, if any, and runs the deferred
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
-func (s1 *serverserveConnFuture) Cancel() {
+func (s1 *serverServeConnFuture) Cancel() {
 	pc := s1.state
 	if pc < 0 {
 		return
@@ -182,7 +182,7 @@ func (s1 *serverserveConnFuture) Cancel() {
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
-func (s1 *serverserveConnFuture) finish() future.Poll[struct{}] {
+func (s1 *serverServeConnFuture) finish() future.Poll[struct{}] {
 	s1.runDefers(nil, false)
 	s1.state = async.StateDone
 	return future.Ready(struct{}{})
@@ -191,7 +191,7 @@ func (s1 *serverserveConnFuture) finish() future.Poll[struct{}] {
 // runDefers runs the pending deferred calls, last registered first, as
 // deferred calls of its own, so that recover works in them; when
 // panicking, it re-raises p under them.
-func (s1 *serverserveConnFuture) runDefers(p any, panicking bool) {
+func (s1 *serverServeConnFuture) runDefers(p any, panicking bool) {
 	d := s1.deferred
 	s1.deferred = 0
 	if d&(1<<0) != 0 {
@@ -204,7 +204,7 @@ func (s1 *serverserveConnFuture) runDefers(p any, panicking bool) {
 
 // unwind runs the deferred calls while the body panics with p; if one
 // of them recovers, the future is Ready with the results as they are.
-func (s1 *serverserveConnFuture) unwind(p any) future.Poll[struct{}] {
+func (s1 *serverServeConnFuture) unwind(p any) future.Poll[struct{}] {
 	s1.runDefers(async.Recovered(p), true)
 	s1.state = async.StateDone
 	return future.Ready(struct{}{})

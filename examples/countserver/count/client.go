@@ -42,8 +42,8 @@ type ClientConfig struct {
 	// failed with ErrAbandoned). Zero means DefaultGrace.
 	Grace time.Duration
 	// Alt selects the other implementation of the mode, as the Rust
-	// demo's --alt does: for Async, a client written as straight-line
-	// future/async bodies instead of hand-written futures. Seq and Thread
+	// demo's --alt does: for Async, the same async function run on
+	// coroutines by future/async instead of compiled by spindle-async. Seq and Thread
 	// have no other client (as in the Rust demo) and refuse it.
 	Alt bool
 }
@@ -145,11 +145,7 @@ func RunClient(ctx context.Context, cfg ClientConfig, rec *Recorder) error {
 	case Seq, Thread:
 		runNetClient(sh, rec)
 	case Async:
-		if cfg.Alt {
-			err = runCoroClient(sh, rec)
-		} else {
-			err = runAsyncClient(sh, rec)
-		}
+		err = runAsyncClient(sh, rec)
 	default:
 		return fmt.Errorf("count: unknown client mode %v", cfg.Mode)
 	}

@@ -2,18 +2,15 @@ package count
 
 // The async client runs min(M, N) clientTasks on a spindle pool. They take
 // transactions from a shared ticket counter, so at most M are in flight.
-// Each task is a hand-written future looping through one transaction
-// after another:
+// Each task is an async function (client_body.go), compiled by
+// spindle-async into a future or, with Alt, run on a coroutine by
+// future/async, looping through one transaction after another:
 //
-//	idle ──stop, or no ticket left──▶ Ready
-//	  │ take a ticket, start a non-blocking connect
-//	  ▼
-//	dialing ──Err──▶ record the failure ──▶ idle
-//	  │ Ok(conn)
-//	  ▼
-//	reading ──bytes──▶ reading (until the reply buffer is full: error)
-//	  │ EOF: close, parse, record ──▶ idle
-//	  └ error: close, record the failure ──▶ idle
+//	stop, or no ticket left ──▶ return
+//	take a ticket; await the connect ──error──▶ record the failure; loop
+//	await reads until EOF ──error, or the reply buffer full──▶ close,
+//	  record the failure; loop
+//	close, parse, record; loop
 //
 // The connect, and then the reply, are each bounded by a deadline timer
 // (ClientConfig.Timeout), armed the first time the transaction has to
@@ -21,11 +18,9 @@ package count
 
 import (
 	"context"
-	"io"
-	"time"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/poll"
+	"github.com/spindle-rt/spindle/future/async"
 	"github.com/spindle-rt/spindle/pool"
 )
 
@@ -40,7 +35,14 @@ func runAsyncClient(s *clientShared, rec *Recorder) error {
 	for range min(s.cfg.M, max(s.cfg.N, 1)) {
 		t := &clientTask{sh: s, rec: rec.Shard()}
 		ts = append(ts, t)
-		hs = append(hs, pool.Spawn(p, future.Future[struct{}](t)))
+		var f future.Future[struct{}] = t.run()
+		if s.cfg.Alt {
+			f = async.New(func(a *async.Awaiter) struct{} {
+				t.runBody(a)
+				return struct{}{}
+			})
+		}
+		hs = append(hs, pool.Spawn(p, f))
 	}
 	// A task waiting on a socket or a timer must be woken to abandon its
 	// transaction when the grace period runs out.
@@ -79,147 +81,4 @@ func joinAll[T any](hs []*pool.JoinHandle[T]) error {
 		}
 	}
 	return first
-}
-
-type clientState uint8
-
-const (
-	clientIdle clientState = iota
-	clientDialing
-	clientReading
-	clientDone
-)
-
-// clientTask makes transactions until the tickets run out.
-type clientTask struct {
-	sh      *clientShared
-	rec     *Shard
-	abandon stopSignal // the grace period after a stop ran out
-	st      clientState
-	t0      time.Time // start of the transaction
-	t1      time.Time // start of the current wait: the connect, then the reply
-	dial    *poll.DialFuture
-	c       *poll.Conn
-	buf     [MaxReply + 1]byte
-	n       int
-	timer   *poll.SleepFuture // deadline of the transaction, armed on its first wait
-}
-
-func (t *clientTask) Poll(cx *future.Context) future.Poll[struct{}] {
-	for {
-		switch t.st {
-		case clientIdle:
-			if t.sh.stopped.Load() || t.sh.tickets.Load() <= 0 {
-				return t.finish()
-			}
-			if !future.Coop(cx) {
-				return future.Pending[struct{}]() // Coop woke us: others run first
-			}
-			if !t.sh.take() {
-				return t.finish()
-			}
-			t.t0 = time.Now()
-			t.t1 = t.t0
-			t.dial = poll.Dial("tcp", t.sh.cfg.Addr)
-			t.st = clientDialing
-
-		case clientDialing:
-			r, ok := t.dial.Poll(cx).Value()
-			if !ok {
-				if err := t.expired(cx, "connect"); err != nil {
-					t.dial.Cancel()
-					t.fail(err)
-					continue
-				}
-				return future.Pending[struct{}]()
-			}
-			t.dial = nil
-			c, err := r.Get()
-			if err != nil {
-				t.fail(err)
-				continue
-			}
-			t.c, t.n = c, 0
-			t.disarm() // the reply gets a timeout of its own
-			t.t1 = time.Now()
-			t.st = clientReading
-
-		case clientReading:
-			r, ok := t.c.PollRead(cx, t.buf[t.n:]).Value()
-			if !ok {
-				if err := t.expired(cx, "reply"); err != nil {
-					t.closeAndFail(err)
-					continue
-				}
-				return future.Pending[struct{}]()
-			}
-			k, err := r.Get()
-			switch {
-			case err == io.EOF:
-				t.c.Close()
-				t.c = nil
-				v, perr := ParseReply(t.buf[:t.n])
-				if perr != nil {
-					t.fail(perr)
-					continue
-				}
-				t.disarm()
-				t.rec.Record(v, time.Since(t.t0))
-				t.st = clientIdle
-			case err != nil:
-				t.closeAndFail(err)
-			default:
-				t.n += k
-				if t.n == len(t.buf) {
-					t.closeAndFail(ErrReplyTooLong)
-				}
-			}
-
-		case clientDone:
-			future.PanicPolledAfterReady(t)
-		}
-	}
-}
-
-// expired arms the deadline of the current wait (op: "connect" or
-// "reply") the first time it has to wait, and returns the error that ends
-// the transaction: the deadline passed, or the grace period after a stop
-// ran out. It returns nil while the transaction may go on waiting.
-func (t *clientTask) expired(cx *future.Context, op string) error {
-	if t.abandon.check(cx) {
-		return ErrAbandoned
-	}
-	if t.timer == nil {
-		t.timer = poll.SleepUntil(t.t1.Add(t.sh.cfg.Timeout))
-	}
-	if t.timer.Poll(cx).IsPending() {
-		return nil
-	}
-	t.timer = nil
-	return &TimeoutError{Op: op, After: t.sh.cfg.Timeout}
-}
-
-func (t *clientTask) disarm() {
-	if t.timer != nil {
-		t.timer.Cancel()
-		t.timer = nil
-	}
-}
-
-func (t *clientTask) closeAndFail(err error) {
-	t.c.Close()
-	t.c = nil
-	t.fail(err)
-}
-
-func (t *clientTask) fail(err error) {
-	t.disarm()
-	t.sh.fail(t.rec, err)
-	t.st = clientIdle
-}
-
-func (t *clientTask) finish() future.Poll[struct{}] {
-	t.st = clientDone
-	t.rec.Flush()
-	return future.Ready(struct{}{})
 }

@@ -26,7 +26,8 @@
 //
 // Each mode has an alternative (ServerConfig.Alt, ClientConfig.Alt), as the
 // Rust demo's --alt: an amortized decimal counter for the seq and thread
-// servers, future/async bodies for the async server and client.
+// servers, and for the async server and client the same async functions
+// run on coroutines (future/async) instead of compiled by spindle-async.
 //
 // The package is separate from the command so that the tests and the
 // benchmarks in bench/ can run servers and clients in-process.

@@ -73,8 +73,8 @@ type flavour struct {
 }
 
 // serverFlavours are every server implementation; seq and thread --alt
-// use the amortized decimal counter, async --alt is written with
-// future/async.
+// use the amortized decimal counter, async --alt runs the async
+// functions on coroutines.
 var serverFlavours = []flavour{
 	{"seq", Seq, false}, {"thread", Thread, false}, {"async", Async, false},
 	{"seq-alt", Seq, true}, {"thread-alt", Thread, true}, {"async-alt", Async, true},

@@ -32,8 +32,8 @@ type ServerConfig struct {
 	// Alt selects the other implementation of the mode, as the Rust
 	// demo's --alt does: for Seq and Thread, the amortized decimal counter
 	// (see the Rust demo's "fast" counter) instead of formatting an
-	// integer; for Async, a server written as future/async bodies instead
-	// of hand-written futures.
+	// integer; for Async, the same async functions run on coroutines by
+	// future/async instead of compiled by spindle-async.
 	Alt bool
 }
 

@@ -75,13 +75,3 @@ func (w *closeWake) closed() {
 		w.sig.fire()
 	}
 }
-
-// closeWakeFuture completes when a connection closes during a back-off.
-type closeWakeFuture struct{ w *closeWake }
-
-func (f closeWakeFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if f.w.check(cx) {
-		return future.Ready(struct{}{})
-	}
-	return future.Pending[struct{}]()
-}

@@ -1,12 +1,15 @@
 // Step 5 of docs/guide.md: async code. With a reactor (epoll + timers) as
 // the pool's driver, tasks wait for time and I/O without holding a worker,
-// and future/async lets a task read as straight-line code: Await where a
-// goroutine would block. Here a producer task and a ticker stream feed a
+// and a task reads as straight-line code: an async function, with Await
+// where a goroutine would block, that spindle-async compiles into a future
+// (main_async.go). Here a producer task and a ticker stream feed a
 // consumer over a task channel, and goroutine code (main) waits for the
 // result under a context.
 //
 //	go run ./examples/guide/05-async
 package main
+
+//go:generate go run github.com/spindle-rt/spindle/cmd/spindle-async
 
 import (
 	"context"
@@ -35,25 +38,8 @@ func main() {
 
 	tx, rx := channel.Bounded[string](2) // a full channel makes Send wait
 
-	// A producer: sleeps, then sends; Await suspends the task, not a thread.
-	pool.Spawn(p, async.New(func(a *async.Awaiter) struct{} {
-		defer tx.Close() // the receiver sees the end after the last value
-		for i := range 3 {
-			async.Await(a, poll.Sleep(10*time.Millisecond))
-			if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil {
-				return struct{}{}
-			}
-		}
-		return struct{}{}
-	}))
-
-	// A consumer: three ticks of an interval, then every message, as streams.
-	consumer := pool.Spawn(p, async.New(func(a *async.Awaiter) []string {
-		ticks := stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
-		n := len(async.Await(a, stream.Collect(ticks)))
-		got := []string{fmt.Sprint(n, " ticks")}
-		return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
-	}))
+	pool.Spawn(p, produce(tx))
+	consumer := pool.Spawn(p, consume(rx))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -65,4 +51,31 @@ func main() {
 	defer cancel2()
 	_, err = pool.TryBlockOn(p, bridge.WithContext(short, future.Never[int]()))
 	fmt.Println("a never-ending future under a 20ms context:", err)
+}
+
+// produceBody sleeps, then sends, three times; Await suspends the task,
+// not a thread.
+//
+//spindle:async produce
+//lint:ignore U1000 compiled into produce by spindle-async; kept so that the body also runs on async.New
+func produceBody(a *async.Awaiter, tx *channel.Sender[string]) {
+	defer tx.Close() // the receiver sees the end after the last value
+	for i := range 3 {
+		async.Await(a, poll.Sleep(10*time.Millisecond))
+		if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil {
+			return
+		}
+	}
+}
+
+// consumeBody takes three ticks of an interval, then every message, as
+// streams.
+//
+//spindle:async consume
+//lint:ignore U1000 compiled into consume by spindle-async; kept so that the body also runs on async.New
+func consumeBody(a *async.Awaiter, rx *channel.Receiver[string]) []string {
+	ticks := stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
+	n := len(async.Await(a, stream.Collect(ticks)))
+	got := []string{fmt.Sprint(n, " ticks")}
+	return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
 }
