@@ -118,17 +118,38 @@ func TestDeadlineSetWhileBlocked(t *testing.T) {
 	assertTimeout(t, <-errc)
 }
 
-// A peer that never reads: Write fills the socket buffers, then its
-// deadline ends it with the count written so far.
+// A peer that stops reading: Write fills the socket buffers and waits;
+// a deadline set while it waits ends it with the count written so far,
+// which is exactly what the peer then finds in the connection.
 func TestWriteDeadlineAgainstAPeerThatNeverReads(t *testing.T) {
 	_, p := driven(t)
-	c, _ := netPair(t, p)
-	require.NoError(t, c.SetWriteDeadline(time.Now().Add(50*time.Millisecond)))
-	big := make([]byte, 64<<20)
-	n, err := c.Write(big)
-	assertTimeout(t, err)
-	assert.Greater(t, n, 0)
-	assert.Less(t, n, len(big))
+	c, peer := netPair(t, p)
+	big := make([]byte, 64<<20) // far more than the socket buffers hold
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := c.Write(big)
+		done <- result{n, err}
+	}()
+	// The first byte at the peer proves the Write is under way; the peer
+	// reads nothing more until the Write has returned.
+	var first [1]byte
+	_, err := io.ReadFull(peer, first[:])
+	require.NoError(t, err)
+	require.NoError(t, c.SetWriteDeadline(time.Now()))
+	res := <-done
+	assertTimeout(t, res.err)
+	require.Greater(t, res.n, 0)
+	require.Less(t, res.n, len(big))
+	// The count is exact: n bytes arrive, and no more.
+	_, err = io.ReadFull(peer, make([]byte, res.n-1))
+	require.NoError(t, err)
+	require.NoError(t, peer.SetReadDeadline(time.Now().Add(20*time.Millisecond)))
+	_, err = peer.Read(first[:])
+	assert.ErrorIs(t, err, os.ErrDeadlineExceeded, "more bytes arrived than Write reported")
 }
 
 func TestCloseEndsABlockedRead(t *testing.T) {
