@@ -112,7 +112,7 @@ func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	t.val = v
 	if err != nil {
-		if err == ErrAborted || err == ErrClosed {
+		if err == ErrAborted || err == ErrClosed || t.adopted() {
 			err = cancelFuture(t.fut, err)
 		}
 		t.fut = &errBox[T]{err}
