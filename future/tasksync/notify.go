@@ -147,20 +147,31 @@ func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
 	wl.WakeAll(cx)
 }
 
-// Notified is the future returned by Notify.Notified. Its queue node is a
-// separate object that does not point back to it, so that a Notified
-// dropped while queued can be collected; unless the future was adopted
-// (future.Adopter), its first wait registers a cleanup that then takes
-// the node off the queue. Completion leaves that cleanup registered (it
-// finds the node done and does nothing): stopping it would take a 16-byte
-// handle in every Notified, and the wait of a task would no longer fit in
-// 144 bytes.
+// Notified is the future returned by Notify.Notified.
+//
+// Its queue node is where its owner allows. An adopted Notified (its owner
+// cancels it whenever it drops it: future.Adopter, as the pool does for a
+// task's future) queues its own inline node, so that a waiting task is its
+// task and this one object. Otherwise the node is a separate object that
+// does not point back to the future, so that a Notified dropped while
+// queued can be collected, and the first wait registers a cleanup that
+// then takes the node off the queue. Completion leaves that cleanup
+// registered (it finds the node done and does nothing): stopping it would
+// take a 16-byte handle in every Notified, one size class more.
 type Notified struct {
 	n *Notify
 	// word is gen | life: gen's low bits are Notify's mode bits, always
 	// zero here, so the future's life fits in them.
-	word uint64
-	node *waitq.Node[bool] // nil until the first wait
+	word   uint64
+	node   *waitq.Node[bool] // nil until the first wait; &inline if adopted
+	inline waitq.Node[bool]
+}
+
+// notifyNode is the separate node of a Notified that was not adopted: the
+// node and, for its cleanup, the Notify.
+type notifyNode struct {
+	node waitq.Node[bool]
+	n    *Notify
 }
 
 // A Notified's life, in the low bits of its word.
@@ -207,9 +218,12 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 				return f.ready()
 			}
 		}
-		f.node = &waitq.Node[bool]{}
-		if f.life() == lifeWaiting {
-			runtime.AddCleanup(f, notifyRef.cancel, notifyRef{f.node, n})
+		if f.life() == lifeAdopted {
+			f.node = &f.inline
+		} else {
+			nd := &notifyNode{n: n}
+			f.node = &nd.node
+			runtime.AddCleanup(f, (*notifyNode).cancel, nd)
 		}
 	}
 	nd := f.node
@@ -263,21 +277,16 @@ func (f *Notified) Cancel() {
 	}
 	f.word = f.gen() | lifeCancelled
 	if f.node != nil {
-		notifyRef{f.node, f.n}.cancel()
+		f.n.cancelNode(f.node)
 	}
 }
 
-// notifyRef is what the cleanup of a Notified keeps: its node and the
-// Notify, not the future.
-type notifyRef struct {
-	node *waitq.Node[bool]
-	n    *Notify
-}
+// cancel is the cleanup of a Notified that was not adopted.
+func (nd *notifyNode) cancel() { nd.n.cancelNode(&nd.node) }
 
-// cancel takes the node off the queue, passing on a NotifyOne it was
-// handed; on a node that is done it does nothing.
-func (r notifyRef) cancel() {
-	n, nd := r.n, r.node
+// cancelNode takes nd off the queue, passing on a NotifyOne it was handed;
+// on a node that is done it does nothing.
+func (n *Notify) cancelNode(nd *waitq.Node[bool]) {
 	var w future.Waker
 	n.mu.Lock()
 	switch nd.State {
