@@ -13,7 +13,8 @@ package future
 // an adopter that is not adopted keeps its backstop.
 //
 // The pool adopts the future of every task it spawns (a task cancels its
-// future on Abort and Shutdown, and after a panic). Adopt a future by hand
+// future on Abort and Shutdown, and after a panic); Map and Then pass an
+// adoption on to the futures they run. Adopt a future by hand
 // only from an owner that keeps the same promise; a future dropped without
 // Cancel after being adopted keeps its queue place until it is granted,
 // and then holds what it was granted (a lock, a permit) for good.
