@@ -150,10 +150,17 @@ func (r *OneshotReceiver[T]) Poll(cx *future.Context) future.Poll[future.Result[
 	c.tx = nil
 	c.mu.Unlock()
 	if tx != nil {
-		runtime.AddCleanup(tx, (*oneshot[T]).closeTx, c)
+		runtime.AddCleanup(tx, closeDroppedSender, txCloser(c))
 	}
 	return future.Pending[future.Result[T]]()
 }
+
+// txCloser is what the cleanup of a dropped sender needs. An interface,
+// so that the cleanup function is not generic: a method value of a
+// generic type is a closure allocated at every registration.
+type txCloser interface{ closeTx() }
+
+func closeDroppedSender(c txCloser) { c.closeTx() }
 
 // takeLocked returns the outcome if there is one, and marks it taken.
 func (c *oneshot[T]) takeLocked() (future.Result[T], bool) {
