@@ -10,6 +10,16 @@ import "github.com/spindle-rt/spindle/future"
 // leave out its garbage-collector backstop: a separate node and a runtime
 // cleanup record per wait.
 
+// cancelAdopted cancels the task's future after a panic in its poll if
+// Spawn adopted it, and returns err (joined with a panic of Cancel). It
+// runs in poll's recover, so that only a panic pays for the test.
+func (t *task[T]) cancelAdopted(err error) error {
+	if t.adopted() {
+		return cancelFuture(t.fut, err)
+	}
+	return err
+}
+
 // adopted reports whether the task's future (inside the introspection
 // wrapper, if any) was adopted at spawn, so that a panic in its poll must
 // be followed by its Cancel.

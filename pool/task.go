@@ -100,7 +100,7 @@ func (t *task[T]) run(w *worker) {
 func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PanicError{Value: r, Stack: debug.Stack()}
+			err = t.cancelAdopted(&PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
 	v, ready = t.fut.Poll(cx).Value()
@@ -112,7 +112,7 @@ func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	t.val = v
 	if err != nil {
-		if err == ErrAborted || err == ErrClosed || t.adopted() {
+		if err == ErrAborted || err == ErrClosed {
 			err = cancelFuture(t.fut, err)
 		}
 		t.fut = &errBox[T]{err}
