@@ -31,6 +31,9 @@ func TestAdoptedWaitsCostOnlyTheFutureAndNode(t *testing.T) {
 	m := tasksync.NewMutex()
 	g, _ := m.TryLock()
 	s := tasksync.NewSemaphore(0)
+	var wg tasksync.WaitGroup
+	wg.Add(1)
+	tok := tasksync.NewCancellationToken()
 	cases := []struct {
 		name          string
 		adopted, free int64
@@ -42,6 +45,10 @@ func TestAdoptedWaitsCostOnlyTheFutureAndNode(t *testing.T) {
 			bytesPerWait(t, func() future.Future[*tasksync.MutexGuard] { return m.Lock() }), 96},
 		{"Semaphore.Acquire", bytesPerWait(t, adopted(func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) })),
 			bytesPerWait(t, func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) }), 96},
+		{"WaitGroup.Wait", bytesPerWait(t, adopted(func() future.Future[struct{}] { return wg.Wait() })),
+			bytesPerWait(t, func() future.Future[struct{}] { return wg.Wait() }), 96},
+		{"Cancelled", bytesPerWait(t, adopted(func() future.Future[struct{}] { return tok.Cancelled() })),
+			bytesPerWait(t, func() future.Future[struct{}] { return tok.Cancelled() }), 96},
 	}
 	for _, c := range cases {
 		t.Logf("%-18s adopted %3d bytes, not adopted %3d bytes per waiting future", c.name, c.adopted, c.free)
@@ -49,6 +56,7 @@ func TestAdoptedWaitsCostOnlyTheFutureAndNode(t *testing.T) {
 		assert.Less(t, c.adopted, c.free, "%s: adoption saves the cleanup", c.name)
 	}
 	g.Unlock()
+	wg.Done()
 }
 
 // Adopted waits keep every promise of Cancel: a queued wait leaves the

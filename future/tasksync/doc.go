@@ -33,10 +33,11 @@
 //
 // That backstop costs a wait a separate node and a runtime record. An
 // owner that always cancels what it drops says so with future.Adopt, and
-// the Lock, RLock, Acquire and Notified futures it adopts leave the
-// backstop out: a pool task adopts its future (a task waiting on a Notify
-// is then 144 bytes), and Map and Then pass an adoption on. An adopted
-// wait dropped without Cancel stays queued, and keeps what it is handed.
+// the Lock, RLock, Acquire, Notified, WaitGroup and Cancelled futures it
+// adopts leave the backstop out: a pool task adopts its future (a task
+// waiting on a Notify is then 144 bytes), and Map and Then pass an
+// adoption on. An adopted wait dropped without Cancel stays queued, and
+// keeps what it is handed.
 //
 // # Hot loops
 //
