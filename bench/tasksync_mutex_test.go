@@ -73,6 +73,26 @@ type mutexWorker struct {
 	locking bool
 	guard   *tasksync.MutexGuard
 	yielded bool
+	adopted bool // see adoptingMutexWorker
+}
+
+// adoptingMutexWorker is a mutexWorker written as a hand-written future
+// that keeps future.Adopter's promise: adopted by the pool, it cancels
+// its Lock future whenever it drops it (Cancel), so it adopts each one in
+// turn and its waits register no cleanup.
+type adoptingMutexWorker struct{ mutexWorker }
+
+func (w *adoptingMutexWorker) Adopt() { w.adopted = true }
+
+func (w *adoptingMutexWorker) Cancel() {
+	if w.locking {
+		w.lock.Cancel()
+		w.locking = false
+	}
+	if w.guard != nil {
+		w.guard.Unlock()
+		w.guard = nil
+	}
 }
 
 func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
@@ -83,6 +103,9 @@ func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
 					w.lock.Reset()
 				} else {
 					w.lock = w.m.Lock()
+					if w.adopted {
+						w.lock.Adopt()
+					}
 				}
 				w.locking = true
 			}
@@ -111,15 +134,17 @@ func (w *mutexWorker) Poll(cx *future.Context) future.Poll[int] {
 // each holding it across a wait: tasks on a 2-worker pool yielding while
 // they hold the async Mutex (a new Lock future each time, or one Reset),
 // beside goroutines holding a sync.Mutex across runtime.Gosched. ns/op is
-// per critical section.
+// per critical section. spindle-tasks-adopting is spindle-tasks written to
+// keep future.Adopter's promise, so that its new Lock futures register no
+// GC cleanup.
 func BenchmarkMutexContended(b *testing.B) {
 	const parties = 8
-	for _, reset := range []bool{false, true} {
-		name := "spindle-tasks"
-		if reset {
-			name = "spindle-tasks-reset"
-		}
-		b.Run(name, func(b *testing.B) {
+	for _, c := range []struct {
+		name         string
+		reset, adopt bool
+	}{{"spindle-tasks", false, false}, {"spindle-tasks-adopting", false, true}, {"spindle-tasks-reset", true, false}} {
+		reset := c.reset
+		b.Run(c.name, func(b *testing.B) {
 			p := syncPool(b)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -127,7 +152,12 @@ func BenchmarkMutexContended(b *testing.B) {
 			counter := 0
 			var hs []*pool.JoinHandle[int]
 			for _, n := range split(b.N, parties) {
-				hs = append(hs, pool.Spawn[int](p, &mutexWorker{m: m, n: n, counter: &counter, reset: reset}))
+				w := mutexWorker{m: m, n: n, counter: &counter, reset: reset}
+				if c.adopt {
+					hs = append(hs, pool.Spawn[int](p, &adoptingMutexWorker{w}))
+				} else {
+					hs = append(hs, pool.Spawn[int](p, &w))
+				}
 			}
 			for _, h := range hs {
 				if _, err := h.Wait(b.Context()); err != nil {

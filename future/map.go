@@ -40,6 +40,14 @@ func (m *mapFuture[T, U]) Poll(cx *Context) Poll[U] {
 	return ready(&m.st, fn(v))
 }
 
+// Adopt implements Adopter: Map cancels its child whenever it drops it
+// before Ready, so an adopted Map adopts its child.
+func (m *mapFuture[T, U]) Adopt() {
+	if m.st == stageIdle && m.f != nil {
+		Adopt(m.f)
+	}
+}
+
 // Cancel cancels the mapped future if it is still pending.
 func (m *mapFuture[T, U]) Cancel() {
 	if m.st.cancel() {

@@ -35,6 +35,9 @@ type thenFuture[T, U any] struct {
 	fn func(T) Future[U]
 	g  Future[U]
 	st stage
+	// adopted: the owner cancels Then whenever it drops it, and Then
+	// cancels whichever future runs, so both are adopted in turn.
+	adopted bool
 }
 
 func (t *thenFuture[T, U]) Poll(cx *Context) Poll[U] {
@@ -49,6 +52,9 @@ func (t *thenFuture[T, U]) Poll(cx *Context) Poll[U] {
 		if t.g = fn(v); t.g == nil {
 			misuse(t, ErrNilFuture)
 		}
+		if t.adopted {
+			Adopt(t.g)
+		}
 	}
 	u, ok := t.g.Poll(cx).Value()
 	if !ok {
@@ -56,6 +62,14 @@ func (t *thenFuture[T, U]) Poll(cx *Context) Poll[U] {
 	}
 	t.g = nil
 	return ready(&t.st, u)
+}
+
+// Adopt implements Adopter.
+func (t *thenFuture[T, U]) Adopt() {
+	if t.st == stageIdle && t.f != nil {
+		t.adopted = true
+		Adopt(t.f)
+	}
 }
 
 // Cancel cancels whichever of the two futures is running.

@@ -20,7 +20,7 @@ func TestSleepOnPoolWithoutReactorNamesNewPool(t *testing.T) {
 	p, err := pool.New(pool.WithWorkers(1))
 	require.NoError(t, err)
 	defer shutdown(t, p)
-	_, err = pool.Spawn(p, poll.Sleep(time.Millisecond)).Wait(context.Background())
+	_, err = pool.Spawn(p, poll.Sleep(time.Hour)).Wait(context.Background())
 	var pe *pool.PanicError
 	require.ErrorAs(t, err, &pe)
 	assert.ErrorIs(t, err, poll.ErrNoReactor)

@@ -57,6 +57,7 @@ func newHandle[T any](p *Pool, f future.Future[T], who string) *JoinHandle[T] {
 	if f == nil {
 		panic(&future.MisuseError{Future: "pool." + who, Err: ErrNilFuture})
 	}
+	future.Adopt(f) // adopt.go
 	h := &JoinHandle[T]{}
 	h.t.fut = f
 	h.t.h.self = &h.t

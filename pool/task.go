@@ -100,7 +100,7 @@ func (t *task[T]) run(w *worker) {
 func (t *task[T]) poll(cx *future.Context) (v T, ready bool, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = &PanicError{Value: r, Stack: debug.Stack()}
+			err = t.cancelAdopted(&PanicError{Value: r, Stack: debug.Stack()})
 		}
 	}()
 	v, ready = t.fut.Poll(cx).Value()

@@ -17,7 +17,9 @@ import (
 //  1. Spawn (spawn.go). The JoinHandle is the task: one allocation, a
 //     header (state word, injection link, pool, join waker, Wait's
 //     channel), then the future and the result. The task is its own
-//     Waker, so no wake allocates. SpawnFrom pushes on the running
+//     Waker, so no wake allocates. Spawn adopts the future (adopt.go):
+//     the task cancels it whenever it drops it unfinished, so the waits
+//     below it may skip their GC backstop. SpawnFrom pushes on the running
 //     worker's ring (pushLocal; a full ring moves half of itself to the
 //     injection queue in one batch); Spawn from a goroutine pushes on the
 //     injection queue (inject.go) and notifies a parked worker.

@@ -18,7 +18,10 @@ package channel
 // (through the state's tx field, which it then clears), so a sender that is
 // dropped without Send or Close (its task aborted) closes the channel when
 // collected and the receiver is not left hanging. A oneshot whose value
-// arrives before anyone waits pays nothing for this.
+// arrives before anyone waits pays nothing for this. Send and Close leave
+// the registration in place (the cleanup then finds the channel sent or
+// closed and does nothing): a handle to stop it would cost every oneshot
+// 16 bytes, a size class.
 
 import (
 	"runtime"
@@ -40,7 +43,6 @@ type oneshot[T any] struct {
 	val   T
 	waker future.Waker
 	tx    *OneshotSender[T] // until the receiver first waits (see above)
-	cl    runtime.Cleanup   // registered on the sender by that wait
 	// closed is the sender's Closed future that last went Pending; the
 	// receiver's Close wakes it (see oneshot_closed.go).
 	closed *OneshotClosed[T]
@@ -98,10 +100,7 @@ func (s *OneshotSender[T]) SendFrom(cx *future.Context, v T) error {
 	c.state |= osSent
 	w := c.waker
 	c.waker = nil
-	cl := c.cl
-	c.cl = runtime.Cleanup{}
 	c.mu.Unlock()
-	cl.Stop()
 	if w != nil {
 		future.WakeFrom(cx, w)
 	}
@@ -115,18 +114,14 @@ func (s *OneshotSender[T]) Close() { s.c.closeTx() }
 // closeTx is Close; it is also the cleanup of a dropped sender.
 func (c *oneshot[T]) closeTx() {
 	c.mu.Lock()
-	cl := c.cl
-	c.cl = runtime.Cleanup{}
 	if c.state&(osSent|osTxClosed) != 0 {
 		c.mu.Unlock()
-		cl.Stop()
 		return
 	}
 	c.state |= osTxClosed
 	w := c.waker
 	c.waker = nil
 	c.mu.Unlock()
-	cl.Stop()
 	if w != nil {
 		w.Wake()
 	}
@@ -159,14 +154,19 @@ func (r *OneshotReceiver[T]) Poll(cx *future.Context) future.Poll[future.Result[
 	c.waker = cx.Waker()
 	tx := c.tx
 	c.tx = nil
-	if tx != nil {
-		// Under mu, so that Send and Close, which Stop c.cl after
-		// unlocking, see the registration.
-		c.cl = runtime.AddCleanup(tx, (*oneshot[T]).closeTx, c)
-	}
 	c.mu.Unlock()
+	if tx != nil {
+		runtime.AddCleanup(tx, closeDroppedSender, txCloser(c))
+	}
 	return future.Pending[future.Result[T]]()
 }
+
+// txCloser is what the cleanup of a dropped sender needs. An interface,
+// so that the cleanup function is not generic: a method value of a
+// generic type is a closure allocated at every registration.
+type txCloser interface{ closeTx() }
+
+func closeDroppedSender(c txCloser) { c.closeTx() }
 
 // takeLocked returns the outcome if there is one, and marks it taken.
 func (c *oneshot[T]) takeLocked() (future.Result[T], bool) {

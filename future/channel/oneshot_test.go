@@ -3,6 +3,7 @@ package channel_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,5 +144,34 @@ func TestOneshotDroppedSenderIsClosedByTheCollector(t *testing.T) {
 			_, err := rx.TryRecv()
 			return err == channel.ErrClosed
 		}, "receiver left hanging by a dropped oneshot sender")
+	}
+}
+
+// The cleanup a waiting receiver registers on its sender stays registered
+// after Send (nothing stops it); when the sender is then collected, the
+// cleanup finds the value sent and must not close the channel over it.
+func TestOneshotSenderCollectedAfterSendKeepsTheValue(t *testing.T) {
+	const n = 100
+	rxs := make([]*channel.OneshotReceiver[int], n)
+	func() {
+		for i := range rxs {
+			tx, rx := channel.NewOneshot[int]()
+			var w futuretest.CountWaker
+			_, _, ready := pollRes[int](rx, &w)
+			require.False(t, ready)
+			require.NoError(t, tx.Send(i))
+			rxs[i] = rx
+		}
+	}()
+	for range 3 {
+		futuretest.HeapAfterGC()
+		time.Sleep(time.Millisecond) // the cleanups run on their own goroutine
+	}
+	for i, rx := range rxs {
+		var w futuretest.CountWaker
+		v, err, ready := pollRes[int](rx, &w)
+		require.True(t, ready)
+		require.NoError(t, err)
+		assert.Equal(t, i, v)
 	}
 }

@@ -31,6 +31,14 @@
 // dropped Barrier wait still counts as arrived (see Barrier.Wait). Each
 // wait's doc says what cancelling it does ("Cancel safety").
 //
+// That backstop costs a wait a separate node and a runtime record. An
+// owner that always cancels what it drops says so with future.Adopt, and
+// the Lock, RLock, Acquire, Notified, WaitGroup and Cancelled futures it
+// adopts leave the backstop out: a pool task adopts its future (a task
+// waiting on a Notify is then 144 bytes), and Map and Then pass an
+// adoption on. An adopted wait dropped without Cancel stays queued, and
+// keeps what it is handed.
+//
 // # Hot loops
 //
 // Lock, RLock and Acquire allocate their future. A task that waits in a

@@ -74,6 +74,10 @@ func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
 // waiter. Cancel after Ready does nothing: the guard must be unlocked.
 func (f *LockFuture) Cancel() { f.w.cancel() }
 
+// Adopt implements future.Adopter: the owner cancels the future whenever
+// it drops it before Ready, so its wait registers no cleanup.
+func (f *LockFuture) Adopt() { f.w.adopt() }
+
 // Reset makes a finished Lock future, whose guard was unlocked, wait for the
 // lock again and returns it. A task that locks in a loop can keep one
 // future: after its first wait it allocates nothing more and keeps its

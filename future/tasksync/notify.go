@@ -15,7 +15,7 @@ package tasksync
 //	fresh --Poll: gen moved since creation, or a stored permit--> Ready --> done
 //	fresh --Poll: otherwise--> queued (Pending, waker replaced each poll)
 //	queued --NotifyOne / NotifyWaiters--> granted --Poll--> Ready --> done
-//	queued --Cancel / collected--> removed
+//	queued --Cancel / collected (unless adopted)--> removed
 //	granted by NotifyOne --Cancel / collected--> the notification goes to
 //	        the next waiter (or is stored), so it is never lost
 //	done / cancelled --Poll--> panic *future.MisuseError
@@ -60,7 +60,7 @@ func (n *Notify) Waiters() int {
 
 // Notified returns a future that is Ready when the task is notified.
 func (n *Notify) Notified() *Notified {
-	return &Notified{n: n, gen: n.state.Load() &^ modeMask}
+	return &Notified{n: n, word: n.state.Load() &^ modeMask}
 }
 
 // NotifyOne wakes the oldest waiter, or stores a permit for the next one.
@@ -147,25 +147,60 @@ func (n *Notify) NotifyWaitersFrom(cx *future.Context) {
 	wl.WakeAll(cx)
 }
 
-// notifyNode is a queued Notified. It does not point to its future, so an
-// abandoned future can be collected and its cleanup can dequeue the node.
-type notifyNode struct {
-	node    waitq.Node[bool]
-	n       *Notify
-	cleanup runtime.Cleanup
+// Notified is the future returned by Notify.Notified.
+//
+// Its queue node is where its owner allows. An adopted Notified (its owner
+// cancels it whenever it drops it: future.Adopter, as the pool does for a
+// task's future) queues its own inline node, so that a waiting task is its
+// task and this one object. Otherwise the node is a separate object that
+// does not point back to the future, so that a Notified dropped while
+// queued can be collected, and the first wait registers a cleanup that
+// then takes the node off the queue. Completion leaves that cleanup
+// registered (it finds the node done and does nothing): stopping it would
+// take a 16-byte handle in every Notified, one size class more.
+type Notified struct {
+	n *Notify
+	// word is gen | life: gen's low bits are Notify's mode bits, always
+	// zero here, so the future's life fits in them.
+	word   uint64
+	node   *waitq.Node[bool] // nil until the first wait; &inline if adopted
+	inline waitq.Node[bool]
 }
 
-// Notified is the future returned by Notify.Notified.
-type Notified struct {
+// notifyNode is the separate node of a Notified that was not adopted: the
+// node and, for its cleanup, the Notify.
+type notifyNode struct {
+	node waitq.Node[bool]
 	n    *Notify
-	gen  uint64
-	node *notifyNode
-	st   waitState
+}
+
+// A Notified's life, in the low bits of its word.
+const (
+	lifeWaiting   uint64 = iota // not done; a wait registers the backstop
+	lifeAdopted                 // not done; the owner cancels: no backstop
+	lifeDone                    // Ready was returned
+	lifeCancelled               // Cancel was called before Ready
+)
+
+func (f *Notified) life() uint64 { return f.word & modeMask }
+func (f *Notified) gen() uint64  { return f.word &^ modeMask }
+
+// Adopt implements future.Adopter: the owner cancels the future whenever
+// it drops it, so its wait needs no cleanup registration.
+func (f *Notified) Adopt() {
+	if f.node == nil && f.life() == lifeWaiting {
+		f.word = f.gen() | lifeAdopted
+	}
 }
 
 // Poll implements future.Future.
 func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
-	f.st.enter(f)
+	switch f.life() {
+	case lifeDone:
+		future.PanicPolledAfterReady(f)
+	case lifeCancelled:
+		panic(&future.MisuseError{Future: typeName(f), Err: ErrPolledAfterCancel})
+	}
 	if !future.Coop(cx) {
 		return future.Pending[struct{}]()
 	}
@@ -173,7 +208,7 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 	if f.node == nil {
 		for {
 			st := n.state.Load()
-			if st&^modeMask != f.gen {
+			if st&^modeMask != f.gen() {
 				return f.ready()
 			}
 			if st&modeMask != modeNotified {
@@ -183,15 +218,19 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 				return f.ready()
 			}
 		}
-		f.node = &notifyNode{n: n}
-		f.node.cleanup = runtime.AddCleanup(f, (*notifyNode).cancel, f.node)
+		if f.life() == lifeAdopted {
+			f.node = &f.inline
+		} else {
+			nd := &notifyNode{n: n}
+			f.node = &nd.node
+			runtime.AddCleanup(f, (*notifyNode).cancel, nd)
+		}
 	}
 	nd := f.node
 	n.mu.Lock()
-	switch nd.node.PollLocked(cx) {
+	switch nd.PollLocked(cx) {
 	case waitq.Granted:
 		n.mu.Unlock()
-		nd.cleanup.Stop()
 		return f.ready()
 	case waitq.Queued:
 		n.mu.Unlock()
@@ -201,17 +240,15 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 	// from waiting behind our back.
 	for {
 		st := n.state.Load()
-		if st&^modeMask != f.gen {
-			nd.node.State = waitq.Done
+		if st&^modeMask != f.gen() {
+			nd.State = waitq.Done
 			n.mu.Unlock()
-			nd.cleanup.Stop()
 			return f.ready()
 		}
 		if st&modeMask == modeNotified {
 			if n.state.CompareAndSwap(st, withMode(st, modeEmpty)) {
-				nd.node.State = waitq.Done
+				nd.State = waitq.Done
 				n.mu.Unlock()
-				nd.cleanup.Stop()
 				return f.ready()
 			}
 			continue
@@ -220,14 +257,14 @@ func (f *Notified) Poll(cx *future.Context) future.Poll[struct{}] {
 			break
 		}
 	}
-	n.waiters.PushBack(&nd.node)
-	nd.node.Waker = cx.Waker()
+	n.waiters.PushBack(nd)
+	nd.Waker = cx.Waker()
 	n.mu.Unlock()
 	return future.Pending[struct{}]()
 }
 
 func (f *Notified) ready() future.Poll[struct{}] {
-	f.st = stDone
+	f.word = f.gen() | lifeDone
 	return future.Ready(struct{}{})
 }
 
@@ -235,33 +272,36 @@ func (f *Notified) ready() future.Poll[struct{}] {
 // passed to the next waiter, or stored, so it is not lost. Cancel after
 // Ready does nothing.
 func (f *Notified) Cancel() {
-	if f.st != stWaiting {
+	if l := f.life(); l != lifeWaiting && l != lifeAdopted {
 		return
 	}
-	f.st = stCancelled
+	f.word = f.gen() | lifeCancelled
 	if f.node != nil {
-		f.node.cleanup.Stop()
-		f.node.cancel()
+		f.n.cancelNode(f.node)
 	}
 }
 
-func (nd *notifyNode) cancel() {
-	n := nd.n
+// cancel is the cleanup of a Notified that was not adopted.
+func (nd *notifyNode) cancel() { nd.n.cancelNode(&nd.node) }
+
+// cancelNode takes nd off the queue, passing on a NotifyOne it was handed;
+// on a node that is done it does nothing.
+func (n *Notify) cancelNode(nd *waitq.Node[bool]) {
 	var w future.Waker
 	n.mu.Lock()
-	switch nd.node.State {
+	switch nd.State {
 	case waitq.Queued:
-		n.waiters.Remove(&nd.node)
-		nd.node.Waker = nil
+		n.waiters.Remove(nd)
+		nd.Waker = nil
 		if n.waiters.Len() == 0 {
 			n.setMode(modeEmpty)
 		}
 	case waitq.Granted:
-		if nd.node.Val {
+		if nd.Val {
 			w = n.notifyOneLocked()
 		}
 	}
-	nd.node.State = waitq.Done
+	nd.State = waitq.Done
 	n.mu.Unlock()
 	if w != nil {
 		w.Wake()

@@ -84,6 +84,10 @@ func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
 // on. Cancel after Ready does nothing.
 func (f *RWLockFuture) Cancel() { f.w.cancel() }
 
+// Adopt implements future.Adopter: the owner cancels the future whenever
+// it drops it before Ready, so its wait registers no cleanup.
+func (f *RWLockFuture) Adopt() { f.w.adopt() }
+
 // Reset makes a finished lock future, whose guard was unlocked, wait again
 // for the same kind of lock (see LockFuture.Reset).
 func (f *RWLockFuture) Reset() *RWLockFuture {

@@ -101,7 +101,7 @@ type AcquireFuture struct {
 func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Permit]] {
 	ok, err := pollAcq(f, &f.w, cx)
 	if err != nil {
-		f.permit.done = true // never handed out
+		f.permit.end() // never handed out
 		return future.Ready(future.Err[*Permit](err))
 	}
 	if !ok {
@@ -114,23 +114,40 @@ func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Perm
 // next waiter. Cancel after Ready does nothing.
 func (f *AcquireFuture) Cancel() { f.w.cancel() }
 
+// Adopt implements future.Adopter: the owner cancels the future whenever
+// it drops it before Ready, so its wait registers no cleanup.
+func (f *AcquireFuture) Adopt() { f.w.adopt() }
+
 // Reset makes a finished acquire, whose permit was released or forgotten,
 // wait for the same number of permits again (see LockFuture.Reset).
 func (f *AcquireFuture) Reset() *AcquireFuture {
-	f.w.reset(f, !f.permit.done)
-	f.permit.done = false
+	f.w.reset(f, !f.permit.ended())
+	f.permit.n = int64(f.permit.N())
 	return f
 }
 
 // Permit is a number of permits held from a Semaphore.
 type Permit struct {
-	s    *Semaphore
-	n    int64
-	done bool
+	s *Semaphore
+	// n is the number of permits, ^n once released or forgotten: a
+	// separate flag would make an AcquireFuture one size class larger.
+	n int64
 }
 
-// N returns how many permits p holds.
-func (p *Permit) N() int { return int(p.n) }
+func (p *Permit) ended() bool { return p.n < 0 }
+func (p *Permit) end() {
+	if p.n >= 0 {
+		p.n = ^p.n
+	}
+}
+
+// N returns how many permits p holds (or held, once released).
+func (p *Permit) N() int {
+	if p.n < 0 {
+		return int(^p.n)
+	}
+	return int(p.n)
+}
 
 // Release gives the permits back. A second Release (or Release after
 // Forget) panics with a *future.MisuseError.
@@ -139,20 +156,21 @@ func (p *Permit) Release() { p.ReleaseFrom(nil) }
 // ReleaseFrom is Release from inside a Poll: the waiters it completes are
 // woken through future.WakeFrom(cx, ...).
 func (p *Permit) ReleaseFrom(cx *future.Context) {
-	if p.done {
+	if p.ended() {
 		misuse("*tasksync.Permit", ErrReleased)
 	}
-	p.done = true
-	p.s.sem.Release(cx, p.n)
+	n := p.n
+	p.end()
+	p.s.sem.Release(cx, n)
 }
 
 // Forget drops the permits without giving them back: the semaphore shrinks
 // by p.N(). Semaphore.Release can add them back later.
 func (p *Permit) Forget() {
-	if p.done {
+	if p.ended() {
 		misuse("*tasksync.Permit", ErrReleased)
 	}
-	p.done = true
+	p.end()
 }
 
 // Waiters returns how many acquires are queued on s. It is meant for

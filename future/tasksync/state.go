@@ -27,33 +27,38 @@ func (s waitState) enter(f any) {
 
 // acqWait is what every future that waits for semaphore permits shares
 // (LockFuture, RWLockFuture, AcquireFuture): the acquire and the future's
-// life. Each future keeps only its guard and the thin exported methods, so
-// the state machine in mutex.go is written once.
+// life, kept in the acquire's Life byte so that a LockFuture stays within
+// 48 bytes. Each future keeps only its guard and the thin exported
+// methods, so the state machine in mutex.go is written once.
 type acqWait struct {
 	acq waitq.Acquire
-	st  waitState
 }
 
+func (w *acqWait) st() waitState   { return waitState(w.acq.Life) }
+func (w *acqWait) set(s waitState) { w.acq.Life = uint8(s) }
+func (w *acqWait) adopt()          { w.acq.Adopt() }
+
 // pollAcq advances the wait embedded in owner, the future the user holds:
-// its collection cancels the wait, and misuse panics name its type. It
-// returns true once the permits are held, or ErrClosed once the semaphore
-// is closed (never for a lock); either way the future is then done. It
-// costs one call frame on the futures' hot path, and saves one: the misuse
-// check is a field test, where each Poll used to call enter every time.
+// its collection cancels the wait (unless adopted), and misuse panics name
+// its type. It returns true once the permits are held, or ErrClosed once
+// the semaphore is closed (never for a lock); either way the future is
+// then done. It costs one call frame on the futures' hot path, and saves
+// one: the misuse check is a field test, where each Poll used to call
+// enter every time.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
-	if w.st != stWaiting {
-		w.st.enter(owner)
+	if st := w.st(); st != stWaiting {
+		st.enter(owner)
 	}
 	if !future.Coop(cx) {
 		return false, nil
 	}
 	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
 	if err != nil {
-		w.st = stDone
+		w.set(stDone)
 		return false, acqErr(typeName(owner), err) // panics unless closed
 	}
 	if ok {
-		w.st = stDone
+		w.set(stDone)
 	}
 	return ok, nil
 }
@@ -61,8 +66,8 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 // cancel gives up a wait that has not finished; the permits handed to it so
 // far go to the next waiter.
 func (w *acqWait) cancel() {
-	if w.st == stWaiting {
-		w.st = stCancelled
+	if w.st() == stWaiting {
+		w.set(stCancelled)
 		w.acq.Cancel()
 	}
 }
@@ -72,9 +77,9 @@ func (w *acqWait) cancel() {
 // the wait has not finished, it panics with a *future.MisuseError wrapping
 // ErrResetBusy that names owner.
 func (w *acqWait) reset(owner any, held bool) {
-	if w.st != stDone || held {
+	if w.st() != stDone || held {
 		misuse(typeName(owner), ErrResetBusy)
 	}
-	w.st = stWaiting
+	w.set(stWaiting)
 	w.acq.Reset()
 }

@@ -300,3 +300,6 @@ func (f *CancelledFuture) Cancel() {
 		f.n.Cancel()
 	}
 }
+
+// Adopt implements future.Adopter (see WaitGroupFuture.Adopt).
+func (f *CancelledFuture) Adopt() { f.n.Adopt() }

@@ -113,3 +113,7 @@ func (f *WaitGroupFuture) Cancel() {
 		f.n.Cancel()
 	}
 }
+
+// Adopt implements future.Adopter: the owner cancels the future whenever
+// it drops it, and Cancel cancels the Notified inside, which is adopted.
+func (f *WaitGroupFuture) Adopt() { f.n.Adopt() }

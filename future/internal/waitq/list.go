@@ -7,6 +7,8 @@
 // waited for, when it is cancelled explicitly, or when the garbage collector
 // finds its future unreachable (runtime.AddCleanup). Nodes never reference
 // their future, so a future that is dropped while queued can be collected.
+// A future whose owner cancels it (future.Adopter) registers no cleanup,
+// and may keep its node inside itself.
 package waitq
 
 import (

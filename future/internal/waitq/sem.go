@@ -163,69 +163,71 @@ func (s *Sem) Close() {
 	wl.WakeAll(nil)
 }
 
-// Waiter is the queue node of one acquire that had to wait. It is allocated
-// separately from the future that owns it, and does not point back to it,
-// so that an abandoned future can be collected and its cleanup can remove
-// the node.
-type Waiter struct {
-	node Node[int64]
-	sem  *Sem
-	n    int64
-}
-
 // Acquire is the state of one acquire of n permits; futures embed it.
 //
 //	fresh --Poll: permits free--> done
-//	fresh --Poll: not enough--> waiting (Waiter queued, cleanup registered)
+//	fresh --Poll: not enough--> waiting (node queued; cleanup registered
+//	        unless adopted)
 //	waiting --Release grants--> Poll --> done
 //	waiting --Cancel / owner collected--> cancelled (permits given back)
 //	any --Close--> Poll returns ErrSemClosed
-//	done --Reset--> fresh, keeping the Waiter and the cleanup registration
+//	done --Reset--> fresh, keeping the node and the cleanup registration
 //
-// A future used once stops its cleanup when it completes; one that was
-// Reset keeps it registered (and its node) from round to round, so a task
-// that locks in a loop with one future allocates nothing and touches no
-// runtime special after its first wait.
+// The queue node is allocated separately, at the first wait, and does not
+// point back to the future, so that an abandoned future can be collected
+// and its cleanup can remove the node. The cleanup is registered once per
+// future and never stopped: when it runs after the wait finished it finds
+// the node done and does nothing, and the future keeps no 16-byte handle
+// to stop it with. A future whose owner cancels it (Adopt) registers none.
+// A task that locks in a loop with one future Reset each round allocates
+// nothing and touches no runtime special after its first wait.
 type Acquire struct {
-	sem        *Sem
-	n          int64
-	w          *Waiter
-	cl         runtime.Cleanup
-	waiting    bool // this round took the slow path: w is in use
-	registered bool // cl is registered
-	keep       bool // Reset was called: keep cl between rounds
+	sem  *Sem
+	n    int64
+	node *Node[int64] // Val: permits still needed; nil until the first wait
+	// Life is the embedding future's own state, kept here where it
+	// costs no padding; waitq does not touch it.
+	Life  uint8
+	flags uint8
 }
+
+const (
+	acqWaiting    = 1 << iota // this round took the slow path: node is in use
+	acqRegistered             // the cleanup is registered
+	acqAdopted                // the owner cancels: no cleanup
+)
 
 // Init prepares an acquire of n permits from s.
 func (a *Acquire) Init(s *Sem, n int64) { *a = Acquire{sem: s, n: n} }
+
+// Adopt says that the owner cancels the acquire whenever it abandons it
+// (future.Adopter), so its wait registers no cleanup. Once a wait
+// registered one it does nothing.
+func (a *Acquire) Adopt() {
+	if a.flags&acqRegistered == 0 {
+		a.flags |= acqAdopted
+	}
+}
 
 // Reset prepares a finished acquire for another round with the same
 // semaphore and count. The caller guarantees the previous round completed
 // (its future returned Ready): the node is then in no queue and no other
 // goroutine touches it.
 func (a *Acquire) Reset() {
-	if a.w != nil {
-		a.w.node = Node[int64]{}
+	if a.node != nil {
+		*a.node = Node[int64]{}
 	}
-	a.waiting, a.keep = false, true
-}
-
-// done ends a round: a one-shot future stops its cleanup, so the collector
-// has no work for it.
-func (a *Acquire) done() {
-	if a.registered && !a.keep {
-		a.cl.Stop()
-		a.registered = false
-	}
+	a.flags &^= acqWaiting
 }
 
 // PollAcquire advances a, the acquire embedded in the future owner. It
 // returns (true, nil) when the permits are held, (false, nil) after
 // registering cx's waker, or (false, ErrSemClosed). owner is the object the
 // caller drops when it abandons the acquire: when the garbage collector
-// finds it unreachable, the wait is cancelled as by Cancel.
+// finds it unreachable, the wait is cancelled as by Cancel (unless the
+// acquire was adopted).
 func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) {
-	if !a.waiting {
+	if a.flags&acqWaiting == 0 {
 		ok, err := a.sem.TryAcquire(a.n)
 		if ok || err != nil {
 			return ok, err
@@ -233,21 +235,20 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 		if !a.sem.Initialized() {
 			return false, ErrUninitialized
 		}
-		if a.w == nil {
-			a.w = &Waiter{sem: a.sem, n: a.n}
+		if a.node == nil {
+			a.node = &Node[int64]{}
 		}
-		if !a.registered {
-			a.cl = runtime.AddCleanup(owner, (*Waiter).Cancel, a.w)
-			a.registered = true
+		if a.flags&(acqRegistered|acqAdopted) == 0 {
+			runtime.AddCleanup(owner, acqRef.cancel, acqRef{a.node, a.sem, a.n})
+			a.flags |= acqRegistered
 		}
-		a.waiting = true
+		a.flags |= acqWaiting
 	}
-	w, s := a.w, a.sem
+	nd, s := a.node, a.sem
 	s.mu.Lock()
-	switch w.node.PollLocked(cx) {
+	switch nd.PollLocked(cx) {
 	case Granted:
 		s.mu.Unlock()
-		a.done()
 		return true, nil
 	case Queued:
 		s.mu.Unlock()
@@ -261,15 +262,13 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 		st := s.state.Load()
 		if st&closedBit != 0 {
 			s.mu.Unlock()
-			a.done()
 			return false, ErrSemClosed
 		}
 		avail := int64(st >> shift)
-		if avail >= w.n && st&waitersBit == 0 {
-			if s.state.CompareAndSwap(st, st-uint64(w.n)<<shift) {
-				w.node.State = Done
+		if avail >= a.n && st&waitersBit == 0 {
+			if s.state.CompareAndSwap(st, st-uint64(a.n)<<shift) {
+				nd.State = Done
 				s.mu.Unlock()
-				a.done()
 				return true, nil
 			}
 			continue
@@ -281,9 +280,9 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 			take = avail
 		}
 		if s.state.CompareAndSwap(st, (st-uint64(take)<<shift)|waitersBit) {
-			w.node.Val = w.n - take
-			s.waiters.PushBack(&w.node)
-			w.node.Waker = cx.Waker()
+			nd.Val = a.n - take
+			s.waiters.PushBack(nd)
+			nd.Waker = cx.Waker()
 			s.mu.Unlock()
 			return false, nil
 		}
@@ -295,32 +294,36 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 // by a poll are released. A completed or never-started acquire is left
 // alone. It is safe to call more than once.
 func (a *Acquire) Cancel() {
-	if a.registered {
-		a.cl.Stop()
-		a.registered = false
-	}
-	if a.w != nil {
-		a.w.Cancel()
+	if a.node != nil {
+		acqRef{a.node, a.sem, a.n}.cancel()
 	}
 }
 
-// Cancel is Acquire.Cancel on the node; it is also the cleanup run when the
-// owning future is collected.
-func (w *Waiter) Cancel() {
-	s := w.sem
+// acqRef is what the cleanup of an acquire keeps: its node, semaphore and
+// count, not the future.
+type acqRef struct {
+	node *Node[int64]
+	sem  *Sem
+	n    int64
+}
+
+// cancel is Acquire.Cancel on the node; it is also the cleanup run when
+// the owning future is collected.
+func (r acqRef) cancel() {
+	s, nd := r.sem, r.node
 	var wl WakeList
 	s.mu.Lock()
-	switch w.node.State {
+	switch nd.State {
 	case Queued:
-		s.waiters.Remove(&w.node)
-		w.node.State = Done
-		w.node.Waker = nil
-		s.releaseLocked(w.n-w.node.Val, &wl)
+		s.waiters.Remove(nd)
+		nd.State = Done
+		nd.Waker = nil
+		s.releaseLocked(r.n-nd.Val, &wl)
 	case Granted:
-		w.node.State = Done
-		s.releaseLocked(w.n, &wl)
+		nd.State = Done
+		s.releaseLocked(r.n, &wl)
 	case Idle:
-		w.node.State = Done
+		nd.State = Done
 	}
 	s.mu.Unlock()
 	wl.WakeAll(nil)

@@ -111,16 +111,16 @@ func checkSem(t *testing.T, s *Sem, capacity int64, all []*acqOwner) {
 	total := s.Available()
 	oldestQueued := -1
 	for _, o := range all {
-		w := o.a.w
+		w := o.a.node
 		switch {
 		case o.state == 1:
 			total += o.n
-		case o.state == 0 && w != nil && w.node.State == Queued:
-			total += o.n - w.node.Val // handed to it so far
+		case o.state == 0 && w != nil && w.State == Queued:
+			total += o.n - w.Val // handed to it so far
 			if oldestQueued < 0 || o.seq < oldestQueued {
 				oldestQueued = o.seq
 			}
-		case o.state == 0 && w != nil && w.node.State == Granted:
+		case o.state == 0 && w != nil && w.State == Granted:
 			total += o.n
 			require.Positive(t, o.woken.Load(), "a grant wakes its waiter")
 		}
@@ -132,7 +132,7 @@ func checkSem(t *testing.T, s *Sem, capacity int64, all []*acqOwner) {
 	}
 	// FIFO: no waiter queued after the oldest still-queued one was granted.
 	for _, o := range all {
-		if w := o.a.w; o.state == 0 && w != nil && w.node.State == Granted && oldestQueued >= 0 {
+		if w := o.a.node; o.state == 0 && w != nil && w.State == Granted && oldestQueued >= 0 {
 			require.Less(t, o.seq, oldestQueued, "granted out of FIFO order")
 		}
 	}
