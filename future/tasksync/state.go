@@ -83,3 +83,41 @@ func (w *acqWait) reset(owner any, held bool) {
 	w.set(stWaiting)
 	w.acq.Reset()
 }
+
+// flagWait is what the futures that wait on a Notify for a condition that,
+// once true, stays true share (WaitGroupFuture: the count at zero;
+// CancelledFuture: the token cancelled). The Notified is copied before the
+// first look at the condition, so a wake that comes between the look and
+// the wait is not lost.
+type flagWait struct {
+	n  Notified
+	st waitState
+}
+
+// poll is the Poll of the future f whose condition reads set now.
+func (w *flagWait) poll(cx *future.Context, f any, set bool) future.Poll[struct{}] {
+	if w.st != stWaiting {
+		w.st.enter(f)
+	}
+	if set {
+		if !future.Coop(cx) {
+			return future.Pending[struct{}]()
+		}
+		w.n.Cancel() // leaves the queue if an earlier poll joined it
+		w.st = stDone
+		return future.Ready(struct{}{})
+	}
+	if w.n.Poll(cx).IsPending() {
+		return future.Pending[struct{}]()
+	}
+	w.st = stDone
+	return future.Ready(struct{}{})
+}
+
+// cancel gives up the wait; after Ready it does nothing.
+func (w *flagWait) cancel() {
+	if w.st == stWaiting {
+		w.st = stCancelled
+		w.n.Cancel()
+	}
+}

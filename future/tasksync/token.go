@@ -261,45 +261,24 @@ func (n *tokenNode) removeChildLocked(c *tokenNode) {
 // a new Cancelled completes at once if the token was cancelled meanwhile.
 func (t *CancellationToken) Cancelled() *CancelledFuture {
 	n := t.node()
-	return &CancelledFuture{t: t, n: *n.zero.Notified()} // a copy before any poll: no node yet
+	return &CancelledFuture{t: t, w: flagWait{n: *n.zero.Notified()}} // a copy before any poll: no node yet
 }
 
 // CancelledFuture is the future returned by CancellationToken.Cancelled.
 // It holds the token, so a token waited on stays in its tree.
 type CancelledFuture struct {
-	t  *CancellationToken
-	n  Notified // made before the first look at the flag: no lost wake-up
-	st waitState
+	t *CancellationToken
+	w flagWait
 }
 
 // Poll implements future.Future.
 func (f *CancelledFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if f.st != stWaiting {
-		f.st.enter(f)
-	}
-	if f.t.n.cancelled.Load() {
-		if !future.Coop(cx) {
-			return future.Pending[struct{}]()
-		}
-		f.n.Cancel() // leaves the queue if an earlier poll joined it
-		f.st = stDone
-		return future.Ready(struct{}{})
-	}
-	if f.n.Poll(cx).IsPending() {
-		return future.Pending[struct{}]()
-	}
-	f.st = stDone
-	return future.Ready(struct{}{})
+	return f.w.poll(cx, f, f.t.n.cancelled.Load())
 }
 
 // Cancel stops waiting; the token is not cancelled by it. Cancel after
 // Ready does nothing.
-func (f *CancelledFuture) Cancel() {
-	if f.st == stWaiting {
-		f.st = stCancelled
-		f.n.Cancel()
-	}
-}
+func (f *CancelledFuture) Cancel() { f.w.cancel() }
 
 // Adopt implements future.Adopter (see WaitGroupFuture.Adopt).
-func (f *CancelledFuture) Adopt() { f.n.Adopt() }
+func (f *CancelledFuture) Adopt() { f.w.n.Adopt() }

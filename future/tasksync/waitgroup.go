@@ -76,44 +76,23 @@ func (wg *WaitGroup) Count() int { return int(wg.count.Load()) }
 // is affected. A new Wait may be created later without missing anything:
 // it completes at once if the count is zero by then.
 func (wg *WaitGroup) Wait() *WaitGroupFuture {
-	return &WaitGroupFuture{wg: wg, n: *wg.zero.Notified()} // a copy before any poll: no node yet
+	return &WaitGroupFuture{wg: wg, w: flagWait{n: *wg.zero.Notified()}} // a copy before any poll: no node yet
 }
 
 // WaitGroupFuture is the future returned by WaitGroup.Wait.
 type WaitGroupFuture struct {
 	wg *WaitGroup
-	n  Notified
-	st waitState
+	w  flagWait
 }
 
 // Poll implements future.Future.
 func (f *WaitGroupFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	if f.st != stWaiting {
-		f.st.enter(f)
-	}
-	if f.wg.count.Load() == 0 {
-		if !future.Coop(cx) {
-			return future.Pending[struct{}]()
-		}
-		f.n.Cancel() // leaves the queue if an earlier poll joined it
-		f.st = stDone
-		return future.Ready(struct{}{})
-	}
-	if f.n.Poll(cx).IsPending() {
-		return future.Pending[struct{}]()
-	}
-	f.st = stDone
-	return future.Ready(struct{}{})
+	return f.w.poll(cx, f, f.wg.count.Load() == 0)
 }
 
 // Cancel gives up the wait. Cancel after Ready does nothing.
-func (f *WaitGroupFuture) Cancel() {
-	if f.st == stWaiting {
-		f.st = stCancelled
-		f.n.Cancel()
-	}
-}
+func (f *WaitGroupFuture) Cancel() { f.w.cancel() }
 
 // Adopt implements future.Adopter: the owner cancels the future whenever
 // it drops it, and Cancel cancels the Notified inside, which is adopted.
-func (f *WaitGroupFuture) Adopt() { f.n.Adopt() }
+func (f *WaitGroupFuture) Adopt() { f.w.n.Adopt() }
