@@ -76,6 +76,10 @@ func Dial(network, address string) *DialFuture {
 // does (without its parallel IPv4/IPv6 race); IP literals need no lookup.
 // When ctx ends first the dial fails with an error wrapping ctx.Err();
 // Cancel ends the lookup and closes the socket too.
+//
+// Cancel safety: a cancelled dial leaves nothing behind (no socket, no
+// registration, no lookup goroutine once it notices); a connection it had
+// not yet returned is closed, and a new Dial starts afresh.
 func DialContext(ctx context.Context, network, address string) *DialFuture {
 	return &DialFuture{ctx: ctx, network: network, address: address}
 }

@@ -47,6 +47,11 @@ const signalQueue = 16
 // Signals returns a stream of the given signals (all signals if none, as
 // signal.Notify). While it is open those signals no longer have their
 // default effect (SIGINT no longer ends the program).
+//
+// Cancel safety: a signal leaves the stream's queue only in the poll that
+// returns it, so a stream.Next that loses a race loses no signal; the
+// queue holds 16, and further signals are dropped while it is full, as
+// signal.Notify drops them on a full channel.
 func Signals(sigs ...os.Signal) *SignalStream {
 	st := &sigState{ch: make(chan os.Signal, signalQueue), stop: make(chan struct{})}
 	signal.Notify(st.ch, sigs...)
@@ -130,6 +135,11 @@ func (s *sigState) close() {
 // signal::ctrl_c. It subscribes at once, so an interrupt that arrives
 // before the first poll is not lost, and unsubscribes when it completes or
 // is cancelled. While it waits, Ctrl-C does not end the program.
+//
+// Cancel safety: an interrupt that arrived but was not yet returned by a
+// poll is dropped with the future. A loop that races CtrlC against other
+// work each time round can miss one: keep a single Signals(os.Interrupt)
+// stream open instead, whose queue keeps them.
 func CtrlC() future.Future[struct{}] {
 	return &ctrlC{s: Signals(os.Interrupt)}
 }

@@ -197,6 +197,9 @@ func (b *BufReader) tooLong(delim byte) error {
 // bufio.Reader.ReadBytes). At the end of the stream it completes with
 // what is left, unterminated, and then with io.EOF. A record longer than
 // the line limit fails with an error wrapping ErrLineTooLong.
+//
+// Cancel safety: the bytes read so far stay in the BufReader, so a
+// cancelled ReadUntil loses nothing and the next one sees them.
 func (b *BufReader) ReadUntil(delim byte) future.Future[future.Result[[]byte]] {
 	return &untilFuture{b: b, delim: delim}
 }
@@ -228,6 +231,9 @@ func (f *untilFuture) Poll(cx *future.Context) future.Poll[future.Result[[]byte]
 // it the future completes with io.EOF. A line longer than the limit fails
 // with an error wrapping ErrLineTooLong, and the next ReadLine returns the
 // line after it.
+//
+// Cancel safety: as ReadUntil, a cancelled ReadLine (one that lost a race
+// against a timeout, say) loses no bytes.
 func (b *BufReader) ReadLine() future.Future[future.Result[string]] {
 	return &lineFuture{b: b}
 }

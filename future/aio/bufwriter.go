@@ -116,6 +116,9 @@ func (b *BufWriter) PollCloseWrite(cx *future.Context) future.Poll[future.Result
 
 // Flush returns a future of PollFlush: it completes once every byte
 // written so far reached the underlying writer.
+//
+// Cancel safety: the bytes not yet written stay buffered, so a cancelled
+// Flush loses nothing; the next Flush or Write carries on.
 func (b *BufWriter) Flush() future.Future[future.Result[struct{}]] {
 	return &flushFuture{b: b}
 }

@@ -104,6 +104,9 @@ func (c *copier) release() {
 // error the Result holds the error and the count written before it. Its
 // 32 KiB buffer is allocated on the first poll and kept until the copy
 // ends. It implements future.Canceler.
+//
+// Cancel safety: not cancel safe; bytes read from src but not yet written
+// to dst are dropped with it (the package doc says more).
 func Copy(dst Writer, src Reader) *CopyFuture {
 	return &CopyFuture{c: copier{dst: dst, src: src}}
 }
@@ -148,6 +151,8 @@ func (f *CopyFuture) Cancel() { f.c.release() }
 // in either direction ends both; the Result then holds the counts so far.
 // Each direction allocates one 32 KiB buffer on its first poll. It
 // implements future.Canceler.
+//
+// Cancel safety: not cancel safe, as Copy, in each direction.
 func CopyBidirectional(a, b ReadWriter) *BidiFuture {
 	return &BidiFuture{
 		ab: copier{dst: b, src: a, closeWrite: true},

@@ -21,6 +21,11 @@ func ReadFull(r Reader, p []byte) *IOFuture {
 // WriteAll returns a future that writes all of p to w (tokio's write_all;
 // Go's io.Writer.Write does it in one call) and completes with len(p), or
 // the count written and the error.
+//
+// Cancel safety (ReadFull and WriteAll): not cancel safe. Bytes already
+// read into p, or already written from it, when the future is cancelled
+// are not reported; for reads that may lose a race use a BufReader, which
+// keeps what it has read.
 func WriteAll(w Writer, p []byte) *IOFuture {
 	return &IOFuture{wr: w, p: p}
 }
@@ -77,6 +82,8 @@ func (f *IOFuture) Cancel() {
 // ReadAll returns a future that reads r until io.EOF and completes with
 // everything read, as io.ReadAll (tokio's read_to_end): EOF is not an
 // error. On an error the Result holds the bytes read so far too.
+//
+// Cancel safety: not cancel safe; what it had read is dropped with it.
 func ReadAll(r Reader) future.Future[future.Result[[]byte]] {
 	return &readAllFuture{r: r}
 }

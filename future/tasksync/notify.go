@@ -59,6 +59,11 @@ func (n *Notify) Waiters() int {
 }
 
 // Notified returns a future that is Ready when the task is notified.
+//
+// Cancel safety: cancelling a Notified that NotifyOne had already chosen
+// passes that notification on, to the next waiter or as the stored permit,
+// so no NotifyOne is lost; one woken by NotifyWaiters is simply gone, as
+// that call wakes only the waiters that existed when it was made.
 func (n *Notify) Notified() *Notified {
 	return &Notified{n: n, word: n.state.Load() &^ modeMask}
 }
