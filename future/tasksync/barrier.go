@@ -88,7 +88,7 @@ type BarrierFuture struct {
 
 // Poll implements future.Future.
 func (f *BarrierFuture) Poll(cx *future.Context) future.Poll[bool] {
-	if f.st != stWaiting {
+	if f.st != waitPending {
 		f.st.enter(f)
 	}
 	if !future.Coop(cx) {
@@ -99,7 +99,7 @@ func (f *BarrierFuture) Poll(cx *future.Context) future.Poll[bool] {
 	switch f.node.PollLocked(cx) {
 	case waitq.Granted:
 		b.mu.Unlock()
-		f.st = stDone
+		f.st = waitDone
 		return future.Ready(false)
 	case waitq.Queued:
 		b.mu.Unlock()
@@ -116,17 +116,17 @@ func (f *BarrierFuture) Poll(cx *future.Context) future.Poll[bool] {
 	waitq.ReleaseAllLocked(&b.mu, &b.waiters, &wl, cx)
 	b.mu.Unlock()
 	wl.WakeAll(cx)
-	f.st = stDone
+	f.st = waitDone
 	return future.Ready(true)
 }
 
 // Cancel gives up the wait; see Barrier.Wait for what happens to its
 // arrival. Cancel after Ready does nothing.
 func (f *BarrierFuture) Cancel() {
-	if f.st != stWaiting {
+	if f.st != waitPending {
 		return
 	}
-	f.st = stCancelled
+	f.st = waitCancelled
 	b := f.b
 	b.mu.Lock()
 	if f.node.State == waitq.Queued {

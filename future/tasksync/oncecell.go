@@ -165,7 +165,7 @@ func (f *OnceCellTryFuture[T]) Cancel() { f.w.cancel() }
 
 // stPanicked marks a cell wait whose initialiser panicked: polling it
 // again is misuse, reported as future.ErrPolledAfterPanic.
-const stPanicked = stCancelled + 1
+const stPanicked = waitCancelled + 1
 
 // cellWait is the state both cell futures share.
 type cellWait[T any] struct {
@@ -192,7 +192,7 @@ func (w *cellWait[T]) init(c *OnceCell[T], mk func() future.Future[future.Result
 // pollCell advances w, the wait embedded in owner (whose collection gives
 // up the wait, and whose type misuse panics name).
 func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Result[T], bool) {
-	if w.st != stWaiting {
+	if w.st != waitPending {
 		if w.st == stPanicked {
 			misuse(typeName(owner), future.ErrPolledAfterPanic)
 		}
@@ -212,7 +212,7 @@ func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Re
 			return w.finish(future.Ok(c.val)) // closed only once full
 		}
 		if err != nil {
-			w.st = stDone
+			w.st = waitDone
 			acqErr(typeName(owner), err) // panics: never closed here
 		}
 		if !ok {
@@ -235,7 +235,7 @@ func startInit[F, T any](owner *F, w *cellWait[T]) {
 	}()
 	run := w.mk()
 	if run == nil {
-		w.giveUp(nil, stDone)
+		w.giveUp(nil, waitDone)
 		finished = true
 		misuse(typeName(owner), future.ErrNilFuture)
 	}
@@ -283,18 +283,18 @@ func (w *cellWait[T]) giveUp(cx *future.Context, st waitState) {
 }
 
 func (w *cellWait[T]) finish(r future.Result[T]) (future.Result[T], bool) {
-	w.st = stDone
+	w.st = waitDone
 	return r, true
 }
 
 func (w *cellWait[T]) cancel() {
-	if w.st != stWaiting {
+	if w.st != waitPending {
 		return
 	}
 	if w.run != nil {
-		w.giveUp(nil, stCancelled)
+		w.giveUp(nil, waitCancelled)
 		return
 	}
-	w.st = stCancelled
+	w.st = waitCancelled
 	w.acq.Cancel()
 }

@@ -10,17 +10,17 @@ import (
 type waitState uint8
 
 const (
-	stWaiting waitState = iota
-	stDone
-	stCancelled
+	waitPending waitState = iota
+	waitDone
+	waitCancelled
 )
 
 // enter panics with a *future.MisuseError unless f may be polled.
 func (s waitState) enter(f any) {
 	switch s {
-	case stDone:
+	case waitDone:
 		future.PanicPolledAfterReady(f)
-	case stCancelled:
+	case waitCancelled:
 		panic(&future.MisuseError{Future: typeName(f), Err: ErrPolledAfterCancel})
 	}
 }
@@ -46,7 +46,7 @@ func (w *acqWait) adopt()          { w.acq.Adopt() }
 // one: the misuse check is a field test, where each Poll used to call
 // enter every time.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
-	if st := w.st(); st != stWaiting {
+	if st := w.st(); st != waitPending {
 		st.enter(owner)
 	}
 	if !future.Coop(cx) {
@@ -54,11 +54,11 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 	}
 	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
 	if err != nil {
-		w.set(stDone)
+		w.set(waitDone)
 		return false, acqErr(typeName(owner), err) // panics unless closed
 	}
 	if ok {
-		w.set(stDone)
+		w.set(waitDone)
 	}
 	return ok, nil
 }
@@ -66,8 +66,8 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 // cancel gives up a wait that has not finished; the permits handed to it so
 // far go to the next waiter.
 func (w *acqWait) cancel() {
-	if w.st() == stWaiting {
-		w.set(stCancelled)
+	if w.st() == waitPending {
+		w.set(waitCancelled)
 		w.acq.Cancel()
 	}
 }
@@ -77,10 +77,10 @@ func (w *acqWait) cancel() {
 // the wait has not finished, it panics with a *future.MisuseError wrapping
 // ErrResetBusy that names owner.
 func (w *acqWait) reset(owner any, held bool) {
-	if w.st() != stDone || held {
+	if w.st() != waitDone || held {
 		misuse(typeName(owner), ErrResetBusy)
 	}
-	w.set(stWaiting)
+	w.set(waitPending)
 	w.acq.Reset()
 }
 
@@ -96,7 +96,7 @@ type flagWait struct {
 
 // poll is the Poll of the future f whose condition reads set now.
 func (w *flagWait) poll(cx *future.Context, f any, set bool) future.Poll[struct{}] {
-	if w.st != stWaiting {
+	if w.st != waitPending {
 		w.st.enter(f)
 	}
 	if set {
@@ -104,20 +104,20 @@ func (w *flagWait) poll(cx *future.Context, f any, set bool) future.Poll[struct{
 			return future.Pending[struct{}]()
 		}
 		w.n.Cancel() // leaves the queue if an earlier poll joined it
-		w.st = stDone
+		w.st = waitDone
 		return future.Ready(struct{}{})
 	}
 	if w.n.Poll(cx).IsPending() {
 		return future.Pending[struct{}]()
 	}
-	w.st = stDone
+	w.st = waitDone
 	return future.Ready(struct{}{})
 }
 
 // cancel gives up the wait; after Ready it does nothing.
 func (w *flagWait) cancel() {
-	if w.st == stWaiting {
-		w.st = stCancelled
+	if w.st == waitPending {
+		w.st = waitCancelled
 		w.n.Cancel()
 	}
 }
