@@ -190,9 +190,12 @@ func (i *idle) workerToNotify() *worker {
 			break
 		}
 	}
-	w := i.removeSleeper(k)
+	// Count it unparked and searching before removeSleeper clears its
+	// parked flag: the worker reads the flag without mu, and once it sees
+	// it clear it may find a task and count itself out of searching at
+	// once, which must not come before this count.
 	checkCounts(i.state.Add(unparkedOne+1), i.n)
-	return w
+	return i.removeSleeper(k)
 }
 
 // counts returns how many workers search and how many are parked.

@@ -99,3 +99,30 @@ func TestIdleCountersPanicOnUnderflow(t *testing.T) {
 	i.toParked(a, false, false)
 	assert.Panics(t, func() { i.toParked(a, false, false) }, "unparked below zero")
 }
+
+// A worker reads its parked flag without idle.mu. Once workerToNotify has
+// cleared it, the worker may run at once and count itself out of
+// searching (fromSearching), so the notifier's count must already be in
+// state by then; counted after the flag, the worker's decrement could come
+// first and take searching below zero (found by checkCounts' panic in a
+// poll test on two CPUs).
+func TestIdleNotifiedWorkerIsCountedBeforeItSeesItsFlag(t *testing.T) {
+	rounds := 50000
+	if testing.Short() {
+		rounds = 5000
+	}
+	i := newIdle(1)
+	w := &worker{idx: 0}
+	for r := 0; r < rounds; r++ {
+		i.toParked(w, false, false)
+		seen := make(chan uint32)
+		go func() {
+			for i.isParked(w) {
+			}
+			seen <- numSearching(i.state.Load()) // what the woken worker would count out
+		}()
+		require.Same(t, w, i.workerToNotify())
+		require.EqualValues(t, 1, <-seen, "round %d: the worker saw its flag clear before it was counted searching", r)
+		i.fromSearching()
+	}
+}
