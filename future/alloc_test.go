@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // After the first poll, a wake of a child and a poll of Join allocate

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // cancelCounts returns how many times each of cs was cancelled.

@@ -14,7 +14,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
-	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
+	"github.com/spindle-rt/spindle/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )

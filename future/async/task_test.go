@@ -11,7 +11,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 func TestAwaitOfReadyFuturesFinishesInOnePoll(t *testing.T) {

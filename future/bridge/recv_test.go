@@ -10,7 +10,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 func TestRecvReadyValueNeedsNoGoroutine(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/channel"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // TestAbandonedSendsLeaveNothing polls 1,000,000 sends on a full channel

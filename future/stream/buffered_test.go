@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // gates returns k gates and a stream of them as futures.

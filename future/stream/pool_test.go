@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/future/stream"
+	"github.com/spindle-rt/spindle/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/poll"
 	"github.com/spindle-rt/spindle/pool"
 )

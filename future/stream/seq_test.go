@@ -14,8 +14,8 @@ import (
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/bridge"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // counting returns an endless Seq that counts the values it produced and

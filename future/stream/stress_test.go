@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/stream"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // TestBufferedUnderWakesFromManyGoroutines completes the futures of a

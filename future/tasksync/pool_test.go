@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
-	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/pool"
 )
 

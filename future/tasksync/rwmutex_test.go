@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 func TestRWMutexReadersShareWritersExclude(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // permitOf polls f once with w as the waker: the permit if it was granted.

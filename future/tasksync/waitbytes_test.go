@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // bytesPerWait returns the live heap per Pending wait future made by mk

@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
 	"github.com/spindle-rt/spindle/future/tasksync"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // UnlockFrom and NotifyOneFrom hand over through future.WakeFrom, so the

@@ -46,9 +46,9 @@ func TestRaceWinnerIsAFinishedChild(t *testing.T) {
 		// An opener task opens the gates in a random order.
 		order := s.Rand().Perm(n)
 		opened := 0
-		pooltest.Spawn(s, yields(n, 0, func(i int) { gates[order[i]].Open(); opened++ }))
+		pooltest.Spawn(s, yields(n, 0, func(i int) { gates[order[i]].Open(struct{}{}); opened++ }))
 		won := pooltest.BlockOn(s, future.Race(fs...))
-		require.True(s, gates[won.Index].open, "winner %d was never opened", won.Index)
+		require.True(s, gates[won.Index].Opened(), "winner %d was never opened", won.Index)
 		require.Equal(s, 100+won.Index, won.Value)
 		s.Wait()
 		require.Equal(s, n, opened)

@@ -3,30 +3,13 @@ package pooltest_test
 import (
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 	"github.com/spindle-rt/spindle/pool/pooltest"
 )
 
-// gate is a hand-written future that is Pending until open is called, the
-// simplest correct leaf: it stores the waker of every Pending poll.
-type gate struct {
-	open  bool
-	waker future.Waker
-}
-
-func (g *gate) Poll(cx *future.Context) future.Poll[struct{}] {
-	if g.open {
-		return future.Ready(struct{}{})
-	}
-	g.waker = cx.Waker()
-	return future.Pending[struct{}]()
-}
-
-func (g *gate) Open() {
-	g.open = true
-	if g.waker != nil {
-		g.waker.Wake()
-	}
-}
+// gate is a future that is Pending until opened: futuretest's Gate, the
+// same leaf the future package's own tests drive by hand.
+type gate = futuretest.Gate[struct{}]
 
 // yields returns a future that yields n times, then is Ready with v after
 // calling step (if not nil) between yields.

@@ -89,7 +89,7 @@ func TestSpawnJoinAbortInsideTheTasksPoll(t *testing.T) {
 		p.onPoll = func() {
 			h.Abort()
 			if ready {
-				p.gate.open = true
+				p.gate.OpenWithoutWake(struct{}{})
 			}
 		}
 		h = pooltest.SpawnJoin(s, p)
@@ -110,7 +110,7 @@ func TestSpawnJoinAbortInsideTheTasksPoll(t *testing.T) {
 func TestSpawnJoinAbortOfAFinishedTaskDoesNothing(t *testing.T) {
 	pooltest.Run(t, 1, func(s *pooltest.Sched) {
 		p := &probe{v: 7}
-		p.gate.open = true
+		p.gate.OpenWithoutWake(struct{}{})
 		h := pooltest.SpawnJoin(s, p)
 		s.Wait()
 		h.Abort()

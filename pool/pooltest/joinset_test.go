@@ -107,8 +107,7 @@ func (k *jsKid) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 	if w.track {
 		require.Equal(w.s, w.spawned-w.returned, w.set.Len(), "Len in a poll of kid %d", k.id)
 	}
-	if k.gate != nil && !k.gate.open {
-		k.gate.waker = cx.Waker()
+	if k.gate != nil && k.gate.Poll(cx).IsPending() {
 		return future.Pending[future.Result[int]]()
 	}
 	if k.yields > 0 {
@@ -153,7 +152,7 @@ func (w *jsWorld) makeKids(n int, failRate float64) {
 		goTask(w.s, func(a *async.Awaiter) struct{} {
 			for _, i := range order {
 				yieldN(w.s, a, 4)
-				gates[i].Open()
+				gates[i].Open(struct{}{})
 			}
 			return struct{}{}
 		})

@@ -175,7 +175,7 @@ func TestSpuriousPollsHappen(t *testing.T) {
 		}))
 		pooltest.BlockOn(s, yields(200, 0, nil))
 		spurious += polls - 1
-		g.Open()
+		g.Open(struct{}{})
 	})
 	assert.Greater(t, spurious, 20*200/100, "about 5%% of 200 steps should be spurious polls")
 }
@@ -345,7 +345,7 @@ func TestLateWakesLetOthersRunFirst(t *testing.T) {
 			g := &gate{}
 			var order []string
 			pooltest.Spawn(s, future.Map[struct{}](g, func(struct{}) int { order = append(order, "woken"); return 0 }))
-			pooltest.Spawn(s, yields(1, 0, func(int) { g.Open() }))
+			pooltest.Spawn(s, yields(1, 0, func(int) { g.Open(struct{}{}) }))
 			pooltest.Spawn(s, yields(3, 0, func(int) { order = append(order, "other") }))
 			s.Wait()
 			if order[len(order)-1] == "woken" {

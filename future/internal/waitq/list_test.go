@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 // lockProbe is a waker that records whether mu was free when it was woken:

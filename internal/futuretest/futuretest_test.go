@@ -9,7 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest"
+	"github.com/spindle-rt/spindle/internal/futuretest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -85,6 +85,13 @@ func (g *Gate[T]) Open(v T) {
 	}
 }
 
+// Opened reports whether Open or OpenWithoutWake was called.
+func (g *Gate[T]) Opened() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.open
+}
+
 // OpenWithoutWake makes the gate Ready with v and wakes nobody: its next
 // poll finds it Ready only if something else causes that poll.
 func (g *Gate[T]) OpenWithoutWake(v T) {

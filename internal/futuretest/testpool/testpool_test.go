@@ -8,7 +8,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/spindle-rt/spindle/future"
-	"github.com/spindle-rt/spindle/future/internal/futuretest/testpool"
+	"github.com/spindle-rt/spindle/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/pool"
 )
 
