@@ -1026,14 +1026,8 @@ func (g *gen) switchStmt(s *ast.SwitchStmt, lbl *types.Label) {
 		sts = append(sts, st)
 		if cc.List == nil {
 			hasDefault = true
-			b.WriteString("default:\n")
-		} else {
-			var es []string
-			for _, e := range cc.List {
-				es = append(es, g.text(e))
-			}
-			b.WriteString("case " + strings.Join(es, ", ") + ":\n")
 		}
+		b.WriteString(g.caseLabel(cc.List))
 		b.WriteString(g.jumpText(st) + "\n")
 	}
 	b.WriteString("}")
@@ -1153,14 +1147,8 @@ func (g *gen) typeSwitchStmt(s *ast.TypeSwitchStmt, lbl *types.Label) {
 		sts = append(sts, st)
 		if cc.List == nil {
 			hasDefault = true
-			b.WriteString("default:\n")
-		} else {
-			var es []string
-			for _, e := range cc.List {
-				es = append(es, g.text(e))
-			}
-			b.WriteString("case " + strings.Join(es, ", ") + ":\n")
 		}
+		b.WriteString(g.caseLabel(cc.List))
 		if bind != "" {
 			v, _ := g.info.Implicits[cc].(*types.Var)
 			f, ok := g.hoisted[v]
@@ -1180,4 +1168,17 @@ func (g *gen) typeSwitchStmt(s *ast.TypeSwitchStmt, lbl *types.Label) {
 	}
 	g.clauses(s.Body.List, sts, after, lbl)
 	g.start(after)
+}
+
+// caseLabel is the label of a case clause whose expressions are list:
+// "default:" for none, else "case e1, e2:", each expression rewritten.
+func (g *gen) caseLabel(list []ast.Expr) string {
+	if list == nil {
+		return "default:\n"
+	}
+	es := make([]string, len(list))
+	for i, e := range list {
+		es[i] = g.text(e)
+	}
+	return "case " + strings.Join(es, ", ") + ":\n"
 }
