@@ -12,8 +12,13 @@
 //	go run ./bench/cmd/countbench -n 20000 -repeats 5 -json docs/countserver.json -svg docs/countserver.svg
 //	go run ./bench/cmd/countbench -from docs/countserver.json -svg docs/countserver.svg   # redraw only
 //
-// -doc FILE also writes the tables between the countbench markers of FILE
-// (docs/benchmarks.md), so the document shows exactly what the samples say.
+// -doc FILE also writes the tables between the countbench markers of FILE,
+// so a document shows exactly what the samples say. -results FILE writes
+// the samples as the lines go test -bench prints for BenchmarkCountserver
+// (one line per sample), headed as bench/cmd/benchtable expects, so that
+// the summary table of docs/benchmarks.md reads them:
+//
+//	go run ./bench/cmd/countbench -from docs/countserver.json -results bench/results/countserver.txt
 //
 // -ext NAME=HOST:PORT adds a server started by hand (the Rust demo's, say)
 // to every round; its processor time is not measured (shown as 0).
@@ -79,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.String("json", "", "write every sample to this JSON file")
 	from := fs.String("from", "", "read samples from this JSON file instead of measuring")
 	doc := fs.String("doc", "", "rewrite the tables between the countbench markers of this markdown file")
+	resultsOut := fs.String("results", "", "write every sample to this file as go test -bench lines, for benchtable (bench/results/countserver.txt)")
 	var ext externals
 	fs.Var(&ext, "ext", "also measure a server started elsewhere, as NAME=HOST:PORT (repeatable), e.g. the Rust demo's")
 	if err := fs.Parse(args); err != nil {
@@ -119,6 +125,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	writeTables(stdout, res)
 	if *doc != "" {
 		if err := writeDoc(*doc, res); err != nil {
+			fmt.Fprintln(stderr, "countbench:", err)
+			return exitFail
+		}
+	}
+	if *resultsOut != "" {
+		if err := writeResults(*resultsOut, res); err != nil {
 			fmt.Fprintln(stderr, "countbench:", err)
 			return exitFail
 		}
