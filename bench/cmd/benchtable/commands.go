@@ -24,7 +24,7 @@ func renderCommands(files map[string]*resultFile, link string) []byte {
 			fmt.Fprintf(&b, ", measured %s", m)
 		}
 		if c := f.config["conditions"]; c != "" {
-			fmt.Fprintf(&b, " (%s)", c)
+			fmt.Fprintf(&b, "; %s", c)
 		}
 		fmt.Fprintf(&b, ":\n\n  ```sh\n  %s\n  ```\n\n", f.config["command"])
 	}

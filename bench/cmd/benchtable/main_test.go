@@ -109,7 +109,7 @@ func TestRatioAndFormat(t *testing.T) {
 		{301.8, "cpu-ns/op", "302 ns/op CPU"},
 		{18.93, "cpu-µs/req", "18.9 µs/req CPU"},
 		{6.86e6, "p99-ns", "6.86 ms p99"},
-		{32, "server-µs/tx", "32.0 µs/tx server"},
+		{32, "server-cpu-µs/tx", "32.0 µs/tx server CPU"},
 		{1.5, "ms/op", "1.50 ms/op"},
 		{195.2, "ns/child", "195 ns/child"},
 		{2653, "B/task", "2,653 B/task"},

@@ -79,12 +79,12 @@ func ratio(a, b float64) string {
 func isRate(unit string) bool { return strings.HasSuffix(unit, "/s") }
 
 // timeUnit matches the time units: ns, µs or ms, with an optional tag
-// before (cpu-ns/op: process CPU time; p99-ns: a 99th percentile) and an
-// optional denominator after.
-var timeUnit = regexp.MustCompile(`^(?:([a-z0-9]+)-)?(ns|µs|ms)(/.+)?$`)
+// before (cpu-ns/op: process CPU time; p99-ns: a 99th percentile;
+// server-cpu-µs/tx) and an optional denominator after.
+var timeUnit = regexp.MustCompile(`^(?:([a-z0-9-]+)-)?(ns|µs|ms)(/.+)?$`)
 
 // format writes a value in its unit: times scaled to a readable prefix,
-// their tag after the value (cpu as CPU), anything else as a number with
+// their tag after the value (its words apart, cpu as CPU), anything else as a number with
 // thousands separators.
 func format(v float64, unit string) string {
 	m := timeUnit.FindStringSubmatch(unit)
@@ -98,12 +98,14 @@ func format(v float64, unit string) string {
 	case "ms":
 		v *= 1e6
 	}
-	switch tag {
-	case "":
-	case "cpu":
-		tag = " CPU"
-	default:
-		tag = " " + tag
+	if tag != "" {
+		words := strings.Split(tag, "-")
+		for i, w := range words {
+			if w == "cpu" {
+				words[i] = "CPU"
+			}
+		}
+		tag = " " + strings.Join(words, " ")
 	}
 	cpu := tag
 	scaled, prefix := v, "ns"

@@ -279,7 +279,7 @@ func measureAll(ctx context.Context, n, repeats, warmup int, ext externals, stde
 					s := Sample{Server: name, Client: cm.String(), M: m, Rate: rep.Rate(),
 						ServerCPUus: float64((cpu1 - cpu0).Microseconds()) / float64(n)}
 					res.Samples = append(res.Samples, s)
-					fmt.Fprintf(stderr, "repeat %d/%d client=%s m=%-2d server=%-8s %7.0f tx/s %6.1f server-µs/tx\n",
+					fmt.Fprintf(stderr, "repeat %d/%d client=%s m=%-2d server=%-8s %7.0f tx/s %6.1f server-cpu-µs/tx\n",
 						r+1, repeats, s.Client, m, name, s.Rate, s.ServerCPUus)
 				}
 			}

@@ -33,7 +33,7 @@ func TestWriteResults(t *testing.T) {
 	assert.Equal(t, "# command: go run ./bench/cmd/countbench -n 10000 -repeats 2 -ext rust-seq=HOST:PORT -json docs/countserver.json -results "+path, lines[0])
 	assert.Equal(t, "# measured: 2026-11-26 05:45 UTC", lines[1])
 	assert.True(t, strings.HasPrefix(lines[2], "# conditions: 2 CPUs; servers async, rust-seq"), lines[2])
-	bench := regexp.MustCompile(`^BenchmarkCountserver/client=thread/m=16/server=(\S+)\t10000\t([0-9.]+) tx/s\t([0-9.]+) server-µs/tx$`)
+	bench := regexp.MustCompile(`^BenchmarkCountserver/client=thread/m=16/server=(\S+)\t10000\t([0-9.]+) tx/s\t([0-9.]+) server-cpu-µs/tx$`)
 	m := bench.FindStringSubmatch(lines[3])
 	require.NotNil(t, m, lines[3])
 	assert.Equal(t, []string{"async", "17014.2", "28.0"}, m[1:])
