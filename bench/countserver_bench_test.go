@@ -27,7 +27,7 @@ func TestCountserverChildServer(t *testing.T) {
 // own, against the async and the
 // thread client at m = 1, 2 and 16 transactions in flight, over loopback.
 // One op is one transaction (connect, read the value to EOF, close); tx/s
-// is the throughput and server-µs/tx the processor time the server
+// is the throughput and server-cpu-µs/tx the processor time the server
 // process spent per transaction (its efficiency, which other load on the
 // machine disturbs much less than throughput). The servers are started together and the pairings
 // interleave, so that the ratios between servers come from the same
@@ -85,7 +85,7 @@ func BenchmarkCountserver(b *testing.B) {
 						b.Fatal(err)
 					}
 					b.ReportMetric(rep.Rate(), "tx/s")
-					b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "server-µs/tx")
+					b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/tx")
 				})
 			}
 		}

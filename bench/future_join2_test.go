@@ -10,7 +10,7 @@ import (
 // run to completion per op with BlockOn. Join2 polls both children with
 // its own waker on every poll (futures-rs's join for a few children)
 // rather than through per-child wakers and a batch, allocated at the first
-// poll: docs/benchmarks.md, "Join of two futures".
+// poll, which cost more for two children than the polls they save.
 func BenchmarkFutureJoin2(b *testing.B) {
 	b.Run("spindle-Join2", func(b *testing.B) {
 		b.ReportAllocs()

@@ -15,8 +15,8 @@ package future
 // Unlike Join, they poll their children with the join's own waker and
 // poll every unfinished child on every poll, as futures-rs's join_all does
 // for up to 30 children: with two or three children a spurious poll costs
-// less than the per-child wakers and batch that would avoid it (measured:
-// BenchmarkFutureJoin2, docs/benchmarks.md, "Join of two futures").
+// less than the per-child wakers and batch that would avoid it
+// (BenchmarkFutureJoin2 in bench/ compares the two).
 
 // Pair is the value of Join2: the values of its two futures.
 type Pair[A, B any] struct {

@@ -28,7 +28,7 @@ func reactorContext(t *testing.T) (*future.Context, *poll.Reactor) {
 
 // Every poll future that waits gives its place back on Cancel: the I/O
 // waiters leave their descriptor's queue, the timers leave the reactor.
-// (The audit table in docs/design.md, part 10, points here.)
+// (The audit table in docs/design.md, Part 11, points here.)
 func TestCancelWithdrawsIOWaiters(t *testing.T) {
 	cx, r := reactorContext(t)
 	l, err := poll.Listen("tcp", "127.0.0.1:0")

@@ -74,9 +74,8 @@ type Ticker struct {
 // following ones every period after the call. It panics with a
 // *future.MisuseError if period is not positive, as time.NewTicker does.
 //
-// The first tick used to come one period after the call, like
-// time.Ticker; for that schedule use IntervalAt(time.Now().Add(period),
-// period).
+// For time.Ticker's schedule, the first tick one period after the call,
+// use IntervalAt(time.Now().Add(period), period).
 func Interval(period time.Duration) *Ticker {
 	k := newTicker(nanotime(), period)
 	k.atPoll = true

@@ -45,7 +45,7 @@ var internalDirs = func() []string {
 // (frames: runtime.Callers, captureSite, watch, instrument or
 // observeBlocking, Spawn, its caller).
 // runtime.Callers unwinds frame by frame, and one frame costs about half
-// of four here (0.38 against 0.68 µs), so it takes one first: enough when
+// of what four do, so it takes one first: enough when
 // the spawn comes straight from user code, which the site cache then
 // says for the price of a map lookup. Only when that frame is internal
 // (BlockOn, JoinSet) does it take four more, from the next one up: so

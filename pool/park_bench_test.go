@@ -9,8 +9,8 @@ import (
 )
 
 // The parking mechanisms, measured where they matter: how long it takes
-// to wake a worker that sleeps. Results and the choice are in
-// docs/benchmarks.md.
+// to wake a worker that sleeps. The choice is defaultParking's
+// (sema_default.go); the command is in docs/benchmarks.md.
 
 var semas = []struct {
 	name string

@@ -26,7 +26,6 @@ const (
 // thread-to-thread wake (BenchmarkParkSemaPingPong), but on the
 // pool-level benchmarks, where goroutines wait for tasks and workers wake
 // each other (BenchmarkParkWakeWorker, BenchmarkParkSpawnJoin), the
-// channel was as fast or faster in every run, and it never keeps a P
-// asleep: it is the default (commit d2af51f; the parking row of
-// docs/benchmarks.md#decisions-and-the-measurements-behind-them).
+// channel is as fast or faster, and it never keeps a P asleep: so it is
+// the default.
 const defaultParking = parkChan

@@ -147,16 +147,14 @@ const (
 	// searchRounds bounds how long a worker without work keeps looking
 	// before it parks: this many passes over the other workers' queues
 	// and the injection queue, well under a µs, as Go's findRunnable and
-	// tokio bound theirs. A search bounded by the clock lost on 2 CPUs:
-	// the thread that would produce the spinner's next task needs the
-	// CPU the spin holds (commit d7f3d54).
+	// tokio bound theirs. Rounds, not the clock: on a small machine the
+	// thread that would produce the searcher's next task (a client, the
+	// other end of a socket) needs the CPU a timed spin would hold.
 	//
 	// The search does not poll the driver, as Go's findRunnable polls
 	// the netpoller: it ends in a park, in the driver when nobody else is
 	// there, whose blocking wait returns at once if events are ready, so
-	// a non-blocking poll before it is a system call for nothing (commit
-	// b72ec71). Both measured in docs/benchmarks.md, "Decisions and the
-	// measurements behind them".
+	// a non-blocking poll before it would be a system call for nothing.
 	searchRounds = 4
 )
 
@@ -435,9 +433,8 @@ func (w *worker) sleep() {
 // system call) never starts a new tick. Found it in a system call, sysmon
 // takes its P away (a hand-off) and retries every tick until the worker is
 // preempted in Go code; each take also resets sysmon to waking every
-// 20 µs, which cost a one-worker server a large share of its CPU (commit
-// d3e2926; docs/benchmarks.md, "Decisions and the measurements behind
-// them"). The yield costs a locked-thread hand-off at most every
+// 20 µs, which costs a one-worker server a large share of its CPU. The
+// yield costs a locked-thread hand-off at most every
 // yieldEvery, paid by a worker that is about to sleep anyway.
 func (w *worker) yieldToGo() {
 	now := time.Now()

@@ -234,6 +234,9 @@ func (f *untilFuture) Poll(cx *future.Context) future.Poll[future.Result[[]byte]
 //
 // Cancel safety: as ReadUntil, a cancelled ReadLine (one that lost a race
 // against a timeout, say) loses no bytes.
+//
+// Each call allocates its future; a loop over every line reads them
+// cheaper through [BufReader.Lines].
 func (b *BufReader) ReadLine() future.Future[future.Result[string]] {
 	return &lineFuture{b: b}
 }

@@ -19,8 +19,7 @@
 //
 // # Costs
 //
-// The convenience has a price (the Await rows of bench/results/async.txt,
-// cited in docs/benchmarks.md#decisions-and-the-measurements-behind-them): each
+// The convenience has a price (the async rows of docs/benchmarks.md): each
 // Task that has started owns a parked goroutine (its coroutine stack, a few
 // KiB) instead of a ~100-byte state machine, and each suspension is two
 // coroutine switches plus a thread-lock dance. Hand-written futures remain

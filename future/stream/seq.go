@@ -23,8 +23,8 @@ func FromSeq[T any](seq iter.Seq[T]) Stream[T] { return FromSeqBuffer(seq, Defau
 // up to n: the goroutine runs ahead of the consumer by at most n values
 // taken from seq and not yet handed over, plus the batch the consumer is
 // reading, and then waits. n = 1 keeps seq almost in step with the
-// consumer; a larger n amortises the hand-over (the FromSeq row of
-// docs/benchmarks.md#decisions-and-the-measurements-behind-them). It panics with a *future.MisuseError if n < 1.
+// consumer; a larger n amortises the hand-over (BenchmarkStreamFromSeq
+// in bench/ measures it). It panics with a *future.MisuseError if n < 1.
 //
 // seq runs on that goroutine, not in the task, so it must be safe to run
 // concurrently with the task's own code. The goroutine exits when seq

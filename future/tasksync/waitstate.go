@@ -43,8 +43,8 @@ func (w *acqWait) adopt()          { w.acq.Adopt() }
 // its type. It returns true once the permits are held, or ErrClosed once
 // the semaphore is closed (never for a lock); either way the future is
 // then done. It costs one call frame on the futures' hot path, and saves
-// one: the misuse check is a field test, where each Poll used to call
-// enter every time.
+// one: the misuse check is a field test instead of a call to enter on
+// every Poll.
 func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 	if st := w.st(); st != waitPending {
 		st.enter(owner)

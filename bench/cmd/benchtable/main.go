@@ -18,13 +18,19 @@
 //
 //	ping-pong, 2 workers | pool.txt | PoolPingPong/spindle/workers=2 | PoolPingPong/goroutines-unbuffered-chan | ns/op
 //
-// For every row it takes the median of each benchmark's samples and their
-// ratio, and rewrites the lines between the benchtable markers of the
+// For every row it takes the median of each benchmark's samples and
+// spindle's gain (plain Go ÷ spindle for a cost such as ns/op or B/task,
+// spindle ÷ plain Go for a rate such as req/s: above 1, spindle does
+// better), and rewrites the lines between the benchtable markers of the
 // document. A row whose file, benchmark or unit is missing is an error, so
-// a renamed benchmark cannot silently drop out of the table.
+// a renamed benchmark cannot silently drop out of the table. Between the
+// benchfiles markers it lists every results file with its measured and
+// conditions lines and its command, so the document's commands are the
+// ones the files record.
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -33,8 +39,12 @@ import (
 	"github.com/spindle-rt/spindle/bench/internal/mdsection"
 )
 
-// section is the name of the marker pair in the document.
-const section = "benchtable"
+// The names of the marker pairs in the document: the summary table, and
+// the list of results files with their commands.
+const (
+	section         = "benchtable"
+	commandsSection = "benchfiles"
+)
 
 func main() {
 	dir := flag.String("results", "bench/results", "directory of raw results (*.txt) and summary.conf")
@@ -52,7 +62,8 @@ func main() {
 	}
 }
 
-// run reads the results in dir and rewrites the table in doc.
+// run reads the results in dir and rewrites the table and the list of
+// commands in doc; it reports whether doc changed.
 func run(dir, doc string) (bool, error) {
 	files, err := readResults(dir)
 	if err != nil {
@@ -62,11 +73,26 @@ func run(dir, doc string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	table, err := render(rows, files, relPath(doc, dir))
+	link := relPath(doc, dir)
+	table, err := render(rows, files, link)
 	if err != nil {
 		return false, err
 	}
-	return mdsection.ReplaceFile(doc, section, table)
+	old, err := os.ReadFile(doc)
+	if err != nil {
+		return false, err
+	}
+	out, err := mdsection.Replace(old, section, table)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", doc, err)
+	}
+	if out, err = mdsection.Replace(out, commandsSection, renderCommands(files, link)); err != nil {
+		return false, fmt.Errorf("%s: %w", doc, err)
+	}
+	if bytes.Equal(out, old) {
+		return false, nil
+	}
+	return true, os.WriteFile(doc, out, 0o644)
 }
 
 // relPath is dir as a link from the document's directory, in slash form.

@@ -20,7 +20,7 @@ func copyFixture(t *testing.T) (doc, results string) {
 	dir := t.TempDir()
 	results = filepath.Join(dir, "results")
 	require.NoError(t, os.Mkdir(results, 0o755))
-	for _, f := range []string{"run.txt", "summary.conf"} {
+	for _, f := range []string{"run.txt", "rates.txt", "summary.conf"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "results", f))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(results, f), b, 0o644))
@@ -107,6 +107,10 @@ func TestRatioAndFormat(t *testing.T) {
 		{11.22e6, "ns/op", "11.2 ms/op"},
 		{2.041e9, "ns/op", "2.04 s/op"},
 		{301.8, "cpu-ns/op", "302 ns/op CPU"},
+		{18.93, "cpu-µs/req", "18.9 µs/req CPU"},
+		{6.86e6, "p99-ns", "6.86 ms p99"},
+		{32, "server-cpu-µs/tx", "32.0 µs/tx server CPU"},
+		{1.5, "ms/op", "1.50 ms/op"},
 		{195.2, "ns/child", "195 ns/child"},
 		{2653, "B/task", "2,653 B/task"},
 		{1234567, "tx/s", "1,234,567 tx/s"},
@@ -114,6 +118,22 @@ func TestRatioAndFormat(t *testing.T) {
 	} {
 		assert.Equal(t, c.want, format(c.v, c.unit), "%v %s", c.v, c.unit)
 	}
+}
+
+// A rate (…/s) is better when higher, so its gain is spindle ÷ plain Go,
+// where a cost's is plain Go ÷ spindle: above 1, spindle does better.
+func TestGainOfARateIsInverted(t *testing.T) {
+	assert.True(t, isRate("req/s"))
+	assert.True(t, isRate("tx/s"))
+	assert.False(t, isRate("ns/op"))
+	assert.False(t, isRate("B/task"))
+	doc, results := copyFixture(t)
+	_, err := run(results, doc)
+	require.NoError(t, err)
+	got, err := os.ReadFile(doc)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "| throughput | 60,000 req/s | 40,000 req/s | 1.50× |")
+	assert.Contains(t, string(got), "| tail | 6.86 ms p99 | 14.3 ms p99 | 2.08× |")
 }
 
 func TestRunRefusesRowsThatDoNotMatch(t *testing.T) {
@@ -135,4 +155,15 @@ func TestRunRefusesRowsThatDoNotMatch(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, string(before), string(after), "%s: the document is left alone", name)
 	}
+}
+
+func TestRunRefusesADocumentWithoutTheCommandsSection(t *testing.T) {
+	doc, results := copyFixture(t)
+	only := "<!-- benchtable:begin (x) -->\n<!-- benchtable:end -->\n"
+	require.NoError(t, os.WriteFile(doc, []byte(only), 0o644))
+	_, err := run(results, doc)
+	assert.ErrorContains(t, err, "benchfiles")
+	after, err := os.ReadFile(doc)
+	require.NoError(t, err)
+	assert.Equal(t, only, string(after), "the document is left alone")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -12,7 +13,7 @@ import (
 // as seen from the document.
 func render(rows []row, files map[string]*resultFile, link string) ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString("| benchmark | spindle | plain Go | plain Go ÷ spindle | raw results, measured |\n")
+	b.WriteString("| benchmark | spindle | plain Go | spindle's gain | raw results, measured |\n")
 	b.WriteString("|---|---:|---:|---:|---|\n")
 	for _, r := range rows {
 		f := files[r.file]
@@ -31,8 +32,12 @@ func render(rows []row, files map[string]*resultFile, link string) ([]byte, erro
 		if when == "" {
 			when = "date unknown"
 		}
+		gain := ratio(p, s)
+		if isRate(r.unit) {
+			gain = ratio(s, p)
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | [%s](%s/%s), %s |\n", r.label,
-			format(s, r.unit), format(p, r.unit), ratio(p, s), r.file, link, r.file, when)
+			format(s, r.unit), format(p, r.unit), gain, r.file, link, r.file, when)
 	}
 	return b.Bytes(), nil
 }
@@ -60,26 +65,49 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// ratio formats plain/spindle; above 1 spindle costs less.
-func ratio(plain, spindle float64) string {
-	if spindle == 0 {
+// ratio formats a/b, the gain of spindle: plain/spindle for a cost,
+// spindle/plain for a rate, so that above 1 spindle does better.
+func ratio(a, b float64) string {
+	if b == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f×", plain/spindle)
+	return fmt.Sprintf("%.2f×", a/b)
 }
 
-// format writes a value in its unit: times (ns/…, cpu-ns/…) scaled to a
-// readable prefix, anything else as a number with thousands separators.
+// isRate reports whether more of unit is better: a count per second
+// (tx/s, req/s), where every other unit is a cost (time, bytes).
+func isRate(unit string) bool { return strings.HasSuffix(unit, "/s") }
+
+// timeUnit matches the time units: ns, µs or ms, with an optional tag
+// before (cpu-ns/op: process CPU time; p99-ns: a 99th percentile;
+// server-cpu-µs/tx) and an optional denominator after.
+var timeUnit = regexp.MustCompile(`^(?:([a-z0-9-]+)-)?(ns|µs|ms)(/.+)?$`)
+
+// format writes a value in its unit: times scaled to a readable prefix,
+// their tag after the value (its words apart, cpu as CPU), anything else as a number with
+// thousands separators.
 func format(v float64, unit string) string {
-	per, cpu := "", ""
-	switch {
-	case strings.HasPrefix(unit, "ns/"):
-		per = strings.TrimPrefix(unit, "ns")
-	case strings.HasPrefix(unit, "cpu-ns/"):
-		per, cpu = strings.TrimPrefix(unit, "cpu-ns"), " CPU"
-	default:
+	m := timeUnit.FindStringSubmatch(unit)
+	if m == nil {
 		return number(v) + " " + unit
 	}
+	tag, per := m[1], m[3]
+	switch m[2] {
+	case "µs":
+		v *= 1e3
+	case "ms":
+		v *= 1e6
+	}
+	if tag != "" {
+		words := strings.Split(tag, "-")
+		for i, w := range words {
+			if w == "cpu" {
+				words[i] = "CPU"
+			}
+		}
+		tag = " " + strings.Join(words, " ")
+	}
+	cpu := tag
 	scaled, prefix := v, "ns"
 	for _, s := range []struct {
 		f float64

@@ -12,8 +12,13 @@
 //	go run ./bench/cmd/countbench -n 20000 -repeats 5 -json docs/countserver.json -svg docs/countserver.svg
 //	go run ./bench/cmd/countbench -from docs/countserver.json -svg docs/countserver.svg   # redraw only
 //
-// -doc FILE also writes the tables between the countbench markers of FILE
-// (docs/benchmarks.md), so the document shows exactly what the samples say.
+// -doc FILE also writes the tables between the countbench markers of FILE,
+// so a document shows exactly what the samples say. -results FILE writes
+// the samples as the lines go test -bench prints for BenchmarkCountserver
+// (one line per sample), headed as bench/cmd/benchtable expects, so that
+// the summary table of docs/benchmarks.md reads them:
+//
+//	go run ./bench/cmd/countbench -from docs/countserver.json -results bench/results/countserver.txt
 //
 // -ext NAME=HOST:PORT adds a server started by hand (the Rust demo's, say)
 // to every round; its processor time is not measured (shown as 0).
@@ -79,6 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.String("json", "", "write every sample to this JSON file")
 	from := fs.String("from", "", "read samples from this JSON file instead of measuring")
 	doc := fs.String("doc", "", "rewrite the tables between the countbench markers of this markdown file")
+	resultsOut := fs.String("results", "", "write every sample to this file as go test -bench lines, for benchtable (bench/results/countserver.txt)")
 	var ext externals
 	fs.Var(&ext, "ext", "also measure a server started elsewhere, as NAME=HOST:PORT (repeatable), e.g. the Rust demo's")
 	if err := fs.Parse(args); err != nil {
@@ -119,6 +125,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	writeTables(stdout, res)
 	if *doc != "" {
 		if err := writeDoc(*doc, res); err != nil {
+			fmt.Fprintln(stderr, "countbench:", err)
+			return exitFail
+		}
+	}
+	if *resultsOut != "" {
+		if err := writeResults(*resultsOut, res); err != nil {
 			fmt.Fprintln(stderr, "countbench:", err)
 			return exitFail
 		}
@@ -267,7 +279,7 @@ func measureAll(ctx context.Context, n, repeats, warmup int, ext externals, stde
 					s := Sample{Server: name, Client: cm.String(), M: m, Rate: rep.Rate(),
 						ServerCPUus: float64((cpu1 - cpu0).Microseconds()) / float64(n)}
 					res.Samples = append(res.Samples, s)
-					fmt.Fprintf(stderr, "repeat %d/%d client=%s m=%-2d server=%-8s %7.0f tx/s %6.1f server-µs/tx\n",
+					fmt.Fprintf(stderr, "repeat %d/%d client=%s m=%-2d server=%-8s %7.0f tx/s %6.1f server-cpu-µs/tx\n",
 						r+1, repeats, s.Client, m, name, s.Rate, s.ServerCPUus)
 				}
 			}

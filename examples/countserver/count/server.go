@@ -42,10 +42,9 @@ type ServerConfig struct {
 // tokio's current-thread runtime. The accept loop is one task and a
 // connection's task is a write and a close, shorter than the thread wake
 // a second worker needs before it takes connections over, and on a machine
-// whose CPUs the clients share the wake is all it adds: one worker spent
-// less CPU per transaction than two (commit b872643; its row in
-// docs/benchmarks.md#decisions-and-the-measurements-behind-them). Raise
-// it (the -w flag) where connections do real work.
+// whose CPUs the clients share the wake is all it adds: one worker spends
+// less CPU per transaction than two (countbench's async against async-2w).
+// Raise it (the -w flag) where connections do real work.
 const DefaultServerWorkers = 1
 
 // Server is a count server bound to an address. Make one with Listen, run
