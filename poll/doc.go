@@ -13,8 +13,10 @@
 // of timers. It implements future.Driver: an executor parks in
 // Reactor.Park when it has nothing to run, and the reactor wakes the tasks
 // whose descriptors became ready or whose deadlines passed, from inside
-// Park with future.WakeFrom, so they run on the parked worker with no
-// thread hop. NewPool makes a pool that owns a reactor that way; BlockOn
+// Park with future.WakeFrom, so the pool queues them on the worker that
+// parked, with no thread hop (in the order of their events, behind the
+// work already waiting: see package pool's Fairness). NewPool makes a pool
+// that owns a reactor that way; BlockOn
 // runs one future on a fresh reactor on the calling goroutine.
 //
 // On top of it:

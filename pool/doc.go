@@ -51,11 +51,13 @@
 // woke (its LIFO slot) first, at most 3 times in a row; then its local
 // queue, oldest first; then the global injection queue, where [Spawn],
 // wakes from outside the workers and the overflow of full local queues
-// go. Every 61st task it takes from the injection queue first. A poll
-// gets a budget of [future.DefaultBudget] leaf operations ([future.Coop]),
-// after which leaf futures return Pending and the task is re-queued
-// behind the others. An idle worker steals half of another worker's
-// queue.
+// go. Every 61st task it takes from the injection queue first, and polls
+// the driver if no idle worker is in it. Tasks the driver wakes (I/O
+// readiness, timers) get no LIFO slot: they queue behind the work already
+// waiting, in the order of their events. A poll gets a budget of
+// [future.DefaultBudget] leaf operations ([future.Coop]), after which
+// leaf futures return Pending and the task is re-queued behind the
+// others. An idle worker steals half of another worker's queue.
 //
 // The walk of one task through the files of this package, and the
 // parking protocol, are at the top of worker.go; docs/design.md (Part 2)

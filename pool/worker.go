@@ -36,7 +36,9 @@ import (
 //  4. Wake (task.go): toScheduled. An idle task is queued, into the
 //     current worker's LIFO slot when woken with WakeFrom during a poll on
 //     a worker (scheduleLIFO), else through the injection queue; a running
-//     task only gets the bit.
+//     task only gets the bit. Tasks the driver wakes while a worker is in
+//     it get no LIFO slot: they queue behind the work already waiting, in
+//     the order of their events (driverwake.go).
 //  5. After the poll: Pending and woken meanwhile, toIdle says re-queue,
 //     once, at the back of the ring (a self-wake is a yield, never the
 //     LIFO slot). Ready: finish stores the result, sets complete, drops
@@ -62,9 +64,10 @@ import (
 //     nobody searches and someone is parked; under idle.mu it pops a
 //     sleeper, counts it unparked and searching, clears its flag and
 //     unparks it (semaphore post, or Driver.Unpark).
-//  5. A worker whose driver sleep woke tasks finds them in its LIFO slot
-//     or ring (the driver wakes with WakeFrom and this worker's Context):
-//     it unparks itself and, if its ring holds more, notifies another.
+//  5. A worker whose driver sleep woke tasks finds them in its ring, or
+//     the injection queue if older work waited there (the driver wakes
+//     with WakeFrom and this worker's Context; queueWoken): it unparks
+//     itself and, if there is more than one, notifies another.
 //
 // No wakeup is lost: the pusher publishes the task, then reads the idle
 // counters; the parker publishes its decrement, then reads the queues.
@@ -91,8 +94,12 @@ type worker struct {
 // workerOwn is what only the worker's goroutine touches: no locks, no
 // atomics.
 type workerOwn struct {
-	q         queueLocal
-	lifo      *header
+	q    queueLocal
+	lifo *header
+	// inDriver: the worker is in the driver's Park, whose wakes go to
+	// woken (driverwake.go), not the LIFO slot.
+	inDriver  bool
+	woken     wokenChain
 	tick      uint32
 	searching bool
 	// slowPark: this park sleeps on the channel, not the futex; the
@@ -287,7 +294,12 @@ func (w *worker) runTask(h *header) {
 
 // scheduleLIFO puts a task woken by the running task in the LIFO slot; a
 // task already there moves to the local queue, where others can steal it.
+// A task woken by the driver is collected instead (driverwake.go).
 func (w *worker) scheduleLIFO(h *header) {
+	if w.own.inDriver {
+		w.own.woken.collect(h)
+		return
+	}
 	prev := w.own.lifo
 	w.own.lifo = h
 	if prev != nil {
@@ -385,11 +397,11 @@ func (w *worker) park() {
 	}
 	o.stats.parks++
 	for p.idle.isParked(w) && !p.stop.Load() {
-		w.sleep()
-		if o.lifo != nil || o.q.len() > 0 {
-			// The driver woke tasks into this worker's queues.
+		if local, injected := w.sleep(); local+injected > 0 {
+			// The driver woke tasks: into this worker's ring, or the
+			// injection queue if older work waits there.
 			w.leavePark()
-			if o.q.len() > 0 {
+			if local > 1 || injected > 0 {
 				p.notifyParked()
 			}
 			return
@@ -408,21 +420,25 @@ func (w *worker) leavePark() {
 }
 
 // sleep blocks once: in the driver if the pool has one and no other
-// worker holds it, else on the worker's semaphore.
-func (w *worker) sleep() {
+// worker holds it, else on the worker's semaphore. It returns how many
+// tasks the driver woke into the local ring and the injection queue.
+func (w *worker) sleep() (local, injected int) {
 	p, o := w.p, &w.own
 	if p.driver != nil && !p.driverLock.Load() {
 		w.yieldToGo() // before the driver, not while holding it
 	}
 	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
 		o.cx.SetWaker(future.NoopWaker)
+		o.inDriver = true
 		w.shared.pk.park(&o.cx, d, false)
+		o.inDriver = false
 		p.driverLock.Store(false)
 		o.stats.driverParks++
-		return
+		return w.queueWoken()
 	}
 	fast := p.cfg.parking == parkFutex || (p.cfg.parking == parkHybrid && !o.slowPark)
 	w.shared.pk.park(&o.cx, nil, fast)
+	return 0, 0
 }
 
 // yieldToGo passes through Go's scheduler once, at most every
@@ -450,14 +466,22 @@ const yieldEvery = 5 * time.Millisecond
 
 // pollDriver runs every driverInterval ticks: on a busy pool, collect
 // ready I/O and timers without blocking, unless another worker is in the
-// driver.
+// driver. The tasks it wakes queue behind those already waiting
+// (driverwake.go).
 func (w *worker) pollDriver() {
-	p := w.p
+	p, o := w.p, &w.own
 	if d := p.driver; d != nil && p.driverLock.CompareAndSwap(false, true) {
-		w.own.cx.SetWaker(future.NoopWaker)
-		d.Park(&w.own.cx, 0)
+		o.cx.SetWaker(future.NoopWaker)
+		o.inDriver = true
+		d.Park(&o.cx, 0)
+		o.inDriver = false
 		p.driverLock.Store(false)
-		w.own.stats.driverPolls++
+		o.stats.driverPolls++
+		// As pushLocal: help is worth a thread wake when more than the
+		// one task this worker runs next is queued.
+		if local, injected := w.queueWoken(); injected > 0 || (local > 0 && o.q.len() > 1) {
+			p.notifyParked()
+		}
 	}
 }
 

@@ -25,18 +25,20 @@ import (
 // out. It stops short at the first connection that fails (a descriptor
 // limit, most often) or when limit has passed, and says how far it got.
 func runIdle(n int, limit time.Duration, out io.Writer) error {
-	nofile, err := raiseNofile(uint64(n) + 1000)
+	nofile, short, err := raiseNofile(uint64(n) + 1000)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "descriptor limit %d (client and each server alike); load average %s", nofile, loadavg())
 	target := n
+	capped := ""
 	if spare := 100; uint64(n+spare) > nofile {
 		// The client needs a few descriptors beside its connections
 		// (/proc, the servers' pipes), and each server as many as its
 		// connections plus a few.
 		n = int(nofile) - spare
-		fmt.Fprintf(out, "the descriptor limit stops it short: %d connections of %d\n", n, target)
+		capped = fmt.Sprintf("descriptor limit %d: %v", nofile, short)
+		fmt.Fprintf(out, "STOPPED SHORT: %d connections of %d, because of the %s; the figures per connection are over the connections held\n", n, target, capped)
 	}
 	dir, err := os.MkdirTemp("", "httpbench")
 	if err != nil {
@@ -54,7 +56,7 @@ func runIdle(n int, limit time.Duration, out io.Writer) error {
 		}
 		row, err := func() (string, error) {
 			defer s.stop()
-			return idleOne(s, n, limit)
+			return idleOne(s, n, capped, limit)
 		}()
 		if err != nil {
 			return fmt.Errorf("%s: %v", s.name, err)
@@ -64,7 +66,9 @@ func runIdle(n int, limit time.Duration, out io.Writer) error {
 	return nil
 }
 
-func idleOne(s *server, n int, limit time.Duration) (string, error) {
+// idleOne holds up to n idle connections to s; capped, if not empty, says
+// why n is short of what was asked.
+func idleOne(s *server, n int, capped string, limit time.Duration) (string, error) {
 	// One request first, so that the server has run its request path
 	// once before the baseline.
 	c, err := openIdle(s.addr, 0)
@@ -111,12 +115,7 @@ func idleOne(s *server, n int, limit time.Duration) (string, error) {
 		}()
 	}
 	wg.Wait()
-	stoppedBy := "target reached"
-	if stopErr != nil {
-		stoppedBy = stopErr.Error()
-	} else if int(held.Load()) < n {
-		stoppedBy = "time limit " + limit.String()
-	}
+	stoppedBy := stopReason(int(held.Load()), n, capped, stopErr, limit)
 	time.Sleep(time.Second)
 	goAfter, rssAfter, err := s.memory()
 	for _, c := range conns {
@@ -133,6 +132,19 @@ func idleOne(s *server, n int, limit time.Duration) (string, error) {
 	}
 	return fmt.Sprintf("| %s | %d | %s | %d B | %d B |", s.name, k, stoppedBy,
 		(goAfter-goBefore)/k, (rssAfter-rssBefore)/k), nil
+}
+
+// stopReason says why opening connections stopped at held of n.
+func stopReason(held, n int, capped string, stopErr error, limit time.Duration) string {
+	switch {
+	case stopErr != nil:
+		return stopErr.Error()
+	case held < n:
+		return "time limit " + limit.String()
+	case capped != "":
+		return capped
+	}
+	return "target reached"
 }
 
 // openIdle connects to addr from the i-th source address, makes one

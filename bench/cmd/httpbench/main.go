@@ -52,7 +52,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := raiseNofile(1 << 16); err != nil {
+	if _, _, err := raiseNofile(1 << 16); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "httpbench")
@@ -222,24 +222,26 @@ func buildHttpd(dir string) (string, error) {
 
 // raiseNofile raises the descriptor limit to n: soft and hard where the
 // process may raise the hard one (root with CAP_SYS_RESOURCE), else the
-// soft one as far as the hard one. It returns the soft limit it got.
-func raiseNofile(n uint64) (uint64, error) {
+// soft one as far as the hard one. It returns the soft limit it got and,
+// when that is short of n, why (a container may refuse even root).
+func raiseNofile(n uint64) (got uint64, short error, err error) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if lim.Cur >= n {
-		return lim.Cur, nil
+		return lim.Cur, nil, nil
 	}
 	want := syscall.Rlimit{Cur: n, Max: max(n, lim.Max)}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want); err == nil {
-		return n, nil
+	hardErr := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &want)
+	if hardErr == nil {
+		return n, nil, nil
 	}
 	lim.Cur = lim.Max
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return 0, fmt.Errorf("raising the descriptor limit: %v", err)
+		return 0, nil, fmt.Errorf("raising the descriptor limit: %v", err)
 	}
-	return lim.Cur, nil
+	return lim.Cur, fmt.Errorf("the hard limit is %d and raising it to %d failed: %v", lim.Max, n, hardErr), nil
 }
 
 // cpuTime returns the user and system time the server has used so far

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -50,4 +51,12 @@ func TestWrkDuration(t *testing.T) {
 	}
 	_, err := wrkDuration("12xs")
 	assert.Error(t, err)
+}
+
+func TestStopReason(t *testing.T) {
+	assert.Equal(t, "target reached", stopReason(10, 10, "", nil, time.Minute))
+	assert.Equal(t, "descriptor limit 20000: EPERM", stopReason(10, 10, "descriptor limit 20000: EPERM", nil, time.Minute),
+		"reaching a target cut by the descriptor limit is not reaching the target")
+	assert.Equal(t, "time limit 1m0s", stopReason(9, 10, "descriptor limit 20000: EPERM", nil, time.Minute))
+	assert.Equal(t, "connection 5: reset", stopReason(4, 10, "", errors.New("connection 5: reset"), time.Minute))
 }
