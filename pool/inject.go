@@ -6,23 +6,28 @@ import (
 )
 
 // inject is the global injection queue: spawns and wakes from outside the
-// workers, and the overflow of full local queues. A ring of task pointers
-// under a mutex, grown by doubling: a task carries no link for it, which
-// keeps every task 8 bytes smaller, and workers take tasks in batches so
-// the lock is taken once for many tasks. A ring that grew past
-// injectKeep slots is let go when it empties, so that a burst of spawns
-// does not leave its high-water mark in the heap. n mirrors the length so
-// that workers can check for work without the lock.
+// workers, and the overflow of full local queues. A FIFO of fixed-size
+// chunks of task pointers under a mutex: a task carries no link for it,
+// which keeps every task 8 bytes smaller; pushing allocates one 1 KB chunk
+// per 127 tasks queued at once (one emptied chunk is kept for reuse), and
+// never copies; a chunk is let go as soon as it is drained, so that a
+// burst of spawns does not leave its high-water mark in the heap. Workers
+// take tasks in batches so the lock is taken once for many tasks. n
+// mirrors the length so that workers can check for work without the lock.
 type inject struct {
-	mu   sync.Mutex
-	buf  []*header // len(buf) is 0 or a power of two
-	head int       // the oldest task is buf[head&(len(buf)-1)]
-	cnt  int       // tasks in buf, under mu
-	n    atomic.Int64
+	mu         sync.Mutex
+	head, tail *injectChunk // nil when empty
+	// pop takes head.tasks[first]; push writes tail.tasks[end].
+	first, end int
+	spare      *injectChunk // an emptied chunk, cleared, for the next push
+	n          atomic.Int64
 }
 
-// injectKeep is the largest ring kept once empty.
-const injectKeep = 1024
+// injectChunk is 1024 bytes, a size class.
+type injectChunk struct {
+	next  *injectChunk
+	tasks [127]*header
+}
 
 func (q *inject) push(h *header) {
 	q.mu.Lock()
@@ -33,21 +38,22 @@ func (q *inject) push(h *header) {
 
 // pushLocked appends h; the caller holds mu and adds to n.
 func (q *inject) pushLocked(h *header) {
-	if q.cnt == len(q.buf) {
-		q.grow()
+	if q.tail == nil || q.end == len(q.tail.tasks) {
+		c := q.spare
+		if c != nil {
+			q.spare = nil
+		} else {
+			c = new(injectChunk)
+		}
+		if q.tail == nil {
+			q.head, q.first = c, 0
+		} else {
+			q.tail.next = c
+		}
+		q.tail, q.end = c, 0
 	}
-	q.buf[(q.head+q.cnt)&(len(q.buf)-1)] = h
-	q.cnt++
-}
-
-// grow doubles the ring, keeping the order.
-func (q *inject) grow() {
-	size := max(2*len(q.buf), 64)
-	buf := make([]*header, size)
-	for i := range q.cnt {
-		buf[i] = q.buf[(q.head+i)&(len(q.buf)-1)]
-	}
-	q.buf, q.head = buf, 0
+	q.tail.tasks[q.end] = h
+	q.end++
 }
 
 func (q *inject) len() int { return int(q.n.Load()) }
@@ -59,20 +65,32 @@ func (q *inject) popBatch(dst []*header) int {
 		return 0
 	}
 	q.mu.Lock()
-	n := min(len(dst), q.cnt)
-	mask := len(q.buf) - 1
-	for i := range n {
-		slot := &q.buf[(q.head+i)&mask]
-		dst[i] = *slot
-		*slot = nil
-	}
-	q.head += n
-	q.cnt -= n
-	if q.cnt == 0 {
-		q.head = 0
-		if len(q.buf) > injectKeep {
-			q.buf = nil
+	n := 0
+	for n < len(dst) && q.head != nil {
+		c := q.head
+		last := len(c.tasks)
+		if c == q.tail {
+			last = q.end
 		}
+		k := copy(dst[n:], c.tasks[q.first:last])
+		clear(c.tasks[q.first : q.first+k])
+		n += k
+		q.first += k
+		if q.first < last {
+			break // dst is full
+		}
+		if c == q.tail {
+			if q.first < len(c.tasks) {
+				break // drained but room left: keep it as the tail
+			}
+			q.tail = nil
+		}
+		q.head, q.first = c.next, 0
+		c.next = nil
+		q.spare = c
+	}
+	if q.head == nil {
+		q.tail = nil
 	}
 	q.n.Add(-int64(n))
 	q.mu.Unlock()
