@@ -9,19 +9,28 @@ import (
 // workers, and the overflow of full local queues. A FIFO of fixed-size
 // chunks of task pointers under a mutex: a task carries no link for it,
 // which keeps every task 8 bytes smaller; pushing allocates one 1 KB chunk
-// per 127 tasks queued at once (one emptied chunk is kept for reuse), and
-// never copies; a chunk is let go as soon as it is drained, so that a
-// burst of spawns does not leave its high-water mark in the heap. Workers
-// take tasks in batches so the lock is taken once for many tasks. n
-// mirrors the length so that workers can check for work without the lock.
+// per 127 tasks queued at once and never copies. Drained chunks are kept
+// for reuse up to injectSpares of them, so that a queue that keeps
+// filling to a thousand tasks allocates nothing, and the rest are let go,
+// so that a burst of spawns does not leave its high-water mark in the
+// heap. Workers take tasks in batches so the lock is taken once for many
+// tasks. n mirrors the length so that workers can check for work without
+// the lock.
 type inject struct {
 	mu         sync.Mutex
 	head, tail *injectChunk // nil when empty
 	// pop takes head.tasks[first]; push writes tail.tasks[end].
 	first, end int
-	spare      *injectChunk // an emptied chunk, cleared, for the next push
-	n          atomic.Int64
+	// spare lists drained chunks (cleared, linked by next), nspare of
+	// them, at most injectSpares.
+	spare  *injectChunk
+	nspare int
+	n      atomic.Int64
 }
+
+// injectSpares is how many drained chunks a queue keeps: 8 KB, room for
+// 1,016 tasks.
+const injectSpares = 8
 
 // injectChunk is 1024 bytes, a size class.
 type injectChunk struct {
@@ -41,7 +50,8 @@ func (q *inject) pushLocked(h *header) {
 	if q.tail == nil || q.end == len(q.tail.tasks) {
 		c := q.spare
 		if c != nil {
-			q.spare = nil
+			q.spare, c.next = c.next, nil
+			q.nspare--
 		} else {
 			c = new(injectChunk)
 		}
@@ -87,7 +97,10 @@ func (q *inject) popBatch(dst []*header) int {
 		}
 		q.head, q.first = c.next, 0
 		c.next = nil
-		q.spare = c
+		if q.nspare < injectSpares {
+			c.next, q.spare = q.spare, c
+			q.nspare++
+		}
 	}
 	if q.head == nil {
 		q.tail = nil

@@ -9,8 +9,8 @@ import (
 
 // The injection queue against a model FIFO: random runs of pushes and
 // batch pops across chunk boundaries keep the order and the count, a
-// drained queue keeps at most two chunks (the one it ends in and a spare),
-// and popped slots hold no task.
+// drained queue keeps the chunk it ends in and injectSpares spares, and
+// popped slots hold no task.
 func TestInjectModel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	tasks := mkTasks(5000)
@@ -58,7 +58,16 @@ func TestInjectModel(t *testing.T) {
 			require.Nil(t, h, "a popped slot still holds its task")
 		}
 	}
-	require.LessOrEqual(t, chunks, 1, "a drained queue lets its chunks go")
+	require.LessOrEqual(t, chunks, 1, "a drained queue keeps the chunk it ends in")
+	spares := 0
+	for c := q.spare; c != nil; c = c.next {
+		spares++
+		for _, h := range c.tasks {
+			require.Nil(t, h, "a spare chunk still holds a task")
+		}
+	}
+	require.Equal(t, q.nspare, spares)
+	require.LessOrEqual(t, spares, injectSpares, "the rest of the chunks are let go")
 	q.push(tasks[0])
 	require.Equal(t, 1, q.popBatch(dst))
 	require.Same(t, tasks[0], dst[0])
