@@ -66,6 +66,18 @@ func (q *inject) pushLocked(h *header) {
 	q.end++
 }
 
+// pushOverflow appends the n tasks of r's slots from real on, then h,
+// under one lock (queue.go: a full local queue moving half of itself).
+func (q *inject) pushOverflow(r *ring, real, n uint32, h *header) {
+	q.mu.Lock()
+	for i := range n {
+		q.pushLocked(r.buf[(real+i)&r.mask].Load())
+	}
+	q.pushLocked(h)
+	q.n.Add(int64(n) + 1)
+	q.mu.Unlock()
+}
+
 func (q *inject) len() int { return int(q.n.Load()) }
 
 // popBatch moves up to len(dst) tasks, oldest first, into dst and returns

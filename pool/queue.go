@@ -99,13 +99,7 @@ func (q queueLocal) pushOverflow(h *header, real, tail uint32, inj *inject) bool
 		return false
 	}
 	// The claimed slots are ours now: no pop or steal can reach them.
-	inj.mu.Lock()
-	for i := range n {
-		inj.pushLocked(q.buf[(real+i)&q.mask].Load())
-	}
-	inj.pushLocked(h)
-	inj.n.Add(int64(n) + 1)
-	inj.mu.Unlock()
+	inj.pushOverflow(q.ring, real, n, h)
 	return true
 }
 
