@@ -19,7 +19,7 @@ func SpawnBlocking[T any](p *Pool, fn func() T) *JoinHandle[T] {
 	}
 	h := &JoinHandle[T]{}
 	t := &h.t
-	t.h.self = t
+	t.h.setSelf(t)
 	t.h.pool = p
 	p.liveOutside.Add(1)
 	if p.closed.Load() {

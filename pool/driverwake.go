@@ -22,24 +22,16 @@ package pool
 // shared by both workers, as Go's injectglist shares the readied
 // goroutines of a netpoll between the local and the global run queues.
 
-// wokenChain is the tasks woken during one Park of the driver, linked by
-// their injection-queue link (free: a task being scheduled is in no
-// queue).
+// wokenChain is the tasks woken during one Park of the driver, in event
+// order. The slice is kept between Parks (cleared, so it holds no task
+// alive), so a busy server's polls allocate nothing for it after the first.
 type wokenChain struct {
-	first, last *header
-	n           int
+	tasks []*header
 }
 
 // collect adds a task woken from inside the driver.
 func (c *wokenChain) collect(h *header) {
-	h.next = nil
-	if c.last == nil {
-		c.first = h
-	} else {
-		c.last.next = h
-	}
-	c.last = h
-	c.n++
+	c.tasks = append(c.tasks, h)
 }
 
 // queueWoken queues the tasks collected during a Park of the driver (see
@@ -47,25 +39,25 @@ func (c *wokenChain) collect(h *header) {
 // to the injection queue.
 func (w *worker) queueWoken() (local, injected int) {
 	o := &w.own
-	c := o.woken
-	o.woken = wokenChain{}
-	h := c.first
-	if h == nil {
+	hs := o.woken.tasks
+	if len(hs) == 0 {
 		return 0, 0
 	}
+	defer func() {
+		clear(hs)
+		o.woken.tasks = hs[:0]
+	}()
 	inj := &w.p.inject
 	if inj.len() == 0 {
-		for room := o.q.free(); h != nil && room > 0; room-- {
-			nx := h.next
-			h.next = nil
-			o.q.push(h, inj) // fits: only this worker adds to its ring
-			h = nx
+		room := o.q.free()
+		for local < len(hs) && local < room {
+			o.q.push(hs[local], inj) // fits: only this worker adds to its ring
 			local++
 		}
 	}
-	if h != nil {
-		injected = c.n - local
-		inj.pushBatch(h, c.last, injected)
+	if rest := hs[local:]; len(rest) > 0 {
+		injected = len(rest)
+		inj.pushBatch(rest)
 	}
 	return local, injected
 }

@@ -33,7 +33,7 @@ import (
 // another goroutine is atomic.
 
 type taskRecord struct {
-	h   *header   // the task; wakes go to h.self
+	h   *header   // the task; wakes go to h.self()
 	reg *registry // nil when only the tracer asked for the wrapper
 	id  uint64    // from reg, 0 without it
 	// pcs are the return addresses above Spawn (introspect_site.go), zero
@@ -154,14 +154,14 @@ func (r *taskRecord) finish() {
 // Wake notes the wake and schedules the task.
 func (r *taskRecord) Wake() {
 	r.noteWake()
-	r.h.self.Wake()
+	r.h.self().Wake()
 }
 
 // WakeLocal notes the wake and schedules the task from inside a poll on
 // worker ext.
 func (r *taskRecord) WakeLocal(ext any) {
 	r.noteWake()
-	r.h.self.WakeLocal(ext)
+	r.h.self().WakeLocal(ext)
 }
 
 // The record passes WakeFrom's local wakes on (task.go: WakeLocal).

@@ -114,39 +114,32 @@ func (h *JoinHandle[T]) Wait(ctx context.Context) (T, error) {
 			var zero T
 			return zero, ErrInWorker
 		}
-		ch := t.h.doneChan()
-		// Dekker with finish: it sets complete, then loads done; we
-		// stored done, then load complete. One of us sees the other.
-		if t.h.state.load()&stComplete == 0 {
-			select {
-			case <-ch:
-			case <-t.h.pool.killed:
-				t.h.resolveKilled()
-				select {
-				case <-ch:
-				case <-ctx.Done():
-					var zero T
-					return zero, ctx.Err()
-				}
-			case <-ctx.Done():
+		if e := t.h.pool.waits.enter(&t.h); e != nil { // nil: complete
+			if err := t.h.wait(ctx, e); err != nil {
 				var zero T
-				return zero, ctx.Err()
+				return zero, err
 			}
 		}
 	}
 	return t.result()
 }
 
-// doneChan returns the channel closed at completion, creating it once.
-func (h *header) doneChan() chan struct{} {
-	if d := h.done.Load(); d != nil {
-		return *d
+// wait blocks until e's channel is closed (the task completed) or ctx ends.
+func (h *header) wait(ctx context.Context, e *waitEntry) error {
+	select {
+	case <-e.ch:
+		return nil
+	case <-h.pool.killed:
+		h.resolveKilled()
+		select {
+		case <-e.ch:
+			return nil
+		case <-ctx.Done():
+		}
+	case <-ctx.Done():
 	}
-	ch := make(chan struct{})
-	if h.done.CompareAndSwap(nil, &ch) {
-		return ch
-	}
-	return *h.done.Load()
+	h.pool.waits.leave(h, e)
+	return ctx.Err()
 }
 
 // Abort cancels the task: its future is never polled again and waiters

@@ -37,6 +37,7 @@ type Pool struct {
 	// are cancelled lazily (shutdown.go).
 	killed  chan struct{}
 	foreign foreignSet
+	waits   waitSet
 
 	shutdownMu   sync.Mutex
 	shutdownDone chan struct{}

@@ -99,16 +99,7 @@ func (q queueLocal) pushOverflow(h *header, real, tail uint32, inj *inject) bool
 		return false
 	}
 	// The claimed slots are ours now: no pop or steal can reach them.
-	first := q.buf[real&q.mask].Load()
-	last := first
-	for i := uint32(1); i < n; i++ {
-		t := q.buf[(real+i)&q.mask].Load()
-		last.next = t
-		last = t
-	}
-	last.next = h
-	h.next = nil
-	inj.pushBatch(first, h, int(n)+1)
+	inj.pushOverflow(q.ring, real, n, h)
 	return true
 }
 

@@ -32,12 +32,13 @@ func id(h *header) uint32 { return testIDs[h] }
 
 func drainInject(q *inject) []uint32 {
 	var ids []uint32
+	batch := make([]*header, 7)
 	for {
-		h, n := q.popBatch(1 << 30)
+		n := q.popBatch(batch)
 		if n == 0 {
 			return ids
 		}
-		for ; h != nil; h = h.next {
+		for _, h := range batch[:n] {
 			ids = append(ids, id(h))
 		}
 	}

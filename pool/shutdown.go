@@ -129,7 +129,7 @@ func (p *Pool) cancelLeft() {
 	close(p.killed)
 	for _, h := range p.foreign.take() {
 		if h.state.toCancelled(true) {
-			h.self.cancelNow(ErrClosed)
+			h.self().cancelNow(ErrClosed)
 		}
 	}
 }
@@ -164,7 +164,7 @@ func (p *Pool) isKilled() bool {
 // the task itself when it lets go.
 func (h *header) resolveKilled() {
 	if h.state.load()&stComplete == 0 && h.pool.isKilled() && h.state.toCancelled(true) {
-		h.self.cancelNow(ErrClosed)
+		h.self().cancelNow(ErrClosed)
 	}
 }
 

@@ -60,7 +60,7 @@ func newHandle[T any](p *Pool, f future.Future[T], who string) *JoinHandle[T] {
 	future.Adopt(f) // adopt.go
 	h := &JoinHandle[T]{}
 	h.t.fut = f
-	h.t.h.self = &h.t
+	h.t.h.setSelf(&h.t)
 	h.t.h.pool = p
 	return h
 }

@@ -3,21 +3,22 @@ package pool
 import (
 	"errors"
 	"runtime/debug"
-	"sync/atomic"
+	"unsafe"
 
 	"github.com/spindle-rt/spindle/future"
 )
 
 // A task is a future plus what the scheduler needs to run it: the state
-// word (taskstate.go), a link for the injection queue, and the join side
-// (joinhandle.go). It is allocated once, at spawn, as the JoinHandle; the
+// word (taskstate.go), the way back to its type, and the join side
+// (joinhandle.go; the channel of a goroutine's Wait is kept by the pool,
+// waitset.go). It is allocated once, at spawn, as the JoinHandle; the
 // task is its own Waker. The pool keeps no list of its tasks: a task is
 // referenced by the queue it sits in, by the wakers of the futures it
 // waits on, and by its handle, so an abandoned task is garbage collected
 // (see shutdown.go for how Shutdown cancels tasks it cannot enumerate).
 //
-// Queues hold *header, the part that does not depend on T; header.self
-// leads back to the typed task.
+// Queues hold *header, the part that does not depend on T; header.self()
+// leads back to the typed task (taskself.go).
 
 // runnable is the typed side of a task as seen by the untyped scheduler.
 type runnable interface {
@@ -33,22 +34,19 @@ type runnable interface {
 // header is the untyped part of a task.
 type header struct {
 	state taskState
-	next  *header // injection queue link, under inject.mu
-	self  runnable
+	tab   unsafe.Pointer // the itab of the task's runnable: see taskself.go
 	pool  *Pool
 
 	// joinWaker is the waker of the last JoinHandle.Poll; ownership is
 	// handed over by the joinWaker state bit (taskstate.go).
 	joinWaker future.Waker
-	// done is closed at completion when a goroutine waits in Wait.
-	done atomic.Pointer[chan struct{}]
 }
 
 // task is the typed part: the future while it runs, the result after.
 // An error result is kept in the future's slot, which is free by then (as
 // an *errBox, allocated only when a task fails): that saves 16 bytes on
-// every task, a smaller size class (96 bytes with T = int, 80 with
-// struct{}).
+// every task, a smaller size class (64 bytes with T = struct{}, an int or
+// a pointer, 80 with a Result).
 type task[T any] struct {
 	h   header
 	val T // before fut: a zero-size last field would be padded
@@ -127,8 +125,8 @@ func (t *task[T]) finish(v T, err error, cx *future.Context) {
 	if prev&stJoinWaker != 0 {
 		future.WakeFrom(cx, t.h.joinWaker)
 	}
-	if d := t.h.done.Load(); d != nil {
-		close(*d)
+	if prev&stWaitChan != 0 {
+		p.waits.complete(&t.h)
 	}
 	if prev&stForeignJoin != 0 {
 		p.foreign.remove(&t.h)

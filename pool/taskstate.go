@@ -21,6 +21,7 @@ import "sync/atomic"
 //	join Poll replaces it:     -joinWaker, write, +joinWaker (each fails once complete)
 //	join Poll returns Ready:   +joinRead
 //	join Poll with another executor's waker: +foreignJoin (once)
+//	Wait from a goroutine: +waitChan (once)
 //
 // Guarantees: never polled by two workers at once (a poll takes running
 // from a state without it); at most one queue entry (only idle ->
@@ -69,6 +70,10 @@ const (
 	// completes. Set once, by the handle, before it stores such a waker;
 	// the completer that sees it removes the registry entry.
 	stForeignJoin
+	// stWaitChan: a goroutine blocked in JoinHandle.Wait, so the pool's
+	// waitSet may hold a channel to close at completion (waitset.go).
+	// Set once, by Wait, never cleared.
+	stWaitChan
 )
 
 // taskState is the atomic state word of a task.

@@ -111,6 +111,9 @@ type workerOwn struct {
 	cx        future.Context
 	budget    future.Budget
 	stats     workerCounters
+	// batch is where pullInject takes tasks from the injection queue:
+	// half the local queue, the most one batch may hold.
+	batch []*header
 }
 
 // workerShared is what other goroutines reach: stealers, notifiers,
@@ -168,6 +171,7 @@ const (
 func newWorker(p *Pool, idx int, queueSize int) *worker {
 	w := &worker{p: p, idx: idx}
 	w.own.q, w.shared.steal = newQueue(queueSize)
+	w.own.batch = make([]*header, queueSize/2)
 	w.own.rng = uint32(idx)*2654435761 + 1
 	w.shared.pk.slow = newChanSema()
 	if p.cfg.parking != parkChan {
@@ -253,17 +257,16 @@ func (w *worker) pullInject() *header {
 	if room := q.free() + 1; max > room {
 		max = room
 	}
-	first, got := inj.popBatch(max)
-	if first == nil {
+	batch := w.own.batch[:min(max, len(w.own.batch))]
+	got := inj.popBatch(batch)
+	if got == 0 {
 		return nil
 	}
-	for h := first.next; h != nil; {
-		nx := h.next
-		h.next = nil
-		q.push(h, inj)
-		h = nx
+	for i := 1; i < got; i++ {
+		q.push(batch[i], inj)
 	}
-	first.next = nil
+	first := batch[0]
+	clear(batch[:got])
 	w.own.stats.injected += uint64(got)
 	return first
 }
@@ -279,7 +282,7 @@ func (w *worker) runTask(h *header) {
 			w.p.notifyParked()
 		}
 	}
-	h.self.run(w)
+	h.self().run(w)
 	for n := 0; o.lifo != nil; n++ {
 		t := o.lifo
 		o.lifo = nil
@@ -288,7 +291,7 @@ func (w *worker) runTask(h *header) {
 			break
 		}
 		o.stats.lifoPolls++
-		t.self.run(w)
+		t.self().run(w)
 	}
 }
 

@@ -108,3 +108,40 @@ func TestDroppedHandlesAreClosedByTheCollector(t *testing.T) {
 	}, "watch receiver never saw the dropped sender close")
 	wrx.Close()
 }
+
+// TestWaitingOneshotCostsLittle: a receive waiting on a oneshot costs the
+// shared state (48 bytes) and the sender (8); the finalizer that the first
+// wait sets on the sender allocates nothing on the heap. With a pool task
+// of a Result (80 bytes), a task waiting on a oneshot stays within 144
+// bytes of heap.
+func TestWaitingOneshotCostsLittle(t *testing.T) {
+	var w futuretest.CountWaker
+	cx := future.NewContext(&w)
+	const n = 20_000
+	txs := make([]*channel.OneshotSender[int], n)
+	rxs := make([]*channel.OneshotReceiver[int], n)
+	i := 0
+	wait := func() {
+		tx, rx := channel.NewOneshot[int]()
+		_, ok := rx.Poll(cx).Value()
+		require.False(t, ok)
+		txs[i], rxs[i] = tx, rx
+		i++
+	}
+	assert.Equal(t, 2.0, testing.AllocsPerRun(100, wait), "allocations per waiting receive")
+	i = 0
+	before := futuretest.HeapAfterGC()
+	for range n {
+		wait()
+	}
+	after := futuretest.HeapAfterGC()
+	per := (int64(after) - int64(before)) / n
+	t.Logf("%d bytes per waiting oneshot receive", per)
+	assert.LessOrEqual(t, per, int64(56))
+	for j := range txs {
+		require.NoError(t, txs[j].Send(j))
+		v, err := rxs[j].TryRecv()
+		require.NoError(t, err)
+		require.Equal(t, j, v)
+	}
+}

@@ -14,14 +14,25 @@ package channel
 //
 // Drop backstop: the sender is a separate small object that the receiver
 // does not reach once the receiver has waited. The first time the receiver
-// goes Pending with no value yet, it registers a cleanup on the sender
-// (through the state's tx field, which it then clears), so a sender that is
-// dropped without Send or Close (its task aborted) closes the channel when
-// collected and the receiver is not left hanging. A oneshot whose value
-// arrives before anyone waits pays nothing for this. Send and Close leave
-// the registration in place (the cleanup then finds the channel sent or
-// closed and does nothing): a handle to stop it would cost every oneshot
-// 16 bytes, a size class.
+// goes Pending with no value yet, it registers a cleanup on the sender, so
+// a sender that is dropped without Send or Close (its task aborted) closes
+// the channel when collected and the receiver is not left hanging. Until
+// then the sender waits in the receiver's waker slot (as a *txSlot, a
+// Waker that does nothing), which the receiver's first wait takes over: no
+// field of its own. A oneshot whose value arrives before anyone waits pays
+// nothing for this. Send and Close leave the registration in place (the
+// cleanup then finds the channel sent or closed and does nothing):
+// removing it would cost them a call into the runtime.
+//
+// The cleanup is a finalizer (runtime.SetFinalizer) rather than
+// runtime.AddCleanup, which allocates 24 bytes of heap per registration (a
+// box for its argument and a closure over its generic caller) where a
+// finalizer allocates none; both cost the runtime's off-heap record.
+// AddCleanup's advantages do not apply here: the finalizer only reads the
+// 8-byte sender and keeps nothing alive that the sender does not already
+// reach, and a cycle through the sender (a sender reachable from its own
+// channel, through a Closed future's waker) would keep a cleanup whose
+// argument is the channel from running just the same.
 
 import (
 	"runtime"
@@ -37,16 +48,29 @@ const (
 	osTaken                // the receiver took the value or saw ErrClosed
 )
 
-type oneshot[T any] struct {
+// oneshotCore is the part of a oneshot that does not depend on T.
+type oneshotCore struct {
 	mu    sync.Mutex
 	state uint8
-	val   T
+	// waker is the receiver's; until the receiver first waits, the
+	// sender as a *txSlot (see above).
 	waker future.Waker
-	tx    *OneshotSender[T] // until the receiver first waits (see above)
+}
+
+type oneshot[T any] struct {
+	oneshotCore
+	val T
 	// closed is the sender's Closed future that last went Pending; the
 	// receiver's Close wakes it (see oneshot_closed.go).
 	closed *OneshotClosed[T]
 }
+
+// txSlot is the sender while it waits in the receiver's waker slot.
+type txSlot[T any] OneshotSender[T]
+
+// Wake does nothing: a txSlot is a Waker only to fit the slot, and whoever
+// takes the slot before the receiver waits has nobody to wake.
+func (*txSlot[T]) Wake() {}
 
 // OneshotSender sends the single value of a Oneshot channel.
 type OneshotSender[T any] struct {
@@ -71,7 +95,7 @@ type OneshotReceiver[T any] oneshot[T]
 func NewOneshot[T any]() (*OneshotSender[T], *OneshotReceiver[T]) {
 	c := &oneshot[T]{}
 	tx := &OneshotSender[T]{c: c}
-	c.tx = tx
+	c.waker = (*txSlot[T])(tx)
 	return tx, (*OneshotReceiver[T])(c)
 }
 
@@ -112,7 +136,7 @@ func (s *OneshotSender[T]) SendFrom(cx *future.Context, v T) error {
 func (s *OneshotSender[T]) Close() { s.c.closeTx() }
 
 // closeTx is Close; it is also the cleanup of a dropped sender.
-func (c *oneshot[T]) closeTx() {
+func (c *oneshotCore) closeTx() {
 	c.mu.Lock()
 	if c.state&(osSent|osTxClosed) != 0 {
 		c.mu.Unlock()
@@ -151,22 +175,24 @@ func (r *OneshotReceiver[T]) Poll(cx *future.Context) future.Poll[future.Result[
 		c.mu.Unlock()
 		return future.Ready(res)
 	}
+	prev := c.waker
 	c.waker = cx.Waker()
-	tx := c.tx
-	c.tx = nil
 	c.mu.Unlock()
-	if tx != nil {
-		runtime.AddCleanup(tx, closeDroppedSender, txCloser(c))
+	if tx, first := prev.(*txSlot[T]); first {
+		runtime.SetFinalizer((*OneshotSender[T])(tx), closeDroppedSender)
 	}
 	return future.Pending[future.Result[T]]()
 }
 
-// txCloser is what the cleanup of a dropped sender needs. An interface,
-// so that the cleanup function is not generic: a method value of a
-// generic type is a closure allocated at every registration.
-type txCloser interface{ closeTx() }
+// senderCore is what the finalizer of a sender needs from it.
+type senderCore interface{ core() *oneshotCore }
 
-func closeDroppedSender(c txCloser) { c.closeTx() }
+func (s *OneshotSender[T]) core() *oneshotCore { return &s.c.oneshotCore }
+
+// closeDroppedSender is the finalizer of a sender dropped without Send or
+// Close. It is not generic: a method value of a generic type would be a
+// closure allocated at every registration.
+func closeDroppedSender(s senderCore) { s.core().closeTx() }
 
 // takeLocked returns the outcome if there is one, and marks it taken.
 func (c *oneshot[T]) takeLocked() (future.Result[T], bool) {
@@ -210,7 +236,9 @@ func (r *OneshotReceiver[T]) Close() {
 	c := (*oneshot[T])(r)
 	c.mu.Lock()
 	c.state |= osRxClosed
-	c.waker = nil
+	if _, tx := c.waker.(*txSlot[T]); !tx {
+		c.waker = nil // a sender still in the slot stays for a later wait
+	}
 	w := c.takeClosedLocked()
 	c.mu.Unlock()
 	if w != nil {

@@ -22,10 +22,11 @@ func adopted[T any](mk func() future.Future[T]) func() future.Future[T] {
 	}
 }
 
-// An adopted wait registers no cleanup and, for a Notified, queues the
-// node inside the future: with a pool task (80 B for struct{}) a task
-// waiting on a Notify stays within 144 bytes. Not adopted, each wait still
-// pays for its separate node and cleanup record.
+// An adopted wait registers no cleanup and queues a node inside the
+// future (a Lock or an Acquire is its own node): each is one 64-byte
+// object, so that with a pool task (80 B for struct{} and for a pointer)
+// a task waiting on a Notify or a Mutex stays within 144 bytes. Not
+// adopted, each wait still pays for its separate node and cleanup record.
 func TestAdoptedWaitsCostOnlyTheFutureAndNode(t *testing.T) {
 	var n tasksync.Notify
 	m := tasksync.NewMutex()
@@ -42,9 +43,9 @@ func TestAdoptedWaitsCostOnlyTheFutureAndNode(t *testing.T) {
 		{"Notified", bytesPerWait(t, adopted(func() future.Future[struct{}] { return n.Notified() })),
 			bytesPerWait(t, func() future.Future[struct{}] { return n.Notified() }), 64},
 		{"Mutex.Lock", bytesPerWait(t, adopted(func() future.Future[*tasksync.MutexGuard] { return m.Lock() })),
-			bytesPerWait(t, func() future.Future[*tasksync.MutexGuard] { return m.Lock() }), 96},
+			bytesPerWait(t, func() future.Future[*tasksync.MutexGuard] { return m.Lock() }), 64},
 		{"Semaphore.Acquire", bytesPerWait(t, adopted(func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) })),
-			bytesPerWait(t, func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) }), 96},
+			bytesPerWait(t, func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) }), 64},
 		{"WaitGroup.Wait", bytesPerWait(t, adopted(func() future.Future[struct{}] { return wg.Wait() })),
 			bytesPerWait(t, func() future.Future[struct{}] { return wg.Wait() }), 96},
 		{"Cancelled", bytesPerWait(t, adopted(func() future.Future[struct{}] { return tok.Cancelled() })),
@@ -148,5 +149,32 @@ func TestAdoptAfterFirstPollKeepsTheBackstop(t *testing.T) {
 	}()
 	waitDrained(t, n.Waiters)
 	waitDrained(t, m.Waiters)
+	g.Unlock()
+}
+
+// An adopted Lock is its own queue node: Reset must clear the node's
+// links but keep the adoption, round after round, so that each round waits
+// in the queue again, is handed the lock in turn, and allocates nothing.
+func TestAdoptedLockResetRequeuesItself(t *testing.T) {
+	cx := future.NewContext(nil)
+	m := tasksync.NewMutex()
+	f := m.Lock()
+	f.Adopt()
+	rounds := func() {
+		g, _ := m.TryLock()
+		_, ok := poll(f, cx)
+		require.False(t, ok, "the lock is held: the adopted future queues")
+		require.Equal(t, 1, m.Waiters())
+		g.Unlock() // hands it to f
+		g2, ok := poll(f, cx)
+		require.True(t, ok)
+		require.Zero(t, m.Waiters())
+		g2.Unlock()
+		f.Reset()
+	}
+	rounds()
+	assert.Zero(t, testing.AllocsPerRun(20, rounds), "an adopted Lock reset each round allocates nothing")
+	g, ok := poll(f, cx)
+	require.True(t, ok, "free lock, fast path after Reset")
 	g.Unlock()
 }

@@ -34,10 +34,12 @@
 // That backstop costs a wait a separate node and a runtime record. An
 // owner that always cancels what it drops says so with future.Adopt, and
 // the Lock, RLock, Acquire, Notified, WaitGroup and Cancelled futures it
-// adopts leave the backstop out: a pool task adopts its future (a task
-// waiting on a Notify is then 144 bytes), and Map and Then pass an
-// adoption on. An adopted wait dropped without Cancel stays queued, and
-// keeps what it is handed.
+// adopts leave the backstop out and queue themselves (a Lock or an
+// Acquire is then its own queue node, one 64-byte object): a pool task
+// adopts its future (a task waiting on a Notify or a Mutex is then 128
+// bytes, on a Semaphore 144), and Map and Then pass an adoption on. An
+// adopted wait dropped without Cancel stays queued, and keeps what it is
+// handed.
 //
 // # Hot loops
 //

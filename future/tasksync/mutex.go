@@ -34,10 +34,7 @@ func NewMutex() *Mutex {
 // Lock returns a future that is Ready with a guard once the task holds the
 // lock. Release it with the guard's Unlock.
 func (m *Mutex) Lock() *LockFuture {
-	f := &LockFuture{}
-	f.w.acq.Init(&m.sem, 1)
-	f.guard.m = m
-	return f
+	return &LockFuture{guard: MutexGuard{m: m}}
 }
 
 // TryLock takes the lock if it is free and nobody is waiting for it.
@@ -62,7 +59,7 @@ type LockFuture struct {
 
 // Poll implements future.Future.
 func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
-	if ok, _ := pollAcq(f, &f.w, cx); !ok { // a lock is never closed
+	if ok, _ := pollAcq(f, &f.w, &f.guard.m.sem, 1, cx); !ok { // a lock is never closed
 		return future.Pending[*MutexGuard]()
 	}
 	f.guard.held = true
@@ -72,10 +69,11 @@ func (f *LockFuture) Poll(cx *future.Context) future.Poll[*MutexGuard] {
 // Cancel gives up the wait. If Unlock already handed the lock to this
 // future and it has not been polled since, the lock goes to the next
 // waiter. Cancel after Ready does nothing: the guard must be unlocked.
-func (f *LockFuture) Cancel() { f.w.cancel() }
+func (f *LockFuture) Cancel() { f.w.cancel(&f.guard.m.sem, 1) }
 
 // Adopt implements future.Adopter: the owner cancels the future whenever
-// it drops it before Ready, so its wait registers no cleanup.
+// it drops it before Ready, so its wait registers no cleanup and the
+// future is its own queue node.
 func (f *LockFuture) Adopt() { f.w.adopt() }
 
 // Reset makes a finished Lock future, whose guard was unlocked, wait for the

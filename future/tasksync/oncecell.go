@@ -186,7 +186,6 @@ type cellRun[T any] struct {
 func (w *cellWait[T]) init(c *OnceCell[T], mk func() future.Future[future.Result[T]]) {
 	c.sem.InitIfZero(1)
 	w.c, w.mk = c, mk
-	w.acq.Init(&c.sem, 1)
 }
 
 // pollCell advances w, the wait embedded in owner (whose collection gives
@@ -201,13 +200,13 @@ func pollCell[F, T any](owner *F, w *cellWait[T], cx *future.Context) (future.Re
 	c := w.c
 	if w.run == nil {
 		if c.done.Load() {
-			w.acq.Cancel() // leaves the queue if an earlier poll joined it
+			w.acq.Cancel(&c.sem, 1) // leaves the queue if an earlier poll joined it
 			return w.finish(future.Ok(c.val))
 		}
 		if !future.Coop(cx) {
 			return future.Result[T]{}, false
 		}
-		ok, err := waitq.PollAcquire(owner, &w.acq, cx)
+		ok, err := waitq.PollAcquire(owner, &w.acq, &c.sem, 1, cx)
 		if err == waitq.ErrSemClosed {
 			return w.finish(future.Ok(c.val)) // closed only once full
 		}
@@ -296,5 +295,5 @@ func (w *cellWait[T]) cancel() {
 		return
 	}
 	w.st = waitCancelled
-	w.acq.Cancel()
+	w.acq.Cancel(&w.c.sem, 1)
 }

@@ -31,19 +31,13 @@ func NewRWMutex() *RWMutex {
 // RLock returns a future that is Ready with a read guard once the task
 // holds a read lock.
 func (m *RWMutex) RLock() *RWLockFuture {
-	f := &RWLockFuture{}
-	f.w.acq.Init(&m.sem, 1)
-	f.guard = RWGuard{m: m, n: 1}
-	return f
+	return &RWLockFuture{guard: RWGuard{m: m, n: 1}}
 }
 
 // Lock returns a future that is Ready with a write guard once the task
 // holds the lock alone.
 func (m *RWMutex) Lock() *RWLockFuture {
-	f := &RWLockFuture{}
-	f.w.acq.Init(&m.sem, MaxReaders)
-	f.guard = RWGuard{m: m, n: MaxReaders}
-	return f
+	return &RWLockFuture{guard: RWGuard{m: m, n: MaxReaders}}
 }
 
 // TryRLock takes a read lock if that needs no waiting.
@@ -73,7 +67,7 @@ type RWLockFuture struct {
 
 // Poll implements future.Future.
 func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
-	if ok, _ := pollAcq(f, &f.w, cx); !ok { // a lock is never closed
+	if ok, _ := pollAcq(f, &f.w, &f.guard.m.sem, f.guard.n, cx); !ok { // a lock is never closed
 		return future.Pending[*RWGuard]()
 	}
 	f.guard.held = true
@@ -82,7 +76,7 @@ func (f *RWLockFuture) Poll(cx *future.Context) future.Poll[*RWGuard] {
 
 // Cancel gives up the wait; a lock already handed to the future is passed
 // on. Cancel after Ready does nothing.
-func (f *RWLockFuture) Cancel() { f.w.cancel() }
+func (f *RWLockFuture) Cancel() { f.w.cancel(&f.guard.m.sem, f.guard.n) }
 
 // Adopt implements future.Adopter: the owner cancels the future whenever
 // it drops it before Ready, so its wait registers no cleanup.

@@ -53,10 +53,7 @@ func (s *Semaphore) Available() int { return int(s.sem.Available()) }
 // with ErrClosed once the semaphore is closed.
 func (s *Semaphore) Acquire(n int) *AcquireFuture {
 	checkPermits(n)
-	f := &AcquireFuture{}
-	f.w.acq.Init(&s.sem, int64(n))
-	f.permit = Permit{s: s, n: int64(n)}
-	return f
+	return &AcquireFuture{permit: Permit{s: s, n: int64(n)}}
 }
 
 // TryAcquire takes n permits if they are free and nobody is waiting; it
@@ -99,7 +96,7 @@ type AcquireFuture struct {
 
 // Poll implements future.Future.
 func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Permit]] {
-	ok, err := pollAcq(f, &f.w, cx)
+	ok, err := pollAcq(f, &f.w, &f.permit.s.sem, f.permit.n, cx)
 	if err != nil {
 		f.permit.end() // never handed out
 		return future.Ready(future.Err[*Permit](err))
@@ -112,10 +109,11 @@ func (f *AcquireFuture) Poll(cx *future.Context) future.Poll[future.Result[*Perm
 
 // Cancel gives up the wait; permits already handed to the future go to the
 // next waiter. Cancel after Ready does nothing.
-func (f *AcquireFuture) Cancel() { f.w.cancel() }
+func (f *AcquireFuture) Cancel() { f.w.cancel(&f.permit.s.sem, f.permit.n) }
 
 // Adopt implements future.Adopter: the owner cancels the future whenever
-// it drops it before Ready, so its wait registers no cleanup.
+// it drops it before Ready, so its wait registers no cleanup and the
+// future is its own queue node.
 func (f *AcquireFuture) Adopt() { f.w.adopt() }
 
 // Reset makes a finished acquire, whose permit was released or forgotten,

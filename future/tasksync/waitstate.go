@@ -26,33 +26,36 @@ func (s waitState) enter(f any) {
 }
 
 // acqWait is what every future that waits for semaphore permits shares
-// (LockFuture, RWLockFuture, AcquireFuture): the acquire and the future's
-// life, kept in the acquire's Life byte so that a LockFuture stays within
-// 48 bytes. Each future keeps only its guard and the thin exported
-// methods, so the state machine in mutex.go is written once.
+// (LockFuture, RWLockFuture, AcquireFuture): the acquire, which is also
+// the queue node of an adopted future, and the future's life, kept in the
+// acquire's Life byte. The semaphore and the count are the guard's or the
+// permit's, passed in, so that a LockFuture is 64 bytes, node included.
+// Each future keeps only its guard and the thin exported methods, so the
+// state machine in mutex.go is written once.
 type acqWait struct {
 	acq waitq.Acquire
 }
 
-func (w *acqWait) st() waitState   { return waitState(w.acq.Life) }
-func (w *acqWait) set(s waitState) { w.acq.Life = uint8(s) }
+func (w *acqWait) st() waitState   { return waitState(w.acq.Life()) }
+func (w *acqWait) set(s waitState) { w.acq.SetLife(uint8(s)) }
 func (w *acqWait) adopt()          { w.acq.Adopt() }
 
-// pollAcq advances the wait embedded in owner, the future the user holds:
+// pollAcq advances the wait for n permits of s embedded in owner, the
+// future the user holds:
 // its collection cancels the wait (unless adopted), and misuse panics name
 // its type. It returns true once the permits are held, or ErrClosed once
 // the semaphore is closed (never for a lock); either way the future is
 // then done. It costs one call frame on the futures' hot path, and saves
 // one: the misuse check is a field test instead of a call to enter on
 // every Poll.
-func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
+func pollAcq[F any](owner *F, w *acqWait, s *waitq.Sem, n int64, cx *future.Context) (bool, error) {
 	if st := w.st(); st != waitPending {
 		st.enter(owner)
 	}
 	if !future.Coop(cx) {
 		return false, nil
 	}
-	ok, err := waitq.PollAcquire(owner, &w.acq, cx)
+	ok, err := waitq.PollAcquire(owner, &w.acq, s, n, cx)
 	if err != nil {
 		w.set(waitDone)
 		return false, acqErr(typeName(owner), err) // panics unless closed
@@ -65,10 +68,10 @@ func pollAcq[F any](owner *F, w *acqWait, cx *future.Context) (bool, error) {
 
 // cancel gives up a wait that has not finished; the permits handed to it so
 // far go to the next waiter.
-func (w *acqWait) cancel() {
+func (w *acqWait) cancel(s *waitq.Sem, n int64) {
 	if w.st() == waitPending {
 		w.set(waitCancelled)
-		w.acq.Cancel()
+		w.acq.Cancel(s, n)
 	}
 }
 

@@ -41,7 +41,12 @@ type Node[P any] struct {
 	// Waker is the waker of the waiter's most recent Pending poll.
 	Waker future.Waker
 	State State
-	Val   P
+	// Life and Flags belong to the future that embeds the node; the list
+	// never touches them. They sit in State's padding, where they cost
+	// nothing, so that a future that is its own node (an adopted
+	// [Acquire]) needs no other field for its state.
+	Life, Flags uint8
+	Val         P
 }
 
 // PollLocked is the first step of a waiting future's poll once its node has

@@ -163,7 +163,9 @@ func (s *Sem) Close() {
 	wl.WakeAll(nil)
 }
 
-// Acquire is the state of one acquire of n permits; futures embed it.
+// Acquire is the state of one acquire of n permits from a Sem; futures
+// embed it and pass the Sem and the count to each call, since they hold
+// both anyway (a guard's lock, a permit's semaphore and count).
 //
 //	fresh --Poll: permits free--> done
 //	fresh --Poll: not enough--> waiting (node queued; cleanup registered
@@ -173,40 +175,55 @@ func (s *Sem) Close() {
 //	any --Close--> Poll returns ErrSemClosed
 //	done --Reset--> fresh, keeping the node and the cleanup registration
 //
-// The queue node is allocated separately, at the first wait, and does not
-// point back to the future, so that an abandoned future can be collected
-// and its cleanup can remove the node. The cleanup is registered once per
-// future and never stopped: when it runs after the wait finished it finds
-// the node done and does nothing, and the future keeps no 16-byte handle
-// to stop it with. A future whose owner cancels it (Adopt) registers none.
-// A task that locks in a loop with one future Reset each round allocates
-// nothing and touches no runtime special after its first wait.
+// Where the queue node is depends on the owner. An adopted acquire (its
+// owner cancels it whenever it abandons it: Adopt) is its own node: the
+// queue points into the future, which is sound because the owner takes it
+// off the queue before letting go of it, and a waiting future is then one
+// object, as tokio's Acquire holds its Waiter inline. Otherwise the node
+// is allocated apart, at the first wait, and does not point back to the
+// future, so that an abandoned future can be collected and its cleanup can
+// take the node off the queue; the acquire keeps that node in the prev
+// link of its own node, which it then never queues. The cleanup is
+// registered once per future and never stopped: when it runs after the
+// wait finished it finds the node done and does nothing, and the future
+// keeps no 16-byte handle to stop it with. A task that locks in a loop
+// with one future Reset each round allocates nothing and touches no
+// runtime special after its first wait.
 type Acquire struct {
-	sem  *Sem
-	n    int64
-	node *Node[int64] // Val: permits still needed; nil until the first wait
-	// Life is the embedding future's own state, kept here where it
-	// costs no padding; waitq does not touch it.
-	Life  uint8
-	flags uint8
+	// self is the queue node of an adopted acquire (Val: permits still
+	// needed). Its Flags are the acquire's flags below, its Life the
+	// embedding future's own state, which waitq does not touch.
+	self Node[int64]
 }
 
 const (
-	acqWaiting    = 1 << iota // this round took the slow path: node is in use
-	acqRegistered             // the cleanup is registered
-	acqAdopted                // the owner cancels: no cleanup
+	acqWaiting    = 1 << iota // this round took the slow path: the node is in use
+	acqRegistered             // the cleanup is registered (the node is apart)
+	acqAdopted                // the owner cancels: no cleanup, the node is self
 )
 
-// Init prepares an acquire of n permits from s.
-func (a *Acquire) Init(s *Sem, n int64) { *a = Acquire{sem: s, n: n} }
+// Life returns the byte the embedding future keeps its own state in.
+func (a *Acquire) Life() uint8 { return a.self.Life }
+
+// SetLife sets the byte Life returns.
+func (a *Acquire) SetLife(l uint8) { a.self.Life = l }
 
 // Adopt says that the owner cancels the acquire whenever it abandons it
-// (future.Adopter), so its wait registers no cleanup. Once a wait
-// registered one it does nothing.
+// (future.Adopter), so its wait registers no cleanup and queues the
+// acquire itself. Once a wait registered a cleanup it does nothing.
 func (a *Acquire) Adopt() {
-	if a.flags&acqRegistered == 0 {
-		a.flags |= acqAdopted
+	if a.self.Flags&acqRegistered == 0 {
+		a.self.Flags |= acqAdopted
 	}
+}
+
+// node returns the queue node: the acquire itself if adopted, else the
+// separate node (nil until the first wait).
+func (a *Acquire) node() *Node[int64] {
+	if a.self.Flags&acqAdopted != 0 {
+		return &a.self
+	}
+	return a.self.prev
 }
 
 // Reset prepares a finished acquire for another round with the same
@@ -214,37 +231,41 @@ func (a *Acquire) Adopt() {
 // (its future returned Ready): the node is then in no queue and no other
 // goroutine touches it.
 func (a *Acquire) Reset() {
-	if a.node != nil {
-		*a.node = Node[int64]{}
+	if a.self.Flags&acqAdopted != 0 {
+		a.self = Node[int64]{Life: a.self.Life, Flags: a.self.Flags}
+	} else if nd := a.self.prev; nd != nil {
+		*nd = Node[int64]{}
 	}
-	a.flags &^= acqWaiting
+	a.self.Flags &^= acqWaiting
 }
 
-// PollAcquire advances a, the acquire embedded in the future owner. It
-// returns (true, nil) when the permits are held, (false, nil) after
-// registering cx's waker, or (false, ErrSemClosed). owner is the object the
-// caller drops when it abandons the acquire: when the garbage collector
-// finds it unreachable, the wait is cancelled as by Cancel (unless the
-// acquire was adopted).
-func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) {
-	if a.flags&acqWaiting == 0 {
-		ok, err := a.sem.TryAcquire(a.n)
+// PollAcquire advances a, the acquire of n permits from s embedded in the
+// future owner. It returns (true, nil) when the permits are held, (false,
+// nil) after registering cx's waker, or (false, ErrSemClosed). owner is the
+// object the caller drops when it abandons the acquire: when the garbage
+// collector finds it unreachable, the wait is cancelled as by Cancel
+// (unless the acquire was adopted).
+func PollAcquire[F any](owner *F, a *Acquire, s *Sem, n int64, cx *future.Context) (bool, error) {
+	if a.self.Flags&acqWaiting == 0 {
+		ok, err := s.TryAcquire(n)
 		if ok || err != nil {
 			return ok, err
 		}
-		if !a.sem.Initialized() {
+		if !s.Initialized() {
 			return false, ErrUninitialized
 		}
-		if a.node == nil {
-			a.node = &Node[int64]{}
+		if a.self.Flags&acqAdopted == 0 {
+			if a.self.prev == nil {
+				a.self.prev = &Node[int64]{}
+			}
+			if a.self.Flags&acqRegistered == 0 {
+				runtime.AddCleanup(owner, acqRef.cancel, acqRef{a.self.prev, s, n})
+				a.self.Flags |= acqRegistered
+			}
 		}
-		if a.flags&(acqRegistered|acqAdopted) == 0 {
-			runtime.AddCleanup(owner, acqRef.cancel, acqRef{a.node, a.sem, a.n})
-			a.flags |= acqRegistered
-		}
-		a.flags |= acqWaiting
+		a.self.Flags |= acqWaiting
 	}
-	nd, s := a.node, a.sem
+	nd := a.node()
 	s.mu.Lock()
 	switch nd.PollLocked(cx) {
 	case Granted:
@@ -265,8 +286,8 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 			return false, ErrSemClosed
 		}
 		avail := int64(st >> shift)
-		if avail >= a.n && st&waitersBit == 0 {
-			if s.state.CompareAndSwap(st, st-uint64(a.n)<<shift) {
+		if avail >= n && st&waitersBit == 0 {
+			if s.state.CompareAndSwap(st, st-uint64(n)<<shift) {
 				nd.State = Done
 				s.mu.Unlock()
 				return true, nil
@@ -280,7 +301,7 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 			take = avail
 		}
 		if s.state.CompareAndSwap(st, (st-uint64(take)<<shift)|waitersBit) {
-			nd.Val = a.n - take
+			nd.Val = n - take
 			s.waiters.PushBack(nd)
 			nd.Waker = cx.Waker()
 			s.mu.Unlock()
@@ -289,13 +310,14 @@ func PollAcquire[F any](owner *F, a *Acquire, cx *future.Context) (bool, error) 
 	}
 }
 
-// Cancel abandons the acquire: a queued waiter leaves the queue and gives
-// back the permits it was handed so far; permits granted but not yet seen
-// by a poll are released. A completed or never-started acquire is left
-// alone. It is safe to call more than once.
-func (a *Acquire) Cancel() {
-	if a.node != nil {
-		acqRef{a.node, a.sem, a.n}.cancel()
+// Cancel abandons the acquire of n permits from s: a queued waiter leaves
+// the queue and gives back the permits it was handed so far; permits
+// granted but not yet seen by a poll are released. A completed acquire, or
+// one whose round never waited, is left alone. It is safe to call more
+// than once.
+func (a *Acquire) Cancel(s *Sem, n int64) {
+	if a.self.Flags&acqWaiting != 0 {
+		acqRef{a.node(), s, n}.cancel()
 	}
 }
 

@@ -47,7 +47,7 @@ func semModel(t *testing.T, data []byte) {
 		return c[int(b)%len(c)]
 	}
 	poll := func(o *acqOwner) {
-		ok, err := PollAcquire(o, &o.a, future.NewContext(o))
+		ok, err := PollAcquire(o, &o.a, &s, o.n, future.NewContext(o))
 		require.NoError(t, err)
 		if ok {
 			o.state = 1
@@ -59,7 +59,9 @@ func semModel(t *testing.T, data []byte) {
 		case 0: // a new acquire, polled once
 			o := &acqOwner{n: int64(arg) % (capacity + 1), seq: seq}
 			seq++
-			o.a.Init(&s, o.n)
+			if arg&0x80 != 0 {
+				o.a.Adopt() // the owner is the node
+			}
 			all = append(all, o)
 			poll(o)
 		case 1: // poll a pending acquire again
@@ -74,7 +76,7 @@ func semModel(t *testing.T, data []byte) {
 		case 3: // cancel a pending acquire
 			if o := pick(arg, 0); o != nil {
 				o.state = 3
-				o.a.Cancel()
+				o.a.Cancel(&s, o.n)
 			}
 		case 5: // reuse a released acquire for another round
 			if o := pick(arg, 2); o != nil {
@@ -95,7 +97,7 @@ func semModel(t *testing.T, data []byte) {
 	for _, o := range all {
 		switch o.state {
 		case 0:
-			o.a.Cancel()
+			o.a.Cancel(&s, o.n)
 		case 1:
 			s.Release(nil, o.n)
 		}
@@ -111,7 +113,7 @@ func checkSem(t *testing.T, s *Sem, capacity int64, all []*acqOwner) {
 	total := s.Available()
 	oldestQueued := -1
 	for _, o := range all {
-		w := o.a.node
+		w := o.a.node()
 		switch {
 		case o.state == 1:
 			total += o.n
@@ -132,7 +134,7 @@ func checkSem(t *testing.T, s *Sem, capacity int64, all []*acqOwner) {
 	}
 	// FIFO: no waiter queued after the oldest still-queued one was granted.
 	for _, o := range all {
-		if w := o.a.node; o.state == 0 && w != nil && w.State == Granted && oldestQueued >= 0 {
+		if w := o.a.node(); o.state == 0 && w != nil && w.State == Granted && oldestQueued >= 0 {
 			require.Less(t, o.seq, oldestQueued, "granted out of FIFO order")
 		}
 	}
@@ -180,17 +182,15 @@ func TestZeroAcquireBehindCancelledWaiter(t *testing.T) {
 	var s Sem
 	s.Init(0)
 	big, zero := &acqOwner{n: 5}, &acqOwner{n: 0}
-	big.a.Init(&s, 5)
-	zero.a.Init(&s, 0)
-	ok, err := PollAcquire(big, &big.a, future.NewContext(big))
+	ok, err := PollAcquire(big, &big.a, &s, 5, future.NewContext(big))
 	require.NoError(t, err)
 	require.False(t, ok)
-	ok, err = PollAcquire(zero, &zero.a, future.NewContext(zero))
+	ok, err = PollAcquire(zero, &zero.a, &s, 0, future.NewContext(zero))
 	require.NoError(t, err)
 	require.False(t, ok, "FIFO: it waits behind big")
-	big.a.Cancel()
+	big.a.Cancel(&s, 5)
 	require.Equal(t, int32(1), zero.woken.Load())
-	ok, err = PollAcquire(zero, &zero.a, future.NewContext(zero))
+	ok, err = PollAcquire(zero, &zero.a, &s, 0, future.NewContext(zero))
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Zero(t, s.Waiters())
