@@ -259,6 +259,9 @@ func (g *gen) line(pos token.Pos) string {
 
 func (g *gen) off(pos token.Pos) int { return g.fset.Position(pos).Offset }
 
+// source is the text of n as the user wrote it.
+func (g *gen) source(n ast.Node) string { return string(g.src[g.off(n.Pos()):g.off(n.End())]) }
+
 // start makes st the state code goes to; the state before it, if still
 // live, falls into it.
 func (g *gen) start(st *state) {
@@ -468,6 +471,12 @@ func (g *gen) refuse(n ast.Node) {
 // and the next state polls it, returning Pending until it is Ready; then
 // assign (if not nil) gets the value (v, or v.Get() for TryAwait).
 func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
+	g.suspendAs(call, assign, true)
+}
+
+// suspendAs is suspend; with get false, assign gets the Result a TryAwait
+// awaited rather than its two values.
+func (g *gen) suspendAs(call *ast.CallExpr, assign func(v string) string, get bool) {
 	k := g.awaitCall(call)
 	if k == kYield {
 		g.emit(fmt.Sprintf("%s.WakeFrom(%s, %s.Waker())", g.imp.name(g.futurePkg()), g.cx, g.cx))
@@ -502,7 +511,7 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 	g.suspends = append(g.suspends, suspend{st: st, field: f, cancel: g.cancelText(f)})
 	if assign != nil {
 		v := g.pv
-		if k == kTryAwait {
+		if k == kTryAwait && get {
 			v += ".Get()"
 		}
 		if code := assign(v); code != "" {
@@ -696,6 +705,9 @@ func (g *gen) notCond(e ast.Expr) string {
 		return g.text(u.X)
 	}
 	t := g.text(e)
+	if _, ok := g.subst[e]; ok {
+		return "!" + t // a field
+	}
 	switch ast.Unparen(e).(type) {
 	case *ast.Ident, *ast.CallExpr, *ast.SelectorExpr, *ast.IndexExpr:
 		return "!" + t
@@ -782,7 +794,7 @@ func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
 	cont := cond
 	var post *state
 	if s.Post != nil {
-		post = g.newState(s.Post.Pos(), "loop post statement: "+string(g.src[g.off(s.Post.Pos()):g.off(s.Post.End())]))
+		post = g.newState(s.Post.Pos(), "loop post statement: "+g.source(s.Post))
 		cont = post
 	} else if g.initBoxed(s.Init) {
 		post = g.newState(s.Pos(), "next iteration of "+g.line(s.Pos()))

@@ -1428,11 +1428,7 @@ type operandsFuture struct {
 	// values computed before an await in the same statement
 	tmp  int
 	tmp1 int
-	tmp2 int
-	tmp3 int
-	tmp4 bool
-	tmp5 int
-	tmp6 int
+	tmp2 bool
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
@@ -1469,7 +1465,7 @@ resume:
 			s.await = nil
 			s.total += v1
 			s.m = map[int]int{}
-			s.tmp1 = s.e.Inc("key")
+			s.tmp = s.e.Inc("key")
 			s.await = s.e.F("m")
 			fallthrough
 		case 3: // bodies.go:262: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
@@ -1479,7 +1475,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.m[s.tmp1] = v1 + s.e.Inc("after")
+			s.m[s.tmp] = v1 + s.e.Inc("after")
 			s.await = s.e.F("p")
 			fallthrough
 		case 4: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
@@ -1489,8 +1485,8 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.tmp2 = v1
-			s.tmp3 = s.e.Inc("mid")
+			s.tmp = v1
+			s.tmp1 = s.e.Inc("mid")
 			s.await = s.e.F("q")
 			fallthrough
 		case 5: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
@@ -1500,7 +1496,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.e.Add("sum %d %d %d", s.tmp2, s.tmp3, v1)
+			s.e.Add("sum %d %d %d", s.tmp, s.tmp1, v1)
 			s.await = s.e.F("c")
 			fallthrough
 		case 6: // bodies.go:264: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
@@ -1517,7 +1513,7 @@ resume:
 			s.total++
 			fallthrough
 		case 7: // bodies.go:266: after the if at bodies.go:264
-			s.tmp4 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
+			s.tmp2 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
 			s.await = s.e.F("l")
 			fallthrough
 		case 8: // bodies.go:267: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
@@ -1527,7 +1523,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			if !((s.tmp4) == (v1 > 0)) {
+			if !((s.tmp2) == (v1 > 0)) {
 				pc = 9
 				continue resume
 			}
@@ -1589,7 +1585,7 @@ resume:
 			s.total += 30
 			fallthrough
 		case 18: // bodies.go:280: after the switch at bodies.go:273
-			s.tmp5 = s.e.Inc("r0")
+			s.tmp = s.e.Inc("r0")
 			s.await = s.e.F("elem")
 			fallthrough
 		case 19: // bodies.go:281: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
@@ -1599,7 +1595,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.ranged = []int{s.tmp5, v1, s.e.Inc("r1")}
+			s.ranged = []int{s.tmp, v1, s.e.Inc("r1")}
 			s.index = 0
 			fallthrough
 		case 20: // bodies.go:281: loop: for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
@@ -1616,7 +1612,7 @@ resume:
 			continue resume
 		case 22: // bodies.go:283: after the loop at bodies.go:281
 			s.e.Add("map %v", s.m)
-			s.tmp6 = s.e.Inc("ret")
+			s.tmp1 = s.e.Inc("ret")
 			s.await = s.e.F("last")
 			fallthrough
 		case 23: // bodies.go:285: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
@@ -1627,7 +1623,7 @@ resume:
 			}
 			s.await = nil
 			s.state = async.StateDone
-			return future.Ready[int](s.tmp6 + v1)
+			return future.Ready[int](s.tmp1 + v1)
 		}
 	}
 }
@@ -2862,6 +2858,592 @@ func (s *caseAwaitFuture) Cancel() {
 	switch pc {
 	case 1, 2, 8:
 		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// logic returns the future of [logicBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func logic(e *Env, n int) future.Future[string] {
+	return &logicFuture{e: e, n: n}
+}
+
+// logicFuture is the state of logic between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type logicFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	n int
+
+	// results
+	out string
+
+	// variables that live across an await
+	l  func(b int) bool
+	ok bool
+	i  int
+	m  map[int]bool
+	fl flag
+
+	// futures in flight
+	await future.Future[int]
+
+	// values computed before an await in the same statement
+	cond  bool
+	cond1 bool
+	tmp   int
+	cond2 flag
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *logicFuture) Poll(cx *future.Context) future.Poll[string] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:526: start of logicBody
+			s.l = func(b int) bool {
+				s.e.Add("left %d", b)
+				return s.n>>b&1 == 1
+			}
+			s.cond = s.l(0)
+			if !s.cond {
+				pc = 2
+				continue resume
+			}
+			s.await = s.e.F("and")
+			fallthrough
+		case 1: // bodies.go:532: resumes at if l(0) && async.Await(a, e.F("and"))%2 == 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 1
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 2: // bodies.go:532: after the && at bodies.go:532
+			if !s.cond {
+				pc = 3
+				continue resume
+			}
+			s.out += "and"
+			fallthrough
+		case 3: // bodies.go:534: after the if at bodies.go:532
+			s.cond = s.l(1)
+			if s.cond {
+				pc = 5
+				continue resume
+			}
+			s.await = s.e.F("or")
+			fallthrough
+		case 4: // bodies.go:535: resumes at if l(1) || async.Await(a, e.F("or"))%2 == 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 4
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 5: // bodies.go:535: after the || at bodies.go:535
+			if !s.cond {
+				pc = 6
+				continue resume
+			}
+			s.out += "|or"
+			fallthrough
+		case 6: // bodies.go:537: after the if at bodies.go:535
+			s.cond = s.l(2)
+			if s.cond {
+				pc = 9
+				continue resume
+			}
+			s.cond1 = s.l(3)
+			if !s.cond1 {
+				pc = 8
+				continue resume
+			}
+			s.await = s.e.F("nested")
+			fallthrough
+		case 7: // bodies.go:538: resumes at ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 7
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 0
+			fallthrough
+		case 8: // bodies.go:538: after the && at bodies.go:538
+			s.cond = s.cond1
+			fallthrough
+		case 9: // bodies.go:538: after the || at bodies.go:538
+			s.ok = s.cond
+			s.out += fmt.Sprint("|", s.ok)
+			s.await = s.e.F("lx")
+			fallthrough
+		case 10: // bodies.go:540: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 10
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			if s.cond {
+				pc = 12
+				continue resume
+			}
+			s.await = s.e.F("ry")
+			fallthrough
+		case 11: // bodies.go:540: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 11
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 12: // bodies.go:540: after the || at bodies.go:540
+			if s.cond {
+				pc = 13
+				continue resume
+			}
+			s.out += "|neither"
+			fallthrough
+		case 13: // bodies.go:542: after the if at bodies.go:540
+			s.i = 0
+			fallthrough
+		case 14: // bodies.go:543: loop: for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+			s.cond1 = s.i < 3
+			if !s.cond1 {
+				pc = 17
+				continue resume
+			}
+			s.cond = s.l(4)
+			if s.cond {
+				pc = 16
+				continue resume
+			}
+			s.await = s.e.F("cond" + strconv.Itoa(s.i))
+			fallthrough
+		case 15: // bodies.go:543: resumes at for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 15
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%3 != 0
+			fallthrough
+		case 16: // bodies.go:543: after the || at bodies.go:543
+			s.cond1 = s.cond
+			fallthrough
+		case 17: // bodies.go:543: after the && at bodies.go:543
+			if !s.cond1 {
+				pc = 19
+				continue resume
+			}
+			s.out += "|loop" + strconv.Itoa(s.i)
+			fallthrough
+		case 18: // bodies.go:543: loop post statement: i++
+			s.i++
+			pc = 14
+			continue resume
+		case 19: // bodies.go:545: after the loop at bodies.go:543
+			s.cond1 = s.l(5)
+			if !s.cond1 {
+				pc = 21
+				continue resume
+			}
+			s.await = s.e.F("case")
+			fallthrough
+		case 20: // bodies.go:547: resumes at case l(5) && async.Await(a, e.F("case"))%2 == 0:
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 20
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 0
+			fallthrough
+		case 21: // bodies.go:547: after the && at bodies.go:547
+			if s.cond1 {
+				pc = 22
+				continue resume
+			}
+			if s.e.Inc("case2") > 0 {
+				pc = 23
+				continue resume
+			}
+			pc = 24
+			continue resume
+		case 22: // bodies.go:547: case l(5) && async.Await(a, e.F("case"))%2 == 0:
+			s.out += "|case"
+			pc = 24
+			continue resume
+		case 23: // bodies.go:549: case e.Inc("case2") > 0:
+			s.out += "|case2"
+			fallthrough
+		case 24: // bodies.go:551: after the switch at bodies.go:546
+			s.cond = s.l(6)
+			if !s.cond {
+				pc = 26
+				continue resume
+			}
+			s.await = s.e.F("arg")
+			fallthrough
+		case 25: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 25
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v > 0
+			fallthrough
+		case 26: // bodies.go:552: after the && at bodies.go:552
+			s.tmp = s.e.Inc("after-and")
+			s.cond1 = s.e.Inc("x") > 0
+			if !s.cond1 {
+				pc = 28
+				continue resume
+			}
+			s.await = s.e.F("x1")
+			fallthrough
+		case 27: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 27
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 1
+			fallthrough
+		case 28: // bodies.go:552: after the && at bodies.go:552
+			if !s.cond1 {
+				pc = 30
+				continue resume
+			}
+			s.await = s.e.F("x2")
+			fallthrough
+		case 29: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 29
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v > 0
+			fallthrough
+		case 30: // bodies.go:552: after the && at bodies.go:552
+			s.e.Add("args %v %d %v", s.cond, s.tmp, s.cond1)
+			s.m = map[int]bool{}
+			s.tmp = s.e.Inc("key")
+			s.cond = s.l(7)
+			if s.cond {
+				pc = 32
+				continue resume
+			}
+			s.await = s.e.F("m")
+			fallthrough
+		case 31: // bodies.go:554: resumes at m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 31
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v > 0
+			fallthrough
+		case 32: // bodies.go:554: after the || at bodies.go:554
+			s.m[s.tmp] = s.cond
+			s.cond2 = flag(s.l(0))
+			if !s.cond2 {
+				pc = 34
+				continue resume
+			}
+			s.await = s.e.F("flag")
+			fallthrough
+		case 33: // bodies.go:555: resumes at fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 33
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond2 = v > 0
+			fallthrough
+		case 34: // bodies.go:555: after the && at bodies.go:555
+			s.fl = s.cond2
+			s.out += fmt.Sprint("|", s.m, s.fl)
+			s.cond1 = s.l(1)
+			if !s.cond1 {
+				pc = 36
+				continue resume
+			}
+			s.await = s.e.F("ret")
+			fallthrough
+		case 35: // bodies.go:557: resumes at return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 35
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v > 0
+			fallthrough
+		case 36: // bodies.go:557: after the && at bodies.go:557
+			s.out = s.out + "|" + strconv.FormatBool(s.cond1)
+			return s.finish()
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *logicFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1, 4, 7, 10, 11, 15, 20, 25, 27, 29, 31, 33, 35:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// finish ends the body: the deferred calls run, then the future is Ready.
+func (s *logicFuture) finish() future.Poll[string] {
+	s.state = async.StateDone
+	return future.Ready(s.out)
+}
+
+// tryOperand returns the future of [tryOperandBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func tryOperand(e *Env, name string) future.Future[future.Result[string]] {
+	return &tryOperandFuture{e: e, name: name}
+}
+
+// tryOperandFuture is the state of tryOperand between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type tryOperandFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	name string
+
+	// variables that live across an await
+	out string
+
+	// futures in flight
+	await future.Future[future.Result[int]]
+
+	// values computed before an await in the same statement
+	tmp  future.Result[int]
+	cond bool
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *tryOperandFuture) Poll(cx *future.Context) future.Poll[future.Result[string]] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:572: start of tryOperandBody
+			s.await = s.e.R(s.name)
+			fallthrough
+		case 1: // bodies.go:573: resumes at out := show(async.TryAwait(a, e.R(name)))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.out = show(v.Get())
+			s.await = s.e.R("t-" + s.name)
+			fallthrough
+		case 2: // bodies.go:574: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.tmp = v
+			s.await = s.e.R("err-2")
+			fallthrough
+		case 3: // bodies.go:574: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 3
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.out += show(s.tmp.Get()) + "/" + show(v.Get())
+			s.cond = len(s.name) > 3
+			if !s.cond {
+				pc = 5
+				continue resume
+			}
+			s.await = s.e.R("and-" + s.name)
+			fallthrough
+		case 4: // bodies.go:575: resumes at if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != ""
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 4
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.cond = show(v.Get()) != ""
+			fallthrough
+		case 5: // bodies.go:575: after the && at bodies.go:575
+			if !s.cond {
+				pc = 6
+				continue resume
+			}
+			s.out += "/and"
+			fallthrough
+		case 6: // bodies.go:577: after the if at bodies.go:575
+			s.e.Add("out %s", s.out)
+			s.await = s.e.R(s.name)
+			fallthrough
+		case 7: // bodies.go:579: resumes at return keep(async.TryAwait(a, e.R(name)))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 7
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			tmp, tmp1 := keep(v.Get())
+			s.state = async.StateDone
+			return future.Ready(future.Result[string]{Value: tmp, Err: tmp1})
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *tryOperandFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1, 2, 3, 4, 7:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// nested returns the future of [nestedBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func nested(e *Env, fail bool) future.Future[int] {
+	return &nestedFuture{e: e, fail: fail}
+}
+
+// nestedFuture is the state of nested between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type nestedFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	fail bool
+
+	// variables that live across an await
+	inner *async.Task[int]
+	x     int
+
+	// futures in flight
+	await future.Future[int]
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
+	pc := s.state
+	if pc < 0 {
+		async.PanicFinal(s, pc)
+	}
+	s.state = async.StateRunning
+	for {
+		switch pc {
+		case 0: // bodies.go:583: start of nestedBody
+			s.inner = async.New(func(b *async.Awaiter) int {
+				s.e.Add("inner start %v", b.Context() != nil)
+				v := async.Await(b, s.e.F("inner"))
+				b.Yield()
+				name := "inner-try"
+				if s.fail {
+					name = "err-inner"
+				}
+				w, err := async.TryAwait(b, s.e.R(name))
+				if err != nil {
+					return -v
+				}
+				return v + w
+			})
+			s.await = s.e.F("outer")
+			fallthrough
+		case 1: // bodies.go:600: resumes at x := async.Await(a, e.F("outer"))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.x = v1
+			fallthrough
+		case 2: // bodies.go:601: resumes at return x + async.Await(a, inner)
+			v1, ok := s.inner.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[int]()
+			}
+			s.state = async.StateDone
+			return future.Ready[int](s.x + v1)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *nestedFuture) Cancel() {
+	pc := s.state
+	if pc < 0 {
+		return
+	}
+	s.state = async.StateCancelled
+	switch pc {
+	case 1:
+		future.Cancel(s.await)
+	case 2:
+		s.inner.Cancel()
 	}
 	s.await = nil
 }
