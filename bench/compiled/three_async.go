@@ -13,6 +13,10 @@ func Three(x future.Future[int], y future.Future[int], z future.Future[int]) fut
 	return &threeFuture{x: x, y: y, z: z}
 }
 
+// threeBody is the source Three is compiled from; it also runs as it is on
+// async.New.
+var _ = threeBody
+
 // threeFuture is the state of Three between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -95,6 +99,10 @@ func Sum(fs []future.Future[int], ended *int) future.Future[int] {
 	return &sumFuture{fs: fs, ended: ended}
 }
 
+// sumBody is the source Sum is compiled from; it also runs as it is on
+// async.New.
+var _ = sumBody
+
 // sumFuture is the state of Sum between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -138,20 +146,20 @@ func (s *sumFuture) Poll(cx *future.Context) (r future.Poll[int]) {
 resume:
 	for {
 		switch pc {
-		case 0: // three.go:64: start of sumBody
+		case 0: // three.go:63: start of sumBody
 			s.defer0 = func() { *s.ended++ }
 			s.deferred |= 1 << 0
 			s.ranged = s.fs
 			s.index = 0
 			fallthrough
-		case 1: // three.go:66: loop: for _, f := range fs
+		case 1: // three.go:65: loop: for _, f := range fs
 			if s.index >= len(s.ranged) {
 				pc = 4
 				continue resume
 			}
 			s.f = s.ranged[s.index]
 			fallthrough
-		case 2: // three.go:67: resumes at v := async.Await(a, f)
+		case 2: // three.go:66: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -160,11 +168,11 @@ resume:
 			s.v = v1
 			s.sum += s.v
 			fallthrough
-		case 3: // three.go:66: next iteration of for _, f := range fs
+		case 3: // three.go:65: next iteration of for _, f := range fs
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // three.go:69: after the loop at three.go:66
+		case 4: // three.go:68: after the loop at three.go:65
 			return s.finish()
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/types"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +20,17 @@ func (g *gen) render() string {
 	w("\n// %s returns the future of [%s], compiled by spindle-async into a\n", g.name, g.decl.Name.Name)
 	w("// state machine: it runs the body when polled, with no goroutine.\n")
 	w("func %s%s%s(%s) %s.Future[%s] {\n\treturn &%s%s{%s}\n}\n\n", g.recvDecl, g.name, g.tparamDecl, strings.Join(g.params, ", "), F, g.rtype, g.tname, g.tparamUse, strings.Join(g.paramInit, ", "))
+	// The body is the source of the constructor and still runs as it is on
+	// async.New, but no code need call it: say so, for linters.
+	w("// %s is the source %s is compiled from; it also runs as it is on\n// async.New.\n", g.decl.Name.Name, g.name)
+	switch {
+	case g.decl.Recv != nil:
+		w("var _ = (%s).%s\n\n", g.typ(g.info.Defs[g.decl.Name].(*types.Func).Type().(*types.Signature).Recv().Type()), g.decl.Name.Name)
+	case g.tparamDecl != "":
+		w("func _%s() { _ = %s%s }\n\n", g.tparamDecl, g.decl.Name.Name, g.tparamUse)
+	default:
+		w("var _ = %s\n\n", g.decl.Name.Name)
+	}
 
 	w("// %s is the state of %s between two polls: the parameters, the\n", g.tname, g.name)
 	w("// variables that live across an await, the future in flight and the\n")

@@ -16,6 +16,10 @@ func serve(ln *poll.Listener, counter *atomic.Uint64, handle func(*poll.Conn, ui
 	return &serveFuture{ln: ln, counter: counter, handle: handle}
 }
 
+// serveBody is the source serve is compiled from; it also runs as it is on
+// async.New.
+var _ = serveBody
+
 // serveFuture is the state of serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -98,6 +102,10 @@ func handle(c *poll.Conn, v uint64) future.Future[error] {
 	return &handleFuture{c: c, v: v}
 }
 
+// handleBody is the source handle is compiled from; it also runs as it is on
+// async.New.
+var _ = handleBody
+
 // handleFuture is the state of handle between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -165,6 +173,10 @@ func (s *handleFuture) Cancel() {
 func client(addr string, out []uint64) future.Future[error] {
 	return &clientFuture{addr: addr, out: out}
 }
+
+// clientBody is the source client is compiled from; it also runs as it is on
+// async.New.
+var _ = clientBody
 
 // clientFuture is the state of client between two polls: the parameters, the
 // variables that live across an await, the future in flight and the

@@ -15,6 +15,10 @@ func serve(l *poll.Listener) future.Future[error] {
 	return &serveFuture{l: l}
 }
 
+// serveBody is the source serve is compiled from; it also runs as it is on
+// async.New.
+var _ = serveBody
+
 // serveFuture is the state of serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -43,12 +47,12 @@ func (s *serveFuture) Poll(cx *future.Context) future.Poll[error] {
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:21: start of serveBody
+		case 0: // echo.go:20: start of serveBody
 			fallthrough
-		case 1: // echo.go:22: loop: for
+		case 1: // echo.go:21: loop: for
 			s.await = s.l.Accept()
 			fallthrough
-		case 2: // echo.go:23: resumes at c, err := async.TryAwait(a, l.Accept())
+		case 2: // echo.go:22: resumes at c, err := async.TryAwait(a, l.Accept())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -63,7 +67,7 @@ resume:
 			pool.SpawnFrom(cx, echo(s.c))
 			pc = 1
 			continue resume
-		case 3: // echo.go:28: after the loop at echo.go:22
+		case 3: // echo.go:27: after the loop at echo.go:21
 			panic("unreachable")
 		}
 	}
@@ -90,6 +94,10 @@ func (s *serveFuture) Cancel() {
 func echo(c *poll.Conn) future.Future[struct{}] {
 	return &echoFuture{c: c}
 }
+
+// echoBody is the source echo is compiled from; it also runs as it is on
+// async.New.
+var _ = echoBody
 
 // echoFuture is the state of echo between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -131,15 +139,15 @@ func (s *echoFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:36: start of echoBody
+		case 0: // echo.go:34: start of echoBody
 			s.defer0 = s.c.Close
 			s.deferred |= 1 << 0
 			s.buf = make([]byte, 16<<10)
 			fallthrough
-		case 1: // echo.go:39: loop: for
+		case 1: // echo.go:37: loop: for
 			s.await = s.c.Read(s.buf)
 			fallthrough
-		case 2: // echo.go:40: resumes at n, err := async.TryAwait(a, c.Read(buf))
+		case 2: // echo.go:38: resumes at n, err := async.TryAwait(a, c.Read(buf))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -152,7 +160,7 @@ resume:
 			}
 			s.await = s.c.WriteAll(s.buf[:s.n])
 			fallthrough
-		case 3: // echo.go:44: resumes at if _, err := async.TryAwait(a, c.WriteAll(buf[:n])); err != nil
+		case 3: // echo.go:42: resumes at if _, err := async.TryAwait(a, c.WriteAll(buf[:n])); err != nil
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -165,7 +173,7 @@ resume:
 				continue resume
 			}
 			return s.finish()
-		case 4: // echo.go:47: after the loop at echo.go:39
+		case 4: // echo.go:45: after the loop at echo.go:37
 			return s.finish()
 		}
 	}
@@ -223,6 +231,10 @@ func client(addr string, msg []byte) future.Future[future.Result[[]byte]] {
 	return &clientFuture{addr: addr, msg: msg}
 }
 
+// clientBody is the source client is compiled from; it also runs as it is on
+// async.New.
+var _ = clientBody
+
 // clientFuture is the state of client between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -269,10 +281,10 @@ func (s *clientFuture) Poll(cx *future.Context) (r future.Poll[future.Result[[]b
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:55: start of clientBody
+		case 0: // echo.go:52: start of clientBody
 			s.await = poll.Dial("tcp", s.addr)
 			fallthrough
-		case 1: // echo.go:56: resumes at c, err := async.TryAwait(a, poll.Dial("tcp", addr))
+		case 1: // echo.go:53: resumes at c, err := async.TryAwait(a, poll.Dial("tcp", addr))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -288,7 +300,7 @@ resume:
 			s.deferred |= 1 << 0
 			s.await1 = s.c.WriteAll(s.msg)
 			fallthrough
-		case 2: // echo.go:61: resumes at if _, err := async.TryAwait(a, c.WriteAll(msg)); err != nil
+		case 2: // echo.go:58: resumes at if _, err := async.TryAwait(a, c.WriteAll(msg)); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -302,11 +314,11 @@ resume:
 			}
 			s.result, s.resultErr = nil, s.err1
 			return s.finish()
-		case 3: // echo.go:63: after the if at echo.go:61
+		case 3: // echo.go:60: after the if at echo.go:58
 			s.c.CloseWrite()
 			s.await2 = s.c.ReadToEnd()
 			fallthrough
-		case 4: // echo.go:65: resumes at return async.TryAwait(a, c.ReadToEnd())
+		case 4: // echo.go:62: resumes at return async.TryAwait(a, c.ReadToEnd())
 			v, ok := s.await2.Poll(cx).Value()
 			if !ok {
 				s.state = 4

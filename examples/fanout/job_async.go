@@ -15,6 +15,10 @@ func job(i int, j *journal) future.Future[future.Result[int]] {
 	return &jobFuture{i: i, j: j}
 }
 
+// jobBody is the source job is compiled from; it also runs as it is on
+// async.New.
+var _ = jobBody
+
 // jobFuture is the state of job between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -39,7 +43,7 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // job.go:21: start of jobBody
+		case 0: // job.go:20: start of jobBody
 			s.j.note("start", s.i)
 			if s.i == s.j.fail {
 				s.j.note("fail", s.i)
@@ -48,7 +52,7 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = poll.Sleep(s.j.work)
 			fallthrough
-		case 1: // job.go:27: resumes at async.Await(a, poll.Sleep(j.work))
+		case 1: // job.go:26: resumes at async.Await(a, poll.Sleep(j.work))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 1
 				return future.Pending[future.Result[int]]()

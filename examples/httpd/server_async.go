@@ -18,6 +18,10 @@ func (s *Server) Serve(p *pool.Pool, l *poll.Listener) future.Future[future.Resu
 	return &serverServeFuture{s: s, p: p, l: l}
 }
 
+// serveBody is the source Serve is compiled from; it also runs as it is on
+// async.New.
+var _ = (*Server).serveBody
+
 // serverServeFuture is the state of Serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -65,7 +69,7 @@ func (s1 *serverServeFuture) Poll(cx *future.Context) (r1 future.Poll[future.Res
 resume:
 	for {
 		switch pc {
-		case 0: // server.go:75: start of serveBody
+		case 0: // server.go:74: start of serveBody
 			s1.defer0 = s1.l.Close
 			s1.deferred |= 1 << 0
 			s1.conns = joinset.New[struct{}](s1.p)
@@ -73,7 +77,7 @@ resume:
 			s1.conn = nil
 			s1.err = nil
 			fallthrough
-		case 1: // server.go:81: loop: for err == nil && !s.stop.IsCancelled()
+		case 1: // server.go:80: loop: for err == nil && !s.stop.IsCancelled()
 			if !(s1.err == nil && !s1.s.stop.IsCancelled()) {
 				pc = 3
 				continue resume
@@ -91,7 +95,7 @@ resume:
 				}).If(s1.conns.Len() > 0), // Next on an empty set is Ready at once
 			)
 			fallthrough
-		case 2: // server.go:83: resumes at async.Await(a, future.SelectN(
+		case 2: // server.go:82: resumes at async.Await(a, future.SelectN(
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 2
 				return future.Pending[future.Result[int]]()
@@ -107,12 +111,12 @@ resume:
 			}
 			pc = 1
 			continue resume
-		case 3: // server.go:101: after the loop at server.go:81
+		case 3: // server.go:100: after the loop at server.go:80
 			s1.l.Close()
 			s1.s.stop.Cancel()
 			s1.await1 = s1.conns.JoinAll()
 			fallthrough
-		case 4: // server.go:104: resumes at rest, _ := async.Await(a, conns.JoinAll()).Get()
+		case 4: // server.go:103: resumes at rest, _ := async.Await(a, conns.JoinAll()).Get()
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4

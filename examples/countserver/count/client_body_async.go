@@ -16,6 +16,10 @@ func (t *clientTask) run() future.Future[struct{}] {
 	return &clientTaskRunFuture{t: t}
 }
 
+// runBody is the source run is compiled from; it also runs as it is on
+// async.New.
+var _ = (*clientTask).runBody
+
 // clientTaskRunFuture is the state of run between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.

@@ -14,6 +14,10 @@ func (a *acceptor) accept() future.Future[error] {
 	return &acceptorAcceptFuture{a: a}
 }
 
+// acceptBody is the source accept is compiled from; it also runs as it is on
+// async.New.
+var _ = (*acceptor).acceptBody
+
 // acceptorAcceptFuture is the state of accept between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -203,6 +207,10 @@ func (s *acceptorAcceptFuture) unwind(p any) future.Poll[error] {
 func (a *acceptor) answer(c *poll.Conn, v uint64) future.Future[struct{}] {
 	return &acceptorAnswerFuture{a: a, c: c, v: v}
 }
+
+// answerBody is the source answer is compiled from; it also runs as it is on
+// async.New.
+var _ = (*acceptor).answerBody
 
 // acceptorAnswerFuture is the state of answer between two polls: the parameters, the
 // variables that live across an await, the future in flight and the

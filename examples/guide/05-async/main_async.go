@@ -18,6 +18,10 @@ func produce(tx *channel.Sender[string]) future.Future[struct{}] {
 	return &produceFuture{tx: tx}
 }
 
+// produceBody is the source produce is compiled from; it also runs as it is on
+// async.New.
+var _ = produceBody
+
 // produceFuture is the state of produce between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -61,13 +65,13 @@ func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 resume:
 	for {
 		switch pc {
-		case 0: // main.go:61: start of produceBody
+		case 0: // main.go:60: start of produceBody
 			s.defer0 = s.tx.Close
 			s.deferred |= 1 << 0
 			s.ranged = 3
 			s.index = 0
 			fallthrough
-		case 1: // main.go:63: loop: for i := range 3
+		case 1: // main.go:62: loop: for i := range 3
 			if s.index >= s.ranged {
 				pc = 5
 				continue resume
@@ -75,7 +79,7 @@ resume:
 			s.i = s.index
 			s.await = poll.Sleep(10 * time.Millisecond)
 			fallthrough
-		case 2: // main.go:64: resumes at async.Await(a, poll.Sleep(10*time.Millisecond))
+		case 2: // main.go:63: resumes at async.Await(a, poll.Sleep(10*time.Millisecond))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[struct{}]()
@@ -83,7 +87,7 @@ resume:
 			s.await = nil
 			s.await1 = s.tx.Send(fmt.Sprint("message ", s.i))
 			fallthrough
-		case 3: // main.go:65: resumes at if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil
+		case 3: // main.go:64: resumes at if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -96,11 +100,11 @@ resume:
 				continue resume
 			}
 			return s.finish()
-		case 4: // main.go:63: next iteration of for i := range 3
+		case 4: // main.go:62: next iteration of for i := range 3
 			s.index++
 			pc = 1
 			continue resume
-		case 5: // main.go:68: after the loop at main.go:63
+		case 5: // main.go:67: after the loop at main.go:62
 			return s.finish()
 		}
 	}
@@ -161,6 +165,10 @@ func consume(rx *channel.Receiver[string]) future.Future[[]string] {
 	return &consumeFuture{rx: rx}
 }
 
+// consumeBody is the source consume is compiled from; it also runs as it is on
+// async.New.
+var _ = consumeBody
+
 // consumeFuture is the state of consume between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -190,11 +198,11 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // main.go:76: start of consumeBody
+		case 0: // main.go:74: start of consumeBody
 			s.ticks = stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
 			s.await = stream.Collect(s.ticks)
 			fallthrough
-		case 1: // main.go:78: resumes at n := len(async.Await(a, stream.Collect(ticks)))
+		case 1: // main.go:76: resumes at n := len(async.Await(a, stream.Collect(ticks)))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -205,7 +213,7 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 			s.got = []string{fmt.Sprint(s.n, " ticks")}
 			s.await1 = stream.Collect[string](stream.FromReceiver[string](s.rx))
 			fallthrough
-		case 2: // main.go:80: resumes at return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
+		case 2: // main.go:78: resumes at return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 2

@@ -286,7 +286,6 @@ func operandsBody(a *async.Awaiter, e *Env) int {
 }
 
 //spindle:async
-//lint:ignore U1000 only the compiled form runs (TestMapRange checks it against Go's map rules): map order is random, so the coroutine run could not be compared line by line
 func mapsBody(a *async.Awaiter, e *Env, m map[string]int) int {
 	sum := 0
 	for k, v := range m {

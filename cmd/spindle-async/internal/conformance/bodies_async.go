@@ -18,6 +18,10 @@ func straight(e *Env) future.Future[int] {
 	return &straightFuture{e: e}
 }
 
+// straightBody is the source straight is compiled from; it also runs as it is on
+// async.New.
+var _ = straightBody
+
 // straightFuture is the state of straight between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -102,6 +106,10 @@ func (s *straightFuture) Cancel() {
 func try(e *Env, names ...string) future.Future[future.Result[int]] {
 	return &tryFuture{e: e, names: names}
 }
+
+// tryBody is the source try is compiled from; it also runs as it is on
+// async.New.
+var _ = tryBody
 
 // tryFuture is the state of try between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -215,6 +223,10 @@ func (s *tryFuture) Cancel() {
 func branches(e *Env, n int) future.Future[string] {
 	return &branchesFuture{e: e, n: n}
 }
+
+// branchesBody is the source branches is compiled from; it also runs as it is on
+// async.New.
+var _ = branchesBody
 
 // branchesFuture is the state of branches between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -366,6 +378,10 @@ func (s *branchesFuture) Cancel() {
 func loops(e *Env, n int) future.Future[int] {
 	return &loopsFuture{e: e, n: n}
 }
+
+// loopsBody is the source loops is compiled from; it also runs as it is on
+// async.New.
+var _ = loopsBody
 
 // loopsFuture is the state of loops between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -544,6 +560,10 @@ func (s *loopsFuture) finish() future.Poll[int] {
 func ranges(e *Env, xs []string, word string) future.Future[int] {
 	return &rangesFuture{e: e, xs: xs, word: word}
 }
+
+// rangesBody is the source ranges is compiled from; it also runs as it is on
+// async.New.
+var _ = rangesBody
 
 // rangesFuture is the state of ranges between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -782,6 +802,10 @@ func switches(e *Env, n int, v any) future.Future[string] {
 	return &switchesFuture{e: e, n: n, v: v}
 }
 
+// switchesBody is the source switches is compiled from; it also runs as it is on
+// async.New.
+var _ = switchesBody
+
 // switchesFuture is the state of switches between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -971,6 +995,10 @@ func scopes(e *Env) future.Future[string] {
 	return &scopesFuture{e: e}
 }
 
+// scopesBody is the source scopes is compiled from; it also runs as it is on
+// async.New.
+var _ = scopesBody
+
 // scopesFuture is the state of scopes between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -1081,6 +1109,10 @@ func (s1 *scopesFuture) Cancel() {
 func defers(e *Env, mode string) future.Future[future.Result[string]] {
 	return &defersFuture{e: e, mode: mode}
 }
+
+// defersBody is the source defers is compiled from; it also runs as it is on
+// async.New.
+var _ = defersBody
 
 // defersFuture is the state of defers between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1256,6 +1288,10 @@ func yield(e *Env) future.Future[int] {
 	return &yieldFuture{e: e}
 }
 
+// yieldBody is the source yield is compiled from; it also runs as it is on
+// async.New.
+var _ = yieldBody
+
 // yieldFuture is the state of yield between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -1323,6 +1359,10 @@ func (s *yieldFuture) Cancel() {
 func nothing(e *Env) future.Future[struct{}] {
 	return &nothingFuture{e: e}
 }
+
+// nothingBody is the source nothing is compiled from; it also runs as it is on
+// async.New.
+var _ = nothingBody
 
 // nothingFuture is the state of nothing between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1402,6 +1442,10 @@ func (s *nothingFuture) finish() future.Poll[struct{}] {
 func operands(e *Env) future.Future[int] {
 	return &operandsFuture{e: e}
 }
+
+// operandsBody is the source operands is compiled from; it also runs as it is on
+// async.New.
+var _ = operandsBody
 
 // operandsFuture is the state of operands between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1650,6 +1694,10 @@ func maps(e *Env, m map[string]int) future.Future[int] {
 	return &mapsFuture{e: e, m: m}
 }
 
+// mapsBody is the source maps is compiled from; it also runs as it is on
+// async.New.
+var _ = mapsBody
+
 // mapsFuture is the state of maps between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -1691,7 +1739,7 @@ func (s *mapsFuture) Poll(cx *future.Context) future.Poll[int] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:290: start of mapsBody
+		case 0: // bodies.go:289: start of mapsBody
 			s.sum = 0
 			s.ranged = s.m
 			s.keys1 = make([]string, 0, len(s.ranged))
@@ -1700,7 +1748,7 @@ resume:
 			}
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:292: loop: for k, v := range m
+		case 1: // bodies.go:291: loop: for k, v := range m
 			if s.index >= len(s.keys1) {
 				pc = 4
 				continue resume
@@ -1715,7 +1763,7 @@ resume:
 			s.k, s.v = k2, v2
 			s.await = s.e.F(s.k)
 			fallthrough
-		case 2: // bodies.go:293: resumes at w := async.Await(a, e.F(k))
+		case 2: // bodies.go:292: resumes at w := async.Await(a, e.F(k))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -1730,11 +1778,11 @@ resume:
 				s.m["z"] = 26 // added: Go may or may not produce it
 			}
 			fallthrough
-		case 3: // bodies.go:292: next iteration of for k, v := range m
+		case 3: // bodies.go:291: next iteration of for k, v := range m
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:300: after the loop at bodies.go:292
+		case 4: // bodies.go:299: after the loop at bodies.go:291
 			s.keys1 = nil
 			s.keys = 0
 			s.ranged1 = s.m
@@ -1744,7 +1792,7 @@ resume:
 			}
 			s.index1 = 0
 			fallthrough
-		case 5: // bodies.go:302: loop: for k := range m
+		case 5: // bodies.go:301: loop: for k := range m
 			if s.index1 >= len(s.keys2) {
 				pc = 8
 				continue resume
@@ -1759,7 +1807,7 @@ resume:
 			s.k1 = k4
 			s.await = s.e.F("again")
 			fallthrough
-		case 6: // bodies.go:303: resumes at async.Await(a, e.F("again"))
+		case 6: // bodies.go:302: resumes at async.Await(a, e.F("again"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[int]()
@@ -1767,11 +1815,11 @@ resume:
 			s.await = nil
 			s.keys += len(s.k1)
 			fallthrough
-		case 7: // bodies.go:302: next iteration of for k := range m
+		case 7: // bodies.go:301: next iteration of for k := range m
 			s.index1++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:305: after the loop at bodies.go:302
+		case 8: // bodies.go:304: after the loop at bodies.go:301
 			s.keys2 = nil
 			s.state = async.StateDone
 			return future.Ready[int](s.sum + s.keys)
@@ -1801,6 +1849,10 @@ func (c *Counter) Step(by int) future.Future[int] {
 	return &counterStepFuture{c: c, by: by}
 }
 
+// stepBody is the source Step is compiled from; it also runs as it is on
+// async.New.
+var _ = (*Counter).stepBody
+
 // counterStepFuture is the state of Step between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -1825,11 +1877,11 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:316: start of stepBody
+		case 0: // bodies.go:315: start of stepBody
 			s.c.n += s.by
 			s.await = s.c.e.F("step")
 			fallthrough
-		case 1: // bodies.go:318: resumes at v := async.Await(a, c.e.F("step"))
+		case 1: // bodies.go:317: resumes at v := async.Await(a, c.e.F("step"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -1866,6 +1918,10 @@ func (s *counterStepFuture) Cancel() {
 func captures(e *Env) future.Future[string] {
 	return &capturesFuture{e: e}
 }
+
+// capturesBody is the source captures is compiled from; it also runs as it is on
+// async.New.
+var _ = capturesBody
 
 // capturesFuture is the state of captures between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1907,20 +1963,20 @@ func (s *capturesFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:325: start of capturesBody
+		case 0: // bodies.go:324: start of capturesBody
 			s.fs = nil
 			s.ps = nil
 			s.i = new(int)
 			*s.i = 0
 			fallthrough
-		case 1: // bodies.go:328: loop: for i := 0; i < 3; i++
+		case 1: // bodies.go:327: loop: for i := 0; i < 3; i++
 			if !((*s.i) < 3) {
 				pc = 4
 				continue resume
 			}
 			s.await = s.e.F("for")
 			fallthrough
-		case 2: // bodies.go:329: resumes at async.Await(a, e.F("for"))
+		case 2: // bodies.go:328: resumes at async.Await(a, e.F("for"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[string]()
@@ -1933,18 +1989,18 @@ resume:
 			(*s.i)++
 			(*s.i)--
 			fallthrough
-		case 3: // bodies.go:328: loop post statement: i++
+		case 3: // bodies.go:327: loop post statement: i++
 			prev := *s.i
 			s.i = new(int)
 			*s.i = prev
 			(*s.i)++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:334: after the loop at bodies.go:328
+		case 4: // bodies.go:333: after the loop at bodies.go:327
 			s.ranged = []string{"x", "y"}
 			s.index = 0
 			fallthrough
-		case 5: // bodies.go:335: loop: for k, v := range []string{"x", "y"}
+		case 5: // bodies.go:334: loop: for k, v := range []string{"x", "y"}
 			if s.index >= len(s.ranged) {
 				pc = 8
 				continue resume
@@ -1957,7 +2013,7 @@ resume:
 			}(s.v, s.k))
 			s.await = s.e.F((*s.v))
 			fallthrough
-		case 6: // bodies.go:337: resumes at async.Await(a, e.F(v))
+		case 6: // bodies.go:336: resumes at async.Await(a, e.F(v))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[string]()
@@ -1965,15 +2021,15 @@ resume:
 			s.await = nil
 			(*s.v) += "!"
 			fallthrough
-		case 7: // bodies.go:335: next iteration of for k, v := range []string{"x", "y"}
+		case 7: // bodies.go:334: next iteration of for k, v := range []string{"x", "y"}
 			s.index++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:339: after the loop at bodies.go:335
+		case 8: // bodies.go:338: after the loop at bodies.go:334
 			s.ranged1 = 2
 			s.index1 = 0
 			fallthrough
-		case 9: // bodies.go:340: loop: for n := range 2
+		case 9: // bodies.go:339: loop: for n := range 2
 			if s.index1 >= s.ranged1 {
 				pc = 12
 				continue resume
@@ -1986,7 +2042,7 @@ resume:
 			}(s.w)
 			s.await = s.e.F("w")
 			fallthrough
-		case 10: // bodies.go:343: resumes at async.Await(a, e.F("w"))
+		case 10: // bodies.go:342: resumes at async.Await(a, e.F("w"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 10
 				return future.Pending[string]()
@@ -1999,11 +2055,11 @@ resume:
 				z = s.n + 100
 			}
 			fallthrough
-		case 11: // bodies.go:340: next iteration of for n := range 2
+		case 11: // bodies.go:339: next iteration of for n := range 2
 			s.index1++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:348: after the loop at bodies.go:340
+		case 12: // bodies.go:347: after the loop at bodies.go:339
 			out := ""
 			for _, f := range s.fs {
 				out += f() + " "
@@ -2038,6 +2094,10 @@ func (s *capturesFuture) Cancel() {
 func loopDefers(e *Env, n int, mode string) future.Future[string] {
 	return &loopDefersFuture{e: e, n: n, mode: mode}
 }
+
+// loopDefersBody is the source loopDefers is compiled from; it also runs as it is on
+// async.New.
+var _ = loopDefersBody
 
 // loopDefersFuture is the state of loopDefers between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2095,14 +2155,14 @@ func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:360: start of loopDefersBody
+		case 0: // bodies.go:359: start of loopDefersBody
 			s1.defer0 = s1.e.Add
 			s1.defer0Arg0 = "first registered, last run"
 			s1.deferOrder = append(s1.deferOrder, 0)
 			s1.ranged = s1.n
 			s1.index = 0
 			fallthrough
-		case 1: // bodies.go:362: loop: for i := range n
+		case 1: // bodies.go:361: loop: for i := range n
 			if s1.index >= s1.ranged {
 				pc = 4
 				continue resume
@@ -2116,7 +2176,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 1)
 			s1.await = s1.e.F("loop" + strconv.Itoa(s1.i))
 			fallthrough
-		case 2: // bodies.go:364: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
+		case 2: // bodies.go:363: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
 			v1, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 2
@@ -2132,11 +2192,11 @@ resume:
 			}(s1.v)})
 			s1.deferOrder = append(s1.deferOrder, 2)
 			fallthrough
-		case 3: // bodies.go:362: next iteration of for i := range n
+		case 3: // bodies.go:361: next iteration of for i := range n
 			s1.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:368: after the loop at bodies.go:362
+		case 4: // bodies.go:367: after the loop at bodies.go:361
 			s1.defer3 = func() {
 				if r := recover(); r != nil {
 					s, ok := r.(string)
@@ -2149,7 +2209,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 3)
 			s1.await = s1.e.F("end")
 			fallthrough
-		case 5: // bodies.go:378: resumes at async.Await(a, e.F("end"))
+		case 5: // bodies.go:377: resumes at async.Await(a, e.F("end"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 5
 				return future.Pending[string]()
@@ -2229,6 +2289,10 @@ func iterators(e *Env, ch chan int) future.Future[int] {
 	return &iteratorsFuture{e: e, ch: ch}
 }
 
+// iteratorsBody is the source iterators is compiled from; it also runs as it is on
+// async.New.
+var _ = iteratorsBody
+
 // iteratorsFuture is the state of iterators between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -2256,14 +2320,14 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:386: start of iteratorsBody
+		case 0: // bodies.go:385: start of iteratorsBody
 			s.sum = 0
 			for v := range slices.Values([]int{1, 2, 3}) { // a range over a function, no await inside
 				s.sum += v
 			}
 			s.await = s.e.F("mid")
 			fallthrough
-		case 1: // bodies.go:391: resumes at async.Await(a, e.F("mid"))
+		case 1: // bodies.go:390: resumes at async.Await(a, e.F("mid"))
 			if _, ok1 := s.await.Poll(cx).Value(); !ok1 {
 				s.state = 1
 				return future.Pending[int]()
@@ -2283,7 +2347,7 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = s.e.F("end")
 			fallthrough
-		case 2: // bodies.go:404: resumes at v := async.Await(a, e.F("end"))
+		case 2: // bodies.go:403: resumes at v := async.Await(a, e.F("end"))
 			v1, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 2
@@ -2319,6 +2383,10 @@ func spawn(e *Env) future.Future[future.Result[int]] {
 	return &spawnFuture{e: e}
 }
 
+// spawnBody is the source spawn is compiled from; it also runs as it is on
+// async.New.
+var _ = spawnBody
+
 // spawnFuture is the state of spawn between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -2347,11 +2415,11 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:409: start of spawnBody
+		case 0: // bodies.go:408: start of spawnBody
 			s.h = pool.SpawnFrom(cx, straight(&Env{}))
 			s.e.Add("spawned")
 			fallthrough
-		case 1: // bodies.go:412: resumes at v, err := async.TryAwait(a, h)
+		case 1: // bodies.go:411: resumes at v, err := async.TryAwait(a, h)
 			v1, ok := s.h.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -2364,7 +2432,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = s.e.F("after")
 			fallthrough
-		case 2: // bodies.go:416: resumes at w := async.Await(a, e.F("after"))
+		case 2: // bodies.go:415: resumes at w := async.Await(a, e.F("after"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2400,6 +2468,10 @@ func Collect[T any, K comparable](e *Env, fs []future.Future[T], key func(T) K) 
 	return &collectFuture[T, K]{e: e, fs: fs, key: key}
 }
 
+// genericBody is the source Collect is compiled from; it also runs as it is on
+// async.New.
+func _[T any, K comparable]() { _ = genericBody[T, K] }
+
 // collectFuture is the state of Collect between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -2434,20 +2506,20 @@ func (s *collectFuture[T, K]) Poll(cx *future.Context) future.Poll[future.Result
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:423: start of genericBody
+		case 0: // bodies.go:422: start of genericBody
 			s.out = map[K]T{}
 			s.last = *new(T)
 			s.ranged = s.fs
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:426: loop: for i, f := range fs
+		case 1: // bodies.go:425: loop: for i, f := range fs
 			if s.index >= len(s.ranged) {
 				pc = 4
 				continue resume
 			}
 			s.i, s.f = s.index, s.ranged[s.index]
 			fallthrough
-		case 2: // bodies.go:427: resumes at v := async.Await(a, f)
+		case 2: // bodies.go:426: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2464,11 +2536,11 @@ resume:
 				s.last = s.v
 			}
 			fallthrough
-		case 3: // bodies.go:426: next iteration of for i, f := range fs
+		case 3: // bodies.go:425: next iteration of for i, f := range fs
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:434: after the loop at bodies.go:426
+		case 4: // bodies.go:433: after the loop at bodies.go:425
 			s.e.Add("last %v", s.last)
 			s.state = async.StateDone
 			return future.Ready(future.Result[map[K]T]{Value: s.out, Err: nil})
@@ -2496,6 +2568,10 @@ func (s *collectFuture[T, K]) Cancel() {
 func tangle(e *Env, n int) future.Future[future.Result[string]] {
 	return &tangleFuture{e: e, n: n}
 }
+
+// tangleBody is the source tangle is compiled from; it also runs as it is on
+// async.New.
+var _ = tangleBody
 
 // tangleFuture is the state of tangle between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2549,7 +2625,7 @@ func (s1 *tangleFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:440: start of tangleBody
+		case 0: // bodies.go:439: start of tangleBody
 			s1.defer0 = func() {
 				if r := recover(); r != nil {
 					s, ok := r.(string)
@@ -2570,7 +2646,7 @@ resume:
 			s1.x = "a"
 			s1.i = 0
 			fallthrough
-		case 1: // bodies.go:458: loop: for i := 0; i < n; i++
+		case 1: // bodies.go:457: loop: for i := 0; i < n; i++
 			if !(s1.i < s1.n) {
 				pc = 13
 				continue resume
@@ -2587,10 +2663,10 @@ resume:
 				pc = 9
 				continue resume
 			}
-		case 2: // bodies.go:461: case 0:
+		case 2: // bodies.go:460: case 0:
 			s1.await = s1.e.F(s1.x1)
 			fallthrough
-		case 3: // bodies.go:462: resumes at v := async.Await(a, e.F(x))
+		case 3: // bodies.go:461: resumes at v := async.Await(a, e.F(x))
 			v1, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 3
@@ -2605,11 +2681,11 @@ resume:
 			s1.res += "c0"
 			pc = 11
 			continue resume
-		case 4: // bodies.go:467: case 1:
+		case 4: // bodies.go:466: case 1:
 			s1.ranged = 3
 			s1.index = 0
 			fallthrough
-		case 5: // bodies.go:468: loop: for j := range 3
+		case 5: // bodies.go:467: loop: for j := range 3
 			if s1.index >= s1.ranged {
 				pc = 8
 				continue resume
@@ -2625,7 +2701,7 @@ resume:
 			}
 			s1.await = s1.e.F("j" + strconv.Itoa(s1.j))
 			fallthrough
-		case 6: // bodies.go:475: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
+		case 6: // bodies.go:474: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 6
 				return future.Pending[future.Result[string]]()
@@ -2633,18 +2709,18 @@ resume:
 			s1.await = nil
 			s1.res += "j"
 			fallthrough
-		case 7: // bodies.go:468: next iteration of for j := range 3
+		case 7: // bodies.go:467: next iteration of for j := range 3
 			s1.index++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:477: after the loop at bodies.go:468
+		case 8: // bodies.go:476: after the loop at bodies.go:467
 			pc = 11
 			continue resume
-		case 9: // bodies.go:480: default:
+		case 9: // bodies.go:479: default:
 			s1.x2 = "inner"
 			s1.await = s1.e.F(s1.x2)
 			fallthrough
-		case 10: // bodies.go:483: resumes at async.Await(a, e.F(x))
+		case 10: // bodies.go:482: resumes at async.Await(a, e.F(x))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 10
 				return future.Pending[future.Result[string]]()
@@ -2656,14 +2732,14 @@ resume:
 				return s1.finish()
 			}
 			fallthrough
-		case 11: // bodies.go:489: after the switch at bodies.go:460
+		case 11: // bodies.go:488: after the switch at bodies.go:459
 			s1.res += "/" + s1.x1
 			fallthrough
-		case 12: // bodies.go:458: loop post statement: i++
+		case 12: // bodies.go:457: loop post statement: i++
 			s1.i++
 			pc = 1
 			continue resume
-		case 13: // bodies.go:491: after the loop at bodies.go:458
+		case 13: // bodies.go:490: after the loop at bodies.go:457
 			if s1.n == 6 {
 				panic("from the body")
 			}
@@ -2728,6 +2804,10 @@ func caseAwait(e *Env, n int) future.Future[string] {
 	return &caseAwaitFuture{e: e, n: n}
 }
 
+// caseAwaitBody is the source caseAwait is compiled from; it also runs as it is on
+// async.New.
+var _ = caseAwaitBody
+
 // caseAwaitFuture is the state of caseAwait between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -2759,7 +2839,7 @@ func (s *caseAwaitFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:499: start of caseAwaitBody
+		case 0: // bodies.go:498: start of caseAwaitBody
 			s.out = ""
 			s.tag = s.n * s.e.Inc("tag")
 			if s.tag == (s.e.Inc("c1")) {
@@ -2768,7 +2848,7 @@ resume:
 			}
 			s.await = s.e.F("c2")
 			fallthrough
-		case 1: // bodies.go:502: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+		case 1: // bodies.go:501: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -2781,7 +2861,7 @@ resume:
 			}
 			s.await = s.e.F("c3")
 			fallthrough
-		case 2: // bodies.go:505: resumes at case async.Await(a, e.F("c3")) % 10:
+		case 2: // bodies.go:504: resumes at case async.Await(a, e.F("c3")) % 10:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2798,24 +2878,24 @@ resume:
 			}
 			pc = 5
 			continue resume
-		case 3: // bodies.go:502: case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+		case 3: // bodies.go:501: case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
 			s.out += "first"
 			fallthrough
-		case 4: // bodies.go:505: case async.Await(a, e.F("c3")) % 10:
+		case 4: // bodies.go:504: case async.Await(a, e.F("c3")) % 10:
 			s.out += "second"
 			pc = 7
 			continue resume
-		case 5: // bodies.go:508: default:
+		case 5: // bodies.go:507: default:
 			s.out += "default"
 			pc = 7
 			continue resume
-		case 6: // bodies.go:510: case e.Inc("c4"):
+		case 6: // bodies.go:509: case e.Inc("c4"):
 			s.out += "fourth"
 			fallthrough
-		case 7: // bodies.go:512: after the switch at bodies.go:501
+		case 7: // bodies.go:511: after the switch at bodies.go:500
 			s.await = s.e.F("t1")
 			fallthrough
-		case 8: // bodies.go:514: resumes at case async.Await(a, e.F("t1")) > 200:
+		case 8: // bodies.go:513: resumes at case async.Await(a, e.F("t1")) > 200:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 8
@@ -2832,14 +2912,14 @@ resume:
 			}
 			pc = 11
 			continue resume
-		case 9: // bodies.go:514: case async.Await(a, e.F("t1")) > 200:
+		case 9: // bodies.go:513: case async.Await(a, e.F("t1")) > 200:
 			s.out += "|big"
 			pc = 11
 			continue resume
-		case 10: // bodies.go:516: case e.Inc("t2") > 0:
+		case 10: // bodies.go:515: case e.Inc("t2") > 0:
 			s.out += "|t2"
 			fallthrough
-		case 11: // bodies.go:518: after the switch at bodies.go:513
+		case 11: // bodies.go:517: after the switch at bodies.go:512
 			s.state = async.StateDone
 			return future.Ready[string](s.out)
 		}
@@ -2867,6 +2947,10 @@ func (s *caseAwaitFuture) Cancel() {
 func logic(e *Env, n int) future.Future[string] {
 	return &logicFuture{e: e, n: n}
 }
+
+// logicBody is the source logic is compiled from; it also runs as it is on
+// async.New.
+var _ = logicBody
 
 // logicFuture is the state of logic between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2909,7 +2993,7 @@ func (s *logicFuture) Poll(cx *future.Context) future.Poll[string] {
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:526: start of logicBody
+		case 0: // bodies.go:525: start of logicBody
 			s.l = func(b int) bool {
 				s.e.Add("left %d", b)
 				return s.n>>b&1 == 1
@@ -2921,7 +3005,7 @@ resume:
 			}
 			s.await = s.e.F("and")
 			fallthrough
-		case 1: // bodies.go:532: resumes at if l(0) && async.Await(a, e.F("and"))%2 == 0
+		case 1: // bodies.go:531: resumes at if l(0) && async.Await(a, e.F("and"))%2 == 0
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 1
@@ -2930,14 +3014,14 @@ resume:
 			s.await = nil
 			s.cond = v%2 == 0
 			fallthrough
-		case 2: // bodies.go:532: after the && at bodies.go:532
+		case 2: // bodies.go:531: after the && at bodies.go:531
 			if !s.cond {
 				pc = 3
 				continue resume
 			}
 			s.out += "and"
 			fallthrough
-		case 3: // bodies.go:534: after the if at bodies.go:532
+		case 3: // bodies.go:533: after the if at bodies.go:531
 			s.cond = s.l(1)
 			if s.cond {
 				pc = 5
@@ -2945,7 +3029,7 @@ resume:
 			}
 			s.await = s.e.F("or")
 			fallthrough
-		case 4: // bodies.go:535: resumes at if l(1) || async.Await(a, e.F("or"))%2 == 0
+		case 4: // bodies.go:534: resumes at if l(1) || async.Await(a, e.F("or"))%2 == 0
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 4
@@ -2954,14 +3038,14 @@ resume:
 			s.await = nil
 			s.cond = v%2 == 0
 			fallthrough
-		case 5: // bodies.go:535: after the || at bodies.go:535
+		case 5: // bodies.go:534: after the || at bodies.go:534
 			if !s.cond {
 				pc = 6
 				continue resume
 			}
 			s.out += "|or"
 			fallthrough
-		case 6: // bodies.go:537: after the if at bodies.go:535
+		case 6: // bodies.go:536: after the if at bodies.go:534
 			s.cond = s.l(2)
 			if s.cond {
 				pc = 9
@@ -2974,7 +3058,7 @@ resume:
 			}
 			s.await = s.e.F("nested")
 			fallthrough
-		case 7: // bodies.go:538: resumes at ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
+		case 7: // bodies.go:537: resumes at ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 7
@@ -2983,15 +3067,15 @@ resume:
 			s.await = nil
 			s.cond1 = v%2 == 0
 			fallthrough
-		case 8: // bodies.go:538: after the && at bodies.go:538
+		case 8: // bodies.go:537: after the && at bodies.go:537
 			s.cond = s.cond1
 			fallthrough
-		case 9: // bodies.go:538: after the || at bodies.go:538
+		case 9: // bodies.go:537: after the || at bodies.go:537
 			s.ok = s.cond
 			s.out += fmt.Sprint("|", s.ok)
 			s.await = s.e.F("lx")
 			fallthrough
-		case 10: // bodies.go:540: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+		case 10: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 10
@@ -3005,7 +3089,7 @@ resume:
 			}
 			s.await = s.e.F("ry")
 			fallthrough
-		case 11: // bodies.go:540: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+		case 11: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 11
@@ -3014,17 +3098,17 @@ resume:
 			s.await = nil
 			s.cond = v%2 == 0
 			fallthrough
-		case 12: // bodies.go:540: after the || at bodies.go:540
+		case 12: // bodies.go:539: after the || at bodies.go:539
 			if s.cond {
 				pc = 13
 				continue resume
 			}
 			s.out += "|neither"
 			fallthrough
-		case 13: // bodies.go:542: after the if at bodies.go:540
+		case 13: // bodies.go:541: after the if at bodies.go:539
 			s.i = 0
 			fallthrough
-		case 14: // bodies.go:543: loop: for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+		case 14: // bodies.go:542: loop: for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
 			s.cond1 = s.i < 3
 			if !s.cond1 {
 				pc = 17
@@ -3037,7 +3121,7 @@ resume:
 			}
 			s.await = s.e.F("cond" + strconv.Itoa(s.i))
 			fallthrough
-		case 15: // bodies.go:543: resumes at for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+		case 15: // bodies.go:542: resumes at for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 15
@@ -3046,21 +3130,21 @@ resume:
 			s.await = nil
 			s.cond = v%3 != 0
 			fallthrough
-		case 16: // bodies.go:543: after the || at bodies.go:543
+		case 16: // bodies.go:542: after the || at bodies.go:542
 			s.cond1 = s.cond
 			fallthrough
-		case 17: // bodies.go:543: after the && at bodies.go:543
+		case 17: // bodies.go:542: after the && at bodies.go:542
 			if !s.cond1 {
 				pc = 19
 				continue resume
 			}
 			s.out += "|loop" + strconv.Itoa(s.i)
 			fallthrough
-		case 18: // bodies.go:543: loop post statement: i++
+		case 18: // bodies.go:542: loop post statement: i++
 			s.i++
 			pc = 14
 			continue resume
-		case 19: // bodies.go:545: after the loop at bodies.go:543
+		case 19: // bodies.go:544: after the loop at bodies.go:542
 			s.cond1 = s.l(5)
 			if !s.cond1 {
 				pc = 21
@@ -3068,7 +3152,7 @@ resume:
 			}
 			s.await = s.e.F("case")
 			fallthrough
-		case 20: // bodies.go:547: resumes at case l(5) && async.Await(a, e.F("case"))%2 == 0:
+		case 20: // bodies.go:546: resumes at case l(5) && async.Await(a, e.F("case"))%2 == 0:
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 20
@@ -3077,7 +3161,7 @@ resume:
 			s.await = nil
 			s.cond1 = v%2 == 0
 			fallthrough
-		case 21: // bodies.go:547: after the && at bodies.go:547
+		case 21: // bodies.go:546: after the && at bodies.go:546
 			if s.cond1 {
 				pc = 22
 				continue resume
@@ -3088,14 +3172,14 @@ resume:
 			}
 			pc = 24
 			continue resume
-		case 22: // bodies.go:547: case l(5) && async.Await(a, e.F("case"))%2 == 0:
+		case 22: // bodies.go:546: case l(5) && async.Await(a, e.F("case"))%2 == 0:
 			s.out += "|case"
 			pc = 24
 			continue resume
-		case 23: // bodies.go:549: case e.Inc("case2") > 0:
+		case 23: // bodies.go:548: case e.Inc("case2") > 0:
 			s.out += "|case2"
 			fallthrough
-		case 24: // bodies.go:551: after the switch at bodies.go:546
+		case 24: // bodies.go:550: after the switch at bodies.go:545
 			s.cond = s.l(6)
 			if !s.cond {
 				pc = 26
@@ -3103,7 +3187,7 @@ resume:
 			}
 			s.await = s.e.F("arg")
 			fallthrough
-		case 25: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+		case 25: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 25
@@ -3112,7 +3196,7 @@ resume:
 			s.await = nil
 			s.cond = v > 0
 			fallthrough
-		case 26: // bodies.go:552: after the && at bodies.go:552
+		case 26: // bodies.go:551: after the && at bodies.go:551
 			s.tmp = s.e.Inc("after-and")
 			s.cond1 = s.e.Inc("x") > 0
 			if !s.cond1 {
@@ -3121,7 +3205,7 @@ resume:
 			}
 			s.await = s.e.F("x1")
 			fallthrough
-		case 27: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+		case 27: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 27
@@ -3130,14 +3214,14 @@ resume:
 			s.await = nil
 			s.cond1 = v%2 == 1
 			fallthrough
-		case 28: // bodies.go:552: after the && at bodies.go:552
+		case 28: // bodies.go:551: after the && at bodies.go:551
 			if !s.cond1 {
 				pc = 30
 				continue resume
 			}
 			s.await = s.e.F("x2")
 			fallthrough
-		case 29: // bodies.go:552: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+		case 29: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 29
@@ -3146,7 +3230,7 @@ resume:
 			s.await = nil
 			s.cond1 = v > 0
 			fallthrough
-		case 30: // bodies.go:552: after the && at bodies.go:552
+		case 30: // bodies.go:551: after the && at bodies.go:551
 			s.e.Add("args %v %d %v", s.cond, s.tmp, s.cond1)
 			s.m = map[int]bool{}
 			s.tmp = s.e.Inc("key")
@@ -3157,7 +3241,7 @@ resume:
 			}
 			s.await = s.e.F("m")
 			fallthrough
-		case 31: // bodies.go:554: resumes at m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
+		case 31: // bodies.go:553: resumes at m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 31
@@ -3166,7 +3250,7 @@ resume:
 			s.await = nil
 			s.cond = v > 0
 			fallthrough
-		case 32: // bodies.go:554: after the || at bodies.go:554
+		case 32: // bodies.go:553: after the || at bodies.go:553
 			s.m[s.tmp] = s.cond
 			s.cond2 = flag(s.l(0))
 			if !s.cond2 {
@@ -3175,7 +3259,7 @@ resume:
 			}
 			s.await = s.e.F("flag")
 			fallthrough
-		case 33: // bodies.go:555: resumes at fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
+		case 33: // bodies.go:554: resumes at fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 33
@@ -3184,7 +3268,7 @@ resume:
 			s.await = nil
 			s.cond2 = v > 0
 			fallthrough
-		case 34: // bodies.go:555: after the && at bodies.go:555
+		case 34: // bodies.go:554: after the && at bodies.go:554
 			s.fl = s.cond2
 			s.out += fmt.Sprint("|", s.m, s.fl)
 			s.cond1 = s.l(1)
@@ -3194,7 +3278,7 @@ resume:
 			}
 			s.await = s.e.F("ret")
 			fallthrough
-		case 35: // bodies.go:557: resumes at return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
+		case 35: // bodies.go:556: resumes at return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 35
@@ -3203,7 +3287,7 @@ resume:
 			s.await = nil
 			s.cond1 = v > 0
 			fallthrough
-		case 36: // bodies.go:557: after the && at bodies.go:557
+		case 36: // bodies.go:556: after the && at bodies.go:556
 			s.out = s.out + "|" + strconv.FormatBool(s.cond1)
 			return s.finish()
 		}
@@ -3238,6 +3322,10 @@ func tryOperand(e *Env, name string) future.Future[future.Result[string]] {
 	return &tryOperandFuture{e: e, name: name}
 }
 
+// tryOperandBody is the source tryOperand is compiled from; it also runs as it is on
+// async.New.
+var _ = tryOperandBody
+
 // tryOperandFuture is the state of tryOperand between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -3270,10 +3358,10 @@ func (s *tryOperandFuture) Poll(cx *future.Context) future.Poll[future.Result[st
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:572: start of tryOperandBody
+		case 0: // bodies.go:571: start of tryOperandBody
 			s.await = s.e.R(s.name)
 			fallthrough
-		case 1: // bodies.go:573: resumes at out := show(async.TryAwait(a, e.R(name)))
+		case 1: // bodies.go:572: resumes at out := show(async.TryAwait(a, e.R(name)))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -3283,7 +3371,7 @@ resume:
 			s.out = show(v.Get())
 			s.await = s.e.R("t-" + s.name)
 			fallthrough
-		case 2: // bodies.go:574: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+		case 2: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -3293,7 +3381,7 @@ resume:
 			s.tmp = v
 			s.await = s.e.R("err-2")
 			fallthrough
-		case 3: // bodies.go:574: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+		case 3: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -3308,7 +3396,7 @@ resume:
 			}
 			s.await = s.e.R("and-" + s.name)
 			fallthrough
-		case 4: // bodies.go:575: resumes at if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != ""
+		case 4: // bodies.go:574: resumes at if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != ""
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 4
@@ -3317,18 +3405,18 @@ resume:
 			s.await = nil
 			s.cond = show(v.Get()) != ""
 			fallthrough
-		case 5: // bodies.go:575: after the && at bodies.go:575
+		case 5: // bodies.go:574: after the && at bodies.go:574
 			if !s.cond {
 				pc = 6
 				continue resume
 			}
 			s.out += "/and"
 			fallthrough
-		case 6: // bodies.go:577: after the if at bodies.go:575
+		case 6: // bodies.go:576: after the if at bodies.go:574
 			s.e.Add("out %s", s.out)
 			s.await = s.e.R(s.name)
 			fallthrough
-		case 7: // bodies.go:579: resumes at return keep(async.TryAwait(a, e.R(name)))
+		case 7: // bodies.go:578: resumes at return keep(async.TryAwait(a, e.R(name)))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 7
@@ -3364,6 +3452,10 @@ func nested(e *Env, fail bool) future.Future[int] {
 	return &nestedFuture{e: e, fail: fail}
 }
 
+// nestedBody is the source nested is compiled from; it also runs as it is on
+// async.New.
+var _ = nestedBody
+
 // nestedFuture is the state of nested between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -3392,7 +3484,7 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 	s.state = async.StateRunning
 	for {
 		switch pc {
-		case 0: // bodies.go:583: start of nestedBody
+		case 0: // bodies.go:582: start of nestedBody
 			s.inner = async.New(func(b *async.Awaiter) int {
 				s.e.Add("inner start %v", b.Context() != nil)
 				v := async.Await(b, s.e.F("inner"))
@@ -3409,7 +3501,7 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 			})
 			s.await = s.e.F("outer")
 			fallthrough
-		case 1: // bodies.go:600: resumes at x := async.Await(a, e.F("outer"))
+		case 1: // bodies.go:599: resumes at x := async.Await(a, e.F("outer"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -3418,7 +3510,7 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 			s.await = nil
 			s.x = v1
 			fallthrough
-		case 2: // bodies.go:601: resumes at return x + async.Await(a, inner)
+		case 2: // bodies.go:600: resumes at return x + async.Await(a, inner)
 			v1, ok := s.inner.Poll(cx).Value()
 			if !ok {
 				s.state = 2
