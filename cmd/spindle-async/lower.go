@@ -223,13 +223,20 @@ func (g *gen) asyncPkg() *types.Package {
 	return g.awaiter.Type().(*types.Pointer).Elem().(*types.Named).Obj().Pkg()
 }
 
+// futurePkg is package future, found through the result of
+// Awaiter.Context (*future.Context): the list of a package's imports is
+// not complete when its types come from export data.
 func (g *gen) futurePkg() *types.Package {
-	for _, p := range g.asyncPkg().Imports() {
-		if p.Path() == futurePath {
-			return p
+	named := g.awaiter.Type().(*types.Pointer).Elem().(*types.Named)
+	for i := range named.NumMethods() {
+		if m := named.Method(i); m.Name() == "Context" {
+			res := m.Type().(*types.Signature).Results().At(0).Type()
+			if p := res.(*types.Pointer).Elem().(*types.Named).Obj().Pkg(); p.Path() == futurePath {
+				return p
+			}
 		}
 	}
-	panic("spindle-async: future/async does not import future")
+	panic("spindle-async: async.Awaiter has no Context method returning *future.Context")
 }
 
 // ---- states and jumps ----
