@@ -36,11 +36,7 @@ type threeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // three.go:17: start of threeBody
@@ -68,8 +64,7 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			u := v1
-			s.state = async.StateDone
-			return future.Ready[int](s.v + s.w + u)
+			return async.Done[int](&s.state, s.v+s.w+u)
 		}
 	}
 }
@@ -78,11 +73,10 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *threeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.x)
@@ -132,15 +126,13 @@ type sumFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *sumFuture) Poll(cx *future.Context) (r future.Poll[int]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, s.sum)
 		}
 	}()
 resume:
@@ -182,11 +174,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *sumFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.f)
@@ -197,8 +188,7 @@ func (s *sumFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *sumFuture) finish() future.Poll[int] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.sum)
+	return async.Done(&s.state, s.sum)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -213,12 +203,4 @@ func (s *sumFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *sumFuture) unwind(p any) future.Poll[int] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.sum)
 }

@@ -686,12 +686,11 @@ func (g *gen) returnValues(vals []string, multi bool) string {
 		fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), vals[0])
 		vals = tmps
 	}
-	fmt.Fprintf(&b, "%s.state = %s.StateDone\n", g.recv, g.imp.name(g.asyncPkg()))
-	F := g.imp.name(g.futurePkg())
+	A := g.imp.name(g.asyncPkg())
 	if len(g.results) == 1 {
-		fmt.Fprintf(&b, "return %s.Ready[%s](%s)", F, g.rtype, vals[0])
+		fmt.Fprintf(&b, "return %s.Done[%s](&%s.state, %s)", A, g.rtype, g.recv, vals[0])
 	} else {
-		fmt.Fprintf(&b, "return %s.Ready(%s{Value: %s, Err: %s})", F, g.rtype, vals[0], vals[1])
+		fmt.Fprintf(&b, "return %s.Done(&%s.state, %s{Value: %s, Err: %s})", A, g.recv, g.rtype, vals[0], vals[1])
 	}
 	return b.String()
 }

@@ -19,6 +19,21 @@
 // coroutine through async.New(func(a *async.Awaiter) T { return
 // fetchBody(a, addr) }).
 //
+// The generated file also references the body (var _ = fetchBody): it is
+// the constructor's source and still runs on a coroutine, so linters must
+// not call it unused even when no code calls it. The parts every compiled
+// future shares (the start of Poll and Cancel, the end of the body, the
+// final states) are helpers of future/async: async.Enter,
+// async.Cancelling, async.Done, async.PanicFinal, async.Recovered.
+//
+// An await may stand anywhere in an expression, in Go's order of
+// evaluation, including on the right of && and || (which still
+// short-circuit: the future there is made and awaited only when the left
+// side does not decide) and, for a TryAwait, as the sole argument of a
+// call (f(async.TryAwait(a, x))). A function literal inside a body may
+// await only on an Awaiter of its own, as an async.New literal does: it
+// runs on its own coroutine.
+//
 // Without a name, the directive names the constructor after the function
 // with its Body suffix removed (fetchBody: fetch). A body returning T gives
 // a future.Future[T], one returning (T, error) a
@@ -35,7 +50,7 @@
 //	//go:generate go run github.com/spindle-rt/spindle/cmd/spindle-async
 //
 // What a body may contain, and what is refused with an error naming
-// file:line:col, is listed in docs/design.md (part 10). The flag -n checks
+// file:line:col, is listed in docs/design.md (part 13). The flag -n checks
 // instead of writing: it reports the files that are missing or stale and
 // exits with status 1 if there are any.
 package main

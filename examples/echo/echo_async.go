@@ -39,11 +39,7 @@ type serveFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *serveFuture) Poll(cx *future.Context) future.Poll[error] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -61,8 +57,7 @@ resume:
 			s.await = nil
 			s.c, s.err = v.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err) // net.ErrClosed after l.Close
+				return async.Done[error](&s.state, s.err) // net.ErrClosed after l.Close
 			}
 			pool.SpawnFrom(cx, echo(s.c))
 			pc = 1
@@ -77,11 +72,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *serveFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -125,15 +119,13 @@ type echoFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *echoFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, struct{}{})
 		}
 	}()
 resume:
@@ -183,11 +175,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *echoFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 3:
 		s.await.Cancel()
@@ -199,8 +190,7 @@ func (s *echoFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *echoFuture) finish() future.Poll[struct{}] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -215,14 +205,6 @@ func (s *echoFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *echoFuture) unwind(p any) future.Poll[struct{}] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
 }
 
 // client returns the future of [clientBody], compiled by spindle-async into a
@@ -267,15 +249,13 @@ type clientFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *clientFuture) Poll(cx *future.Context) (r future.Poll[future.Result[[]byte]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
@@ -335,11 +315,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *clientFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 4:
 		future.Cancel(s.await2)
@@ -357,8 +336,7 @@ func (s *clientFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *clientFuture) finish() future.Poll[future.Result[[]byte]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[[]byte]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -373,12 +351,4 @@ func (s *clientFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *clientFuture) unwind(p any) future.Poll[future.Result[[]byte]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 }

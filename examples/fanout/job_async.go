@@ -36,19 +36,14 @@ type jobFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // job.go:20: start of jobBody
 			s.j.note("start", s.i)
 			if s.i == s.j.fail {
 				s.j.note("fail", s.i)
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: 0, Err: fmt.Errorf("job %d: out of disk", s.i)})
+				return async.Done(&s.state, future.Result[int]{Value: 0, Err: fmt.Errorf("job %d: out of disk", s.i)})
 			}
 			s.await = poll.Sleep(s.j.work)
 			fallthrough
@@ -59,8 +54,7 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = nil
 			s.j.note("done", s.i)
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.i, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.i, Err: nil})
 		}
 	}
 }
@@ -69,11 +63,10 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *jobFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		s.await.Cancel()

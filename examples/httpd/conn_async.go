@@ -57,15 +57,13 @@ type serverServeConnFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s1.state, struct{}{})
 		}
 	}()
 resume:
@@ -166,11 +164,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *serverServeConnFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s1.await)
@@ -188,8 +185,7 @@ func (s1 *serverServeConnFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serverServeConnFuture) finish() future.Poll[struct{}] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s1.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -204,12 +200,4 @@ func (s1 *serverServeConnFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *serverServeConnFuture) unwind(p any) future.Poll[struct{}] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(struct{}{})
 }

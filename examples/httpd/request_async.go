@@ -50,11 +50,7 @@ type readRequestFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *readRequestFuture) Poll(cx *future.Context) future.Poll[future.Result[request]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -70,8 +66,7 @@ resume:
 			s.await = nil
 			s.line, s.err = v.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: request{}, Err: s.err})
+				return async.Done(&s.state, future.Result[request]{Value: request{}, Err: s.err})
 			}
 			s.req = parseRequestLine(s.line)
 			s.size = len(s.line) + 2
@@ -88,8 +83,7 @@ resume:
 			s.await = nil
 			s.h, s.err1 = v.Get()
 			if s.err1 != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: s.err1})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: s.err1})
 			}
 			if s.h == "" {
 				pc = 4
@@ -97,8 +91,7 @@ resume:
 			}
 			if s.size += len(s.h) + 2; s.size > s.max {
 				s.req.status = http.StatusRequestHeaderFieldsTooLarge
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 			}
 			if s.req.status == 0 {
 				s.req.header(s.h)
@@ -113,8 +106,7 @@ resume:
 				s.req.status = http.StatusRequestEntityTooLarge
 			}
 			if s.req.status != 0 {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 			}
 			s.left = s.req.length
 			fallthrough
@@ -134,15 +126,13 @@ resume:
 			s.await1 = nil
 			s.n, s.err2 = v.Get()
 			if s.err2 != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: s.err2})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: s.err2})
 			}
 			s.left -= int64(s.n)
 			pc = 5
 			continue resume
 		case 7: // request.go:70: after the loop at request.go:64
-			s.state = async.StateDone
-			return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+			return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 		}
 	}
 }
@@ -151,11 +141,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *readRequestFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 3:
 		future.Cancel(s.await)

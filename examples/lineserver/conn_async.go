@@ -57,15 +57,13 @@ type handleFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *handleFuture) Poll(cx *future.Context) (r1 future.Poll[int]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s.state, s.result)
 		}
 	}()
 resume:
@@ -140,11 +138,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *handleFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -159,8 +156,7 @@ func (s *handleFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *handleFuture) finish() future.Poll[int] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.result)
+	return async.Done(&s.state, s.result)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -175,12 +171,4 @@ func (s *handleFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *handleFuture) unwind(p any) future.Poll[int] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.result)
 }

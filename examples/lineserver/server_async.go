@@ -57,15 +57,13 @@ type serveFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *serveFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[stats]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 		}
 	}()
 resume:
@@ -153,11 +151,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *serveFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s1.await)
@@ -172,8 +169,7 @@ func (s1 *serveFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serveFuture) finish() future.Poll[future.Result[stats]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[stats]{Value: s1.result, Err: s1.resultErr})
+	return async.Done(&s1.state, future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -188,12 +184,4 @@ func (s1 *serveFuture) runDefers(p1 any, panicking bool) {
 	if panicking {
 		panic(p1)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p1; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *serveFuture) unwind(p1 any) future.Poll[future.Result[stats]] {
-	s1.runDefers(async.Recovered(p1), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 }

@@ -53,15 +53,13 @@ type produceFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
@@ -116,11 +114,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *produceFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -132,8 +129,7 @@ func (s *produceFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *produceFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -148,14 +144,6 @@ func (s *produceFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *produceFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // square returns the future of [squareBody], compiled by spindle-async into a
@@ -201,15 +189,13 @@ type squareFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *squareFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
@@ -267,11 +253,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *squareFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		s.await1.Cancel()
@@ -284,8 +269,7 @@ func (s *squareFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *squareFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -303,14 +287,6 @@ func (s *squareFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *squareFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // consume returns the future of [consumeBody], compiled by spindle-async into a
@@ -357,15 +333,13 @@ type consumeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *consumeFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
@@ -418,11 +392,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *consumeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		s.await1.Cancel()
@@ -435,8 +408,7 @@ func (s *consumeFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *consumeFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -451,12 +423,4 @@ func (s *consumeFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *consumeFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
 }

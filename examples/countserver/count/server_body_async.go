@@ -51,15 +51,13 @@ type acceptorAcceptFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *acceptorAcceptFuture) Poll(cx *future.Context) (r future.Poll[error]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, s.result)
 		}
 	}()
 resume:
@@ -154,11 +152,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *acceptorAcceptFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -173,8 +170,7 @@ func (s *acceptorAcceptFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *acceptorAcceptFuture) finish() future.Poll[error] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.result)
+	return async.Done(&s.state, s.result)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -192,14 +188,6 @@ func (s *acceptorAcceptFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *acceptorAcceptFuture) unwind(p any) future.Poll[error] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.result)
 }
 
 // answer returns the future of [answerBody], compiled by spindle-async into a
@@ -234,11 +222,7 @@ type acceptorAnswerFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *acceptorAnswerFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // server_body.go:86: start of answerBody
@@ -264,11 +248,10 @@ func (s *acceptorAnswerFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *acceptorAnswerFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		s.await.Cancel()
@@ -278,6 +261,5 @@ func (s *acceptorAnswerFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *acceptorAnswerFuture) finish() future.Poll[struct{}] {
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }

@@ -51,15 +51,13 @@ type produceFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, struct{}{})
 		}
 	}()
 resume:
@@ -114,11 +112,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *produceFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -133,8 +130,7 @@ func (s *produceFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *produceFuture) finish() future.Poll[struct{}] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -149,14 +145,6 @@ func (s *produceFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *produceFuture) unwind(p any) future.Poll[struct{}] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
 }
 
 // consume returns the future of [consumeBody], compiled by spindle-async into a
@@ -191,11 +179,7 @@ type consumeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // main.go:74: start of consumeBody
@@ -220,8 +204,7 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 				return future.Pending[[]string]()
 			}
 			s.await1 = nil
-			s.state = async.StateDone
-			return future.Ready[[]string](append(s.got, v...))
+			return async.Done[[]string](&s.state, append(s.got, v...))
 		}
 	}
 }
@@ -230,11 +213,10 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *consumeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)

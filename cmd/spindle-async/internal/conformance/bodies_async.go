@@ -41,11 +41,7 @@ type straightFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:19: start of straightBody
@@ -79,8 +75,7 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			y := v
-			s.state = async.StateDone
-			return future.Ready[int](s.x + y)
+			return async.Done[int](&s.state, s.x+y)
 		}
 	}
 }
@@ -89,11 +84,10 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *straightFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3:
 		future.Cancel(s.await)
@@ -138,11 +132,7 @@ type tryFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *tryFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -169,8 +159,7 @@ resume:
 			s.v, s.err = v1.Get()
 			if s.err != nil {
 				s.e.Add("failed at %s", s.n)
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: s.sum, Err: fmt.Errorf("tryBody: %w", s.err)})
+				return async.Done(&s.state, future.Result[int]{Value: s.sum, Err: fmt.Errorf("tryBody: %w", s.err)})
 			}
 			s.sum += s.v
 			fallthrough
@@ -193,11 +182,9 @@ resume:
 			}
 			s.await = nil
 			tmp, tmp1 := v1.Get()
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: tmp, Err: tmp1})
+			return async.Done(&s.state, future.Result[int]{Value: tmp, Err: tmp1})
 		case 6: // bodies.go:41: after the if at bodies.go:39
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.sum, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.sum, Err: nil})
 		}
 	}
 }
@@ -206,11 +193,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *tryFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 5:
 		future.Cancel(s.await)
@@ -254,11 +240,7 @@ type branchesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *branchesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -348,8 +330,7 @@ resume:
 			s.out += strconv.Itoa(s.v1 + s.x)
 			fallthrough
 		case 10: // bodies.go:66: after the if at bodies.go:63
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -358,11 +339,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *branchesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 3, 5, 9:
 		future.Cancel(s.await)
@@ -412,11 +392,7 @@ type loopsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *loopsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -537,11 +513,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *loopsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10, 14:
 		future.Cancel(s.await)
@@ -551,8 +526,7 @@ func (s *loopsFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *loopsFuture) finish() future.Poll[int] {
-	s.state = async.StateDone
-	return future.Ready(s.total)
+	return async.Done(&s.state, s.total)
 }
 
 // ranges returns the future of [rangesBody], compiled by spindle-async into a
@@ -612,11 +586,7 @@ type rangesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *rangesFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 resume:
 	for {
 		switch pc {
@@ -774,8 +744,7 @@ resume:
 			continue resume
 		case 24: // bodies.go:137: after the loop at bodies.go:135
 			s1.e.Add("last %d %s", s1.idx, s1.s)
-			s1.state = async.StateDone
-			return future.Ready[int](s1.sum)
+			return async.Done[int](&s1.state, s1.sum)
 		}
 	}
 }
@@ -784,11 +753,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *rangesFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10, 14, 18, 22:
 		future.Cancel(s1.await)
@@ -834,11 +802,7 @@ type switchesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *switchesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -967,8 +931,7 @@ resume:
 			s.out += fmt.Sprintf("%T", s.x3)
 			fallthrough
 		case 17: // bodies.go:177: after the switch at bodies.go:166
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -977,11 +940,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *switchesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 5, 9, 12, 14:
 		future.Cancel(s.await)
@@ -1022,11 +984,7 @@ type scopesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *scopesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 resume:
 	for {
 		switch pc {
@@ -1082,8 +1040,7 @@ resume:
 			}
 			s1.await = nil
 			s1.x = "changed"
-			s1.state = async.StateDone
-			return future.Ready[string](s1.f("/"))
+			return async.Done[string](&s1.state, s1.f("/"))
 		}
 	}
 }
@@ -1092,11 +1049,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *scopesFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 4, 5:
 		future.Cancel(s1.await)
@@ -1149,15 +1105,13 @@ type defersFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[string]{Value: s1.result, Err: s1.err})
 		}
 	}()
 	for {
@@ -1231,11 +1185,10 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *defersFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3:
 		future.Cancel(s1.await)
@@ -1247,8 +1200,7 @@ func (s1 *defersFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *defersFuture) finish() future.Poll[future.Result[string]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.result, Err: s1.err})
+	return async.Done(&s1.state, future.Result[string]{Value: s1.result, Err: s1.err})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -1272,14 +1224,6 @@ func (s1 *defersFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *defersFuture) unwind(p any) future.Poll[future.Result[string]] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.result, Err: s1.err})
 }
 
 // yield returns the future of [yieldBody], compiled by spindle-async into a
@@ -1308,11 +1252,7 @@ type yieldFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:240: start of yieldBody
@@ -1332,8 +1272,7 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			v := v1
-			s.state = async.StateDone
-			return future.Ready[int](v + 1)
+			return async.Done[int](&s.state, v+1)
 		}
 	}
 }
@@ -1342,11 +1281,10 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *yieldFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -1383,11 +1321,7 @@ type nothingFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *nothingFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -1419,11 +1353,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *nothingFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)
@@ -1433,8 +1366,7 @@ func (s *nothingFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *nothingFuture) finish() future.Poll[struct{}] {
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // operands returns the future of [operandsBody], compiled by spindle-async into a
@@ -1478,11 +1410,7 @@ type operandsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *operandsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -1666,8 +1594,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.state = async.StateDone
-			return future.Ready[int](s.tmp1 + v1)
+			return async.Done[int](&s.state, s.tmp1+v1)
 		}
 	}
 }
@@ -1676,11 +1603,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *operandsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3, 4, 5, 6, 8, 11, 14, 19, 23:
 		future.Cancel(s.await)
@@ -1731,11 +1657,7 @@ type mapsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *mapsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -1821,8 +1743,7 @@ resume:
 			continue resume
 		case 8: // bodies.go:304: after the loop at bodies.go:301
 			s.keys2 = nil
-			s.state = async.StateDone
-			return future.Ready[int](s.sum + s.keys)
+			return async.Done[int](&s.state, s.sum+s.keys)
 		}
 	}
 }
@@ -1831,11 +1752,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *mapsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6:
 		future.Cancel(s.await)
@@ -1870,11 +1790,7 @@ type counterStepFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:315: start of stepBody
@@ -1891,8 +1807,7 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 			v := v1
 			s.c.n += v
 			s.c.e.Add("counter %d", s.c.n)
-			s.state = async.StateDone
-			return future.Ready[int](s.c.n)
+			return async.Done[int](&s.state, s.c.n)
 		}
 	}
 }
@@ -1901,11 +1816,10 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *counterStepFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)
@@ -1955,11 +1869,7 @@ type capturesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *capturesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -2067,8 +1977,7 @@ resume:
 			for _, p := range s.ps {
 				out += strconv.Itoa(*p) + " "
 			}
-			s.state = async.StateDone
-			return future.Ready[string](out)
+			return async.Done[string](&s.state, out)
 		}
 	}
 }
@@ -2077,11 +1986,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *capturesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10:
 		future.Cancel(s.await)
@@ -2141,15 +2049,13 @@ type loopDefersFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && len(s1.deferOrder) != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, s1.out)
 		}
 	}()
 resume:
@@ -2228,11 +2134,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *loopDefersFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2, 5:
 		future.Cancel(s1.await)
@@ -2244,8 +2149,7 @@ func (s1 *loopDefersFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *loopDefersFuture) finish() future.Poll[string] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(s1.out)
+	return async.Done(&s1.state, s1.out)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -2273,14 +2177,6 @@ func (s1 *loopDefersFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *loopDefersFuture) unwind(p any) future.Poll[string] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(s1.out)
 }
 
 // iterators returns the future of [iteratorsBody], compiled by spindle-async into a
@@ -2313,11 +2209,7 @@ type iteratorsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:385: start of iteratorsBody
@@ -2355,8 +2247,7 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			v := v1
-			s.state = async.StateDone
-			return future.Ready[int](s.sum + v)
+			return async.Done[int](&s.state, s.sum+v)
 		}
 	}
 }
@@ -2365,11 +2256,10 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *iteratorsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2:
 		future.Cancel(s.await)
@@ -2408,11 +2298,7 @@ type spawnFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:408: start of spawnBody
@@ -2427,8 +2313,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.v, s.err = v1.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: 0, Err: s.err})
+				return async.Done(&s.state, future.Result[int]{Value: 0, Err: s.err})
 			}
 			s.await = s.e.F("after")
 			fallthrough
@@ -2440,8 +2325,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = nil
 			w := v1
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.v + w, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.v + w, Err: nil})
 		}
 	}
 }
@@ -2450,11 +2334,10 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *spawnFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -2498,11 +2381,7 @@ type collectFuture[T any, K comparable] struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *collectFuture[T, K]) Poll(cx *future.Context) future.Poll[future.Result[map[K]T]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -2529,8 +2408,7 @@ resume:
 			{
 				k := s.key(s.v)
 				if _, dup := s.out[k]; dup {
-					s.state = async.StateDone
-					return future.Ready(future.Result[map[K]T]{Value: s.out, Err: fmt.Errorf("duplicate key %v at %d", k, s.i)})
+					return async.Done(&s.state, future.Result[map[K]T]{Value: s.out, Err: fmt.Errorf("duplicate key %v at %d", k, s.i)})
 				}
 				s.out[k] = s.v
 				s.last = s.v
@@ -2542,8 +2420,7 @@ resume:
 			continue resume
 		case 4: // bodies.go:433: after the loop at bodies.go:425
 			s.e.Add("last %v", s.last)
-			s.state = async.StateDone
-			return future.Ready(future.Result[map[K]T]{Value: s.out, Err: nil})
+			return async.Done(&s.state, future.Result[map[K]T]{Value: s.out, Err: nil})
 		}
 	}
 }
@@ -2552,11 +2429,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *collectFuture[T, K]) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.f)
@@ -2611,15 +2487,13 @@ type tangleFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *tangleFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[string]{Value: s1.res, Err: s1.err})
 		}
 	}()
 resume:
@@ -2753,11 +2627,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *tangleFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 3, 6, 10:
 		future.Cancel(s1.await)
@@ -2769,8 +2642,7 @@ func (s1 *tangleFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *tangleFuture) finish() future.Poll[future.Result[string]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
+	return async.Done(&s1.state, future.Result[string]{Value: s1.res, Err: s1.err})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -2788,14 +2660,6 @@ func (s1 *tangleFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *tangleFuture) unwind(p any) future.Poll[future.Result[string]] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
 }
 
 // caseAwait returns the future of [caseAwaitBody], compiled by spindle-async into a
@@ -2831,11 +2695,7 @@ type caseAwaitFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *caseAwaitFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -2920,8 +2780,7 @@ resume:
 			s.out += "|t2"
 			fallthrough
 		case 11: // bodies.go:517: after the switch at bodies.go:512
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -2930,11 +2789,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *caseAwaitFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 8:
 		future.Cancel(s.await)
@@ -2985,11 +2843,7 @@ type logicFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *logicFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -3298,11 +3152,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *logicFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 4, 7, 10, 11, 15, 20, 25, 27, 29, 31, 33, 35:
 		future.Cancel(s.await)
@@ -3312,8 +3165,7 @@ func (s *logicFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *logicFuture) finish() future.Poll[string] {
-	s.state = async.StateDone
-	return future.Ready(s.out)
+	return async.Done(&s.state, s.out)
 }
 
 // tryOperand returns the future of [tryOperandBody], compiled by spindle-async into a
@@ -3350,11 +3202,7 @@ type tryOperandFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *tryOperandFuture) Poll(cx *future.Context) future.Poll[future.Result[string]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -3424,8 +3272,7 @@ resume:
 			}
 			s.await = nil
 			tmp, tmp1 := keep(v.Get())
-			s.state = async.StateDone
-			return future.Ready(future.Result[string]{Value: tmp, Err: tmp1})
+			return async.Done(&s.state, future.Result[string]{Value: tmp, Err: tmp1})
 		}
 	}
 }
@@ -3434,11 +3281,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *tryOperandFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3, 4, 7:
 		future.Cancel(s.await)
@@ -3477,11 +3323,7 @@ type nestedFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:582: start of nestedBody
@@ -3516,8 +3358,7 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 				s.state = 2
 				return future.Pending[int]()
 			}
-			s.state = async.StateDone
-			return future.Ready[int](s.x + v1)
+			return async.Done[int](&s.state, s.x+v1)
 		}
 	}
 }
@@ -3526,11 +3367,10 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *nestedFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)
