@@ -19,15 +19,8 @@ const (
 
 // awaitCall reports whether call is a suspension point of the body.
 func (g *gen) awaitCall(call *ast.CallExpr) awaitKind {
-	fun := ast.Unparen(call.Fun)
-	switch f := fun.(type) {
-	case *ast.IndexExpr:
-		fun = f.X
-	case *ast.IndexListExpr:
-		fun = f.X
-	}
-	sel, ok := fun.(*ast.SelectorExpr)
-	if !ok {
+	sel := calleeSel(call)
+	if sel == nil {
 		return notAwait
 	}
 	if id, ok := sel.X.(*ast.Ident); ok && g.info.Uses[id] == g.awaiter && sel.Sel.Name == "Yield" {
@@ -48,15 +41,8 @@ func (g *gen) awaitCall(call *ast.CallExpr) awaitKind {
 // asyncCall reports whether call is async.Await or async.TryAwait, on
 // whatever Awaiter.
 func (g *gen) asyncCall(call *ast.CallExpr) awaitKind {
-	fun := ast.Unparen(call.Fun)
-	switch f := fun.(type) {
-	case *ast.IndexExpr:
-		fun = f.X
-	case *ast.IndexListExpr:
-		fun = f.X
-	}
-	sel, ok := fun.(*ast.SelectorExpr)
-	if !ok {
+	sel := calleeSel(call)
+	if sel == nil {
 		return notAwait
 	}
 	obj, ok := g.info.Uses[sel.Sel].(*types.Func)
@@ -70,6 +56,19 @@ func (g *gen) asyncCall(call *ast.CallExpr) awaitKind {
 		return kTryAwait
 	}
 	return notAwait
+}
+
+// calleeSel returns the selector a call calls (x.F, x.F[T]), or nil.
+func calleeSel(call *ast.CallExpr) *ast.SelectorExpr {
+	fun := ast.Unparen(call.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	sel, _ := fun.(*ast.SelectorExpr)
+	return sel
 }
 
 // litAwaiter reports whether e names an Awaiter declared inside one of
