@@ -39,8 +39,11 @@ func (y *yieldOnce) Poll(cx *future.Context) future.Poll[int] {
 // BenchmarkThreeAwaits is spawn-to-completion of the 3-await function: by
 // hand (create it, poll it four times, each await suspending once), and on
 // a 2-worker pool, 1000 tasks at a time, each await a yield. Beside them,
-// a goroutine that gives way three times (runtime.Gosched), the plain-Go
-// shape of the same task. ns/op is per task.
+// two plain-Go shapes of the same task, 1000 goroutines at a time: one
+// that gives way three times (runtime.Gosched), and one that waits three
+// times on a channel receive, each woken by the benchmark's goroutine
+// sending to it (the issue's "goroutine doing the same three waits on
+// channels"). ns/op is per task.
 func BenchmarkThreeAwaits(b *testing.B) {
 	for _, w := range threeWays {
 		b.Run("byhand/"+w.name, func(b *testing.B) {
@@ -89,6 +92,30 @@ func BenchmarkThreeAwaits(b *testing.B) {
 						runtime.Gosched()
 					}
 				})
+			}
+			wg.Wait()
+		}
+	})
+	b.Run("pool/goroutine-chan", func(b *testing.B) {
+		defer cpuMetric(b)()
+		b.ReportAllocs()
+		var wg sync.WaitGroup
+		ch := make(chan int) // unbuffered: each receive waits for its send
+		for done := 0; done < b.N; done += batch {
+			n := min(batch, b.N-done)
+			for range n {
+				wg.Go(func() {
+					sum := 0
+					for range 3 {
+						sum += <-ch
+					}
+					if sum != 3 {
+						panic(sum)
+					}
+				})
+			}
+			for range 3 * n {
+				ch <- 1
 			}
 			wg.Wait()
 		}

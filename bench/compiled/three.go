@@ -60,7 +60,6 @@ func (h *handThree) Poll(cx *future.Context) future.Poll[int] {
 // that ended, however they ended.
 //
 //spindle:async Sum
-//lint:ignore U1000 the body is compiled into Sum; the coroutine form is kept so both can run it
 func sumBody(a *async.Awaiter, fs []future.Future[int], ended *int) (sum int) {
 	defer func() { *ended++ }()
 	for _, f := range fs {

@@ -13,6 +13,10 @@ func Three(x future.Future[int], y future.Future[int], z future.Future[int]) fut
 	return &threeFuture{x: x, y: y, z: z}
 }
 
+// threeBody is the source Three is compiled from; it also runs as it is on
+// async.New.
+var _ = threeBody
+
 // threeFuture is the state of Three between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -32,11 +36,7 @@ type threeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // three.go:17: start of threeBody
@@ -64,8 +64,7 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			u := v1
-			s.state = async.StateDone
-			return future.Ready[int](s.v + s.w + u)
+			return async.Done[int](&s.state, s.v+s.w+u)
 		}
 	}
 }
@@ -74,11 +73,10 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *threeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.x)
@@ -94,6 +92,10 @@ func (s *threeFuture) Cancel() {
 func Sum(fs []future.Future[int], ended *int) future.Future[int] {
 	return &sumFuture{fs: fs, ended: ended}
 }
+
+// sumBody is the source Sum is compiled from; it also runs as it is on
+// async.New.
+var _ = sumBody
 
 // sumFuture is the state of Sum between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -124,34 +126,32 @@ type sumFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *sumFuture) Poll(cx *future.Context) (r future.Poll[int]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, s.sum)
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // three.go:64: start of sumBody
+		case 0: // three.go:63: start of sumBody
 			s.defer0 = func() { *s.ended++ }
 			s.deferred |= 1 << 0
 			s.ranged = s.fs
 			s.index = 0
 			fallthrough
-		case 1: // three.go:66: loop: for _, f := range fs
+		case 1: // three.go:65: loop: for _, f := range fs
 			if s.index >= len(s.ranged) {
 				pc = 4
 				continue resume
 			}
 			s.f = s.ranged[s.index]
 			fallthrough
-		case 2: // three.go:67: resumes at v := async.Await(a, f)
+		case 2: // three.go:66: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -160,11 +160,11 @@ resume:
 			s.v = v1
 			s.sum += s.v
 			fallthrough
-		case 3: // three.go:66: next iteration of for _, f := range fs
+		case 3: // three.go:65: next iteration of for _, f := range fs
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // three.go:69: after the loop at three.go:66
+		case 4: // three.go:68: after the loop at three.go:65
 			return s.finish()
 		}
 	}
@@ -174,11 +174,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *sumFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.f)
@@ -189,8 +188,7 @@ func (s *sumFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *sumFuture) finish() future.Poll[int] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.sum)
+	return async.Done(&s.state, s.sum)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -205,12 +203,4 @@ func (s *sumFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *sumFuture) unwind(p any) future.Poll[int] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.sum)
 }

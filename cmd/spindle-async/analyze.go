@@ -19,19 +19,31 @@ const (
 
 // awaitCall reports whether call is a suspension point of the body.
 func (g *gen) awaitCall(call *ast.CallExpr) awaitKind {
-	fun := ast.Unparen(call.Fun)
-	switch f := fun.(type) {
-	case *ast.IndexExpr:
-		fun = f.X
-	case *ast.IndexListExpr:
-		fun = f.X
-	}
-	sel, ok := fun.(*ast.SelectorExpr)
-	if !ok {
+	sel := calleeSel(call)
+	if sel == nil {
 		return notAwait
 	}
 	if id, ok := sel.X.(*ast.Ident); ok && g.info.Uses[id] == g.awaiter && sel.Sel.Name == "Yield" {
 		return kYield
+	}
+	k := g.asyncCall(call)
+	if k == notAwait || len(call.Args) != 2 {
+		return notAwait
+	}
+	// An await on another Awaiter (that of an async.New literal inside
+	// the body) suspends that literal's coroutine, not the body.
+	if id, ok := ast.Unparen(call.Args[0]).(*ast.Ident); !ok || g.info.Uses[id] != g.awaiter {
+		return notAwait
+	}
+	return k
+}
+
+// asyncCall reports whether call is async.Await or async.TryAwait, on
+// whatever Awaiter.
+func (g *gen) asyncCall(call *ast.CallExpr) awaitKind {
+	sel := calleeSel(call)
+	if sel == nil {
+		return notAwait
 	}
 	obj, ok := g.info.Uses[sel.Sel].(*types.Func)
 	if !ok || obj.Pkg() == nil || obj.Pkg().Path() != asyncPath {
@@ -44,6 +56,39 @@ func (g *gen) awaitCall(call *ast.CallExpr) awaitKind {
 		return kTryAwait
 	}
 	return notAwait
+}
+
+// calleeSel returns the selector a call calls (x.F, x.F[T]), or nil.
+func calleeSel(call *ast.CallExpr) *ast.SelectorExpr {
+	fun := ast.Unparen(call.Fun)
+	switch f := fun.(type) {
+	case *ast.IndexExpr:
+		fun = f.X
+	case *ast.IndexListExpr:
+		fun = f.X
+	}
+	sel, _ := fun.(*ast.SelectorExpr)
+	return sel
+}
+
+// litAwaiter reports whether e names an Awaiter declared inside one of
+// the function literals lits (the parameter of an async.New literal, say):
+// an await on it belongs to that literal's own coroutine.
+func (g *gen) litAwaiter(e ast.Expr, lits []*ast.FuncLit) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := g.info.Uses[id].(*types.Var)
+	if !ok || !isAwaiterPtr(v.Type()) {
+		return false
+	}
+	for _, l := range lits {
+		if v.Pos() >= l.Pos() && v.Pos() < l.End() {
+			return true
+		}
+	}
+	return false
 }
 
 // isAwaitExpr reports whether e is an Await or TryAwait call.
@@ -77,6 +122,15 @@ func (g *gen) analyze() {
 			}
 		}
 		return false
+	}
+	lits := func() []*ast.FuncLit {
+		var out []*ast.FuncLit
+		for _, n := range stack {
+			if l, ok := n.(*ast.FuncLit); ok {
+				out = append(out, l)
+			}
+		}
+		return out
 	}
 	inLoop := func() bool {
 		for i := len(stack) - 1; i >= 0; i-- {
@@ -112,9 +166,17 @@ func (g *gen) analyze() {
 		}
 		switch n := n.(type) {
 		case *ast.CallExpr:
-			if k := g.awaitCall(n); k != notAwait {
+			if k := g.asyncCall(n); k != notAwait && g.awaitCall(n) == notAwait && len(n.Args) == 2 {
+				// Not on the body's Awaiter: fine inside a literal that
+				// declares its own (async.New(func(b *async.Awaiter) T {
+				// ... async.Await(b, f) ... })), which runs as a coroutine
+				// of its own; anywhere else it could only panic.
+				if !g.litAwaiter(n.Args[0], lits()) {
+					g.errorf(n.Pos(), "%s on an Awaiter that is not the body's: in the body, await on its own Awaiter %s; inside an async.New literal, on the literal's own parameter", g.source(n.Fun), g.awaiter.Name())
+				}
+			} else if k := g.awaitCall(n); k != notAwait {
 				if inLit() {
-					g.errorf(n.Pos(), "await inside a function literal: the literal runs as an ordinary function call, which cannot suspend the body; await in the body itself, or make the literal an async function of its own and await it")
+					g.errorf(n.Pos(), "await inside a function literal: the literal runs as an ordinary function call, which cannot suspend the body; await in the body itself, or make the literal an async function of its own and await it, or run it on a coroutine of its own (async.New(func(b *async.Awaiter) T { ... async.Await(b, f) ... })) and await that")
 				} else {
 					g.awaits = append(g.awaits, n.Pos())
 				}

@@ -23,6 +23,13 @@
 // { return fetchBody(a, addr) }), and the conformance tests run every body
 // both ways. docs/design.md (Part 13) says why the tool is shaped so.
 //
+// The generated file also references each body (var _ = fetchBody): the
+// body is the constructor's source and still runs on a coroutine, so
+// linters must not call it unused even when no code calls it. The parts
+// every compiled future shares (the start of Poll and Cancel, the end of
+// the body, the final states) are helpers of future/async: async.Enter,
+// async.Cancelling, async.Done, async.PanicFinal, async.Recovered.
+//
 // Usage:
 //
 //	spindle-async [-n] [packages]
@@ -105,7 +112,20 @@
 //     receives that complete before a later await are evaluated first into
 //     fields, then each await in turn, then the statement. Variable reads
 //     stay late, as gc does. A for condition's awaits run at every
-//     iteration.
+//     iteration. Temporaries are fields, reused by later statements once
+//     the statement's code has read them.
+//   - A && or || with an await on its right becomes a branch, as Go
+//     defines it: the left operand is evaluated into a boolean field; when
+//     that decides the result (false for &&, true for ||) the right operand
+//     is skipped, its future neither made nor awaited; otherwise it runs,
+//     awaits and all, and overwrites the field, which stands for the whole
+//     expression. Nesting and chains compose.
+//   - A TryAwait used as an operand (f(async.TryAwait(a, x))) keeps the
+//     future.Result it awaited and stands for its Get, so its error stays a
+//     value.
+//   - A function literal may await on an Awaiter of its own
+//     (async.New(func(b *async.Awaiter) T { ... })): it runs on its own
+//     coroutine, and the body awaits the Task like any future.
 //   - a.Yield() wakes the task and returns Pending; a.Context() becomes cx.
 //
 // # Defers, panics and Cancel
@@ -134,8 +154,10 @@
 // Each refusal is reported with file:line:col:
 //
 //   - goto (a jump into a block would set its locals up out of order);
-//   - an await inside a function literal, a select, a go or defer
-//     statement, or on the right of && or ||; TryAwait as an operand;
+//   - an await on the body's Awaiter inside a function literal (move the
+//     literal's work into the body, or give the literal its own Awaiter
+//     with async.New), or on any other Awaiter; an await inside a select,
+//     a go or defer statement, or a type switch's expression;
 //   - range over a channel or a function with an await in the body, or over
 //     a map whose keys may be NaN;
 //   - local const and type declarations that reach past an await (move
@@ -146,18 +168,17 @@
 //     (T, error); types that cannot be named in the generated file; dot
 //     imports in a file with async functions.
 //
-// An await in a function literal is refused even when the literal is an
-// async.New body awaiting on its own Awaiter: move the literal into an
-// ordinary function called from the body. What a body cannot say in one
+// What a body cannot say in one
 // await (a wait that also ends on a stop signal) is a small hand-written
 // leaf future. Everything refused is in testdata/refuse with the error it
 // must get.
 //
 // # Limits
 //
-// Every hoisted local has its own field, chosen by scope, not liveness,
-// and expression temporaries are not reused, so bodies with many
-// short-lived locals pay more than a hand-written state. Only the files of
+// Every hoisted local has its own field, chosen by scope, not liveness, so
+// bodies with many short-lived locals pay more than a hand-written state.
+// runDefers and the Cancel switch are generated per body: which field holds
+// the future in flight depends on the state. Only the files of
 // the current build configuration are read (run with GOOS=darwin for an
 // async function in fetch_darwin.go); test files are not read.
 //

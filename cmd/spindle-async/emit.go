@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/types"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +20,17 @@ func (g *gen) render() string {
 	w("\n// %s returns the future of [%s], compiled by spindle-async into a\n", g.name, g.decl.Name.Name)
 	w("// state machine: it runs the body when polled, with no goroutine.\n")
 	w("func %s%s%s(%s) %s.Future[%s] {\n\treturn &%s%s{%s}\n}\n\n", g.recvDecl, g.name, g.tparamDecl, strings.Join(g.params, ", "), F, g.rtype, g.tname, g.tparamUse, strings.Join(g.paramInit, ", "))
+	// The body is the source of the constructor and still runs as it is on
+	// async.New, but no code need call it: say so, for linters.
+	w("// %s is the source %s is compiled from; it also runs as it is on\n// async.New.\n", g.decl.Name.Name, g.name)
+	switch {
+	case g.decl.Recv != nil:
+		w("var _ = (%s).%s\n\n", g.typ(g.info.Defs[g.decl.Name].(*types.Func).Type().(*types.Signature).Recv().Type()), g.decl.Name.Name)
+	case g.tparamDecl != "":
+		w("func _%s() { _ = %s%s }\n\n", g.tparamDecl, g.decl.Name.Name, g.tparamUse)
+	default:
+		w("var _ = %s\n\n", g.decl.Name.Name)
+	}
 
 	w("// %s is the state of %s between two polls: the parameters, the\n", g.tname, g.name)
 	w("// variables that live across an await, the future in flight and the\n")
@@ -48,9 +60,7 @@ func (g *gen) render() string {
 	} else {
 		w("func (%s *%s%s) Poll(%s *%s.Context) %s.Poll[%s] {\n", s, g.tname, g.tparamUse, g.cx, F, F, g.rtype)
 	}
-	w("\t%s := %s.state\n", g.pc, s)
-	w("\tif %s < 0 {\n\t\t%s.PanicFinal(%s, %s)\n\t}\n", g.pc, A, s, g.pc)
-	w("\t%s.state = %s.StateRunning\n", s, A)
+	w("\t%s := %s.Enter(%s, &%s.state)\n", g.pc, A, s, s)
 	if len(g.defers) > 0 {
 		w("\tdefer func() {\n")
 		if g.orderMode {
@@ -58,8 +68,10 @@ func (g *gen) render() string {
 		} else {
 			w("\t\tif %s.state == %s.StateRunning && %s.deferred != 0 {\n", s, A, s)
 		}
-		w("\t\t\t// The body panicked: its deferred calls run, and may recover.\n")
-		w("\t\t\t%s = %s.unwind(recover())\n\t\t}\n\t}()\n", r, s)
+		w("\t\t\t// The body panicked: its deferred calls run, and may recover;\n")
+		w("\t\t\t// if one does, the future is Ready with the results as they are.\n")
+		w("\t\t\t%s.runDefers(%s.Recovered(recover()), true)\n", s, A)
+		w("\t\t\t%s = %s.Done(&%s.state, %s)\n\t\t}\n\t}()\n", r, A, s, g.valueExpr)
 	}
 	// States with no code of their own (the join after an if whose
 	// branches both jump there, say) are skipped: jumps go where they lead.
@@ -95,8 +107,6 @@ func (g *gen) render() string {
 	w("// Cancel cancels the future in flight, if any, and runs the deferred\n")
 	w("// calls that are pending. Cancel after the end, or a second Cancel, does\n// nothing.\n")
 	w("func (%s *%s%s) Cancel() {\n", s, g.tname, g.tparamUse)
-	w("\t%s := %s.state\n\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc, s, g.pc)
-	w("\t%s.state = %s.StateCancelled\n", s, A)
 	byCancel := map[string][]string{}
 	var keys []string
 	for _, sp := range g.suspends {
@@ -109,6 +119,18 @@ func (g *gen) render() string {
 		byCancel[sp.cancel] = append(byCancel[sp.cancel], strconv.Itoa(sp.st.id))
 	}
 	sort.Strings(keys)
+	clear := false
+	for _, f := range g.awaitFs {
+		clear = clear || !f.direct
+	}
+	switch {
+	case len(keys) > 0:
+		w("\t%s := %s.Cancelling(&%s.state)\n\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc, A, s, g.pc)
+	case clear || len(g.defers) > 0:
+		w("\tif %s.Cancelling(&%s.state) < 0 {\n\t\treturn\n\t}\n", A, s)
+	default:
+		w("\t%s.Cancelling(&%s.state)\n", A, s)
+	}
 	if len(keys) > 0 {
 		w("\tswitch %s {\n", g.pc)
 		for _, k := range keys {
@@ -126,7 +148,7 @@ func (g *gen) render() string {
 	}
 	w("}\n\n")
 
-	// finish, runDefers, unwind.
+	// finish, runDefers.
 	if !strings.Contains(cases.String(), "."+"finish()") && len(g.defers) == 0 {
 		return b.String()
 	}
@@ -135,7 +157,7 @@ func (g *gen) render() string {
 	if len(g.defers) > 0 {
 		w("\t%s.runDefers(nil, false)\n", s)
 	}
-	w("\t%s.state = %s.StateDone\n\treturn %s.Ready(%s)\n}\n", s, A, F, g.valueExpr)
+	w("\treturn %s.Done(&%s.state, %s)\n}\n", A, s, g.valueExpr)
 	if len(g.defers) > 0 {
 		d, p, panicking := g.fresh("d"), g.fresh("p"), g.fresh("panicking")
 		w("\n// runDefers runs the pending deferred calls, last registered first, as\n")
@@ -163,11 +185,6 @@ func (g *gen) render() string {
 			}
 		}
 		w("\tif %s {\n\t\tpanic(%s)\n\t}\n}\n", panicking, p)
-		w("\n// unwind runs the deferred calls while the body panics with %s; if one\n", p)
-		w("// of them recovers, the future is Ready with the results as they are.\n")
-		w("func (%s *%s%s) unwind(%s any) %s.Poll[%s] {\n", s, g.tname, g.tparamUse, p, F, g.rtype)
-		w("\t%s.runDefers(%s.Recovered(%s), true)\n", s, A, p)
-		w("\t%s.state = %s.StateDone\n\treturn %s.Ready(%s)\n}\n", s, A, F, g.valueExpr)
 	}
 	return b.String()
 }

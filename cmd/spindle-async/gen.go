@@ -70,6 +70,10 @@ type gen struct {
 	awaitFs  []*awaitField
 	suspends []suspend
 
+	tmpFree    map[string][]string // temporaries free for reuse, by type
+	tmpBusy    [][2]string         // temporaries of the statement being lowered: type, name
+	condFields map[string]bool     // the fields holding a && or || that awaits
+
 	deferCount int
 	loopDefers map[*ast.DeferStmt]bool
 	orderMode  bool // a defer statement is in a loop: pending calls are listed in order
@@ -262,6 +266,7 @@ func generateFile(p *packages.Package, f *ast.File, path string, dirs []directiv
 			pkg: p, info: p.TypesInfo, fset: p.Fset, src: src, base: filepath.Base(path),
 			decl: d.decl, name: d.name, errs: errs, imp: imp,
 			hoisted: map[*types.Var]string{}, reported: map[*types.Var]bool{}, escapes: map[*types.Var]bool{}, subst: map[ast.Node]string{}, boxed: map[*types.Var]bool{}, boxAlias: map[*types.Var]string{}, inBoxLit: map[*ast.FuncLit]bool{}, loopDefers: map[*ast.DeferStmt]bool{},
+			tmpFree: map[string][]string{}, condFields: map[string]bool{},
 			fieldNames: map[string]bool{}, bodyNames: map[string]bool{},
 		}
 		g.tname = lowerFirst(d.name) + "Future"

@@ -98,9 +98,12 @@ func Generate(dir string, patterns ...string) ([]File, error) {
 	if len(targets) == 0 {
 		return nil, errs.err()
 	}
+	// Without NeedDeps, the dependencies' types come from export data that
+	// the go command builds (and caches), instead of being parsed and
+	// checked from source on every run.
 	cfg = &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
-			packages.NeedTypesInfo | packages.NeedImports | packages.NeedDeps,
+			packages.NeedTypesInfo | packages.NeedImports,
 		Dir:     dir,
 		Overlay: overlay,
 	}

@@ -223,13 +223,20 @@ func (g *gen) asyncPkg() *types.Package {
 	return g.awaiter.Type().(*types.Pointer).Elem().(*types.Named).Obj().Pkg()
 }
 
+// futurePkg is package future, found through the result of
+// Awaiter.Context (*future.Context): the list of a package's imports is
+// not complete when its types come from export data.
 func (g *gen) futurePkg() *types.Package {
-	for _, p := range g.asyncPkg().Imports() {
-		if p.Path() == futurePath {
-			return p
+	named := g.awaiter.Type().(*types.Pointer).Elem().(*types.Named)
+	for i := range named.NumMethods() {
+		if m := named.Method(i); m.Name() == "Context" {
+			res := m.Type().(*types.Signature).Results().At(0).Type()
+			if p := res.(*types.Pointer).Elem().(*types.Named).Obj().Pkg(); p.Path() == futurePath {
+				return p
+			}
 		}
 	}
-	panic("spindle-async: future/async does not import future")
+	panic("spindle-async: async.Awaiter has no Context method returning *future.Context")
 }
 
 // ---- states and jumps ----
@@ -258,6 +265,9 @@ func (g *gen) line(pos token.Pos) string {
 }
 
 func (g *gen) off(pos token.Pos) int { return g.fset.Position(pos).Offset }
+
+// source is the text of n as the user wrote it.
+func (g *gen) source(n ast.Node) string { return string(g.src[g.off(n.Pos()):g.off(n.End())]) }
 
 // start makes st the state code goes to; the state before it, if still
 // live, falls into it.
@@ -468,6 +478,12 @@ func (g *gen) refuse(n ast.Node) {
 // and the next state polls it, returning Pending until it is Ready; then
 // assign (if not nil) gets the value (v, or v.Get() for TryAwait).
 func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
+	g.suspendAs(call, assign, true)
+}
+
+// suspendAs is suspend; with get false, assign gets the Result a TryAwait
+// awaited rather than its two values.
+func (g *gen) suspendAs(call *ast.CallExpr, assign func(v string) string, get bool) {
 	k := g.awaitCall(call)
 	if k == kYield {
 		g.emit(fmt.Sprintf("%s.WakeFrom(%s, %s.Waker())", g.imp.name(g.futurePkg()), g.cx, g.cx))
@@ -502,7 +518,7 @@ func (g *gen) suspend(call *ast.CallExpr, assign func(v string) string) {
 	g.suspends = append(g.suspends, suspend{st: st, field: f, cancel: g.cancelText(f)})
 	if assign != nil {
 		v := g.pv
-		if k == kTryAwait {
+		if k == kTryAwait && get {
 			v += ".Get()"
 		}
 		if code := assign(v); code != "" {
@@ -670,12 +686,11 @@ func (g *gen) returnValues(vals []string, multi bool) string {
 		fmt.Fprintf(&b, "%s := %s\n", strings.Join(tmps, ", "), vals[0])
 		vals = tmps
 	}
-	fmt.Fprintf(&b, "%s.state = %s.StateDone\n", g.recv, g.imp.name(g.asyncPkg()))
-	F := g.imp.name(g.futurePkg())
+	A := g.imp.name(g.asyncPkg())
 	if len(g.results) == 1 {
-		fmt.Fprintf(&b, "return %s.Ready[%s](%s)", F, g.rtype, vals[0])
+		fmt.Fprintf(&b, "return %s.Done[%s](&%s.state, %s)", A, g.rtype, g.recv, vals[0])
 	} else {
-		fmt.Fprintf(&b, "return %s.Ready(%s{Value: %s, Err: %s})", F, g.rtype, vals[0], vals[1])
+		fmt.Fprintf(&b, "return %s.Done(&%s.state, %s{Value: %s, Err: %s})", A, g.recv, g.rtype, vals[0], vals[1])
 	}
 	return b.String()
 }
@@ -696,6 +711,9 @@ func (g *gen) notCond(e ast.Expr) string {
 		return g.text(u.X)
 	}
 	t := g.text(e)
+	if _, ok := g.subst[e]; ok {
+		return "!" + t // a field
+	}
 	switch ast.Unparen(e).(type) {
 	case *ast.Ident, *ast.CallExpr, *ast.SelectorExpr, *ast.IndexExpr:
 		return "!" + t
@@ -782,7 +800,7 @@ func (g *gen) forStmt(s *ast.ForStmt, lbl *types.Label) {
 	cont := cond
 	var post *state
 	if s.Post != nil {
-		post = g.newState(s.Post.Pos(), "loop post statement: "+string(g.src[g.off(s.Post.Pos()):g.off(s.Post.End())]))
+		post = g.newState(s.Post.Pos(), "loop post statement: "+g.source(s.Post))
 		cont = post
 	} else if g.initBoxed(s.Init) {
 		post = g.newState(s.Pos(), "next iteration of "+g.line(s.Pos()))

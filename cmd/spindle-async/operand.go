@@ -20,14 +20,18 @@ import (
 //     suspension); a && or || without an await is kept whole so that it
 //     still short-circuits;
 //  2. each await suspends in turn, its value going to a field (the last
-//     one's stays in the local of its resume state);
+//     one's stays in the local of its resume state); a TryAwait keeps the
+//     Result it awaited and stands for its two values (f(async.TryAwait(a,
+//     x)) becomes f(v.Get()));
 //  3. the statement runs with those fields in place of the calls and
 //     awaits; what was left in it (variable reads, later calls) runs
 //     after the last await, as gc does.
 //
-// An await on the right of && or || would be evaluated only sometimes:
-// that is refused, as is TryAwait as an operand (its two results have no
-// place in an expression).
+// A && or || with an await on its right becomes a branch: its left
+// operand is evaluated into a field; only when that does not decide the
+// result (true for &&, false for ||) does the right operand run, awaits
+// and all, and overwrite the field, which then stands for the whole
+// expression. The future an await there awaits is made only on that path.
 
 // operandAwaits lowers s, a simple statement whose expressions hold
 // awaits in other places than the basic forms. It reports false after
@@ -62,6 +66,26 @@ func (g *gen) operandAwaits(s ast.Node) bool {
 		}
 	}
 	post(s)
+	// The temporaries of the statements lowered before are dead: theirs
+	// were consumed by the code emitted right after them.
+	g.releaseTmps()
+	// The last await of each operand of a && or || that awaits on its
+	// right is consumed by the assignment that follows it in its resume
+	// state: its value needs no field.
+	consumed := map[ast.Node]bool{}
+	ast.Inspect(s, func(m ast.Node) bool {
+		if _, ok := m.(*ast.FuncLit); ok {
+			return false
+		}
+		if b, ok := m.(*ast.BinaryExpr); ok && (b.Op == token.LAND || b.Op == token.LOR) && g.containsAwait(b.Y) {
+			for _, side := range []ast.Expr{b.X, b.Y} {
+				if c := g.lastAwait(side, order); c != nil {
+					consumed[c] = true
+				}
+			}
+		}
+		return true
+	})
 	ok := true
 	var lin func(n ast.Node)
 	lin = func(n ast.Node) {
@@ -75,11 +99,6 @@ func (g *gen) operandAwaits(s ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.CallExpr:
 			if k := g.awaitCall(n); k != notAwait {
-				if k == kTryAwait {
-					g.errorf(n.Pos(), "async.TryAwait inside an expression: its two results have no place there; assign them first (v, err := async.TryAwait(a, f))")
-					ok = false
-					return
-				}
 				if k == kYield {
 					g.errorf(n.Pos(), "a.Yield() inside an expression: call it as a statement")
 					ok = false
@@ -87,20 +106,33 @@ func (g *gen) operandAwaits(s ast.Node) bool {
 				}
 				// The future's own expression is evaluated as the await
 				// starts, in order: nothing in it is hoisted.
-				if order[n] == last {
-					g.suspend(n, func(string) string { return "" })
-					g.subst[n] = g.pv
+				// A TryAwait's two values are its Result's Get().
+				get := ""
+				if k == kTryAwait {
+					get = ".Get()"
+				}
+				if order[n] == last || consumed[n] {
+					g.suspendAs(n, func(string) string { return "" }, false)
+					g.subst[n] = g.pv + get
 					return
 				}
-				f := g.field("tmp", g.typ(g.info.TypeOf(n)), gTmp)
-				g.suspend(n, func(v string) string { return g.recv + "." + f + " = " + v })
-				g.subst[n] = g.recv + "." + f
+				t := g.info.TypeOf(n)
+				if k == kTryAwait {
+					t = g.awaitedType(n)
+				}
+				if !g.nameable(t) {
+					g.errorf(n.Pos(), "the value of this await is used after a later await of the same statement, but its type %s cannot be named in the generated file: assign it to a variable first", t)
+					ok = false
+					return
+				}
+				f := g.tmpField("tmp", g.typ(t))
+				g.suspendAs(n, func(v string) string { return g.recv + "." + f + " = " + v }, false)
+				g.subst[n] = g.recv + "." + f + get
 				return
 			}
 		case *ast.BinaryExpr:
 			if (n.Op == token.LAND || n.Op == token.LOR) && g.containsAwait(n.Y) {
-				g.errorf(n.Y.Pos(), "await on the right of %s: it would run only sometimes; use an if statement", n.Op)
-				ok = false
+				ok = g.shortCircuit(n, lin) && ok
 				return
 			}
 		case *ast.FuncLit:
@@ -116,6 +148,97 @@ func (g *gen) operandAwaits(s ast.Node) bool {
 	}
 	lin(s)
 	return ok
+}
+
+// shortCircuit lowers x && y or x || y where y awaits: x into a field,
+// then y only when x does not decide, into the same field.
+func (g *gen) shortCircuit(n *ast.BinaryExpr, lin func(ast.Node)) bool {
+	t := g.info.TypeOf(n)
+	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+		t = types.Default(t)
+	}
+	if !g.nameable(t) {
+		g.errorf(n.Pos(), "this %s awaits on its right, so its value is kept in a field, but its type %s cannot be named in the generated file: use an if statement", n.Op, t)
+		return false
+	}
+	if g.containsAwait(n.X) {
+		lin(n.X)
+	}
+	x, y := ast.Unparen(n.X), ast.Unparen(n.Y)
+	// In a chain (x && await && await), the field of the inner operator
+	// already holds the left operand.
+	f, chained := g.subst[x]
+	if !chained || !g.condFields[f] || g.typ(g.info.TypeOf(x)) != g.typ(t) {
+		f = g.recv + "." + g.tmpField("cond", g.typ(t))
+		g.condFields[f] = true
+		g.emit(f + " = " + g.text(x))
+	}
+	join := g.newState(n.End(), "after the "+n.Op.String()+" at "+g.where(n.OpPos))
+	skip := f
+	if n.Op == token.LAND {
+		skip = "!" + f
+	}
+	g.emit(fmt.Sprintf("if %s {\n%s\n}", skip, g.jumpText(join)))
+	lin(n.Y)
+	g.emit(f + " = " + g.text(y))
+	g.start(join)
+	g.subst[n] = f
+	return true
+}
+
+// lastAwait returns the await of n that completes last, or nil.
+func (g *gen) lastAwait(n ast.Node, order map[ast.Node]int) ast.Node {
+	var last ast.Node
+	ast.Inspect(n, func(m ast.Node) bool {
+		switch m := m.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if g.awaitCall(m) != notAwait && (last == nil || order[m] > order[last]) {
+				last = m
+			}
+		}
+		return true
+	})
+	return last
+}
+
+// tmpField returns a field of type typ for a value computed before an
+// await of a statement, reusing one that an earlier statement's lowering
+// is done with.
+func (g *gen) tmpField(want, typ string) string {
+	var f string
+	if free := g.tmpFree[typ]; len(free) > 0 {
+		f, g.tmpFree[typ] = free[0], free[1:]
+	} else {
+		f = g.field(want, typ, gTmp)
+	}
+	g.tmpBusy = append(g.tmpBusy, [2]string{typ, f})
+	return f
+}
+
+// releaseTmps makes the temporaries taken so far free for reuse: called
+// as a statement's lowering starts, when every earlier statement's
+// temporaries have been read by the code that follows their last await.
+func (g *gen) releaseTmps() {
+	for _, t := range g.tmpBusy {
+		g.tmpFree[t[0]] = append(g.tmpFree[t[0]], t[1])
+	}
+	g.tmpBusy = g.tmpBusy[:0]
+}
+
+// awaitedType is the type of the value a TryAwait call awaits: the
+// future.Result[T] it gets before splitting it into T and an error.
+func (g *gen) awaitedType(call *ast.CallExpr) types.Type {
+	sig := g.info.TypeOf(call.Fun).(*types.Signature)
+	fut := sig.Params().At(1).Type()
+	ms := types.NewMethodSet(fut)
+	poll := ms.Lookup(nil, "Poll")
+	if poll == nil {
+		panic("spindle-async: awaited future without Poll")
+	}
+	pt := poll.Type().(*types.Signature).Results().At(0).Type().(*types.Named)
+	return pt.TypeArgs().At(0)
 }
 
 // hoistCalls evaluates into fields the calls and receives of n (which
@@ -158,7 +281,7 @@ func (g *gen) hoist1(e ast.Expr) {
 		g.errorf(e.Pos(), "this call comes before an await in the same statement and must be evaluated first, but its value cannot be kept in a field: assign it to a variable before the statement")
 		return
 	}
-	f := g.field("tmp", g.typ(t), gTmp)
+	f := g.tmpField("tmp", g.typ(t))
 	g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f, g.text(e)))
 	g.subst[e] = g.recv + "." + f
 }

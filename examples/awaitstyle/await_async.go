@@ -16,6 +16,10 @@ func serve(ln *poll.Listener, counter *atomic.Uint64, handle func(*poll.Conn, ui
 	return &serveFuture{ln: ln, counter: counter, handle: handle}
 }
 
+// serveBody is the source serve is compiled from; it also runs as it is on
+// async.New.
+var _ = serveBody
+
 // serveFuture is the state of serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -38,11 +42,7 @@ type serveFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *serveFuture) Poll(cx *future.Context) future.Poll[error] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -60,12 +60,10 @@ resume:
 			s.await = nil
 			s.c, s.err = v.Get()
 			if listenerClosed(s.err) {
-				s.state = async.StateDone
-				return future.Ready[error](nil)
+				return async.Done[error](&s.state, nil)
 			}
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err) // Accept already retries what is transient
+				return async.Done[error](&s.state, s.err) // Accept already retries what is transient
 			}
 			pool.SpawnFrom(cx, s.handle(s.c, s.counter.Add(1)-1))
 			pc = 1
@@ -80,11 +78,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *serveFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -97,6 +94,10 @@ func (s *serveFuture) Cancel() {
 func handle(c *poll.Conn, v uint64) future.Future[error] {
 	return &handleFuture{c: c, v: v}
 }
+
+// handleBody is the source handle is compiled from; it also runs as it is on
+// async.New.
+var _ = handleBody
 
 // handleFuture is the state of handle between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -118,11 +119,7 @@ type handleFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *handleFuture) Poll(cx *future.Context) future.Poll[error] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // await.go:41: start of handleBody
@@ -138,8 +135,7 @@ func (s *handleFuture) Poll(cx *future.Context) future.Poll[error] {
 			s.await = nil
 			_, err := v1.Get()
 			s.c.Close()
-			s.state = async.StateDone
-			return future.Ready[error](err)
+			return async.Done[error](&s.state, err)
 		}
 	}
 }
@@ -148,11 +144,10 @@ func (s *handleFuture) Poll(cx *future.Context) future.Poll[error] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *handleFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		s.await.Cancel()
@@ -165,6 +160,10 @@ func (s *handleFuture) Cancel() {
 func client(addr string, out []uint64) future.Future[error] {
 	return &clientFuture{addr: addr, out: out}
 }
+
+// clientBody is the source client is compiled from; it also runs as it is on
+// async.New.
+var _ = clientBody
 
 // clientFuture is the state of client between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -194,11 +193,7 @@ type clientFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *clientFuture) Poll(cx *future.Context) future.Poll[error] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -223,8 +218,7 @@ resume:
 			s.await = nil
 			s.c, s.err = v.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err)
+				return async.Done[error](&s.state, s.err)
 			}
 			s.await1 = s.c.ReadToEnd()
 			fallthrough
@@ -238,12 +232,10 @@ resume:
 			s.reply, s.err = v.Get()
 			s.c.Close()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err)
+				return async.Done[error](&s.state, s.err)
 			}
 			if s.out[s.i], s.err = parseReply(s.reply); s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err)
+				return async.Done[error](&s.state, s.err)
 			}
 			fallthrough
 		case 4: // await.go:52: next iteration of for i := range out
@@ -251,8 +243,7 @@ resume:
 			pc = 1
 			continue resume
 		case 5: // await.go:65: after the loop at await.go:52
-			s.state = async.StateDone
-			return future.Ready[error](nil)
+			return async.Done[error](&s.state, nil)
 		}
 	}
 }
@@ -261,11 +252,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *clientFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		future.Cancel(s.await1)

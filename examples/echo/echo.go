@@ -17,7 +17,6 @@ import (
 // echoes each, on the worker that accepted it.
 //
 //spindle:async serve
-//lint:ignore U1000 compiled into serve by spindle-async; kept so that the body also runs on async.New
 func serveBody(a *async.Awaiter, l *poll.Listener) error {
 	for {
 		c, err := async.TryAwait(a, l.Accept())
@@ -32,7 +31,6 @@ func serveBody(a *async.Awaiter, l *poll.Listener) error {
 // (io.EOF) or an error, then closes c.
 //
 //spindle:async echo
-//lint:ignore U1000 compiled into echo by spindle-async; kept so that the body also runs on async.New
 func echoBody(a *async.Awaiter, c *poll.Conn) {
 	defer c.Close()
 	buf := make([]byte, 16<<10)
@@ -51,7 +49,6 @@ func echoBody(a *async.Awaiter, c *poll.Conn) {
 // end.
 //
 //spindle:async client
-//lint:ignore U1000 compiled into client by spindle-async; kept so that the body also runs on async.New
 func clientBody(a *async.Awaiter, addr string, msg []byte) ([]byte, error) {
 	c, err := async.TryAwait(a, poll.Dial("tcp", addr))
 	if err != nil {

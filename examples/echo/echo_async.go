@@ -15,6 +15,10 @@ func serve(l *poll.Listener) future.Future[error] {
 	return &serveFuture{l: l}
 }
 
+// serveBody is the source serve is compiled from; it also runs as it is on
+// async.New.
+var _ = serveBody
+
 // serveFuture is the state of serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -35,20 +39,16 @@ type serveFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *serveFuture) Poll(cx *future.Context) future.Poll[error] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:21: start of serveBody
+		case 0: // echo.go:20: start of serveBody
 			fallthrough
-		case 1: // echo.go:22: loop: for
+		case 1: // echo.go:21: loop: for
 			s.await = s.l.Accept()
 			fallthrough
-		case 2: // echo.go:23: resumes at c, err := async.TryAwait(a, l.Accept())
+		case 2: // echo.go:22: resumes at c, err := async.TryAwait(a, l.Accept())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -57,13 +57,12 @@ resume:
 			s.await = nil
 			s.c, s.err = v.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready[error](s.err) // net.ErrClosed after l.Close
+				return async.Done[error](&s.state, s.err) // net.ErrClosed after l.Close
 			}
 			pool.SpawnFrom(cx, echo(s.c))
 			pc = 1
 			continue resume
-		case 3: // echo.go:28: after the loop at echo.go:22
+		case 3: // echo.go:27: after the loop at echo.go:21
 			panic("unreachable")
 		}
 	}
@@ -73,11 +72,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *serveFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -90,6 +88,10 @@ func (s *serveFuture) Cancel() {
 func echo(c *poll.Conn) future.Future[struct{}] {
 	return &echoFuture{c: c}
 }
+
+// echoBody is the source echo is compiled from; it also runs as it is on
+// async.New.
+var _ = echoBody
 
 // echoFuture is the state of echo between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -117,29 +119,27 @@ type echoFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *echoFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, struct{}{})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:36: start of echoBody
+		case 0: // echo.go:34: start of echoBody
 			s.defer0 = s.c.Close
 			s.deferred |= 1 << 0
 			s.buf = make([]byte, 16<<10)
 			fallthrough
-		case 1: // echo.go:39: loop: for
+		case 1: // echo.go:37: loop: for
 			s.await = s.c.Read(s.buf)
 			fallthrough
-		case 2: // echo.go:40: resumes at n, err := async.TryAwait(a, c.Read(buf))
+		case 2: // echo.go:38: resumes at n, err := async.TryAwait(a, c.Read(buf))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -152,7 +152,7 @@ resume:
 			}
 			s.await = s.c.WriteAll(s.buf[:s.n])
 			fallthrough
-		case 3: // echo.go:44: resumes at if _, err := async.TryAwait(a, c.WriteAll(buf[:n])); err != nil
+		case 3: // echo.go:42: resumes at if _, err := async.TryAwait(a, c.WriteAll(buf[:n])); err != nil
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -165,7 +165,7 @@ resume:
 				continue resume
 			}
 			return s.finish()
-		case 4: // echo.go:47: after the loop at echo.go:39
+		case 4: // echo.go:45: after the loop at echo.go:37
 			return s.finish()
 		}
 	}
@@ -175,11 +175,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *echoFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 3:
 		s.await.Cancel()
@@ -191,8 +190,7 @@ func (s *echoFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *echoFuture) finish() future.Poll[struct{}] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -209,19 +207,15 @@ func (s *echoFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *echoFuture) unwind(p any) future.Poll[struct{}] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
-}
-
 // client returns the future of [clientBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func client(addr string, msg []byte) future.Future[future.Result[[]byte]] {
 	return &clientFuture{addr: addr, msg: msg}
 }
+
+// clientBody is the source client is compiled from; it also runs as it is on
+// async.New.
+var _ = clientBody
 
 // clientFuture is the state of client between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -255,24 +249,22 @@ type clientFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *clientFuture) Poll(cx *future.Context) (r future.Poll[future.Result[[]byte]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // echo.go:55: start of clientBody
+		case 0: // echo.go:52: start of clientBody
 			s.await = poll.Dial("tcp", s.addr)
 			fallthrough
-		case 1: // echo.go:56: resumes at c, err := async.TryAwait(a, poll.Dial("tcp", addr))
+		case 1: // echo.go:53: resumes at c, err := async.TryAwait(a, poll.Dial("tcp", addr))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -288,7 +280,7 @@ resume:
 			s.deferred |= 1 << 0
 			s.await1 = s.c.WriteAll(s.msg)
 			fallthrough
-		case 2: // echo.go:61: resumes at if _, err := async.TryAwait(a, c.WriteAll(msg)); err != nil
+		case 2: // echo.go:58: resumes at if _, err := async.TryAwait(a, c.WriteAll(msg)); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -302,11 +294,11 @@ resume:
 			}
 			s.result, s.resultErr = nil, s.err1
 			return s.finish()
-		case 3: // echo.go:63: after the if at echo.go:61
+		case 3: // echo.go:60: after the if at echo.go:58
 			s.c.CloseWrite()
 			s.await2 = s.c.ReadToEnd()
 			fallthrough
-		case 4: // echo.go:65: resumes at return async.TryAwait(a, c.ReadToEnd())
+		case 4: // echo.go:62: resumes at return async.TryAwait(a, c.ReadToEnd())
 			v, ok := s.await2.Poll(cx).Value()
 			if !ok {
 				s.state = 4
@@ -323,11 +315,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *clientFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 4:
 		future.Cancel(s.await2)
@@ -345,8 +336,7 @@ func (s *clientFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *clientFuture) finish() future.Poll[future.Result[[]byte]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[[]byte]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -361,12 +351,4 @@ func (s *clientFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *clientFuture) unwind(p any) future.Poll[future.Result[[]byte]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[[]byte]{Value: s.result, Err: s.resultErr})
 }

@@ -17,7 +17,6 @@ import (
 // would need a Lazy to do that.
 //
 //spindle:async
-//lint:ignore U1000 compiled into job; the body stays as the source
 func jobBody(a *async.Awaiter, i int, j *journal) (int, error) {
 	j.note("start", i)
 	if i == j.fail {

@@ -15,6 +15,10 @@ func job(i int, j *journal) future.Future[future.Result[int]] {
 	return &jobFuture{i: i, j: j}
 }
 
+// jobBody is the source job is compiled from; it also runs as it is on
+// async.New.
+var _ = jobBody
+
 // jobFuture is the state of job between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -32,31 +36,25 @@ type jobFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
-		case 0: // job.go:21: start of jobBody
+		case 0: // job.go:20: start of jobBody
 			s.j.note("start", s.i)
 			if s.i == s.j.fail {
 				s.j.note("fail", s.i)
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: 0, Err: fmt.Errorf("job %d: out of disk", s.i)})
+				return async.Done(&s.state, future.Result[int]{Value: 0, Err: fmt.Errorf("job %d: out of disk", s.i)})
 			}
 			s.await = poll.Sleep(s.j.work)
 			fallthrough
-		case 1: // job.go:27: resumes at async.Await(a, poll.Sleep(j.work))
+		case 1: // job.go:26: resumes at async.Await(a, poll.Sleep(j.work))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 1
 				return future.Pending[future.Result[int]]()
 			}
 			s.await = nil
 			s.j.note("done", s.i)
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.i, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.i, Err: nil})
 		}
 	}
 }
@@ -65,11 +63,10 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *jobFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		s.await.Cancel()

@@ -83,7 +83,6 @@ func (s *source) unsent() []byte { return s.out[s.sent:] }
 // closes it.
 //
 //spindle:async serveConn
-//lint:ignore U1000 the body is compiled into serveConn (conn_async.go)
 func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 	var first [1]byte
 	var b *buffers

@@ -17,6 +17,10 @@ func (s *Server) serveConn(c *poll.Conn) future.Future[struct{}] {
 	return &serverServeConnFuture{s: s, c: c}
 }
 
+// serveConnBody is the source serveConn is compiled from; it also runs as it is on
+// async.New.
+var _ = (*Server).serveConnBody
+
 // serverServeConnFuture is the state of serveConn between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -53,21 +57,19 @@ type serverServeConnFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s1.state, struct{}{})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:87: start of serveConnBody
+		case 0: // conn.go:86: start of serveConnBody
 			s1.first = [1]byte{}
 			s1.b = nil
 			s1.defer0 = s1.s.closeConn
@@ -75,7 +77,7 @@ resume:
 			s1.defer0Arg1 = &s1.b
 			s1.deferred |= 1 << 0
 			fallthrough
-		case 1: // conn.go:91: loop: for
+		case 1: // conn.go:90: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
@@ -85,7 +87,7 @@ resume:
 				future.On(s1.s.stop.Cancelled(), func(struct{}) error { return errStopping }),
 			)
 			fallthrough
-		case 2: // conn.go:95: resumes at err := async.Await(a, future.SelectBiased(
+		case 2: // conn.go:94: resumes at err := async.Await(a, future.SelectBiased(
 			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
@@ -98,10 +100,10 @@ resume:
 			}
 			s1.b = s1.s.getBuffers(s1.c, s1.first[0])
 			fallthrough
-		case 3: // conn.go:103: after the if at conn.go:92
+		case 3: // conn.go:102: after the if at conn.go:91
 			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:104: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		case 4: // conn.go:103: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -132,7 +134,7 @@ resume:
 			}
 			s1.await2 = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:123: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
+		case 5: // conn.go:122: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
 			v, ok := s1.await2.Poll(cx).Value()
 			if !ok {
 				s1.state = 5
@@ -145,14 +147,14 @@ resume:
 			}
 			s1.b.src.out, s1.b.src.sent = s1.b.src.out[:0], 0
 			fallthrough
-		case 6: // conn.go:128: after the if at conn.go:122
+		case 6: // conn.go:127: after the if at conn.go:121
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:133: after the loop at conn.go:91
+		case 7: // conn.go:132: after the loop at conn.go:90
 			return s1.finish()
 		}
 	}
@@ -162,11 +164,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *serverServeConnFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s1.await)
@@ -184,8 +185,7 @@ func (s1 *serverServeConnFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serverServeConnFuture) finish() future.Poll[struct{}] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s1.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -200,12 +200,4 @@ func (s1 *serverServeConnFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *serverServeConnFuture) unwind(p any) future.Poll[struct{}] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(struct{}{})
 }

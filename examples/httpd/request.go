@@ -29,7 +29,6 @@ type request struct {
 // (io.EOF, a reset, aio.ErrLineTooLong) when the head or body is cut short.
 //
 //spindle:async readRequest
-//lint:ignore U1000 the body is compiled into readRequest (request_async.go)
 func readRequestBody(a *async.Awaiter, br *aio.BufReader, max int, maxBody int64, scratch []byte) (request, error) {
 	line, err := async.TryAwait(a, br.ReadLine())
 	if err != nil {

@@ -15,6 +15,10 @@ func readRequest(br *aio.BufReader, max int, maxBody int64, scratch []byte) futu
 	return &readRequestFuture{br: br, max: max, maxBody: maxBody, scratch: scratch}
 }
 
+// readRequestBody is the source readRequest is compiled from; it also runs as it is on
+// async.New.
+var _ = readRequestBody
+
 // readRequestFuture is the state of readRequest between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -46,18 +50,14 @@ type readRequestFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *readRequestFuture) Poll(cx *future.Context) future.Poll[future.Result[request]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // request.go:33: start of readRequestBody
+		case 0: // request.go:32: start of readRequestBody
 			s.await = s.br.ReadLine()
 			fallthrough
-		case 1: // request.go:34: resumes at line, err := async.TryAwait(a, br.ReadLine())
+		case 1: // request.go:33: resumes at line, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -66,16 +66,15 @@ resume:
 			s.await = nil
 			s.line, s.err = v.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: request{}, Err: s.err})
+				return async.Done(&s.state, future.Result[request]{Value: request{}, Err: s.err})
 			}
 			s.req = parseRequestLine(s.line)
 			s.size = len(s.line) + 2
 			fallthrough
-		case 2: // request.go:40: loop: for
+		case 2: // request.go:39: loop: for
 			s.await = s.br.ReadLine()
 			fallthrough
-		case 3: // request.go:41: resumes at h, err := async.TryAwait(a, br.ReadLine())
+		case 3: // request.go:40: resumes at h, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -84,8 +83,7 @@ resume:
 			s.await = nil
 			s.h, s.err1 = v.Get()
 			if s.err1 != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: s.err1})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: s.err1})
 			}
 			if s.h == "" {
 				pc = 4
@@ -93,15 +91,14 @@ resume:
 			}
 			if s.size += len(s.h) + 2; s.size > s.max {
 				s.req.status = http.StatusRequestHeaderFieldsTooLarge
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 			}
 			if s.req.status == 0 {
 				s.req.header(s.h)
 			}
 			pc = 2
 			continue resume
-		case 4: // request.go:55: after the loop at request.go:40
+		case 4: // request.go:54: after the loop at request.go:39
 			if s.req.status == 0 && !s.req.http10 && !s.req.host {
 				s.req.status = http.StatusBadRequest // HTTP/1.1 requires Host (RFC 9112, 3.2)
 			}
@@ -109,19 +106,18 @@ resume:
 				s.req.status = http.StatusRequestEntityTooLarge
 			}
 			if s.req.status != 0 {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 			}
 			s.left = s.req.length
 			fallthrough
-		case 5: // request.go:65: loop: for left := req.length; left > 0;
+		case 5: // request.go:64: loop: for left := req.length; left > 0;
 			if !(s.left > 0) {
 				pc = 7
 				continue resume
 			}
 			s.await1 = aio.ReadFull(s.br, s.scratch[:min(s.left, int64(len(s.scratch)))])
 			fallthrough
-		case 6: // request.go:66: resumes at n, err := async.TryAwait(a, aio.ReadFull(br, scratch[:min(left, int64(len(scratch)))]))
+		case 6: // request.go:65: resumes at n, err := async.TryAwait(a, aio.ReadFull(br, scratch[:min(left, int64(len(scratch)))]))
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 6
@@ -130,15 +126,13 @@ resume:
 			s.await1 = nil
 			s.n, s.err2 = v.Get()
 			if s.err2 != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[request]{Value: s.req, Err: s.err2})
+				return async.Done(&s.state, future.Result[request]{Value: s.req, Err: s.err2})
 			}
 			s.left -= int64(s.n)
 			pc = 5
 			continue resume
-		case 7: // request.go:71: after the loop at request.go:65
-			s.state = async.StateDone
-			return future.Ready(future.Result[request]{Value: s.req, Err: nil})
+		case 7: // request.go:70: after the loop at request.go:64
+			return async.Done(&s.state, future.Result[request]{Value: s.req, Err: nil})
 		}
 	}
 }
@@ -147,11 +141,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *readRequestFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 3:
 		future.Cancel(s.await)

@@ -71,7 +71,6 @@ func (s *Server) Stop() { s.stop.Cancel() }
 // connections' tasks and returns how many connections it served.
 //
 //spindle:async Serve
-//lint:ignore U1000 the body is compiled into Serve (server_async.go)
 func (s *Server) serveBody(a *async.Awaiter, p *pool.Pool, l *poll.Listener) (int, error) {
 	defer l.Close()
 	conns := joinset.New[struct{}](p)

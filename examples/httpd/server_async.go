@@ -18,6 +18,10 @@ func (s *Server) Serve(p *pool.Pool, l *poll.Listener) future.Future[future.Resu
 	return &serverServeFuture{s: s, p: p, l: l}
 }
 
+// serveBody is the source Serve is compiled from; it also runs as it is on
+// async.New.
+var _ = (*Server).serveBody
+
 // serverServeFuture is the state of Serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -51,21 +55,19 @@ type serverServeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *serverServeFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[int]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[int]{Value: s1.result, Err: s1.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // server.go:75: start of serveBody
+		case 0: // server.go:74: start of serveBody
 			s1.defer0 = s1.l.Close
 			s1.deferred |= 1 << 0
 			s1.conns = joinset.New[struct{}](s1.p)
@@ -73,7 +75,7 @@ resume:
 			s1.conn = nil
 			s1.err = nil
 			fallthrough
-		case 1: // server.go:81: loop: for err == nil && !s.stop.IsCancelled()
+		case 1: // server.go:80: loop: for err == nil && !s.stop.IsCancelled()
 			if !(s1.err == nil && !s1.s.stop.IsCancelled()) {
 				pc = 3
 				continue resume
@@ -91,7 +93,7 @@ resume:
 				}).If(s1.conns.Len() > 0), // Next on an empty set is Ready at once
 			)
 			fallthrough
-		case 2: // server.go:83: resumes at async.Await(a, future.SelectN(
+		case 2: // server.go:82: resumes at async.Await(a, future.SelectN(
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
 				s1.state = 2
 				return future.Pending[future.Result[int]]()
@@ -107,12 +109,12 @@ resume:
 			}
 			pc = 1
 			continue resume
-		case 3: // server.go:101: after the loop at server.go:81
+		case 3: // server.go:100: after the loop at server.go:80
 			s1.l.Close()
 			s1.s.stop.Cancel()
 			s1.await1 = s1.conns.JoinAll()
 			fallthrough
-		case 4: // server.go:104: resumes at rest, _ := async.Await(a, conns.JoinAll()).Get()
+		case 4: // server.go:103: resumes at rest, _ := async.Await(a, conns.JoinAll()).Get()
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -130,11 +132,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *serverServeFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s1.await)
@@ -149,8 +150,7 @@ func (s1 *serverServeFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serverServeFuture) finish() future.Poll[future.Result[int]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s1.result, Err: s1.resultErr})
+	return async.Done(&s1.state, future.Result[int]{Value: s1.result, Err: s1.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -165,12 +165,4 @@ func (s1 *serverServeFuture) runDefers(p1 any, panicking bool) {
 	if panicking {
 		panic(p1)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p1; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *serverServeFuture) unwind(p1 any) future.Poll[future.Result[int]] {
-	s1.runDefers(async.Recovered(p1), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s1.result, Err: s1.resultErr})
 }

@@ -17,7 +17,6 @@ import (
 // arrived is answered before the stop is seen (the select is biased).
 //
 //spindle:async
-//lint:ignore U1000 compiled into handle; the body stays as the source
 func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.CancellationToken) int {
 	defer c.Close()
 	r := aio.NewBufReader(c)

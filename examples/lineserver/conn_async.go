@@ -19,6 +19,10 @@ func handle(c *poll.Conn, cfg config, stop *tasksync.CancellationToken) future.F
 	return &handleFuture{c: c, cfg: cfg, stop: stop}
 }
 
+// handleBody is the source handle is compiled from; it also runs as it is on
+// async.New.
+var _ = handleBody
+
 // handleFuture is the state of handle between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -53,34 +57,32 @@ type handleFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *handleFuture) Poll(cx *future.Context) (r1 future.Poll[int]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s.state, s.result)
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:21: start of handleBody
+		case 0: // conn.go:20: start of handleBody
 			s.defer0 = s.c.Close
 			s.deferred |= 1 << 0
 			s.r = aio.NewBufReader(s.c)
 			s.r.SetMaxLine(s.cfg.maxLine + 2)
 			s.n = 0
 			fallthrough
-		case 1: // conn.go:26: loop: for
+		case 1: // conn.go:25: loop: for
 			s.await = future.SelectBiased(
 				future.On(poll.TryTimeout(s.r.ReadLine(), s.cfg.idle), func(r future.Result[string]) future.Result[string] { return r }),
 				future.On(s.stop.Cancelled(), func(struct{}) future.Result[string] { return future.Err[string](errStopping) }),
 			)
 			fallthrough
-		case 2: // conn.go:27: resumes at line, err := async.TryAwait(a, future.SelectBiased(
+		case 2: // conn.go:26: resumes at line, err := async.TryAwait(a, future.SelectBiased(
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -104,7 +106,7 @@ resume:
 			}
 			s.await1 = s.c.WriteAll([]byte(s.reply + "\n"))
 			fallthrough
-		case 3: // conn.go:44: resumes at if _, err := async.TryAwait(a, c.WriteAll([]byte(reply+"\n"))); err != nil
+		case 3: // conn.go:43: resumes at if _, err := async.TryAwait(a, c.WriteAll([]byte(reply+"\n"))); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -118,7 +120,7 @@ resume:
 			}
 			s.result = s.n
 			return s.finish()
-		case 4: // conn.go:46: after the if at conn.go:44
+		case 4: // conn.go:45: after the if at conn.go:43
 			if strings.HasPrefix(s.reply, "bye") {
 				s.result = s.n
 				return s.finish()
@@ -126,7 +128,7 @@ resume:
 			s.n++
 			pc = 1
 			continue resume
-		case 5: // conn.go:51: after the loop at conn.go:26
+		case 5: // conn.go:50: after the loop at conn.go:25
 			panic("unreachable")
 		}
 	}
@@ -136,11 +138,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *handleFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -155,8 +156,7 @@ func (s *handleFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *handleFuture) finish() future.Poll[int] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.result)
+	return async.Done(&s.state, s.result)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -171,12 +171,4 @@ func (s *handleFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *handleFuture) unwind(p any) future.Poll[int] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.result)
 }

@@ -32,7 +32,6 @@ type event struct {
 // stops accepting and gives the connections grace to finish.
 //
 //spindle:async
-//lint:ignore U1000 compiled into serve; the body stays as the source
 func serveBody(a *async.Awaiter, p *pool.Pool, l *poll.Listener, cfg config, stop *tasksync.CancellationToken) (stats, error) {
 	defer l.Close()
 	conns := joinset.New[int](p)

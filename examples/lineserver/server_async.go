@@ -18,6 +18,10 @@ func serve(p *pool.Pool, l *poll.Listener, cfg config, stop *tasksync.Cancellati
 	return &serveFuture{p: p, l: l, cfg: cfg, stop: stop}
 }
 
+// serveBody is the source serve is compiled from; it also runs as it is on
+// async.New.
+var _ = serveBody
+
 // serveFuture is the state of serve between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -53,27 +57,25 @@ type serveFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *serveFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[stats]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // server.go:36: start of serveBody
+		case 0: // server.go:35: start of serveBody
 			s1.defer0 = s1.l.Close
 			s1.deferred |= 1 << 0
 			s1.conns = joinset.New[int](s1.p)
 			s1.s = stats{}
 			fallthrough
-		case 1: // server.go:40: loop: for
+		case 1: // server.go:39: loop: for
 			s1.await = future.SelectN(
 				future.On(s1.stop.Cancelled(), func(struct{}) event { return event{stop: true} }),
 				future.On(s1.l.Accept(), func(r future.Result[*poll.Conn]) event { return event{conn: r.Value, err: r.Err} }),
@@ -81,7 +83,7 @@ resume:
 					If(s1.conns.Len() > 0), // Next on an empty set is Ready at once
 			)
 			fallthrough
-		case 2: // server.go:41: resumes at ev := async.Await(a, future.SelectN(
+		case 2: // server.go:40: resumes at ev := async.Await(a, future.SelectN(
 			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
@@ -106,11 +108,11 @@ resume:
 			}
 			pc = 1
 			continue resume
-		case 3: // server.go:60: after the loop at server.go:40
+		case 3: // server.go:59: after the loop at server.go:39
 			s1.l.Close()
 			s1.await1 = poll.TryTimeout(s1.conns.JoinAll(), s1.cfg.grace)
 			fallthrough
-		case 4: // server.go:63: resumes at lines, err := async.TryAwait(a, poll.TryTimeout(conns.JoinAll(), cfg.grace))
+		case 4: // server.go:62: resumes at lines, err := async.TryAwait(a, poll.TryTimeout(conns.JoinAll(), cfg.grace))
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -126,7 +128,7 @@ resume:
 			s1.conns.AbortAll()
 			s1.await1 = s1.conns.JoinAll()
 			fallthrough
-		case 5: // server.go:67: resumes at lines, _ = async.TryAwait(a, conns.JoinAll())
+		case 5: // server.go:66: resumes at lines, _ = async.TryAwait(a, conns.JoinAll())
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 5
@@ -135,7 +137,7 @@ resume:
 			s1.await1 = nil
 			s1.lines, _ = v.Get()
 			fallthrough
-		case 6: // server.go:68: after the if at server.go:64
+		case 6: // server.go:67: after the if at server.go:63
 			for _, n := range s1.lines {
 				s1.s.lines += n
 			}
@@ -149,11 +151,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *serveFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s1.await)
@@ -168,8 +169,7 @@ func (s1 *serveFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serveFuture) finish() future.Poll[future.Result[stats]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[stats]{Value: s1.result, Err: s1.resultErr})
+	return async.Done(&s1.state, future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -184,12 +184,4 @@ func (s1 *serveFuture) runDefers(p1 any, panicking bool) {
 	if panicking {
 		panic(p1)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p1; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *serveFuture) unwind(p1 any) future.Poll[future.Result[stats]] {
-	s1.runDefers(async.Recovered(p1), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[stats]{Value: s1.result, Err: s1.resultErr})
 }

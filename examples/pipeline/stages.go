@@ -19,7 +19,6 @@ import (
 // the channel accepted.
 //
 //spindle:async
-//lint:ignore U1000 compiled into produce; the body stays as the source
 func produceBody(a *async.Awaiter, n int, out *channel.Sender[int], m *meter) (int, error) {
 	defer out.Close() // the stage sees the end after the last value
 	for i := 1; i <= n; i++ {
@@ -40,7 +39,6 @@ func produceBody(a *async.Awaiter, n int, out *channel.Sender[int], m *meter) (i
 // consumer goes. It returns how many values it passed on.
 //
 //spindle:async
-//lint:ignore U1000 compiled into square; the body stays as the source
 func squareBody(a *async.Awaiter, in *channel.Receiver[int], out *channel.Sender[int]) (int, error) {
 	defer in.Close() // the producer's next send fails
 	defer out.Close()
@@ -61,7 +59,6 @@ func squareBody(a *async.Awaiter, in *channel.Receiver[int], out *channel.Sender
 // fails on the value reject.
 //
 //spindle:async
-//lint:ignore U1000 compiled into consume; the body stays as the source
 func consumeBody(a *async.Awaiter, in *channel.Receiver[int], w io.Writer, m *meter, reject int, slow time.Duration) (int, error) {
 	defer in.Close() // the stage's next send fails
 	sum := 0

@@ -19,6 +19,10 @@ func produce(n int, out *channel.Sender[int], m *meter) future.Future[future.Res
 	return &produceFuture{n: n, out: out, m: m}
 }
 
+// produceBody is the source produce is compiled from; it also runs as it is on
+// async.New.
+var _ = produceBody
+
 // produceFuture is the state of produce between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -49,26 +53,24 @@ type produceFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:23: start of produceBody
+		case 0: // stages.go:22: start of produceBody
 			s.defer0 = s.out.Close
 			s.deferred |= 1 << 0
 			s.i = 1
 			fallthrough
-		case 1: // stages.go:25: loop: for i := 1; i <= n; i++
+		case 1: // stages.go:24: loop: for i := 1; i <= n; i++
 			if !(s.i <= s.n) {
 				pc = 5
 				continue resume
@@ -81,7 +83,7 @@ resume:
 			s.m.waits.Add(1)
 			s.await = s.out.Send(s.i)
 			fallthrough
-		case 2: // stages.go:29: resumes at _, err = async.TryAwait(a, out.Send(i))
+		case 2: // stages.go:28: resumes at _, err = async.TryAwait(a, out.Send(i))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -90,18 +92,18 @@ resume:
 			s.await = nil
 			_, s.err = v.Get()
 			fallthrough
-		case 3: // stages.go:30: after the if at stages.go:27
+		case 3: // stages.go:29: after the if at stages.go:26
 			if s.err != nil {
 				s.result, s.resultErr = s.i-1, fmt.Errorf("producer stopped at %d: %w", s.i, s.err)
 				return s.finish()
 			}
 			s.m.sent()
 			fallthrough
-		case 4: // stages.go:25: loop post statement: i++
+		case 4: // stages.go:24: loop post statement: i++
 			s.i++
 			pc = 1
 			continue resume
-		case 5: // stages.go:35: after the loop at stages.go:25
+		case 5: // stages.go:34: after the loop at stages.go:24
 			s.result, s.resultErr = s.n, nil
 			return s.finish()
 		}
@@ -112,11 +114,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *produceFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -128,8 +129,7 @@ func (s *produceFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *produceFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -146,19 +146,15 @@ func (s *produceFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *produceFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
-}
-
 // square returns the future of [squareBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func square(in *channel.Receiver[int], out *channel.Sender[int]) future.Future[future.Result[int]] {
 	return &squareFuture{in: in, out: out}
 }
+
+// squareBody is the source square is compiled from; it also runs as it is on
+// async.New.
+var _ = squareBody
 
 // squareFuture is the state of square between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -193,31 +189,29 @@ type squareFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *squareFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:44: start of squareBody
+		case 0: // stages.go:42: start of squareBody
 			s.defer0 = s.in.Close
 			s.deferred |= 1 << 0
 			s.defer1 = s.out.Close
 			s.deferred |= 1 << 1
 			s.n = 0
 			fallthrough
-		case 1: // stages.go:48: loop: for
+		case 1: // stages.go:46: loop: for
 			s.await = s.in.Recv()
 			fallthrough
-		case 2: // stages.go:49: resumes at v, err := async.TryAwait(a, in.Recv())
+		case 2: // stages.go:47: resumes at v, err := async.TryAwait(a, in.Recv())
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -231,7 +225,7 @@ resume:
 			}
 			s.await1 = s.out.Send(s.v * s.v)
 			fallthrough
-		case 3: // stages.go:53: resumes at if _, err := async.TryAwait(a, out.Send(v*v)); err != nil
+		case 3: // stages.go:51: resumes at if _, err := async.TryAwait(a, out.Send(v*v)); err != nil
 			v1, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -245,11 +239,11 @@ resume:
 			}
 			s.result, s.resultErr = s.n, fmt.Errorf("square: %w", s.err1)
 			return s.finish()
-		case 4: // stages.go:55: after the if at stages.go:53
+		case 4: // stages.go:53: after the if at stages.go:51
 			s.n++
 			pc = 1
 			continue resume
-		case 5: // stages.go:57: after the loop at stages.go:48
+		case 5: // stages.go:55: after the loop at stages.go:46
 			panic("unreachable")
 		}
 	}
@@ -259,11 +253,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *squareFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		s.await1.Cancel()
@@ -276,8 +269,7 @@ func (s *squareFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *squareFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -297,19 +289,15 @@ func (s *squareFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *squareFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
-}
-
 // consume returns the future of [consumeBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func consume(in *channel.Receiver[int], w io.Writer, m *meter, reject int, slow time.Duration) future.Future[future.Result[int]] {
 	return &consumeFuture{in: in, w: w, m: m, reject: reject, slow: slow}
 }
+
+// consumeBody is the source consume is compiled from; it also runs as it is on
+// async.New.
+var _ = consumeBody
 
 // consumeFuture is the state of consume between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -345,29 +333,27 @@ type consumeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *consumeFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // stages.go:65: start of consumeBody
+		case 0: // stages.go:62: start of consumeBody
 			s.defer0 = s.in.Close
 			s.deferred |= 1 << 0
 			s.sum = 0
 			fallthrough
-		case 1: // stages.go:68: loop: for
+		case 1: // stages.go:65: loop: for
 			s.await = s.in.Recv()
 			fallthrough
-		case 2: // stages.go:69: resumes at v, err := async.TryAwait(a, in.Recv())
+		case 2: // stages.go:66: resumes at v, err := async.TryAwait(a, in.Recv())
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -385,7 +371,7 @@ resume:
 			}
 			s.await1 = poll.Sleep(s.slow)
 			fallthrough
-		case 3: // stages.go:76: resumes at async.Await(a, poll.Sleep(slow))
+		case 3: // stages.go:73: resumes at async.Await(a, poll.Sleep(slow))
 			if _, ok := s.await1.Poll(cx).Value(); !ok {
 				s.state = 3
 				return future.Pending[future.Result[int]]()
@@ -396,7 +382,7 @@ resume:
 			s.m.consumed.Add(1)
 			pc = 1
 			continue resume
-		case 4: // stages.go:80: after the loop at stages.go:68
+		case 4: // stages.go:77: after the loop at stages.go:65
 			panic("unreachable")
 		}
 	}
@@ -406,11 +392,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *consumeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		s.await1.Cancel()
@@ -423,8 +408,7 @@ func (s *consumeFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *consumeFuture) finish() future.Poll[future.Result[int]] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
+	return async.Done(&s.state, future.Result[int]{Value: s.result, Err: s.resultErr})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -439,12 +423,4 @@ func (s *consumeFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *consumeFuture) unwind(p any) future.Poll[future.Result[int]] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(future.Result[int]{Value: s.result, Err: s.resultErr})
 }

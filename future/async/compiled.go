@@ -47,3 +47,37 @@ func Recovered(p any) any {
 	}
 	return p
 }
+
+// Enter begins a poll of the compiled future f whose resume point is
+// *state: it marks f running and returns the state to resume at. If f can
+// no longer be polled (the state is negative), it panics as PanicFinal
+// does. Generated code calls it first in Poll.
+func Enter(f any, state *int) int {
+	pc := *state
+	if pc < 0 {
+		PanicFinal(f, pc)
+	}
+	*state = StateRunning
+	return pc
+}
+
+// Cancelling begins the Cancel of a compiled future whose resume point is
+// *state: it marks the future cancelled and returns the state it was
+// suspended at. If the future had finished, or is running (a Cancel from
+// inside its own Poll), it changes nothing and returns the negative state:
+// that Cancel must do nothing. Generated code calls it first in Cancel.
+func Cancelling(state *int) int {
+	pc := *state
+	if pc >= 0 {
+		*state = StateCancelled
+	}
+	return pc
+}
+
+// Done marks a compiled future whose resume point is *state finished and
+// returns v as its Ready poll. Generated code returns it where the body
+// returns.
+func Done[T any](state *int, v T) future.Poll[T] {
+	*state = StateDone
+	return future.Ready(v)
+}

@@ -16,6 +16,10 @@ func (t *clientTask) run() future.Future[struct{}] {
 	return &clientTaskRunFuture{t: t}
 }
 
+// runBody is the source run is compiled from; it also runs as it is on
+// async.New.
+var _ = (*clientTask).runBody
+
 // clientTaskRunFuture is the state of run between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -46,15 +50,13 @@ type clientTaskRunFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *clientTaskRunFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, struct{}{})
 		}
 	}()
 resume:
@@ -155,11 +157,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *clientTaskRunFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 3:
 		s.await1.Cancel()
@@ -175,8 +176,7 @@ func (s *clientTaskRunFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *clientTaskRunFuture) finish() future.Poll[struct{}] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -191,12 +191,4 @@ func (s *clientTaskRunFuture) runDefers(p any, panicking bool) {
 	if panicking {
 		panic(p)
 	}
-}
-
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *clientTaskRunFuture) unwind(p any) future.Poll[struct{}] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
 }

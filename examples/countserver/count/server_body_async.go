@@ -14,6 +14,10 @@ func (a *acceptor) accept() future.Future[error] {
 	return &acceptorAcceptFuture{a: a}
 }
 
+// acceptBody is the source accept is compiled from; it also runs as it is on
+// async.New.
+var _ = (*acceptor).acceptBody
+
 // acceptorAcceptFuture is the state of accept between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -47,15 +51,13 @@ type acceptorAcceptFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *acceptorAcceptFuture) Poll(cx *future.Context) (r future.Poll[error]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, s.result)
 		}
 	}()
 resume:
@@ -150,11 +152,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *acceptorAcceptFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -169,8 +170,7 @@ func (s *acceptorAcceptFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *acceptorAcceptFuture) finish() future.Poll[error] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(s.result)
+	return async.Done(&s.state, s.result)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -190,19 +190,15 @@ func (s *acceptorAcceptFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *acceptorAcceptFuture) unwind(p any) future.Poll[error] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(s.result)
-}
-
 // answer returns the future of [answerBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func (a *acceptor) answer(c *poll.Conn, v uint64) future.Future[struct{}] {
 	return &acceptorAnswerFuture{a: a, c: c, v: v}
 }
+
+// answerBody is the source answer is compiled from; it also runs as it is on
+// async.New.
+var _ = (*acceptor).answerBody
 
 // acceptorAnswerFuture is the state of answer between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -226,11 +222,7 @@ type acceptorAnswerFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *acceptorAnswerFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // server_body.go:86: start of answerBody
@@ -256,11 +248,10 @@ func (s *acceptorAnswerFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *acceptorAnswerFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		s.await.Cancel()
@@ -270,6 +261,5 @@ func (s *acceptorAnswerFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *acceptorAnswerFuture) finish() future.Poll[struct{}] {
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }

@@ -57,7 +57,6 @@ func main() {
 // not a thread.
 //
 //spindle:async produce
-//lint:ignore U1000 compiled into produce by spindle-async; kept so that the body also runs on async.New
 func produceBody(a *async.Awaiter, tx *channel.Sender[string]) {
 	defer tx.Close() // the receiver sees the end after the last value
 	for i := range 3 {
@@ -72,7 +71,6 @@ func produceBody(a *async.Awaiter, tx *channel.Sender[string]) {
 // streams.
 //
 //spindle:async consume
-//lint:ignore U1000 compiled into consume by spindle-async; kept so that the body also runs on async.New
 func consumeBody(a *async.Awaiter, rx *channel.Receiver[string]) []string {
 	ticks := stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
 	n := len(async.Await(a, stream.Collect(ticks)))

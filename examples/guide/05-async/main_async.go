@@ -18,6 +18,10 @@ func produce(tx *channel.Sender[string]) future.Future[struct{}] {
 	return &produceFuture{tx: tx}
 }
 
+// produceBody is the source produce is compiled from; it also runs as it is on
+// async.New.
+var _ = produceBody
+
 // produceFuture is the state of produce between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -47,27 +51,25 @@ type produceFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	defer func() {
 		if s.state == async.StateRunning && s.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r = s.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s.runDefers(async.Recovered(recover()), true)
+			r = async.Done(&s.state, struct{}{})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // main.go:61: start of produceBody
+		case 0: // main.go:60: start of produceBody
 			s.defer0 = s.tx.Close
 			s.deferred |= 1 << 0
 			s.ranged = 3
 			s.index = 0
 			fallthrough
-		case 1: // main.go:63: loop: for i := range 3
+		case 1: // main.go:62: loop: for i := range 3
 			if s.index >= s.ranged {
 				pc = 5
 				continue resume
@@ -75,7 +77,7 @@ resume:
 			s.i = s.index
 			s.await = poll.Sleep(10 * time.Millisecond)
 			fallthrough
-		case 2: // main.go:64: resumes at async.Await(a, poll.Sleep(10*time.Millisecond))
+		case 2: // main.go:63: resumes at async.Await(a, poll.Sleep(10*time.Millisecond))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[struct{}]()
@@ -83,7 +85,7 @@ resume:
 			s.await = nil
 			s.await1 = s.tx.Send(fmt.Sprint("message ", s.i))
 			fallthrough
-		case 3: // main.go:65: resumes at if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil
+		case 3: // main.go:64: resumes at if _, err := async.TryAwait(a, tx.Send(fmt.Sprint("message ", i))); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 3
@@ -96,11 +98,11 @@ resume:
 				continue resume
 			}
 			return s.finish()
-		case 4: // main.go:63: next iteration of for i := range 3
+		case 4: // main.go:62: next iteration of for i := range 3
 			s.index++
 			pc = 1
 			continue resume
-		case 5: // main.go:68: after the loop at main.go:63
+		case 5: // main.go:67: after the loop at main.go:62
 			return s.finish()
 		}
 	}
@@ -110,11 +112,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *produceFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		s.await.Cancel()
@@ -129,8 +130,7 @@ func (s *produceFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *produceFuture) finish() future.Poll[struct{}] {
 	s.runDefers(nil, false)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -147,19 +147,15 @@ func (s *produceFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s *produceFuture) unwind(p any) future.Poll[struct{}] {
-	s.runDefers(async.Recovered(p), true)
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
-}
-
 // consume returns the future of [consumeBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func consume(rx *channel.Receiver[string]) future.Future[[]string] {
 	return &consumeFuture{rx: rx}
 }
+
+// consumeBody is the source consume is compiled from; it also runs as it is on
+// async.New.
+var _ = consumeBody
 
 // consumeFuture is the state of consume between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -183,18 +179,14 @@ type consumeFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
-		case 0: // main.go:76: start of consumeBody
+		case 0: // main.go:74: start of consumeBody
 			s.ticks = stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
 			s.await = stream.Collect(s.ticks)
 			fallthrough
-		case 1: // main.go:78: resumes at n := len(async.Await(a, stream.Collect(ticks)))
+		case 1: // main.go:76: resumes at n := len(async.Await(a, stream.Collect(ticks)))
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -205,15 +197,14 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 			s.got = []string{fmt.Sprint(s.n, " ticks")}
 			s.await1 = stream.Collect[string](stream.FromReceiver[string](s.rx))
 			fallthrough
-		case 2: // main.go:80: resumes at return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
+		case 2: // main.go:78: resumes at return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
 				s.state = 2
 				return future.Pending[[]string]()
 			}
 			s.await1 = nil
-			s.state = async.StateDone
-			return future.Ready[[]string](append(s.got, v...))
+			return async.Done[[]string](&s.state, append(s.got, v...))
 		}
 	}
 }
@@ -222,11 +213,10 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *consumeFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)

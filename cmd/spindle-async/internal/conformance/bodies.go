@@ -286,7 +286,6 @@ func operandsBody(a *async.Awaiter, e *Env) int {
 }
 
 //spindle:async
-//lint:ignore U1000 only the compiled form runs (TestMapRange checks it against Go's map rules): map order is random, so the coroutine run could not be compared line by line
 func mapsBody(a *async.Awaiter, e *Env, m map[string]int) int {
 	sum := 0
 	for k, v := range m {
@@ -517,4 +516,86 @@ func caseAwaitBody(a *async.Awaiter, e *Env, n int) string {
 		out += "|t2"
 	}
 	return out
+}
+
+// flag is a named boolean: a && or || that awaits keeps its type.
+type flag bool
+
+//spindle:async
+func logicBody(a *async.Awaiter, e *Env, n int) (out string) {
+	// l logs that a left operand ran and gives bit b of n.
+	l := func(b int) bool {
+		e.Add("left %d", b)
+		return n>>b&1 == 1
+	}
+	if l(0) && async.Await(a, e.F("and"))%2 == 0 {
+		out += "and"
+	}
+	if l(1) || async.Await(a, e.F("or"))%2 == 0 {
+		out += "|or"
+	}
+	ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
+	out += fmt.Sprint("|", ok)
+	if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0) {
+		out += "|neither"
+	}
+	for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++ {
+		out += "|loop" + strconv.Itoa(i)
+	}
+	switch {
+	case l(5) && async.Await(a, e.F("case"))%2 == 0:
+		out += "|case"
+	case e.Inc("case2") > 0:
+		out += "|case2"
+	}
+	e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+	m := map[int]bool{}
+	m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
+	fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
+	out += fmt.Sprint("|", m, fl)
+	return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
+}
+
+// show renders the two results of a TryAwait.
+func show(v int, err error) string { return fmt.Sprint(v, err) }
+
+// keep returns its arguments, with the error wrapped.
+func keep(v int, err error) (string, error) {
+	if err != nil {
+		return "", fmt.Errorf("kept: %w", err)
+	}
+	return strconv.Itoa(v), nil
+}
+
+//spindle:async
+func tryOperandBody(a *async.Awaiter, e *Env, name string) (string, error) {
+	out := show(async.TryAwait(a, e.R(name)))
+	out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+	if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != "" {
+		out += "/and"
+	}
+	e.Add("out %s", out)
+	return keep(async.TryAwait(a, e.R(name)))
+}
+
+//spindle:async
+func nestedBody(a *async.Awaiter, e *Env, fail bool) int {
+	// The literal runs on a coroutine of its own: its awaits, on its own
+	// Awaiter b, are not suspension points of this body.
+	inner := async.New(func(b *async.Awaiter) int {
+		e.Add("inner start %v", b.Context() != nil)
+		v := async.Await(b, e.F("inner"))
+		b.Yield()
+		name := "inner-try"
+		if fail {
+			name = "err-inner"
+		}
+		w, err := async.TryAwait(b, e.R(name))
+		if err != nil {
+			return -v
+		}
+		return v + w
+	})
+	x := async.Await(a, e.F("outer"))
+	return x + async.Await(a, inner)
 }

@@ -18,6 +18,10 @@ func straight(e *Env) future.Future[int] {
 	return &straightFuture{e: e}
 }
 
+// straightBody is the source straight is compiled from; it also runs as it is on
+// async.New.
+var _ = straightBody
+
 // straightFuture is the state of straight between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
@@ -37,11 +41,7 @@ type straightFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:19: start of straightBody
@@ -75,8 +75,7 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			y := v
-			s.state = async.StateDone
-			return future.Ready[int](s.x + y)
+			return async.Done[int](&s.state, s.x+y)
 		}
 	}
 }
@@ -85,11 +84,10 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *straightFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3:
 		future.Cancel(s.await)
@@ -102,6 +100,10 @@ func (s *straightFuture) Cancel() {
 func try(e *Env, names ...string) future.Future[future.Result[int]] {
 	return &tryFuture{e: e, names: names}
 }
+
+// tryBody is the source try is compiled from; it also runs as it is on
+// async.New.
+var _ = tryBody
 
 // tryFuture is the state of try between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -130,11 +132,7 @@ type tryFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *tryFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -161,8 +159,7 @@ resume:
 			s.v, s.err = v1.Get()
 			if s.err != nil {
 				s.e.Add("failed at %s", s.n)
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: s.sum, Err: fmt.Errorf("tryBody: %w", s.err)})
+				return async.Done(&s.state, future.Result[int]{Value: s.sum, Err: fmt.Errorf("tryBody: %w", s.err)})
 			}
 			s.sum += s.v
 			fallthrough
@@ -185,11 +182,9 @@ resume:
 			}
 			s.await = nil
 			tmp, tmp1 := v1.Get()
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: tmp, Err: tmp1})
+			return async.Done(&s.state, future.Result[int]{Value: tmp, Err: tmp1})
 		case 6: // bodies.go:41: after the if at bodies.go:39
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.sum, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.sum, Err: nil})
 		}
 	}
 }
@@ -198,11 +193,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *tryFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 5:
 		future.Cancel(s.await)
@@ -215,6 +209,10 @@ func (s *tryFuture) Cancel() {
 func branches(e *Env, n int) future.Future[string] {
 	return &branchesFuture{e: e, n: n}
 }
+
+// branchesBody is the source branches is compiled from; it also runs as it is on
+// async.New.
+var _ = branchesBody
 
 // branchesFuture is the state of branches between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -242,11 +240,7 @@ type branchesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *branchesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -336,8 +330,7 @@ resume:
 			s.out += strconv.Itoa(s.v1 + s.x)
 			fallthrough
 		case 10: // bodies.go:66: after the if at bodies.go:63
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -346,11 +339,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *branchesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 3, 5, 9:
 		future.Cancel(s.await)
@@ -366,6 +358,10 @@ func (s *branchesFuture) Cancel() {
 func loops(e *Env, n int) future.Future[int] {
 	return &loopsFuture{e: e, n: n}
 }
+
+// loopsBody is the source loops is compiled from; it also runs as it is on
+// async.New.
+var _ = loopsBody
 
 // loopsFuture is the state of loops between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -396,11 +392,7 @@ type loopsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *loopsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -521,11 +513,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *loopsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10, 14:
 		future.Cancel(s.await)
@@ -535,8 +526,7 @@ func (s *loopsFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *loopsFuture) finish() future.Poll[int] {
-	s.state = async.StateDone
-	return future.Ready(s.total)
+	return async.Done(&s.state, s.total)
 }
 
 // ranges returns the future of [rangesBody], compiled by spindle-async into a
@@ -544,6 +534,10 @@ func (s *loopsFuture) finish() future.Poll[int] {
 func ranges(e *Env, xs []string, word string) future.Future[int] {
 	return &rangesFuture{e: e, xs: xs, word: word}
 }
+
+// rangesBody is the source ranges is compiled from; it also runs as it is on
+// async.New.
+var _ = rangesBody
 
 // rangesFuture is the state of ranges between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -592,11 +586,7 @@ type rangesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *rangesFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 resume:
 	for {
 		switch pc {
@@ -754,8 +744,7 @@ resume:
 			continue resume
 		case 24: // bodies.go:137: after the loop at bodies.go:135
 			s1.e.Add("last %d %s", s1.idx, s1.s)
-			s1.state = async.StateDone
-			return future.Ready[int](s1.sum)
+			return async.Done[int](&s1.state, s1.sum)
 		}
 	}
 }
@@ -764,11 +753,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *rangesFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10, 14, 18, 22:
 		future.Cancel(s1.await)
@@ -781,6 +769,10 @@ func (s1 *rangesFuture) Cancel() {
 func switches(e *Env, n int, v any) future.Future[string] {
 	return &switchesFuture{e: e, n: n, v: v}
 }
+
+// switchesBody is the source switches is compiled from; it also runs as it is on
+// async.New.
+var _ = switchesBody
 
 // switchesFuture is the state of switches between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -810,11 +802,7 @@ type switchesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *switchesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -943,8 +931,7 @@ resume:
 			s.out += fmt.Sprintf("%T", s.x3)
 			fallthrough
 		case 17: // bodies.go:177: after the switch at bodies.go:166
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -953,11 +940,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *switchesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 5, 9, 12, 14:
 		future.Cancel(s.await)
@@ -970,6 +956,10 @@ func (s *switchesFuture) Cancel() {
 func scopes(e *Env) future.Future[string] {
 	return &scopesFuture{e: e}
 }
+
+// scopesBody is the source scopes is compiled from; it also runs as it is on
+// async.New.
+var _ = scopesBody
 
 // scopesFuture is the state of scopes between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -994,11 +984,7 @@ type scopesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *scopesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 resume:
 	for {
 		switch pc {
@@ -1054,8 +1040,7 @@ resume:
 			}
 			s1.await = nil
 			s1.x = "changed"
-			s1.state = async.StateDone
-			return future.Ready[string](s1.f("/"))
+			return async.Done[string](&s1.state, s1.f("/"))
 		}
 	}
 }
@@ -1064,11 +1049,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *scopesFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 4, 5:
 		future.Cancel(s1.await)
@@ -1081,6 +1065,10 @@ func (s1 *scopesFuture) Cancel() {
 func defers(e *Env, mode string) future.Future[future.Result[string]] {
 	return &defersFuture{e: e, mode: mode}
 }
+
+// defersBody is the source defers is compiled from; it also runs as it is on
+// async.New.
+var _ = defersBody
 
 // defersFuture is the state of defers between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1117,15 +1105,13 @@ type defersFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[string]{Value: s1.result, Err: s1.err})
 		}
 	}()
 	for {
@@ -1199,11 +1185,10 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *defersFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3:
 		future.Cancel(s1.await)
@@ -1215,8 +1200,7 @@ func (s1 *defersFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *defersFuture) finish() future.Poll[future.Result[string]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.result, Err: s1.err})
+	return async.Done(&s1.state, future.Result[string]{Value: s1.result, Err: s1.err})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -1242,19 +1226,15 @@ func (s1 *defersFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *defersFuture) unwind(p any) future.Poll[future.Result[string]] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.result, Err: s1.err})
-}
-
 // yield returns the future of [yieldBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func yield(e *Env) future.Future[int] {
 	return &yieldFuture{e: e}
 }
+
+// yieldBody is the source yield is compiled from; it also runs as it is on
+// async.New.
+var _ = yieldBody
 
 // yieldFuture is the state of yield between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1272,11 +1252,7 @@ type yieldFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
 		case 0: // bodies.go:240: start of yieldBody
@@ -1296,8 +1272,7 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			v := v1
-			s.state = async.StateDone
-			return future.Ready[int](v + 1)
+			return async.Done[int](&s.state, v+1)
 		}
 	}
 }
@@ -1306,11 +1281,10 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *yieldFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -1323,6 +1297,10 @@ func (s *yieldFuture) Cancel() {
 func nothing(e *Env) future.Future[struct{}] {
 	return &nothingFuture{e: e}
 }
+
+// nothingBody is the source nothing is compiled from; it also runs as it is on
+// async.New.
+var _ = nothingBody
 
 // nothingFuture is the state of nothing between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1343,11 +1321,7 @@ type nothingFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *nothingFuture) Poll(cx *future.Context) future.Poll[struct{}] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -1379,11 +1353,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *nothingFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)
@@ -1393,8 +1366,7 @@ func (s *nothingFuture) Cancel() {
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *nothingFuture) finish() future.Poll[struct{}] {
-	s.state = async.StateDone
-	return future.Ready(struct{}{})
+	return async.Done(&s.state, struct{}{})
 }
 
 // operands returns the future of [operandsBody], compiled by spindle-async into a
@@ -1402,6 +1374,10 @@ func (s *nothingFuture) finish() future.Poll[struct{}] {
 func operands(e *Env) future.Future[int] {
 	return &operandsFuture{e: e}
 }
+
+// operandsBody is the source operands is compiled from; it also runs as it is on
+// async.New.
+var _ = operandsBody
 
 // operandsFuture is the state of operands between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1428,21 +1404,13 @@ type operandsFuture struct {
 	// values computed before an await in the same statement
 	tmp  int
 	tmp1 int
-	tmp2 int
-	tmp3 int
-	tmp4 bool
-	tmp5 int
-	tmp6 int
+	tmp2 bool
 }
 
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *operandsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
@@ -1469,7 +1437,7 @@ resume:
 			s.await = nil
 			s.total += v1
 			s.m = map[int]int{}
-			s.tmp1 = s.e.Inc("key")
+			s.tmp = s.e.Inc("key")
 			s.await = s.e.F("m")
 			fallthrough
 		case 3: // bodies.go:262: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
@@ -1479,7 +1447,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.m[s.tmp1] = v1 + s.e.Inc("after")
+			s.m[s.tmp] = v1 + s.e.Inc("after")
 			s.await = s.e.F("p")
 			fallthrough
 		case 4: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
@@ -1489,8 +1457,8 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.tmp2 = v1
-			s.tmp3 = s.e.Inc("mid")
+			s.tmp = v1
+			s.tmp1 = s.e.Inc("mid")
 			s.await = s.e.F("q")
 			fallthrough
 		case 5: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
@@ -1500,7 +1468,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.e.Add("sum %d %d %d", s.tmp2, s.tmp3, v1)
+			s.e.Add("sum %d %d %d", s.tmp, s.tmp1, v1)
 			s.await = s.e.F("c")
 			fallthrough
 		case 6: // bodies.go:264: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
@@ -1517,7 +1485,7 @@ resume:
 			s.total++
 			fallthrough
 		case 7: // bodies.go:266: after the if at bodies.go:264
-			s.tmp4 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
+			s.tmp2 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
 			s.await = s.e.F("l")
 			fallthrough
 		case 8: // bodies.go:267: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
@@ -1527,7 +1495,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			if !((s.tmp4) == (v1 > 0)) {
+			if !((s.tmp2) == (v1 > 0)) {
 				pc = 9
 				continue resume
 			}
@@ -1589,7 +1557,7 @@ resume:
 			s.total += 30
 			fallthrough
 		case 18: // bodies.go:280: after the switch at bodies.go:273
-			s.tmp5 = s.e.Inc("r0")
+			s.tmp = s.e.Inc("r0")
 			s.await = s.e.F("elem")
 			fallthrough
 		case 19: // bodies.go:281: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
@@ -1599,7 +1567,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.ranged = []int{s.tmp5, v1, s.e.Inc("r1")}
+			s.ranged = []int{s.tmp, v1, s.e.Inc("r1")}
 			s.index = 0
 			fallthrough
 		case 20: // bodies.go:281: loop: for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
@@ -1616,7 +1584,7 @@ resume:
 			continue resume
 		case 22: // bodies.go:283: after the loop at bodies.go:281
 			s.e.Add("map %v", s.m)
-			s.tmp6 = s.e.Inc("ret")
+			s.tmp1 = s.e.Inc("ret")
 			s.await = s.e.F("last")
 			fallthrough
 		case 23: // bodies.go:285: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
@@ -1626,8 +1594,7 @@ resume:
 				return future.Pending[int]()
 			}
 			s.await = nil
-			s.state = async.StateDone
-			return future.Ready[int](s.tmp6 + v1)
+			return async.Done[int](&s.state, s.tmp1+v1)
 		}
 	}
 }
@@ -1636,11 +1603,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *operandsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 3, 4, 5, 6, 8, 11, 14, 19, 23:
 		future.Cancel(s.await)
@@ -1653,6 +1619,10 @@ func (s *operandsFuture) Cancel() {
 func maps(e *Env, m map[string]int) future.Future[int] {
 	return &mapsFuture{e: e, m: m}
 }
+
+// mapsBody is the source maps is compiled from; it also runs as it is on
+// async.New.
+var _ = mapsBody
 
 // mapsFuture is the state of maps between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1687,15 +1657,11 @@ type mapsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *mapsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:290: start of mapsBody
+		case 0: // bodies.go:289: start of mapsBody
 			s.sum = 0
 			s.ranged = s.m
 			s.keys1 = make([]string, 0, len(s.ranged))
@@ -1704,7 +1670,7 @@ resume:
 			}
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:292: loop: for k, v := range m
+		case 1: // bodies.go:291: loop: for k, v := range m
 			if s.index >= len(s.keys1) {
 				pc = 4
 				continue resume
@@ -1719,7 +1685,7 @@ resume:
 			s.k, s.v = k2, v2
 			s.await = s.e.F(s.k)
 			fallthrough
-		case 2: // bodies.go:293: resumes at w := async.Await(a, e.F(k))
+		case 2: // bodies.go:292: resumes at w := async.Await(a, e.F(k))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -1734,11 +1700,11 @@ resume:
 				s.m["z"] = 26 // added: Go may or may not produce it
 			}
 			fallthrough
-		case 3: // bodies.go:292: next iteration of for k, v := range m
+		case 3: // bodies.go:291: next iteration of for k, v := range m
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:300: after the loop at bodies.go:292
+		case 4: // bodies.go:299: after the loop at bodies.go:291
 			s.keys1 = nil
 			s.keys = 0
 			s.ranged1 = s.m
@@ -1748,7 +1714,7 @@ resume:
 			}
 			s.index1 = 0
 			fallthrough
-		case 5: // bodies.go:302: loop: for k := range m
+		case 5: // bodies.go:301: loop: for k := range m
 			if s.index1 >= len(s.keys2) {
 				pc = 8
 				continue resume
@@ -1763,7 +1729,7 @@ resume:
 			s.k1 = k4
 			s.await = s.e.F("again")
 			fallthrough
-		case 6: // bodies.go:303: resumes at async.Await(a, e.F("again"))
+		case 6: // bodies.go:302: resumes at async.Await(a, e.F("again"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[int]()
@@ -1771,14 +1737,13 @@ resume:
 			s.await = nil
 			s.keys += len(s.k1)
 			fallthrough
-		case 7: // bodies.go:302: next iteration of for k := range m
+		case 7: // bodies.go:301: next iteration of for k := range m
 			s.index1++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:305: after the loop at bodies.go:302
+		case 8: // bodies.go:304: after the loop at bodies.go:301
 			s.keys2 = nil
-			s.state = async.StateDone
-			return future.Ready[int](s.sum + s.keys)
+			return async.Done[int](&s.state, s.sum+s.keys)
 		}
 	}
 }
@@ -1787,11 +1752,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *mapsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6:
 		future.Cancel(s.await)
@@ -1804,6 +1768,10 @@ func (s *mapsFuture) Cancel() {
 func (c *Counter) Step(by int) future.Future[int] {
 	return &counterStepFuture{c: c, by: by}
 }
+
+// stepBody is the source Step is compiled from; it also runs as it is on
+// async.New.
+var _ = (*Counter).stepBody
 
 // counterStepFuture is the state of Step between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1822,18 +1790,14 @@ type counterStepFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
-		case 0: // bodies.go:316: start of stepBody
+		case 0: // bodies.go:315: start of stepBody
 			s.c.n += s.by
 			s.await = s.c.e.F("step")
 			fallthrough
-		case 1: // bodies.go:318: resumes at v := async.Await(a, c.e.F("step"))
+		case 1: // bodies.go:317: resumes at v := async.Await(a, c.e.F("step"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -1843,8 +1807,7 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 			v := v1
 			s.c.n += v
 			s.c.e.Add("counter %d", s.c.n)
-			s.state = async.StateDone
-			return future.Ready[int](s.c.n)
+			return async.Done[int](&s.state, s.c.n)
 		}
 	}
 }
@@ -1853,11 +1816,10 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *counterStepFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1:
 		future.Cancel(s.await)
@@ -1870,6 +1832,10 @@ func (s *counterStepFuture) Cancel() {
 func captures(e *Env) future.Future[string] {
 	return &capturesFuture{e: e}
 }
+
+// capturesBody is the source captures is compiled from; it also runs as it is on
+// async.New.
+var _ = capturesBody
 
 // capturesFuture is the state of captures between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -1903,28 +1869,24 @@ type capturesFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *capturesFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:325: start of capturesBody
+		case 0: // bodies.go:324: start of capturesBody
 			s.fs = nil
 			s.ps = nil
 			s.i = new(int)
 			*s.i = 0
 			fallthrough
-		case 1: // bodies.go:328: loop: for i := 0; i < 3; i++
+		case 1: // bodies.go:327: loop: for i := 0; i < 3; i++
 			if !((*s.i) < 3) {
 				pc = 4
 				continue resume
 			}
 			s.await = s.e.F("for")
 			fallthrough
-		case 2: // bodies.go:329: resumes at async.Await(a, e.F("for"))
+		case 2: // bodies.go:328: resumes at async.Await(a, e.F("for"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 2
 				return future.Pending[string]()
@@ -1937,18 +1899,18 @@ resume:
 			(*s.i)++
 			(*s.i)--
 			fallthrough
-		case 3: // bodies.go:328: loop post statement: i++
+		case 3: // bodies.go:327: loop post statement: i++
 			prev := *s.i
 			s.i = new(int)
 			*s.i = prev
 			(*s.i)++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:334: after the loop at bodies.go:328
+		case 4: // bodies.go:333: after the loop at bodies.go:327
 			s.ranged = []string{"x", "y"}
 			s.index = 0
 			fallthrough
-		case 5: // bodies.go:335: loop: for k, v := range []string{"x", "y"}
+		case 5: // bodies.go:334: loop: for k, v := range []string{"x", "y"}
 			if s.index >= len(s.ranged) {
 				pc = 8
 				continue resume
@@ -1961,7 +1923,7 @@ resume:
 			}(s.v, s.k))
 			s.await = s.e.F((*s.v))
 			fallthrough
-		case 6: // bodies.go:337: resumes at async.Await(a, e.F(v))
+		case 6: // bodies.go:336: resumes at async.Await(a, e.F(v))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 6
 				return future.Pending[string]()
@@ -1969,15 +1931,15 @@ resume:
 			s.await = nil
 			(*s.v) += "!"
 			fallthrough
-		case 7: // bodies.go:335: next iteration of for k, v := range []string{"x", "y"}
+		case 7: // bodies.go:334: next iteration of for k, v := range []string{"x", "y"}
 			s.index++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:339: after the loop at bodies.go:335
+		case 8: // bodies.go:338: after the loop at bodies.go:334
 			s.ranged1 = 2
 			s.index1 = 0
 			fallthrough
-		case 9: // bodies.go:340: loop: for n := range 2
+		case 9: // bodies.go:339: loop: for n := range 2
 			if s.index1 >= s.ranged1 {
 				pc = 12
 				continue resume
@@ -1990,7 +1952,7 @@ resume:
 			}(s.w)
 			s.await = s.e.F("w")
 			fallthrough
-		case 10: // bodies.go:343: resumes at async.Await(a, e.F("w"))
+		case 10: // bodies.go:342: resumes at async.Await(a, e.F("w"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
 				s.state = 10
 				return future.Pending[string]()
@@ -2003,11 +1965,11 @@ resume:
 				z = s.n + 100
 			}
 			fallthrough
-		case 11: // bodies.go:340: next iteration of for n := range 2
+		case 11: // bodies.go:339: next iteration of for n := range 2
 			s.index1++
 			pc = 9
 			continue resume
-		case 12: // bodies.go:348: after the loop at bodies.go:340
+		case 12: // bodies.go:347: after the loop at bodies.go:339
 			out := ""
 			for _, f := range s.fs {
 				out += f() + " "
@@ -2015,8 +1977,7 @@ resume:
 			for _, p := range s.ps {
 				out += strconv.Itoa(*p) + " "
 			}
-			s.state = async.StateDone
-			return future.Ready[string](out)
+			return async.Done[string](&s.state, out)
 		}
 	}
 }
@@ -2025,11 +1986,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *capturesFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2, 6, 10:
 		future.Cancel(s.await)
@@ -2042,6 +2002,10 @@ func (s *capturesFuture) Cancel() {
 func loopDefers(e *Env, n int, mode string) future.Future[string] {
 	return &loopDefersFuture{e: e, n: n, mode: mode}
 }
+
+// loopDefersBody is the source loopDefers is compiled from; it also runs as it is on
+// async.New.
+var _ = loopDefersBody
 
 // loopDefersFuture is the state of loopDefers between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2085,28 +2049,26 @@ type loopDefersFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && len(s1.deferOrder) != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, s1.out)
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:360: start of loopDefersBody
+		case 0: // bodies.go:359: start of loopDefersBody
 			s1.defer0 = s1.e.Add
 			s1.defer0Arg0 = "first registered, last run"
 			s1.deferOrder = append(s1.deferOrder, 0)
 			s1.ranged = s1.n
 			s1.index = 0
 			fallthrough
-		case 1: // bodies.go:362: loop: for i := range n
+		case 1: // bodies.go:361: loop: for i := range n
 			if s1.index >= s1.ranged {
 				pc = 4
 				continue resume
@@ -2120,7 +2082,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 1)
 			s1.await = s1.e.F("loop" + strconv.Itoa(s1.i))
 			fallthrough
-		case 2: // bodies.go:364: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
+		case 2: // bodies.go:363: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
 			v1, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 2
@@ -2136,11 +2098,11 @@ resume:
 			}(s1.v)})
 			s1.deferOrder = append(s1.deferOrder, 2)
 			fallthrough
-		case 3: // bodies.go:362: next iteration of for i := range n
+		case 3: // bodies.go:361: next iteration of for i := range n
 			s1.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:368: after the loop at bodies.go:362
+		case 4: // bodies.go:367: after the loop at bodies.go:361
 			s1.defer3 = func() {
 				if r := recover(); r != nil {
 					s, ok := r.(string)
@@ -2153,7 +2115,7 @@ resume:
 			s1.deferOrder = append(s1.deferOrder, 3)
 			s1.await = s1.e.F("end")
 			fallthrough
-		case 5: // bodies.go:378: resumes at async.Await(a, e.F("end"))
+		case 5: // bodies.go:377: resumes at async.Await(a, e.F("end"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 5
 				return future.Pending[string]()
@@ -2172,11 +2134,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *loopDefersFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 2, 5:
 		future.Cancel(s1.await)
@@ -2188,8 +2149,7 @@ func (s1 *loopDefersFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *loopDefersFuture) finish() future.Poll[string] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(s1.out)
+	return async.Done(&s1.state, s1.out)
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -2219,19 +2179,15 @@ func (s1 *loopDefersFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *loopDefersFuture) unwind(p any) future.Poll[string] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(s1.out)
-}
-
 // iterators returns the future of [iteratorsBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func iterators(e *Env, ch chan int) future.Future[int] {
 	return &iteratorsFuture{e: e, ch: ch}
 }
+
+// iteratorsBody is the source iterators is compiled from; it also runs as it is on
+// async.New.
+var _ = iteratorsBody
 
 // iteratorsFuture is the state of iterators between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2253,21 +2209,17 @@ type iteratorsFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
-		case 0: // bodies.go:386: start of iteratorsBody
+		case 0: // bodies.go:385: start of iteratorsBody
 			s.sum = 0
 			for v := range slices.Values([]int{1, 2, 3}) { // a range over a function, no await inside
 				s.sum += v
 			}
 			s.await = s.e.F("mid")
 			fallthrough
-		case 1: // bodies.go:391: resumes at async.Await(a, e.F("mid"))
+		case 1: // bodies.go:390: resumes at async.Await(a, e.F("mid"))
 			if _, ok1 := s.await.Poll(cx).Value(); !ok1 {
 				s.state = 1
 				return future.Pending[int]()
@@ -2287,7 +2239,7 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = s.e.F("end")
 			fallthrough
-		case 2: // bodies.go:404: resumes at v := async.Await(a, e.F("end"))
+		case 2: // bodies.go:403: resumes at v := async.Await(a, e.F("end"))
 			v1, ok1 := s.await.Poll(cx).Value()
 			if !ok1 {
 				s.state = 2
@@ -2295,8 +2247,7 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			v := v1
-			s.state = async.StateDone
-			return future.Ready[int](s.sum + v)
+			return async.Done[int](&s.state, s.sum+v)
 		}
 	}
 }
@@ -2305,11 +2256,10 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *iteratorsFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2:
 		future.Cancel(s.await)
@@ -2322,6 +2272,10 @@ func (s *iteratorsFuture) Cancel() {
 func spawn(e *Env) future.Future[future.Result[int]] {
 	return &spawnFuture{e: e}
 }
+
+// spawnBody is the source spawn is compiled from; it also runs as it is on
+// async.New.
+var _ = spawnBody
 
 // spawnFuture is the state of spawn between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2344,18 +2298,14 @@ type spawnFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 	for {
 		switch pc {
-		case 0: // bodies.go:409: start of spawnBody
+		case 0: // bodies.go:408: start of spawnBody
 			s.h = pool.SpawnFrom(cx, straight(&Env{}))
 			s.e.Add("spawned")
 			fallthrough
-		case 1: // bodies.go:412: resumes at v, err := async.TryAwait(a, h)
+		case 1: // bodies.go:411: resumes at v, err := async.TryAwait(a, h)
 			v1, ok := s.h.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -2363,12 +2313,11 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.v, s.err = v1.Get()
 			if s.err != nil {
-				s.state = async.StateDone
-				return future.Ready(future.Result[int]{Value: 0, Err: s.err})
+				return async.Done(&s.state, future.Result[int]{Value: 0, Err: s.err})
 			}
 			s.await = s.e.F("after")
 			fallthrough
-		case 2: // bodies.go:416: resumes at w := async.Await(a, e.F("after"))
+		case 2: // bodies.go:415: resumes at w := async.Await(a, e.F("after"))
 			v1, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2376,8 +2325,7 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 			}
 			s.await = nil
 			w := v1
-			s.state = async.StateDone
-			return future.Ready(future.Result[int]{Value: s.v + w, Err: nil})
+			return async.Done(&s.state, future.Result[int]{Value: s.v + w, Err: nil})
 		}
 	}
 }
@@ -2386,11 +2334,10 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *spawnFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.await)
@@ -2403,6 +2350,10 @@ func (s *spawnFuture) Cancel() {
 func Collect[T any, K comparable](e *Env, fs []future.Future[T], key func(T) K) future.Future[future.Result[map[K]T]] {
 	return &collectFuture[T, K]{e: e, fs: fs, key: key}
 }
+
+// genericBody is the source Collect is compiled from; it also runs as it is on
+// async.New.
+func _[T any, K comparable]() { _ = genericBody[T, K] }
 
 // collectFuture is the state of Collect between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2430,28 +2381,24 @@ type collectFuture[T any, K comparable] struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *collectFuture[T, K]) Poll(cx *future.Context) future.Poll[future.Result[map[K]T]] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:423: start of genericBody
+		case 0: // bodies.go:422: start of genericBody
 			s.out = map[K]T{}
 			s.last = *new(T)
 			s.ranged = s.fs
 			s.index = 0
 			fallthrough
-		case 1: // bodies.go:426: loop: for i, f := range fs
+		case 1: // bodies.go:425: loop: for i, f := range fs
 			if s.index >= len(s.ranged) {
 				pc = 4
 				continue resume
 			}
 			s.i, s.f = s.index, s.ranged[s.index]
 			fallthrough
-		case 2: // bodies.go:427: resumes at v := async.Await(a, f)
+		case 2: // bodies.go:426: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2461,21 +2408,19 @@ resume:
 			{
 				k := s.key(s.v)
 				if _, dup := s.out[k]; dup {
-					s.state = async.StateDone
-					return future.Ready(future.Result[map[K]T]{Value: s.out, Err: fmt.Errorf("duplicate key %v at %d", k, s.i)})
+					return async.Done(&s.state, future.Result[map[K]T]{Value: s.out, Err: fmt.Errorf("duplicate key %v at %d", k, s.i)})
 				}
 				s.out[k] = s.v
 				s.last = s.v
 			}
 			fallthrough
-		case 3: // bodies.go:426: next iteration of for i, f := range fs
+		case 3: // bodies.go:425: next iteration of for i, f := range fs
 			s.index++
 			pc = 1
 			continue resume
-		case 4: // bodies.go:434: after the loop at bodies.go:426
+		case 4: // bodies.go:433: after the loop at bodies.go:425
 			s.e.Add("last %v", s.last)
-			s.state = async.StateDone
-			return future.Ready(future.Result[map[K]T]{Value: s.out, Err: nil})
+			return async.Done(&s.state, future.Result[map[K]T]{Value: s.out, Err: nil})
 		}
 	}
 }
@@ -2484,11 +2429,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *collectFuture[T, K]) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 2:
 		future.Cancel(s.f)
@@ -2500,6 +2444,10 @@ func (s *collectFuture[T, K]) Cancel() {
 func tangle(e *Env, n int) future.Future[future.Result[string]] {
 	return &tangleFuture{e: e, n: n}
 }
+
+// tangleBody is the source tangle is compiled from; it also runs as it is on
+// async.New.
+var _ = tangleBody
 
 // tangleFuture is the state of tangle between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2539,21 +2487,19 @@ type tangleFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s1 *tangleFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
-	pc := s1.state
-	if pc < 0 {
-		async.PanicFinal(s1, pc)
-	}
-	s1.state = async.StateRunning
+	pc := async.Enter(s1, &s1.state)
 	defer func() {
 		if s1.state == async.StateRunning && s1.deferred != 0 {
-			// The body panicked: its deferred calls run, and may recover.
-			r1 = s1.unwind(recover())
+			// The body panicked: its deferred calls run, and may recover;
+			// if one does, the future is Ready with the results as they are.
+			s1.runDefers(async.Recovered(recover()), true)
+			r1 = async.Done(&s1.state, future.Result[string]{Value: s1.res, Err: s1.err})
 		}
 	}()
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:440: start of tangleBody
+		case 0: // bodies.go:439: start of tangleBody
 			s1.defer0 = func() {
 				if r := recover(); r != nil {
 					s, ok := r.(string)
@@ -2574,7 +2520,7 @@ resume:
 			s1.x = "a"
 			s1.i = 0
 			fallthrough
-		case 1: // bodies.go:458: loop: for i := 0; i < n; i++
+		case 1: // bodies.go:457: loop: for i := 0; i < n; i++
 			if !(s1.i < s1.n) {
 				pc = 13
 				continue resume
@@ -2591,10 +2537,10 @@ resume:
 				pc = 9
 				continue resume
 			}
-		case 2: // bodies.go:461: case 0:
+		case 2: // bodies.go:460: case 0:
 			s1.await = s1.e.F(s1.x1)
 			fallthrough
-		case 3: // bodies.go:462: resumes at v := async.Await(a, e.F(x))
+		case 3: // bodies.go:461: resumes at v := async.Await(a, e.F(x))
 			v1, ok1 := s1.await.Poll(cx).Value()
 			if !ok1 {
 				s1.state = 3
@@ -2609,11 +2555,11 @@ resume:
 			s1.res += "c0"
 			pc = 11
 			continue resume
-		case 4: // bodies.go:467: case 1:
+		case 4: // bodies.go:466: case 1:
 			s1.ranged = 3
 			s1.index = 0
 			fallthrough
-		case 5: // bodies.go:468: loop: for j := range 3
+		case 5: // bodies.go:467: loop: for j := range 3
 			if s1.index >= s1.ranged {
 				pc = 8
 				continue resume
@@ -2629,7 +2575,7 @@ resume:
 			}
 			s1.await = s1.e.F("j" + strconv.Itoa(s1.j))
 			fallthrough
-		case 6: // bodies.go:475: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
+		case 6: // bodies.go:474: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 6
 				return future.Pending[future.Result[string]]()
@@ -2637,18 +2583,18 @@ resume:
 			s1.await = nil
 			s1.res += "j"
 			fallthrough
-		case 7: // bodies.go:468: next iteration of for j := range 3
+		case 7: // bodies.go:467: next iteration of for j := range 3
 			s1.index++
 			pc = 5
 			continue resume
-		case 8: // bodies.go:477: after the loop at bodies.go:468
+		case 8: // bodies.go:476: after the loop at bodies.go:467
 			pc = 11
 			continue resume
-		case 9: // bodies.go:480: default:
+		case 9: // bodies.go:479: default:
 			s1.x2 = "inner"
 			s1.await = s1.e.F(s1.x2)
 			fallthrough
-		case 10: // bodies.go:483: resumes at async.Await(a, e.F(x))
+		case 10: // bodies.go:482: resumes at async.Await(a, e.F(x))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
 				s1.state = 10
 				return future.Pending[future.Result[string]]()
@@ -2660,14 +2606,14 @@ resume:
 				return s1.finish()
 			}
 			fallthrough
-		case 11: // bodies.go:489: after the switch at bodies.go:460
+		case 11: // bodies.go:488: after the switch at bodies.go:459
 			s1.res += "/" + s1.x1
 			fallthrough
-		case 12: // bodies.go:458: loop post statement: i++
+		case 12: // bodies.go:457: loop post statement: i++
 			s1.i++
 			pc = 1
 			continue resume
-		case 13: // bodies.go:491: after the loop at bodies.go:458
+		case 13: // bodies.go:490: after the loop at bodies.go:457
 			if s1.n == 6 {
 				panic("from the body")
 			}
@@ -2681,11 +2627,10 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s1 *tangleFuture) Cancel() {
-	pc := s1.state
+	pc := async.Cancelling(&s1.state)
 	if pc < 0 {
 		return
 	}
-	s1.state = async.StateCancelled
 	switch pc {
 	case 3, 6, 10:
 		future.Cancel(s1.await)
@@ -2697,8 +2642,7 @@ func (s1 *tangleFuture) Cancel() {
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *tangleFuture) finish() future.Poll[future.Result[string]] {
 	s1.runDefers(nil, false)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
+	return async.Done(&s1.state, future.Result[string]{Value: s1.res, Err: s1.err})
 }
 
 // runDefers runs the pending deferred calls, last registered first, as
@@ -2718,19 +2662,15 @@ func (s1 *tangleFuture) runDefers(p any, panicking bool) {
 	}
 }
 
-// unwind runs the deferred calls while the body panics with p; if one
-// of them recovers, the future is Ready with the results as they are.
-func (s1 *tangleFuture) unwind(p any) future.Poll[future.Result[string]] {
-	s1.runDefers(async.Recovered(p), true)
-	s1.state = async.StateDone
-	return future.Ready(future.Result[string]{Value: s1.res, Err: s1.err})
-}
-
 // caseAwait returns the future of [caseAwaitBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
 func caseAwait(e *Env, n int) future.Future[string] {
 	return &caseAwaitFuture{e: e, n: n}
 }
+
+// caseAwaitBody is the source caseAwait is compiled from; it also runs as it is on
+// async.New.
+var _ = caseAwaitBody
 
 // caseAwaitFuture is the state of caseAwait between two polls: the parameters, the
 // variables that live across an await, the future in flight and the
@@ -2755,15 +2695,11 @@ type caseAwaitFuture struct {
 // Poll runs the body from where it stopped to its next await of a pending
 // future, or to its end.
 func (s *caseAwaitFuture) Poll(cx *future.Context) future.Poll[string] {
-	pc := s.state
-	if pc < 0 {
-		async.PanicFinal(s, pc)
-	}
-	s.state = async.StateRunning
+	pc := async.Enter(s, &s.state)
 resume:
 	for {
 		switch pc {
-		case 0: // bodies.go:499: start of caseAwaitBody
+		case 0: // bodies.go:498: start of caseAwaitBody
 			s.out = ""
 			s.tag = s.n * s.e.Inc("tag")
 			if s.tag == (s.e.Inc("c1")) {
@@ -2772,7 +2708,7 @@ resume:
 			}
 			s.await = s.e.F("c2")
 			fallthrough
-		case 1: // bodies.go:502: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+		case 1: // bodies.go:501: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 1
@@ -2785,7 +2721,7 @@ resume:
 			}
 			s.await = s.e.F("c3")
 			fallthrough
-		case 2: // bodies.go:505: resumes at case async.Await(a, e.F("c3")) % 10:
+		case 2: // bodies.go:504: resumes at case async.Await(a, e.F("c3")) % 10:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -2802,24 +2738,24 @@ resume:
 			}
 			pc = 5
 			continue resume
-		case 3: // bodies.go:502: case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
+		case 3: // bodies.go:501: case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
 			s.out += "first"
 			fallthrough
-		case 4: // bodies.go:505: case async.Await(a, e.F("c3")) % 10:
+		case 4: // bodies.go:504: case async.Await(a, e.F("c3")) % 10:
 			s.out += "second"
 			pc = 7
 			continue resume
-		case 5: // bodies.go:508: default:
+		case 5: // bodies.go:507: default:
 			s.out += "default"
 			pc = 7
 			continue resume
-		case 6: // bodies.go:510: case e.Inc("c4"):
+		case 6: // bodies.go:509: case e.Inc("c4"):
 			s.out += "fourth"
 			fallthrough
-		case 7: // bodies.go:512: after the switch at bodies.go:501
+		case 7: // bodies.go:511: after the switch at bodies.go:500
 			s.await = s.e.F("t1")
 			fallthrough
-		case 8: // bodies.go:514: resumes at case async.Await(a, e.F("t1")) > 200:
+		case 8: // bodies.go:513: resumes at case async.Await(a, e.F("t1")) > 200:
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 8
@@ -2836,16 +2772,15 @@ resume:
 			}
 			pc = 11
 			continue resume
-		case 9: // bodies.go:514: case async.Await(a, e.F("t1")) > 200:
+		case 9: // bodies.go:513: case async.Await(a, e.F("t1")) > 200:
 			s.out += "|big"
 			pc = 11
 			continue resume
-		case 10: // bodies.go:516: case e.Inc("t2") > 0:
+		case 10: // bodies.go:515: case e.Inc("t2") > 0:
 			s.out += "|t2"
 			fallthrough
-		case 11: // bodies.go:518: after the switch at bodies.go:513
-			s.state = async.StateDone
-			return future.Ready[string](s.out)
+		case 11: // bodies.go:517: after the switch at bodies.go:512
+			return async.Done[string](&s.state, s.out)
 		}
 	}
 }
@@ -2854,14 +2789,593 @@ resume:
 // calls that are pending. Cancel after the end, or a second Cancel, does
 // nothing.
 func (s *caseAwaitFuture) Cancel() {
-	pc := s.state
+	pc := async.Cancelling(&s.state)
 	if pc < 0 {
 		return
 	}
-	s.state = async.StateCancelled
 	switch pc {
 	case 1, 2, 8:
 		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// logic returns the future of [logicBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func logic(e *Env, n int) future.Future[string] {
+	return &logicFuture{e: e, n: n}
+}
+
+// logicBody is the source logic is compiled from; it also runs as it is on
+// async.New.
+var _ = logicBody
+
+// logicFuture is the state of logic between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type logicFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e *Env
+	n int
+
+	// results
+	out string
+
+	// variables that live across an await
+	l  func(b int) bool
+	ok bool
+	i  int
+	m  map[int]bool
+	fl flag
+
+	// futures in flight
+	await future.Future[int]
+
+	// values computed before an await in the same statement
+	cond  bool
+	cond1 bool
+	tmp   int
+	cond2 flag
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *logicFuture) Poll(cx *future.Context) future.Poll[string] {
+	pc := async.Enter(s, &s.state)
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:525: start of logicBody
+			s.l = func(b int) bool {
+				s.e.Add("left %d", b)
+				return s.n>>b&1 == 1
+			}
+			s.cond = s.l(0)
+			if !s.cond {
+				pc = 2
+				continue resume
+			}
+			s.await = s.e.F("and")
+			fallthrough
+		case 1: // bodies.go:531: resumes at if l(0) && async.Await(a, e.F("and"))%2 == 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 1
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 2: // bodies.go:531: after the && at bodies.go:531
+			if !s.cond {
+				pc = 3
+				continue resume
+			}
+			s.out += "and"
+			fallthrough
+		case 3: // bodies.go:533: after the if at bodies.go:531
+			s.cond = s.l(1)
+			if s.cond {
+				pc = 5
+				continue resume
+			}
+			s.await = s.e.F("or")
+			fallthrough
+		case 4: // bodies.go:534: resumes at if l(1) || async.Await(a, e.F("or"))%2 == 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 4
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 5: // bodies.go:534: after the || at bodies.go:534
+			if !s.cond {
+				pc = 6
+				continue resume
+			}
+			s.out += "|or"
+			fallthrough
+		case 6: // bodies.go:536: after the if at bodies.go:534
+			s.cond = s.l(2)
+			if s.cond {
+				pc = 9
+				continue resume
+			}
+			s.cond1 = s.l(3)
+			if !s.cond1 {
+				pc = 8
+				continue resume
+			}
+			s.await = s.e.F("nested")
+			fallthrough
+		case 7: // bodies.go:537: resumes at ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 7
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 0
+			fallthrough
+		case 8: // bodies.go:537: after the && at bodies.go:537
+			s.cond = s.cond1
+			fallthrough
+		case 9: // bodies.go:537: after the || at bodies.go:537
+			s.ok = s.cond
+			s.out += fmt.Sprint("|", s.ok)
+			s.await = s.e.F("lx")
+			fallthrough
+		case 10: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 10
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			if s.cond {
+				pc = 12
+				continue resume
+			}
+			s.await = s.e.F("ry")
+			fallthrough
+		case 11: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 11
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%2 == 0
+			fallthrough
+		case 12: // bodies.go:539: after the || at bodies.go:539
+			if s.cond {
+				pc = 13
+				continue resume
+			}
+			s.out += "|neither"
+			fallthrough
+		case 13: // bodies.go:541: after the if at bodies.go:539
+			s.i = 0
+			fallthrough
+		case 14: // bodies.go:542: loop: for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+			s.cond1 = s.i < 3
+			if !s.cond1 {
+				pc = 17
+				continue resume
+			}
+			s.cond = s.l(4)
+			if s.cond {
+				pc = 16
+				continue resume
+			}
+			s.await = s.e.F("cond" + strconv.Itoa(s.i))
+			fallthrough
+		case 15: // bodies.go:542: resumes at for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 15
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v%3 != 0
+			fallthrough
+		case 16: // bodies.go:542: after the || at bodies.go:542
+			s.cond1 = s.cond
+			fallthrough
+		case 17: // bodies.go:542: after the && at bodies.go:542
+			if !s.cond1 {
+				pc = 19
+				continue resume
+			}
+			s.out += "|loop" + strconv.Itoa(s.i)
+			fallthrough
+		case 18: // bodies.go:542: loop post statement: i++
+			s.i++
+			pc = 14
+			continue resume
+		case 19: // bodies.go:544: after the loop at bodies.go:542
+			s.cond1 = s.l(5)
+			if !s.cond1 {
+				pc = 21
+				continue resume
+			}
+			s.await = s.e.F("case")
+			fallthrough
+		case 20: // bodies.go:546: resumes at case l(5) && async.Await(a, e.F("case"))%2 == 0:
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 20
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 0
+			fallthrough
+		case 21: // bodies.go:546: after the && at bodies.go:546
+			if s.cond1 {
+				pc = 22
+				continue resume
+			}
+			if s.e.Inc("case2") > 0 {
+				pc = 23
+				continue resume
+			}
+			pc = 24
+			continue resume
+		case 22: // bodies.go:546: case l(5) && async.Await(a, e.F("case"))%2 == 0:
+			s.out += "|case"
+			pc = 24
+			continue resume
+		case 23: // bodies.go:548: case e.Inc("case2") > 0:
+			s.out += "|case2"
+			fallthrough
+		case 24: // bodies.go:550: after the switch at bodies.go:545
+			s.cond = s.l(6)
+			if !s.cond {
+				pc = 26
+				continue resume
+			}
+			s.await = s.e.F("arg")
+			fallthrough
+		case 25: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 25
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v > 0
+			fallthrough
+		case 26: // bodies.go:551: after the && at bodies.go:551
+			s.tmp = s.e.Inc("after-and")
+			s.cond1 = s.e.Inc("x") > 0
+			if !s.cond1 {
+				pc = 28
+				continue resume
+			}
+			s.await = s.e.F("x1")
+			fallthrough
+		case 27: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 27
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v%2 == 1
+			fallthrough
+		case 28: // bodies.go:551: after the && at bodies.go:551
+			if !s.cond1 {
+				pc = 30
+				continue resume
+			}
+			s.await = s.e.F("x2")
+			fallthrough
+		case 29: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 29
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v > 0
+			fallthrough
+		case 30: // bodies.go:551: after the && at bodies.go:551
+			s.e.Add("args %v %d %v", s.cond, s.tmp, s.cond1)
+			s.m = map[int]bool{}
+			s.tmp = s.e.Inc("key")
+			s.cond = s.l(7)
+			if s.cond {
+				pc = 32
+				continue resume
+			}
+			s.await = s.e.F("m")
+			fallthrough
+		case 31: // bodies.go:553: resumes at m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 31
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond = v > 0
+			fallthrough
+		case 32: // bodies.go:553: after the || at bodies.go:553
+			s.m[s.tmp] = s.cond
+			s.cond2 = flag(s.l(0))
+			if !s.cond2 {
+				pc = 34
+				continue resume
+			}
+			s.await = s.e.F("flag")
+			fallthrough
+		case 33: // bodies.go:554: resumes at fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 33
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond2 = v > 0
+			fallthrough
+		case 34: // bodies.go:554: after the && at bodies.go:554
+			s.fl = s.cond2
+			s.out += fmt.Sprint("|", s.m, s.fl)
+			s.cond1 = s.l(1)
+			if !s.cond1 {
+				pc = 36
+				continue resume
+			}
+			s.await = s.e.F("ret")
+			fallthrough
+		case 35: // bodies.go:556: resumes at return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
+			v, ok1 := s.await.Poll(cx).Value()
+			if !ok1 {
+				s.state = 35
+				return future.Pending[string]()
+			}
+			s.await = nil
+			s.cond1 = v > 0
+			fallthrough
+		case 36: // bodies.go:556: after the && at bodies.go:556
+			s.out = s.out + "|" + strconv.FormatBool(s.cond1)
+			return s.finish()
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *logicFuture) Cancel() {
+	pc := async.Cancelling(&s.state)
+	if pc < 0 {
+		return
+	}
+	switch pc {
+	case 1, 4, 7, 10, 11, 15, 20, 25, 27, 29, 31, 33, 35:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// finish ends the body: the deferred calls run, then the future is Ready.
+func (s *logicFuture) finish() future.Poll[string] {
+	return async.Done(&s.state, s.out)
+}
+
+// tryOperand returns the future of [tryOperandBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func tryOperand(e *Env, name string) future.Future[future.Result[string]] {
+	return &tryOperandFuture{e: e, name: name}
+}
+
+// tryOperandBody is the source tryOperand is compiled from; it also runs as it is on
+// async.New.
+var _ = tryOperandBody
+
+// tryOperandFuture is the state of tryOperand between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type tryOperandFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	name string
+
+	// variables that live across an await
+	out string
+
+	// futures in flight
+	await future.Future[future.Result[int]]
+
+	// values computed before an await in the same statement
+	tmp  future.Result[int]
+	cond bool
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *tryOperandFuture) Poll(cx *future.Context) future.Poll[future.Result[string]] {
+	pc := async.Enter(s, &s.state)
+resume:
+	for {
+		switch pc {
+		case 0: // bodies.go:571: start of tryOperandBody
+			s.await = s.e.R(s.name)
+			fallthrough
+		case 1: // bodies.go:572: resumes at out := show(async.TryAwait(a, e.R(name)))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.out = show(v.Get())
+			s.await = s.e.R("t-" + s.name)
+			fallthrough
+		case 2: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.tmp = v
+			s.await = s.e.R("err-2")
+			fallthrough
+		case 3: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 3
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.out += show(s.tmp.Get()) + "/" + show(v.Get())
+			s.cond = len(s.name) > 3
+			if !s.cond {
+				pc = 5
+				continue resume
+			}
+			s.await = s.e.R("and-" + s.name)
+			fallthrough
+		case 4: // bodies.go:574: resumes at if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != ""
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 4
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			s.cond = show(v.Get()) != ""
+			fallthrough
+		case 5: // bodies.go:574: after the && at bodies.go:574
+			if !s.cond {
+				pc = 6
+				continue resume
+			}
+			s.out += "/and"
+			fallthrough
+		case 6: // bodies.go:576: after the if at bodies.go:574
+			s.e.Add("out %s", s.out)
+			s.await = s.e.R(s.name)
+			fallthrough
+		case 7: // bodies.go:578: resumes at return keep(async.TryAwait(a, e.R(name)))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 7
+				return future.Pending[future.Result[string]]()
+			}
+			s.await = nil
+			tmp, tmp1 := keep(v.Get())
+			return async.Done(&s.state, future.Result[string]{Value: tmp, Err: tmp1})
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *tryOperandFuture) Cancel() {
+	pc := async.Cancelling(&s.state)
+	if pc < 0 {
+		return
+	}
+	switch pc {
+	case 1, 2, 3, 4, 7:
+		future.Cancel(s.await)
+	}
+	s.await = nil
+}
+
+// nested returns the future of [nestedBody], compiled by spindle-async into a
+// state machine: it runs the body when polled, with no goroutine.
+func nested(e *Env, fail bool) future.Future[int] {
+	return &nestedFuture{e: e, fail: fail}
+}
+
+// nestedBody is the source nested is compiled from; it also runs as it is on
+// async.New.
+var _ = nestedBody
+
+// nestedFuture is the state of nested between two polls: the parameters, the
+// variables that live across an await, the future in flight and the
+// deferred calls pending.
+type nestedFuture struct {
+	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+
+	// parameters
+	e    *Env
+	fail bool
+
+	// variables that live across an await
+	inner *async.Task[int]
+	x     int
+
+	// futures in flight
+	await future.Future[int]
+}
+
+// Poll runs the body from where it stopped to its next await of a pending
+// future, or to its end.
+func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
+	pc := async.Enter(s, &s.state)
+	for {
+		switch pc {
+		case 0: // bodies.go:582: start of nestedBody
+			s.inner = async.New(func(b *async.Awaiter) int {
+				s.e.Add("inner start %v", b.Context() != nil)
+				v := async.Await(b, s.e.F("inner"))
+				b.Yield()
+				name := "inner-try"
+				if s.fail {
+					name = "err-inner"
+				}
+				w, err := async.TryAwait(b, s.e.R(name))
+				if err != nil {
+					return -v
+				}
+				return v + w
+			})
+			s.await = s.e.F("outer")
+			fallthrough
+		case 1: // bodies.go:599: resumes at x := async.Await(a, e.F("outer"))
+			v1, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 1
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.x = v1
+			fallthrough
+		case 2: // bodies.go:600: resumes at return x + async.Await(a, inner)
+			v1, ok := s.inner.Poll(cx).Value()
+			if !ok {
+				s.state = 2
+				return future.Pending[int]()
+			}
+			return async.Done[int](&s.state, s.x+v1)
+		}
+	}
+}
+
+// Cancel cancels the future in flight, if any, and runs the deferred
+// calls that are pending. Cancel after the end, or a second Cancel, does
+// nothing.
+func (s *nestedFuture) Cancel() {
+	pc := async.Cancelling(&s.state)
+	if pc < 0 {
+		return
+	}
+	switch pc {
+	case 1:
+		future.Cancel(s.await)
+	case 2:
+		s.inner.Cancel()
 	}
 	s.await = nil
 }

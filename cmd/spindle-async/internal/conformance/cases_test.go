@@ -107,6 +107,24 @@ func cases() []bodyCase {
 				func(a *async.Awaiter, e *Env) string { return loopDefersBody(a, e, n, mode) }))
 		}
 	}
+	for n := range 256 {
+		if n%37 != 0 && n != 255 && n != 0x55 && n != 0xaa {
+			continue // a spread of left-side outcomes: all 0, all 1, alternating, and some more
+		}
+		cs = append(cs, one(fmt.Sprint("logic", n),
+			func(e *Env) future.Future[string] { return logic(e, n) },
+			func(a *async.Awaiter, e *Env) string { return logicBody(a, e, n) }))
+	}
+	for _, name := range []string{"a", "err-a", "long", "err-long"} {
+		cs = append(cs, two("tryOperand/"+name,
+			func(e *Env) future.Future[future.Result[string]] { return tryOperand(e, name) },
+			func(a *async.Awaiter, e *Env) (string, error) { return tryOperandBody(a, e, name) }))
+	}
+	for _, fail := range []bool{false, true} {
+		cs = append(cs, one(fmt.Sprint("nested/", fail),
+			func(e *Env) future.Future[int] { return nested(e, fail) },
+			func(a *async.Awaiter, e *Env) int { return nestedBody(a, e, fail) }))
+	}
 	for _, mode := range []string{"", "early", "panic"} {
 		cs = append(cs, two("defers/"+mode,
 			func(e *Env) future.Future[future.Result[string]] { return defers(e, mode) },

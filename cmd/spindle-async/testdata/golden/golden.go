@@ -64,3 +64,20 @@ func drainBody(a *async.Awaiter, c Conn, stopped func() bool) int {
 	}
 	return n
 }
+
+// size is the length of what a read gave, or -1 if it failed.
+func size(b []byte, err error) int {
+	if err != nil {
+		return -1
+	}
+	return len(b)
+}
+
+// moreBody reads once more only while the connection is open: the await
+// on the right of && runs, and its future is made, only when open() is
+// true; the two results of the TryAwait go to size as they are.
+//
+//spindle:async More
+func moreBody(a *async.Awaiter, c Conn, open func() bool) bool {
+	return open() && size(async.TryAwait(a, c.Read())) > 0
+}

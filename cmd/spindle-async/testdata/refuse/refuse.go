@@ -160,11 +160,6 @@ func goStmtBody(a *async.Awaiter) int {
 }
 
 //spindle:async
-func logicalBody(a *async.Awaiter, c bool) bool {
-	return c && async.Await(a, f()) > 0 // want "await on the right of &&"
-}
-
-//spindle:async
 func unnamed(a *async.Awaiter) int { // want "name the constructor"
 	return async.Await(a, f())
 }
@@ -178,8 +173,25 @@ func localTypeBody(a *async.Awaiter) int {
 }
 
 //spindle:async
-func tryOperandBody(a *async.Awaiter, g func(int, error) int) int {
-	return g(async.TryAwait(a, future.Done(future.Result[int]{}))) // want "async.TryAwait inside an expression"
+func outerInNewBody(a *async.Awaiter) int {
+	t := async.New(func(b *async.Awaiter) int {
+		return async.Await(a, f()) // want "await inside a function literal: .*async.New\\(func\\(b \\*async.Awaiter\\)"
+	})
+	return async.Await(a, t)
+}
+
+//spindle:async
+func strayAwaiterBody(a *async.Awaiter, other *async.Awaiter) int {
+	n := async.Await(other, f()) // want "async.Await on an Awaiter that is not the body's: in the body, await on its own Awaiter a"
+	return n + async.Await(a, f())
+}
+
+//spindle:async
+func strayInLiteralBody(a *async.Awaiter, other *async.Awaiter) int {
+	t := async.New(func(b *async.Awaiter) int {
+		return async.Await(b, f()) + async.Await(other, f()) // want "async.Await on an Awaiter that is not the body's"
+	})
+	return async.Await(a, t)
 }
 
 //spindle:async
