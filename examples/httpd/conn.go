@@ -3,8 +3,10 @@ package main
 // One connection's task, serveConnBody, compiled into a state machine by
 // spindle-async. Its states:
 //
-//	idle    -> holds no buffer; waits for the first byte of the next request
-//	           (IdleTimeout), or for the server to stop: then it closes.
+//	idle    -> holds no buffer; waits for the first bytes of the next
+//	           request (IdleTimeout), or for the server to stop: then it
+//	           closes. Each poll of the wait borrows buffers to read into
+//	           and gives them back if the read has to wait (idleRead).
 //	reading -> one request head and body (ReadTimeout from its first byte:
 //	           a slow client gets 408 and the close).
 //	answer  -> the response is appended to the output buffer. Input left
@@ -40,27 +42,28 @@ var errStopping = errors.New("httpd: server stopping")
 type buffers struct {
 	src     source
 	br      *aio.BufReader
-	scratch [512]byte // a request body is read into it and dropped
+	head    [1024]byte // the idle wait reads the next request's first bytes into it
+	scratch [512]byte  // a request body is read into it and dropped
 }
 
-// source is the connection as the BufReader reads it: first the byte that
-// ended the idle wait, then the connection itself. Before it waits for
+// source is the connection as the BufReader reads it: first the bytes
+// that ended the idle wait, then the connection itself. Before it waits for
 // the connection it writes the responses still in out: a client may wait
 // for them before it sends the rest of the next request. A write that
 // waits there counts against the request's read timeout.
 type source struct {
-	c        *poll.Conn
-	first    byte
-	hasFirst bool
-	out      []byte // responses not yet written, from out[sent:]
-	sent     int
+	c    *poll.Conn
+	pre  []byte // read by the idle wait, not yet taken by the BufReader
+	out  []byte // responses not yet written, from out[sent:]
+	sent int
 }
 
 // PollRead implements aio.Reader.
 func (s *source) PollRead(cx *future.Context, p []byte) future.Poll[future.Result[int]] {
-	if s.hasFirst && len(p) > 0 {
-		p[0], s.hasFirst = s.first, false
-		return future.Ready(future.Ok(1))
+	if len(s.pre) > 0 && len(p) > 0 {
+		n := copy(p, s.pre)
+		s.pre = s.pre[n:]
+		return future.Ready(future.Ok(n))
 	}
 	for s.sent < len(s.out) {
 		r, ok := s.c.PollWrite(cx, s.out[s.sent:]).Value()
@@ -84,7 +87,7 @@ func (s *source) unsent() []byte { return s.out[s.sent:] }
 //
 //spindle:async serveConn
 func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
-	var first [1]byte
+	idle := idleRead{s: s, c: c}
 	var b *buffers
 	defer s.closeConn(c, &b)
 	for {
@@ -92,13 +95,13 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 			// Biased: a connection whose next request is there when the
 			// server stops gets its answer.
 			err := async.Await(a, future.SelectBiased(
-				future.On(poll.TryTimeout(c.Read(first[:]), s.cfg.IdleTimeout), resultErr),
+				future.On(poll.TryTimeout(&idle, s.cfg.IdleTimeout), resultErr),
 				future.On(s.stop.Cancelled(), func(struct{}) error { return errStopping }),
 			))
 			if err != nil {
 				return
 			}
-			b = s.getBuffers(c, first[0])
+			b, idle.b = idle.b, nil
 		}
 		req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
 		switch {
@@ -134,17 +137,42 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 
 func resultErr(r future.Result[int]) error { return r.Err }
 
-// getBuffers takes buffers from the pool for c, whose first byte of the
-// next request is first.
-func (s *Server) getBuffers(c *poll.Conn, first byte) *buffers {
+// idleRead is the idle wait's read. Each poll takes buffers from the
+// server's pool and reads the next request's first bytes straight into
+// them, so that the request costs one read; if the read has to wait, the
+// buffers go back, so that an idle connection holds none. On success b
+// holds the buffers, with the bytes in b.src.pre.
+type idleRead struct {
+	s *Server
+	c *poll.Conn
+	b *buffers
+}
+
+// Poll implements future.Future.
+func (r *idleRead) Poll(cx *future.Context) future.Poll[future.Result[int]] {
+	b := r.s.newBuffers()
+	res, ok := r.c.PollRead(cx, b.head[:]).Value()
+	if !ok || res.Err != nil {
+		r.s.bufPool.Put(b)
+		if !ok {
+			return future.Pending[future.Result[int]]()
+		}
+		return future.Ready(res)
+	}
+	r.s.busy.Add(1)
+	b.src = source{c: r.c, pre: b.head[:res.Value], out: b.src.out[:0]}
+	r.b = b
+	return future.Ready(res)
+}
+
+// newBuffers takes buffers from the pool, or makes them.
+func (s *Server) newBuffers() *buffers {
 	b, _ := s.bufPool.Get().(*buffers)
 	if b == nil {
 		b = &buffers{}
 		b.br = aio.NewBufReaderSize(&b.src, 4096)
 		b.br.SetMaxLine(s.cfg.MaxHeaderBytes)
 	}
-	s.busy.Add(1)
-	b.src = source{c: c, first: first, hasFirst: true, out: b.src.out[:0]}
 	return b
 }
 

@@ -32,7 +32,7 @@ type serverServeConnFuture struct {
 	c *poll.Conn
 
 	// variables that live across an await
-	first   [1]byte
+	idle    idleRead
 	b       *buffers
 	err     error
 	req     request
@@ -69,25 +69,25 @@ func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:86: start of serveConnBody
-			s1.first = [1]byte{}
+		case 0: // conn.go:89: start of serveConnBody
+			s1.idle = idleRead{s: s1.s, c: s1.c}
 			s1.b = nil
 			s1.defer0 = s1.s.closeConn
 			s1.defer0Arg0 = s1.c
 			s1.defer0Arg1 = &s1.b
 			s1.deferred |= 1 << 0
 			fallthrough
-		case 1: // conn.go:90: loop: for
+		case 1: // conn.go:93: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
 			}
 			s1.await = future.SelectBiased(
-				future.On(poll.TryTimeout(s1.c.Read(s1.first[:]), s1.s.cfg.IdleTimeout), resultErr),
+				future.On(poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout), resultErr),
 				future.On(s1.s.stop.Cancelled(), func(struct{}) error { return errStopping }),
 			)
 			fallthrough
-		case 2: // conn.go:94: resumes at err := async.Await(a, future.SelectBiased(
+		case 2: // conn.go:97: resumes at err := async.Await(a, future.SelectBiased(
 			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
@@ -98,12 +98,12 @@ resume:
 			if s1.err != nil {
 				return s1.finish()
 			}
-			s1.b = s1.s.getBuffers(s1.c, s1.first[0])
+			s1.b, s1.idle.b = s1.idle.b, nil
 			fallthrough
-		case 3: // conn.go:102: after the if at conn.go:91
+		case 3: // conn.go:105: after the if at conn.go:94
 			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:103: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		case 4: // conn.go:106: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -134,7 +134,7 @@ resume:
 			}
 			s1.await2 = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:122: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
+		case 5: // conn.go:125: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
 			v, ok := s1.await2.Poll(cx).Value()
 			if !ok {
 				s1.state = 5
@@ -147,14 +147,14 @@ resume:
 			}
 			s1.b.src.out, s1.b.src.sent = s1.b.src.out[:0], 0
 			fallthrough
-		case 6: // conn.go:127: after the if at conn.go:121
+		case 6: // conn.go:130: after the if at conn.go:124
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:132: after the loop at conn.go:90
+		case 7: // conn.go:135: after the loop at conn.go:93
 			return s1.finish()
 		}
 	}
