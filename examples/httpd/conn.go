@@ -26,6 +26,7 @@ import (
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/tasksync"
 	"github.com/spindle-rt/spindle/poll"
 )
 
@@ -87,17 +88,13 @@ func (s *source) unsent() []byte { return s.out[s.sent:] }
 //
 //spindle:async serveConn
 func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
-	idle := idleRead{s: s, c: c}
+	idle := idleWait{s: s, c: c, stop: s.stop.Cancelled()}
+	idle.stop.Adopt() // closeConn cancels it
 	var b *buffers
-	defer s.closeConn(c, &b)
+	defer s.closeConn(c, &b, idle.stop)
 	for {
 		if b == nil {
-			// Biased: a connection whose next request is there when the
-			// server stops gets its answer.
-			err := async.Await(a, future.SelectBiased(
-				future.On(poll.TryTimeout(&idle, s.cfg.IdleTimeout), resultErr),
-				future.On(s.stop.Cancelled(), func(struct{}) error { return errStopping }),
-			))
+			_, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
 			if err != nil {
 				return
 			}
@@ -135,33 +132,44 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 	}
 }
 
-func resultErr(r future.Result[int]) error { return r.Err }
-
-// idleRead is the idle wait's read. Each poll takes buffers from the
-// server's pool and reads the next request's first bytes straight into
+// idleWait is the idle state's wait, one per connection, awaited once per
+// request: it completes with the next request's first bytes, or with
+// errStopping when the server stops.
+//
+// Each poll takes buffers from the server's pool and reads straight into
 // them, so that the request costs one read; if the read has to wait, the
 // buffers go back, so that an idle connection holds none. On success b
-// holds the buffers, with the bytes in b.src.pre.
-type idleRead struct {
-	s *Server
-	c *poll.Conn
-	b *buffers
+// holds the buffers, with the bytes in b.src.pre. The read is polled
+// before the stop, so that a connection whose next request is there when
+// the server stops gets its answer.
+//
+// stop lives as long as the connection: polled Pending, it stays queued
+// on the server's token between requests, so that a request costs no
+// new future and no trip through the token's queue.
+type idleWait struct {
+	s    *Server
+	c    *poll.Conn
+	stop *tasksync.CancelledFuture
+	b    *buffers
 }
 
 // Poll implements future.Future.
-func (r *idleRead) Poll(cx *future.Context) future.Poll[future.Result[int]] {
-	b := r.s.newBuffers()
-	res, ok := r.c.PollRead(cx, b.head[:]).Value()
+func (w *idleWait) Poll(cx *future.Context) future.Poll[future.Result[int]] {
+	b := w.s.newBuffers()
+	res, ok := w.c.PollRead(cx, b.head[:]).Value()
 	if !ok || res.Err != nil {
-		r.s.bufPool.Put(b)
-		if !ok {
-			return future.Pending[future.Result[int]]()
+		w.s.bufPool.Put(b)
+		if ok {
+			return future.Ready(res)
 		}
-		return future.Ready(res)
+		if w.stop.Poll(cx).IsReady() {
+			return future.Ready(future.Err[int](errStopping))
+		}
+		return future.Pending[future.Result[int]]()
 	}
-	r.s.busy.Add(1)
-	b.src = source{c: r.c, pre: b.head[:res.Value], out: b.src.out[:0]}
-	r.b = b
+	w.s.busy.Add(1)
+	b.src = source{c: w.c, pre: b.head[:res.Value], out: b.src.out[:0]}
+	w.b = b
 	return future.Ready(res)
 }
 
@@ -187,9 +195,11 @@ func (s *Server) putBuffers(b *buffers) {
 	s.bufPool.Put(b)
 }
 
-// closeConn closes c; a connection that ends with a request in progress
-// drops its buffers (they may hold a sticky error) rather than pool them.
-func (s *Server) closeConn(c *poll.Conn, b **buffers) {
+// closeConn closes c and stops its wait on the server's stop; a
+// connection that ends with a request in progress drops its buffers (they
+// may hold a sticky error) rather than pool them.
+func (s *Server) closeConn(c *poll.Conn, b **buffers, stop *tasksync.CancelledFuture) {
+	stop.Cancel()
 	c.Close()
 	if *b != nil {
 		s.busy.Add(-1)

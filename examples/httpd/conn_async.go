@@ -7,6 +7,7 @@ import (
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/tasksync"
 	"github.com/spindle-rt/spindle/poll"
 	"net/http"
 )
@@ -32,7 +33,7 @@ type serverServeConnFuture struct {
 	c *poll.Conn
 
 	// variables that live across an await
-	idle    idleRead
+	idle    idleWait
 	b       *buffers
 	err     error
 	req     request
@@ -43,14 +44,14 @@ type serverServeConnFuture struct {
 	err2    error
 
 	// futures in flight
-	await  future.Future[error]
+	await  future.Future[future.Result[int]]
 	await1 future.Future[future.Result[request]]
-	await2 future.Future[future.Result[int]]
 
 	// deferred calls and their arguments
-	defer0     func(c *poll.Conn, b **buffers)
+	defer0     func(c *poll.Conn, b **buffers, stop *tasksync.CancelledFuture)
 	defer0Arg0 *poll.Conn
 	defer0Arg1 **buffers
+	defer0Arg2 *tasksync.CancelledFuture
 	deferred   uint64 // bit i: the defer statement i ran and its call is pending
 }
 
@@ -69,41 +70,40 @@ func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:89: start of serveConnBody
-			s1.idle = idleRead{s: s1.s, c: s1.c}
+		case 0: // conn.go:90: start of serveConnBody
+			s1.idle = idleWait{s: s1.s, c: s1.c, stop: s1.s.stop.Cancelled()}
+			s1.idle.stop.Adopt()
 			s1.b = nil
 			s1.defer0 = s1.s.closeConn
 			s1.defer0Arg0 = s1.c
 			s1.defer0Arg1 = &s1.b
+			s1.defer0Arg2 = s1.idle.stop
 			s1.deferred |= 1 << 0
 			fallthrough
-		case 1: // conn.go:93: loop: for
+		case 1: // conn.go:95: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
 			}
-			s1.await = future.SelectBiased(
-				future.On(poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout), resultErr),
-				future.On(s1.s.stop.Cancelled(), func(struct{}) error { return errStopping }),
-			)
+			s1.await = poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout)
 			fallthrough
-		case 2: // conn.go:97: resumes at err := async.Await(a, future.SelectBiased(
+		case 2: // conn.go:97: resumes at _, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
 			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 2
 				return future.Pending[struct{}]()
 			}
 			s1.await = nil
-			s1.err = v
+			_, s1.err = v.Get()
 			if s1.err != nil {
 				return s1.finish()
 			}
 			s1.b, s1.idle.b = s1.idle.b, nil
 			fallthrough
-		case 3: // conn.go:105: after the if at conn.go:94
+		case 3: // conn.go:102: after the if at conn.go:96
 			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:106: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		case 4: // conn.go:103: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
 			v, ok := s1.await1.Poll(cx).Value()
 			if !ok {
 				s1.state = 4
@@ -132,29 +132,29 @@ resume:
 				pc = 6
 				continue resume
 			}
-			s1.await2 = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
+			s1.await = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:125: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
-			v, ok := s1.await2.Poll(cx).Value()
+		case 5: // conn.go:122: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
+			v, ok := s1.await.Poll(cx).Value()
 			if !ok {
 				s1.state = 5
 				return future.Pending[struct{}]()
 			}
-			s1.await2 = nil
+			s1.await = nil
 			_, s1.err2 = v.Get()
 			if s1.err2 != nil || s1.closing {
 				return s1.finish()
 			}
 			s1.b.src.out, s1.b.src.sent = s1.b.src.out[:0], 0
 			fallthrough
-		case 6: // conn.go:130: after the if at conn.go:124
+		case 6: // conn.go:127: after the if at conn.go:121
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:135: after the loop at conn.go:93
+		case 7: // conn.go:132: after the loop at conn.go:95
 			return s1.finish()
 		}
 	}
@@ -169,16 +169,13 @@ func (s1 *serverServeConnFuture) Cancel() {
 		return
 	}
 	switch pc {
-	case 2:
+	case 2, 5:
 		future.Cancel(s1.await)
 	case 4:
 		future.Cancel(s1.await1)
-	case 5:
-		future.Cancel(s1.await2)
 	}
 	s1.await = nil
 	s1.await1 = nil
-	s1.await2 = nil
 	s1.runDefers(nil, false)
 }
 
@@ -195,7 +192,7 @@ func (s1 *serverServeConnFuture) runDefers(p any, panicking bool) {
 	d := s1.deferred
 	s1.deferred = 0
 	if d&(1<<0) != 0 {
-		defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1)
+		defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1, s1.defer0Arg2)
 	}
 	if panicking {
 		panic(p)
