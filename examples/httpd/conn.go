@@ -66,22 +66,42 @@ func (s *source) PollRead(cx *future.Context, p []byte) future.Poll[future.Resul
 		s.pre = s.pre[n:]
 		return future.Ready(future.Ok(n))
 	}
-	for s.sent < len(s.out) {
-		r, ok := s.c.PollWrite(cx, s.out[s.sent:]).Value()
+	if err, ok := s.pollFlush(cx).Value(); !ok || err != nil {
 		if !ok {
 			return future.Pending[future.Result[int]]()
 		}
+		return future.Ready(future.Err[int](err))
+	}
+	return s.c.PollRead(cx, p)
+}
+
+// pollFlush writes the output not yet written, then empties out.
+func (s *source) pollFlush(cx *future.Context) future.Poll[error] {
+	for s.sent < len(s.out) {
+		r, ok := s.c.PollWrite(cx, s.out[s.sent:]).Value()
+		if !ok {
+			return future.Pending[error]()
+		}
 		if r.Err != nil {
-			return future.Ready(future.Err[int](r.Err))
+			return future.Ready(r.Err)
 		}
 		s.sent += r.Value
 	}
 	s.out, s.sent = s.out[:0], 0
-	return s.c.PollRead(cx, p)
+	return future.Ready[error](nil)
 }
 
-// unsent returns the output not yet written.
-func (s *source) unsent() []byte { return s.out[s.sent:] }
+// flushing is pollFlush as a future, for a write that has to wait.
+type flushing struct{ s *source }
+
+// Poll implements future.Future.
+func (f flushing) Poll(cx *future.Context) future.Poll[future.Result[struct{}]] {
+	err, ok := f.s.pollFlush(cx).Value()
+	if !ok {
+		return future.Pending[future.Result[struct{}]]()
+	}
+	return future.Ready(future.Result[struct{}]{Err: err})
+}
 
 // serveConnBody serves the requests of one connection until either side
 // closes it.
@@ -100,7 +120,16 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 			}
 			b, idle.b = idle.b, nil
 		}
-		req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
+		// A request that is all there (the common case) is read in one
+		// poll, with no timer made for it; one that has to wait goes on
+		// under the read timeout.
+		rf := readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:])
+		res, ok := rf.Poll(a.Context()).Value()
+		if !ok {
+			res = async.Await(a, poll.TryTimeout(rf, s.cfg.ReadTimeout))
+		}
+		rf = nil // an idle connection keeps no reference to the pooled buffers
+		req, err := res.Get()
 		switch {
 		case errors.Is(err, aio.ErrLineTooLong):
 			req.status = http.StatusRequestHeaderFieldsTooLarge
@@ -119,11 +148,14 @@ func (s *Server) serveConnBody(a *async.Awaiter, c *poll.Conn) {
 		}
 		b.src.out = appendResponse(b.src.out, status, body, req.head, closing)
 		if closing || b.br.Buffered() == 0 || len(b.src.out) >= flushAt {
-			_, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
+			// Likewise the socket nearly always takes the output at once.
+			err, ok := b.src.pollFlush(a.Context()).Value()
+			if !ok {
+				_, err = async.TryAwait(a, poll.TryTimeout[struct{}](flushing{&b.src}, s.cfg.WriteTimeout))
+			}
 			if err != nil || closing {
 				return
 			}
-			b.src.out, b.src.sent = b.src.out[:0], 0
 		}
 		if b.br.Buffered() == 0 {
 			s.putBuffers(b)

@@ -36,16 +36,21 @@ type serverServeConnFuture struct {
 	idle    idleWait
 	b       *buffers
 	err     error
+	rf      future.Future[future.Result[request]]
+	res     future.Result[request]
+	ok      bool
 	req     request
 	err1    error
 	closing bool
 	status  int
 	body    []byte
 	err2    error
+	ok1     bool
 
 	// futures in flight
 	await  future.Future[future.Result[int]]
 	await1 future.Future[future.Result[request]]
+	await2 future.Future[future.Result[struct{}]]
 
 	// deferred calls and their arguments
 	defer0     func(c *poll.Conn, b **buffers, stop *tasksync.CancelledFuture)
@@ -70,7 +75,7 @@ func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:90: start of serveConnBody
+		case 0: // conn.go:110: start of serveConnBody
 			s1.idle = idleWait{s: s1.s, c: s1.c, stop: s1.s.stop.Cancelled()}
 			s1.idle.stop.Adopt()
 			s1.b = nil
@@ -80,16 +85,16 @@ resume:
 			s1.defer0Arg2 = s1.idle.stop
 			s1.deferred |= 1 << 0
 			fallthrough
-		case 1: // conn.go:95: loop: for
+		case 1: // conn.go:115: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
 			}
 			s1.await = poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout)
 			fallthrough
-		case 2: // conn.go:97: resumes at _, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
-			v, ok := s1.await.Poll(cx).Value()
-			if !ok {
+		case 2: // conn.go:117: resumes at _, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
+			v, ok1 := s1.await.Poll(cx).Value()
+			if !ok1 {
 				s1.state = 2
 				return future.Pending[struct{}]()
 			}
@@ -100,17 +105,27 @@ resume:
 			}
 			s1.b, s1.idle.b = s1.idle.b, nil
 			fallthrough
-		case 3: // conn.go:102: after the if at conn.go:96
-			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
+		case 3: // conn.go:122: after the if at conn.go:116
+			s1.rf = readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:])
+			s1.res, s1.ok = s1.rf.Poll(cx).Value()
+			if s1.ok {
+				pc = 5
+				continue resume
+			}
+			s1.await1 = poll.TryTimeout(s1.rf, s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:103: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
-			v, ok := s1.await1.Poll(cx).Value()
-			if !ok {
+		case 4: // conn.go:129: resumes at res = async.Await(a, poll.TryTimeout(rf, s.cfg.ReadTimeout))
+			v, ok1 := s1.await1.Poll(cx).Value()
+			if !ok1 {
 				s1.state = 4
 				return future.Pending[struct{}]()
 			}
 			s1.await1 = nil
-			s1.req, s1.err1 = v.Get()
+			s1.res = v
+			fallthrough
+		case 5: // conn.go:130: after the if at conn.go:128
+			s1.rf = nil
+			s1.req, s1.err1 = s1.res.Get()
 			switch {
 			case errors.Is(s1.err1, aio.ErrLineTooLong):
 				s1.req.status = http.StatusRequestHeaderFieldsTooLarge
@@ -129,32 +144,38 @@ resume:
 			}
 			s1.b.src.out = appendResponse(s1.b.src.out, s1.status, s1.body, s1.req.head, s1.closing)
 			if !(s1.closing || s1.b.br.Buffered() == 0 || len(s1.b.src.out) >= flushAt) {
-				pc = 6
+				pc = 8
 				continue resume
 			}
-			s1.await = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
+			s1.err2, s1.ok1 = s1.b.src.pollFlush(cx).Value()
+			if s1.ok1 {
+				pc = 7
+				continue resume
+			}
+			s1.await2 = poll.TryTimeout[struct{}](flushing{&s1.b.src}, s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:122: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
-			v, ok := s1.await.Poll(cx).Value()
-			if !ok {
-				s1.state = 5
+		case 6: // conn.go:154: resumes at _, err = async.TryAwait(a, poll.TryTimeout[struct{}](flushing{&b.src}, s.cfg.WriteTimeout))
+			v, ok1 := s1.await2.Poll(cx).Value()
+			if !ok1 {
+				s1.state = 6
 				return future.Pending[struct{}]()
 			}
-			s1.await = nil
+			s1.await2 = nil
 			_, s1.err2 = v.Get()
+			fallthrough
+		case 7: // conn.go:155: after the if at conn.go:153
 			if s1.err2 != nil || s1.closing {
 				return s1.finish()
 			}
-			s1.b.src.out, s1.b.src.sent = s1.b.src.out[:0], 0
 			fallthrough
-		case 6: // conn.go:127: after the if at conn.go:121
+		case 8: // conn.go:159: after the if at conn.go:150
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:132: after the loop at conn.go:95
+		case 9: // conn.go:164: after the loop at conn.go:115
 			return s1.finish()
 		}
 	}
@@ -169,13 +190,16 @@ func (s1 *serverServeConnFuture) Cancel() {
 		return
 	}
 	switch pc {
-	case 2, 5:
+	case 2:
 		future.Cancel(s1.await)
 	case 4:
 		future.Cancel(s1.await1)
+	case 6:
+		future.Cancel(s1.await2)
 	}
 	s1.await = nil
 	s1.await1 = nil
+	s1.await2 = nil
 	s1.runDefers(nil, false)
 }
 
