@@ -195,6 +195,13 @@ func (c *Conn) pollIO(cx *future.Context, key *waitKey, p []byte, dir uint8) fut
 		case unix.EINTR:
 			continue
 		}
+		if err == nil && dir == readyRead && n > 0 && n < len(p) {
+			// A short read emptied the receive queue: the next read
+			// waits for an event instead of a syscall saying EAGAIN
+			// (as tokio does). Writes keep theirs: a short write
+			// says less about what the next one meets.
+			reg.drained(tick)
+		}
 		return c.result(op, dir, n, err)
 	}
 }

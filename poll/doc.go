@@ -9,7 +9,10 @@
 // naming what to use. Tests run them under pooltest, on its virtual clock.
 //
 // A Reactor is an epoll instance (edge-triggered) woken by an eventfd, a
-// slab of registrations that record readiness per descriptor, and a heap
+// slab of registrations that record readiness per descriptor (cleared by
+// an EAGAIN, and on a Conn by a read that returns less than it asked for,
+// as in tokio, so that a drained socket costs no syscall to learn it is
+// empty; the peer's FIN keeps it, since no later event repeats it), and a heap
 // of timers. It implements future.Driver: an executor parks in
 // Reactor.Park when it has nothing to run, and the reactor wakes the tasks
 // whose descriptors became ready or whose deadlines passed, from inside

@@ -29,3 +29,16 @@ func (s *scheduledIO) waiters() (rd, wr int) {
 	defer s.mu.Unlock()
 	return len(s.rd), len(s.wr)
 }
+
+// ConnReadiness reports what c's slot holds for reading: readiness (no
+// syscall has said EAGAIN or drained it since the last event) and the
+// peer's shutdown seen by an event.
+func ConnReadiness(c *Conn) (ready, hup bool) {
+	if !c.ref.regd.Load() {
+		return true, false
+	}
+	s := c.ref.reg.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ready&readyRead != 0, s.ready&readHup != 0
+}

@@ -15,6 +15,9 @@ import (
 //	       the first read or write is attempted before anything waits, as
 //	       Go's netpoll does, so a descriptor that is ready at once costs
 //	       no epoll round.
+//	       A short read clears readyRead too (drained), unless readHup
+//	       (the peer's FIN or an error, which no later event repeats)
+//	       came with an event.
 //	tick   counts events. A future that saw `ready` at tick t and then got
 //	       EAGAIN clears the bit only if tick is still t: an event that
 //	       arrived between the failed syscall and the clear is not lost.
@@ -96,6 +99,20 @@ func (s *scheduledIO) clearReady(gen uint32, dir uint8, tick uint32) {
 	s.mu.Lock()
 	if s.gen == gen && s.tick == tick {
 		s.ready &^= dir
+	}
+	s.mu.Unlock()
+}
+
+// drained forgets read readiness after a read that returned less than it
+// asked for: a stream socket's receive queue was empty when it returned,
+// so the next read would only say EAGAIN. As in clearReady, an event since
+// tick keeps the readiness; so does readHup, since the end of the stream
+// (or an error) still waits behind the data and no new event will come
+// for it.
+func (s *scheduledIO) drained(gen uint32, tick uint32) {
+	s.mu.Lock()
+	if s.gen == gen && s.tick == tick && s.ready&readHup == 0 {
+		s.ready &^= readyRead
 	}
 	s.mu.Unlock()
 }
@@ -291,6 +308,8 @@ func (g registration) pollReady(cx *future.Context, dir uint8, key *waitKey) (sl
 }
 
 func (g registration) clearReady(dir uint8, tick uint32) { g.s.clearReady(g.gen, dir, tick) }
+
+func (g registration) drained(tick uint32) { g.s.drained(g.gen, tick) }
 
 // closedErr says why a registration reported slotClosed.
 func (g registration) closedErr() error {

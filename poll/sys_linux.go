@@ -35,6 +35,10 @@ type event struct {
 const (
 	readyRead  uint8 = 1 << 0
 	readyWrite uint8 = 1 << 1
+	// readHup is set with readyRead by an event that says the peer shut
+	// its side or the socket failed: the end of the stream or an error
+	// is waiting to be read, which no later event will announce.
+	readHup uint8 = 1 << 2
 )
 
 const ioEvents = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
@@ -95,6 +99,9 @@ func (p *epoller) wait(buf []unix.EpollEvent, out []event, msec int) ([]event, e
 		var bits uint8
 		if e.Events&(unix.EPOLLIN|unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
 			bits |= readyRead
+		}
+		if e.Events&(unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
+			bits |= readHup
 		}
 		if e.Events&(unix.EPOLLOUT|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
 			bits |= readyWrite

@@ -24,6 +24,7 @@ type event struct {
 const (
 	readyRead  uint8 = 1 << 0
 	readyWrite uint8 = 1 << 1
+	readHup    uint8 = 1 << 2
 )
 
 func newPoller() (*epoller, error)                     { return nil, ErrUnsupported }

@@ -7,6 +7,7 @@ import (
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
 	"github.com/spindle-rt/spindle/future/async"
+	"github.com/spindle-rt/spindle/future/tasksync"
 	"github.com/spindle-rt/spindle/poll"
 	"net/http"
 )
@@ -32,25 +33,30 @@ type serverServeConnFuture struct {
 	c *poll.Conn
 
 	// variables that live across an await
-	first   [1]byte
+	idle    idleWait
 	b       *buffers
 	err     error
+	rf      future.Future[future.Result[request]]
+	res     future.Result[request]
+	ok      bool
 	req     request
 	err1    error
 	closing bool
 	status  int
 	body    []byte
 	err2    error
+	ok1     bool
 
 	// futures in flight
-	await  future.Future[error]
+	await  future.Future[future.Result[int]]
 	await1 future.Future[future.Result[request]]
-	await2 future.Future[future.Result[int]]
+	await2 future.Future[future.Result[struct{}]]
 
 	// deferred calls and their arguments
-	defer0     func(c *poll.Conn, b **buffers)
+	defer0     func(c *poll.Conn, b **buffers, stop *tasksync.CancelledFuture)
 	defer0Arg0 *poll.Conn
 	defer0Arg1 **buffers
+	defer0Arg2 *tasksync.CancelledFuture
 	deferred   uint64 // bit i: the defer statement i ran and its call is pending
 }
 
@@ -69,48 +75,57 @@ func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:86: start of serveConnBody
-			s1.first = [1]byte{}
+		case 0: // conn.go:110: start of serveConnBody
+			s1.idle = idleWait{s: s1.s, c: s1.c, stop: s1.s.stop.Cancelled()}
+			s1.idle.stop.Adopt()
 			s1.b = nil
 			s1.defer0 = s1.s.closeConn
 			s1.defer0Arg0 = s1.c
 			s1.defer0Arg1 = &s1.b
+			s1.defer0Arg2 = s1.idle.stop
 			s1.deferred |= 1 << 0
 			fallthrough
-		case 1: // conn.go:90: loop: for
+		case 1: // conn.go:115: loop: for
 			if !(s1.b == nil) {
 				pc = 3
 				continue resume
 			}
-			s1.await = future.SelectBiased(
-				future.On(poll.TryTimeout(s1.c.Read(s1.first[:]), s1.s.cfg.IdleTimeout), resultErr),
-				future.On(s1.s.stop.Cancelled(), func(struct{}) error { return errStopping }),
-			)
+			s1.await = poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout)
 			fallthrough
-		case 2: // conn.go:94: resumes at err := async.Await(a, future.SelectBiased(
-			v, ok := s1.await.Poll(cx).Value()
-			if !ok {
+		case 2: // conn.go:117: resumes at _, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
+			v, ok1 := s1.await.Poll(cx).Value()
+			if !ok1 {
 				s1.state = 2
 				return future.Pending[struct{}]()
 			}
 			s1.await = nil
-			s1.err = v
+			_, s1.err = v.Get()
 			if s1.err != nil {
 				return s1.finish()
 			}
-			s1.b = s1.s.getBuffers(s1.c, s1.first[0])
+			s1.b, s1.idle.b = s1.idle.b, nil
 			fallthrough
-		case 3: // conn.go:102: after the if at conn.go:91
-			s1.await1 = poll.TryTimeout(readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:]), s1.s.cfg.ReadTimeout)
+		case 3: // conn.go:122: after the if at conn.go:116
+			s1.rf = readRequest(s1.b.br, s1.s.cfg.MaxHeaderBytes, s1.s.cfg.MaxBodyBytes, s1.b.scratch[:])
+			s1.res, s1.ok = s1.rf.Poll(cx).Value()
+			if s1.ok {
+				pc = 5
+				continue resume
+			}
+			s1.await1 = poll.TryTimeout(s1.rf, s1.s.cfg.ReadTimeout)
 			fallthrough
-		case 4: // conn.go:103: resumes at req, err := async.TryAwait(a, poll.TryTimeout(readRequest(b.br, s.cfg.MaxHeaderBytes, s.cfg.MaxBodyBytes, b.scratch[:]), s.cfg.ReadTimeout))
-			v, ok := s1.await1.Poll(cx).Value()
-			if !ok {
+		case 4: // conn.go:129: resumes at res = async.Await(a, poll.TryTimeout(rf, s.cfg.ReadTimeout))
+			v, ok1 := s1.await1.Poll(cx).Value()
+			if !ok1 {
 				s1.state = 4
 				return future.Pending[struct{}]()
 			}
 			s1.await1 = nil
-			s1.req, s1.err1 = v.Get()
+			s1.res = v
+			fallthrough
+		case 5: // conn.go:130: after the if at conn.go:128
+			s1.rf = nil
+			s1.req, s1.err1 = s1.res.Get()
 			switch {
 			case errors.Is(s1.err1, aio.ErrLineTooLong):
 				s1.req.status = http.StatusRequestHeaderFieldsTooLarge
@@ -129,32 +144,38 @@ resume:
 			}
 			s1.b.src.out = appendResponse(s1.b.src.out, s1.status, s1.body, s1.req.head, s1.closing)
 			if !(s1.closing || s1.b.br.Buffered() == 0 || len(s1.b.src.out) >= flushAt) {
-				pc = 6
+				pc = 8
 				continue resume
 			}
-			s1.await2 = poll.TryTimeout(s1.c.WriteAll(s1.b.src.unsent()), s1.s.cfg.WriteTimeout)
+			s1.err2, s1.ok1 = s1.b.src.pollFlush(cx).Value()
+			if s1.ok1 {
+				pc = 7
+				continue resume
+			}
+			s1.await2 = poll.TryTimeout[struct{}](flushing{&s1.b.src}, s1.s.cfg.WriteTimeout)
 			fallthrough
-		case 5: // conn.go:122: resumes at _, err := async.TryAwait(a, poll.TryTimeout(c.WriteAll(b.src.unsent()), s.cfg.WriteTimeout))
-			v, ok := s1.await2.Poll(cx).Value()
-			if !ok {
-				s1.state = 5
+		case 6: // conn.go:154: resumes at _, err = async.TryAwait(a, poll.TryTimeout[struct{}](flushing{&b.src}, s.cfg.WriteTimeout))
+			v, ok1 := s1.await2.Poll(cx).Value()
+			if !ok1 {
+				s1.state = 6
 				return future.Pending[struct{}]()
 			}
 			s1.await2 = nil
 			_, s1.err2 = v.Get()
+			fallthrough
+		case 7: // conn.go:155: after the if at conn.go:153
 			if s1.err2 != nil || s1.closing {
 				return s1.finish()
 			}
-			s1.b.src.out, s1.b.src.sent = s1.b.src.out[:0], 0
 			fallthrough
-		case 6: // conn.go:127: after the if at conn.go:121
+		case 8: // conn.go:159: after the if at conn.go:150
 			if s1.b.br.Buffered() == 0 {
 				s1.s.putBuffers(s1.b)
 				s1.b = nil
 			}
 			pc = 1
 			continue resume
-		case 7: // conn.go:132: after the loop at conn.go:90
+		case 9: // conn.go:164: after the loop at conn.go:115
 			return s1.finish()
 		}
 	}
@@ -173,7 +194,7 @@ func (s1 *serverServeConnFuture) Cancel() {
 		future.Cancel(s1.await)
 	case 4:
 		future.Cancel(s1.await1)
-	case 5:
+	case 6:
 		future.Cancel(s1.await2)
 	}
 	s1.await = nil
@@ -195,7 +216,7 @@ func (s1 *serverServeConnFuture) runDefers(p any, panicking bool) {
 	d := s1.deferred
 	s1.deferred = 0
 	if d&(1<<0) != 0 {
-		defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1)
+		defer s1.defer0(s1.defer0Arg0, s1.defer0Arg1, s1.defer0Arg2)
 	}
 	if panicking {
 		panic(p)
