@@ -137,6 +137,18 @@ func BenchmarkWaitingTaskMemory(b *testing.B) {
 			abortAll(hs)
 			g.Unlock()
 		})
+		// The same, unadopted (the wrapper hides Adopt and Cancel): the
+		// lock wait keeps the backstop's node and cleanup record. The
+		// wrapper's 16 bytes are not counted.
+		waitMemSpindle(b, "compiled-mutex-unadopted", 8+16, func(p *pool.Pool, hs []*pool.JoinHandle[int]) {
+			g, _ = m.TryLock()
+			for i := range hs {
+				hs[i] = pool.Spawn[int](p, unadopted[int]{compiled.LockOnce(m)})
+			}
+		}, m.Waiters, func(hs []*pool.JoinHandle[int]) {
+			abortAll(hs)
+			g.Unlock()
+		})
 	}
 	{
 		s := tasksync.NewSemaphore(0)

@@ -232,7 +232,10 @@ func BenchmarkMutexContended(b *testing.B) {
 	})
 }
 
-// unadopted hides the Adopt (and Cancel) of the future it wraps: the pool
-// spawns it unadopted, as it spawned every compiled future before they
-// implemented future.Adopter.
+// unadopted hides the Adopt of the future it wraps: the pool spawns it
+// unadopted, as it spawned every compiled future before they implemented
+// future.Adopter. The wrapper is a 16-byte allocation of its own.
 type unadopted[T any] struct{ future.Future[T] }
+
+// Cancel cancels the wrapped future.
+func (u unadopted[T]) Cancel() { future.Cancel(u.Future) }
