@@ -4031,6 +4031,9 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			s.x = v1
+			if s.adopted {
+				s.inner.Adopt()
+			}
 			fallthrough
 		case 2: // bodies.go:600: resumes at return x + async.Await(a, inner)
 			v1, ok := s.inner.Poll(cx).Value()
