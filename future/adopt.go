@@ -13,8 +13,12 @@ package future
 // an adopter that is not adopted keeps its backstop.
 //
 // The pool adopts the future of every task it spawns (a task cancels its
-// future on Abort and Shutdown, and after a panic); Map and Then pass an
-// adoption on to the futures they run. Adopt a future by hand
+// future on Abort and Shutdown, and after a panic). Map, Then, Join,
+// Join2, Join3, Race, TryJoin, TryRace, FirstOk, Select, SelectN,
+// SelectBiased and Fuse pass an adoption on to their children, as do the
+// futures that cmd/spindle-async compiles and async.Task to the futures
+// their bodies await: each cancels every child it drops, the one whose
+// poll panicked included. Adopt a future by hand
 // only from an owner that keeps the same promise; a future dropped without
 // Cancel after being adopted keeps its queue place until it is granted,
 // and then holds what it was granted (a lock, a permit) for good.

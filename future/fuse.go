@@ -51,3 +51,11 @@ func (f *Fused[T]) Cancel() {
 
 // IsTerminated reports whether the wrapped future returned Ready.
 func (f *Fused[T]) IsTerminated() bool { return f.f == nil }
+
+// Adopt implements Adopter: a Fused drops its future only in Cancel, which
+// cancels it (after a panic in its poll too), so the future is adopted.
+func (f *Fused[T]) Adopt() {
+	if f.f != nil {
+		Adopt(f.f)
+	}
+}

@@ -81,3 +81,15 @@ func (g *group[T]) close() {
 	g.set.close()
 	g.children = nil
 }
+
+// adopt adopts every child (see Adopter) if the group has not polled yet.
+// Its combinators may pass an adoption on: they cancel every child they
+// drop (the rest once they complete; every live child on Cancel, the one
+// whose poll panicked included, since a panic leaves it live).
+func (g *group[T]) adopt() {
+	if !g.set.initialized() {
+		for _, f := range g.children {
+			Adopt(f)
+		}
+	}
+}

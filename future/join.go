@@ -58,3 +58,10 @@ func (j *joinFuture[T]) store(i int, v T) bool {
 	j.values[i] = v
 	return false
 }
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (j *joinFuture[T]) Adopt() {
+	if j.st == stageIdle {
+		j.g.adopt()
+	}
+}

@@ -47,15 +47,17 @@ func Join2[A, B any](a Future[A], b Future[B]) Future[Pair[A, B]] {
 }
 
 type join2Future[A, B any] struct {
-	a    Future[A]
-	b    Future[B]
-	out  Pair[A, B]
-	live int
-	st   stage
+	a      Future[A]
+	b      Future[B]
+	out    Pair[A, B]
+	live   int
+	st     stage
+	polled bool // Adopt is ignored after the first poll
 }
 
 func (j *join2Future[A, B]) Poll(cx *Context) Poll[Pair[A, B]] {
 	j.st.enter(j)
+	j.polled = true
 	j.live -= pollDirect(cx, &j.a, &j.out.First) + pollDirect(cx, &j.b, &j.out.Second)
 	if j.live > 0 {
 		return pending[Pair[A, B]](&j.st)
@@ -93,16 +95,18 @@ func Join3[A, B, C any](a Future[A], b Future[B], c Future[C]) Future[Triple[A, 
 }
 
 type join3Future[A, B, C any] struct {
-	a    Future[A]
-	b    Future[B]
-	c    Future[C]
-	out  Triple[A, B, C]
-	live int
-	st   stage
+	a      Future[A]
+	b      Future[B]
+	c      Future[C]
+	out    Triple[A, B, C]
+	live   int
+	st     stage
+	polled bool // Adopt is ignored after the first poll
 }
 
 func (j *join3Future[A, B, C]) Poll(cx *Context) Poll[Triple[A, B, C]] {
 	j.st.enter(j)
+	j.polled = true
 	j.live -= pollDirect(cx, &j.a, &j.out.First) + pollDirect(cx, &j.b, &j.out.Second) +
 		pollDirect(cx, &j.c, &j.out.Third)
 	if j.live > 0 {
@@ -134,4 +138,23 @@ func pollDirect[T any](cx *Context, f *Future[T], out *T) int {
 	}
 	*out, *f = v, nil
 	return 1
+}
+
+// Adopt implements Adopter: Join2 cancels the children it drops (on
+// Cancel, the one whose poll panicked included), so its children are
+// adopted.
+func (j *join2Future[A, B]) Adopt() {
+	if !j.polled {
+		Adopt(j.a)
+		Adopt(j.b)
+	}
+}
+
+// Adopt implements Adopter, as Join2's does.
+func (j *join3Future[A, B, C]) Adopt() {
+	if !j.polled {
+		Adopt(j.a)
+		Adopt(j.b)
+		Adopt(j.c)
+	}
 }

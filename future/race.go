@@ -66,3 +66,10 @@ func (r *raceFuture[T]) win(i int, v T) bool {
 	r.winner = Raced[T]{Index: i, Value: v}
 	return true
 }
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (r *raceFuture[T]) Adopt() {
+	if r.st == stageIdle {
+		r.g.adopt()
+	}
+}

@@ -83,3 +83,12 @@ func (s *selectFuture[A, B]) Cancel() {
 		Cancel(b)
 	}
 }
+
+// Adopt implements Adopter: Select cancels the loser, and both children on
+// Cancel (the one whose poll panicked included), so both are adopted.
+func (s *selectFuture[A, B]) Adopt() {
+	if s.st == stageIdle && !s.set.initialized() {
+		Adopt(s.a)
+		Adopt(s.b)
+	}
+}

@@ -159,3 +159,10 @@ func shuffleBatch(cx *Context, b []int32) {
 
 // sortBatch puts the children of one poll in the order of their cases.
 func sortBatch(_ *Context, b []int32) { slices.Sort(b) }
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (s *selectN[R]) Adopt() {
+	if s.st == stageIdle {
+		s.g.adopt()
+	}
+}

@@ -64,3 +64,10 @@ func (j *tryJoinFuture[T]) store(i int, r Result[T]) bool {
 	j.values[i] = r.Value
 	return false
 }
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (j *tryJoinFuture[T]) Adopt() {
+	if j.st == stageIdle {
+		j.g.adopt()
+	}
+}

@@ -123,3 +123,17 @@ func (r *firstOkFuture[T]) decide(i int, v Result[T]) bool {
 	r.won = Raced[T]{Index: i, Value: v.Value}
 	return true
 }
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (r *tryRaceFuture[T]) Adopt() {
+	if r.st == stageIdle {
+		r.g.adopt()
+	}
+}
+
+// Adopt implements Adopter: the children are adopted (see group.adopt).
+func (r *firstOkFuture[T]) Adopt() {
+	if r.st == stageIdle {
+		r.g.adopt()
+	}
+}

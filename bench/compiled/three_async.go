@@ -21,7 +21,8 @@ var _ = threeBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type threeFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	x future.Future[int]
@@ -40,6 +41,9 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 	for {
 		switch pc {
 		case 0: // three.go:17: start of threeBody
+			if s.adopted {
+				future.Adopt(s.x)
+			}
 			fallthrough
 		case 1: // three.go:18: resumes at v := async.Await(a, x)
 			v1, ok := s.x.Poll(cx).Value()
@@ -48,6 +52,9 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			s.v = v1
+			if s.adopted {
+				future.Adopt(s.y)
+			}
 			fallthrough
 		case 2: // three.go:19: resumes at w := async.Await(a, y)
 			v1, ok := s.y.Poll(cx).Value()
@@ -56,6 +63,9 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 				return future.Pending[int]()
 			}
 			s.w = v1
+			if s.adopted {
+				future.Adopt(s.z)
+			}
 			fallthrough
 		case 3: // three.go:20: resumes at u := async.Await(a, z)
 			v1, ok := s.z.Poll(cx).Value()
@@ -74,6 +84,9 @@ func (s *threeFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *threeFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -86,6 +99,26 @@ func (s *threeFuture) Cancel() {
 		future.Cancel(s.z)
 	}
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *threeFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.x != nil {
+		future.Cancel(s.x)
+	}
+	if s.y != nil {
+		future.Cancel(s.y)
+	}
+	if s.z != nil {
+		future.Cancel(s.z)
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *threeFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // Sum returns the future of [sumBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -101,7 +134,8 @@ var _ = sumBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type sumFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	fs    []future.Future[int]
@@ -128,7 +162,11 @@ type sumFuture struct {
 func (s *sumFuture) Poll(cx *future.Context) (r future.Poll[int]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -150,6 +188,9 @@ resume:
 				continue resume
 			}
 			s.f = s.ranged[s.index]
+			if s.adopted {
+				future.Adopt(s.f)
+			}
 			fallthrough
 		case 2: // three.go:66: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
@@ -175,6 +216,9 @@ resume:
 // nothing.
 func (s *sumFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -184,6 +228,20 @@ func (s *sumFuture) Cancel() {
 	}
 	s.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *sumFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.f != nil {
+		future.Cancel(s.f)
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *sumFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *sumFuture) finish() future.Poll[int] {

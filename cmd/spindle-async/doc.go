@@ -27,8 +27,9 @@
 // body is the constructor's source and still runs on a coroutine, so
 // linters must not call it unused even when no code calls it. The parts
 // every compiled future shares (the start of Poll and Cancel, the end of
-// the body, the final states) are helpers of future/async: async.Enter,
-// async.Cancelling, async.Done, async.PanicFinal, async.Recovered.
+// the body, the final states, adoption) are helpers of future/async:
+// async.Enter, async.Cancelling, async.Done, async.PanicFinal,
+// async.Recovered, async.SetAdopted.
 //
 // Usage:
 //
@@ -148,6 +149,26 @@
 // with future.ErrPolledAfterCancel; a second Cancel does nothing). Unlike a
 // coroutine Task, which unwinds with a private panic, no panic is in
 // flight: a recover in a deferred call returns nil.
+//
+// A panic in a poll (the awaited future's, or the body's) leaves the
+// future in flight cancelled too: in Poll's deferred function, before the
+// deferred calls run, when the body has defer statements; otherwise by the
+// Cancel that the owner calls after the panic (cancelAwaits; the state is
+// then async.StatePanicked). The coroutine form cancels it as the panic
+// leaves the Await, so both forms log the same.
+//
+// # Adoption
+//
+// Since Cancel reaches the future in flight however the body stops, a
+// compiled future implements future.Adopter when some await can pass an
+// adoption on: Adopt before the first poll sets its adopted field, and
+// each await then adopts its future before polling it (f.Adopt() or
+// future.Adopt(f)). An owner that keeps Adopter's promise (the pool does
+// for every task it spawns) so spares each lock, notify, semaphore or
+// channel wait of the body its garbage-collector backstop: a separate
+// queue node and a runtime.AddCleanup record per wait. Futures whose await
+// field cannot be tested for nil (a type parameter, a value type) are
+// never adopted, since cancelAwaits could not find them.
 //
 // # Refused
 //

@@ -37,6 +37,9 @@ func (g *gen) render() string {
 	w("// deferred calls pending.\n")
 	w("type %s%s struct {\n", g.tname, g.tparamDecl)
 	w("\tstate int // the case Poll resumes at; < 0 once finished (see async.StateDone)\n")
+	if g.adopts {
+		w("\tadopted bool // the owner cancels this future whenever it drops it: so is each await\n")
+	}
 	fields := slices.Clone(g.fields)
 	sort.SliceStable(fields, func(i, j int) bool { return fields[i].group < fields[j].group })
 	for i, f := range fields {
@@ -52,6 +55,21 @@ func (g *gen) render() string {
 	}
 	w("}\n\n")
 
+	// What cancelAwaits cancels: every future that can be in flight when a
+	// poll panics, found by its nil test.
+	var cancels []string
+	for _, f := range append(slices.Clone(g.awaitFs), g.directFs...) {
+		c := g.cancelText(f)
+		if c == "" || !nilable(f.t) {
+			continue
+		}
+		if f.direct {
+			cancels = append(cancels, fmt.Sprintf("\tif %s.%s != nil {\n\t\t%s\n\t}\n", s, f.name, c))
+		} else {
+			cancels = append(cancels, fmt.Sprintf("\tif %s.%s != nil {\n\t\t%s\n\t\t%s.%s = nil\n\t}\n", s, f.name, c, s, f.name))
+		}
+	}
+
 	// Poll.
 	r := g.fresh("r")
 	w("// Poll runs the body from where it stopped to its next await of a pending\n// future, or to its end.\n")
@@ -63,15 +81,24 @@ func (g *gen) render() string {
 	w("\t%s := %s.Enter(%s, &%s.state)\n", g.pc, A, s, s)
 	if len(g.defers) > 0 {
 		w("\tdefer func() {\n")
+		pending := fmt.Sprintf("%s.deferred != 0", s)
 		if g.orderMode {
-			w("\t\tif %s.state == %s.StateRunning && len(%s.deferOrder) != 0 {\n", s, A, s)
-		} else {
-			w("\t\tif %s.state == %s.StateRunning && %s.deferred != 0 {\n", s, A, s)
+			pending = fmt.Sprintf("len(%s.deferOrder) != 0", s)
 		}
-		w("\t\t\t// The body panicked: its deferred calls run, and may recover;\n")
-		w("\t\t\t// if one does, the future is Ready with the results as they are.\n")
-		w("\t\t\t%s.runDefers(%s.Recovered(recover()), true)\n", s, A)
-		w("\t\t\t%s = %s.Done(&%s.state, %s)\n\t\t}\n\t}()\n", r, A, s, g.valueExpr)
+		in := "\t\t"
+		if len(cancels) > 0 {
+			w("\t\tif %s.state == %s.StateRunning {\n", s, A)
+			w("\t\t\t// The body panicked: the future in flight is dropped first.\n")
+			w("\t\t\t%s.cancelAwaits()\n", s)
+			w("\t\t}\n")
+			w("\t\tif %s.state == %s.StatePanicked && %s {\n", s, A, pending)
+		} else {
+			w("\t\tif %s.state == %s.StateRunning && %s {\n", s, A, pending)
+		}
+		w("%s\t// The body panicked: its deferred calls run, and may recover;\n", in)
+		w("%s\t// if one does, the future is Ready with the results as they are.\n", in)
+		w("%s\t%s.runDefers(%s.Recovered(recover()), true)\n", in, s, A)
+		w("%s\t%s = %s.Done(&%s.state, %s)\n%s}\n\t}()\n", in, r, A, s, g.valueExpr, in)
 	}
 	// States with no code of their own (the join after an if whose
 	// branches both jump there, say) are skipped: jumps go where they lead.
@@ -125,7 +152,11 @@ func (g *gen) render() string {
 	}
 	switch {
 	case len(keys) > 0:
-		w("\t%s := %s.Cancelling(&%s.state)\n\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc, A, s, g.pc)
+		w("\t%s := %s.Cancelling(&%s.state)\n", g.pc, A, s)
+		if len(cancels) > 0 {
+			w("\tif %s == %s.StateRunning {\n\t\t%s.cancelAwaits() // the last poll panicked\n\t}\n", g.pc, A, s)
+		}
+		w("\tif %s < 0 {\n\t\treturn\n\t}\n", g.pc)
 	case clear || len(g.defers) > 0:
 		w("\tif %s.Cancelling(&%s.state) < 0 {\n\t\treturn\n\t}\n", A, s)
 	default:
@@ -147,6 +178,18 @@ func (g *gen) render() string {
 		w("\t%s.runDefers(nil, false)\n", s)
 	}
 	w("}\n\n")
+
+	if len(cancels) > 0 {
+		w("// cancelAwaits cancels the future that a poll that panicked left in\n")
+		w("// flight, once: the body ends there.\n")
+		w("func (%s *%s%s) cancelAwaits() {\n\t%s.state = %s.StatePanicked\n%s}\n\n", s, g.tname, g.tparamUse, s, A, strings.Join(cancels, ""))
+	}
+	if g.adopts {
+		w("// Adopt implements future.Adopter: Cancel cancels the future in flight\n")
+		w("// however the body stops before Ready, a panic included, so an adopted\n")
+		w("// body adopts each future it awaits, before its first poll.\n")
+		w("func (%s *%s%s) Adopt() { %s.SetAdopted(&%s.adopted, %s.state) }\n\n", s, g.tname, g.tparamUse, A, s, s)
+	}
 
 	// finish, runDefers.
 	if !strings.Contains(cases.String(), "."+"finish()") && len(g.defers) == 0 {

@@ -68,6 +68,8 @@ type gen struct {
 	targets  []target
 	defers   []*deferSite
 	awaitFs  []*awaitField
+	directFs []*awaitField // the variables awaited in place, once each
+	adopts   bool          // some await adopts its future when the state is adopted
 	suspends []suspend
 
 	tmpFree    map[string][]string // temporaries free for reuse, by type

@@ -104,7 +104,7 @@ func (g *gen) signature() bool {
 	g.loop = g.fresh("resume")
 	g.pv = g.fresh("v")
 	g.okv = g.fresh("ok")
-	for _, m := range []string{"state", "Poll", "Cancel", "finish", "runDefers", "unwind"} {
+	for _, m := range []string{"state", "adopted", "Poll", "Cancel", "Adopt", "cancelAwaits", "finish", "runDefers", "unwind"} {
 		g.fieldNames[m] = true
 	}
 
@@ -503,6 +503,10 @@ func (g *gen) suspendAs(call *ast.CallExpr, assign func(v string) string, get bo
 	if !f.direct {
 		g.emit(fmt.Sprintf("%s.%s = %s", g.recv, f.name, g.text(arg)))
 	}
+	if a := g.adoptText(f); a != "" {
+		g.emit(fmt.Sprintf("if %s.adopted {\n%s\n}", g.recv, a))
+		g.adopts = true
+	}
 	st := g.newState(call.Pos(), "resumes at "+g.line(call.Pos()))
 	g.start(st)
 	fut := g.recv + "." + f.name
@@ -537,7 +541,14 @@ func (g *gen) awaitField(arg ast.Expr, call *ast.CallExpr) *awaitField {
 	if id, ok := ast.Unparen(arg).(*ast.Ident); ok {
 		if v, ok := g.info.Uses[id].(*types.Var); ok && !g.escapes[v] {
 			if f, ok := g.hoisted[v]; ok {
-				return &awaitField{name: f, t: v.Type(), direct: true}
+				for _, d := range g.directFs {
+					if d.name == f {
+						return d
+					}
+				}
+				d := &awaitField{name: f, t: v.Type(), direct: true}
+				g.directFs = append(g.directFs, d)
+				return d
 			}
 		}
 	}
@@ -567,6 +578,48 @@ func (g *gen) cancelText(f *awaitField) string {
 	}
 	if types.IsInterface(f.t) {
 		return fmt.Sprintf("%s.Cancel(%s)", g.imp.name(g.futurePkg()), fut)
+	}
+	return ""
+}
+
+// nilable reports whether a field of type t can be tested against nil
+// in the generated code: a pointer or an interface, not a type parameter.
+func nilable(t types.Type) bool {
+	if _, ok := t.(*types.TypeParam); ok {
+		return false
+	}
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Interface:
+		return true
+	}
+	return false
+}
+
+// hasMethod reports whether t has the method name with no parameters and
+// no results.
+func hasMethod(t types.Type, name string) bool {
+	if sel := types.NewMethodSet(t).Lookup(nil, name); sel != nil {
+		sig, ok := sel.Type().(*types.Signature)
+		return ok && sig.Params().Len() == 0 && sig.Results().Len() == 0
+	}
+	return false
+}
+
+// adoptText is the statement that adopts the future in f (see
+// future.Adopter), or "" if f is never adopted: when its type has no Adopt
+// method, or when a nil test cannot tell whether it is in flight (a type
+// parameter, a value type), so that cancelAwaits could not reach it after
+// a panic. An adopted future must be cancelled however the body stops.
+func (g *gen) adoptText(f *awaitField) string {
+	if !nilable(f.t) || g.cancelText(f) == "" {
+		return ""
+	}
+	fut := g.recv + "." + f.name
+	if hasMethod(f.t, "Adopt") {
+		return fut + ".Adopt()"
+	}
+	if types.IsInterface(f.t) {
+		return fmt.Sprintf("%s.Adopt(%s)", g.imp.name(g.futurePkg()), fut)
 	}
 	return ""
 }

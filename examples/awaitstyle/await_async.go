@@ -79,6 +79,9 @@ resume:
 // nothing.
 func (s *serveFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -87,6 +90,16 @@ func (s *serveFuture) Cancel() {
 		s.await.Cancel()
 	}
 	s.await = nil
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *serveFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // handle returns the future of [handleBody], compiled by spindle-async into a
@@ -145,6 +158,9 @@ func (s *handleFuture) Poll(cx *future.Context) future.Poll[error] {
 // nothing.
 func (s *handleFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -153,6 +169,16 @@ func (s *handleFuture) Cancel() {
 		s.await.Cancel()
 	}
 	s.await = nil
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *handleFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // client returns the future of [clientBody], compiled by spindle-async into a
@@ -169,7 +195,8 @@ var _ = clientBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type clientFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	addr string
@@ -221,6 +248,9 @@ resume:
 				return async.Done[error](&s.state, s.err)
 			}
 			s.await1 = s.c.ReadToEnd()
+			if s.adopted {
+				future.Adopt(s.await1)
+			}
 			fallthrough
 		case 3: // await.go:57: resumes at reply, err := async.TryAwait(a, c.ReadToEnd())
 			v, ok := s.await1.Poll(cx).Value()
@@ -253,6 +283,9 @@ resume:
 // nothing.
 func (s *clientFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -265,3 +298,22 @@ func (s *clientFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *clientFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
+	if s.await1 != nil {
+		future.Cancel(s.await1)
+		s.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *clientFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }

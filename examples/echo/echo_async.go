@@ -73,6 +73,9 @@ resume:
 // nothing.
 func (s *serveFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -81,6 +84,16 @@ func (s *serveFuture) Cancel() {
 		s.await.Cancel()
 	}
 	s.await = nil
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *serveFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // echo returns the future of [echoBody], compiled by spindle-async into a
@@ -121,7 +134,11 @@ type echoFuture struct {
 func (s *echoFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -176,6 +193,9 @@ resume:
 // nothing.
 func (s *echoFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -185,6 +205,16 @@ func (s *echoFuture) Cancel() {
 	}
 	s.await = nil
 	s.runDefers(nil, false)
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *echoFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
@@ -221,7 +251,8 @@ var _ = clientBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type clientFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	addr string
@@ -251,7 +282,11 @@ type clientFuture struct {
 func (s *clientFuture) Poll(cx *future.Context) (r future.Poll[future.Result[[]byte]]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -297,6 +332,9 @@ resume:
 		case 3: // echo.go:60: after the if at echo.go:58
 			s.c.CloseWrite()
 			s.await2 = s.c.ReadToEnd()
+			if s.adopted {
+				future.Adopt(s.await2)
+			}
 			fallthrough
 		case 4: // echo.go:62: resumes at return async.TryAwait(a, c.ReadToEnd())
 			v, ok := s.await2.Poll(cx).Value()
@@ -316,6 +354,9 @@ resume:
 // nothing.
 func (s *clientFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -332,6 +373,29 @@ func (s *clientFuture) Cancel() {
 	s.await2 = nil
 	s.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *clientFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
+	if s.await2 != nil {
+		future.Cancel(s.await2)
+		s.await2 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *clientFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *clientFuture) finish() future.Poll[future.Result[[]byte]] {

@@ -64,6 +64,9 @@ func (s *jobFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // nothing.
 func (s *jobFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -72,4 +75,14 @@ func (s *jobFuture) Cancel() {
 		s.await.Cancel()
 	}
 	s.await = nil
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *jobFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }

@@ -26,7 +26,8 @@ var _ = (*Server).serveConnBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type serverServeConnFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	s *Server
@@ -65,7 +66,11 @@ type serverServeConnFuture struct {
 func (s1 *serverServeConnFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && s1.deferred != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && s1.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -91,6 +96,9 @@ resume:
 				continue resume
 			}
 			s1.await = poll.TryTimeout(&s1.idle, s1.s.cfg.IdleTimeout)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // conn.go:117: resumes at _, err := async.TryAwait(a, poll.TryTimeout(&idle, s.cfg.IdleTimeout))
 			v, ok1 := s1.await.Poll(cx).Value()
@@ -113,6 +121,9 @@ resume:
 				continue resume
 			}
 			s1.await1 = poll.TryTimeout(s1.rf, s1.s.cfg.ReadTimeout)
+			if s1.adopted {
+				future.Adopt(s1.await1)
+			}
 			fallthrough
 		case 4: // conn.go:129: resumes at res = async.Await(a, poll.TryTimeout(rf, s.cfg.ReadTimeout))
 			v, ok1 := s1.await1.Poll(cx).Value()
@@ -153,6 +164,9 @@ resume:
 				continue resume
 			}
 			s1.await2 = poll.TryTimeout[struct{}](flushing{&s1.b.src}, s1.s.cfg.WriteTimeout)
+			if s1.adopted {
+				future.Adopt(s1.await2)
+			}
 			fallthrough
 		case 6: // conn.go:154: resumes at _, err = async.TryAwait(a, poll.TryTimeout[struct{}](flushing{&b.src}, s.cfg.WriteTimeout))
 			v, ok1 := s1.await2.Poll(cx).Value()
@@ -186,6 +200,9 @@ resume:
 // nothing.
 func (s1 *serverServeConnFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -202,6 +219,29 @@ func (s1 *serverServeConnFuture) Cancel() {
 	s1.await2 = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *serverServeConnFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+	if s1.await1 != nil {
+		future.Cancel(s1.await1)
+		s1.await1 = nil
+	}
+	if s1.await2 != nil {
+		future.Cancel(s1.await2)
+		s1.await2 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *serverServeConnFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serverServeConnFuture) finish() future.Poll[struct{}] {

@@ -23,7 +23,8 @@ var _ = readRequestBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type readRequestFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	br      *aio.BufReader
@@ -56,6 +57,9 @@ resume:
 		switch pc {
 		case 0: // request.go:32: start of readRequestBody
 			s.await = s.br.ReadLine()
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // request.go:33: resumes at line, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
@@ -73,6 +77,9 @@ resume:
 			fallthrough
 		case 2: // request.go:39: loop: for
 			s.await = s.br.ReadLine()
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 3: // request.go:40: resumes at h, err := async.TryAwait(a, br.ReadLine())
 			v, ok := s.await.Poll(cx).Value()
@@ -142,6 +149,9 @@ resume:
 // nothing.
 func (s *readRequestFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -154,3 +164,22 @@ func (s *readRequestFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *readRequestFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *readRequestFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }

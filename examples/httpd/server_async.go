@@ -26,7 +26,8 @@ var _ = (*Server).serveBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type serverServeFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	s *Server
@@ -57,7 +58,11 @@ type serverServeFuture struct {
 func (s1 *serverServeFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[int]]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && s1.deferred != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && s1.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -92,6 +97,9 @@ resume:
 					return true
 				}).If(s1.conns.Len() > 0), // Next on an empty set is Ready at once
 			)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // server.go:82: resumes at async.Await(a, future.SelectN(
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -113,6 +121,9 @@ resume:
 			s1.l.Close()
 			s1.s.stop.Cancel()
 			s1.await1 = s1.conns.JoinAll()
+			if s1.adopted {
+				future.Adopt(s1.await1)
+			}
 			fallthrough
 		case 4: // server.go:103: resumes at rest, _ := async.Await(a, conns.JoinAll()).Get()
 			v, ok := s1.await1.Poll(cx).Value()
@@ -133,6 +144,9 @@ resume:
 // nothing.
 func (s1 *serverServeFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -146,6 +160,25 @@ func (s1 *serverServeFuture) Cancel() {
 	s1.await1 = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *serverServeFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+	if s1.await1 != nil {
+		future.Cancel(s1.await1)
+		s1.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *serverServeFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serverServeFuture) finish() future.Poll[future.Result[int]] {

@@ -27,7 +27,8 @@ var _ = handleBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type handleFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	c    *poll.Conn
@@ -59,7 +60,11 @@ type handleFuture struct {
 func (s *handleFuture) Poll(cx *future.Context) (r1 future.Poll[int]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -81,6 +86,9 @@ resume:
 				future.On(poll.TryTimeout(s.r.ReadLine(), s.cfg.idle), func(r future.Result[string]) future.Result[string] { return r }),
 				future.On(s.stop.Cancelled(), func(struct{}) future.Result[string] { return future.Err[string](errStopping) }),
 			)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // conn.go:26: resumes at line, err := async.TryAwait(a, future.SelectBiased(
 			v, ok := s.await.Poll(cx).Value()
@@ -139,6 +147,9 @@ resume:
 // nothing.
 func (s *handleFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -152,6 +163,25 @@ func (s *handleFuture) Cancel() {
 	s.await1 = nil
 	s.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *handleFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *handleFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *handleFuture) finish() future.Poll[int] {

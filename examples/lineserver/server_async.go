@@ -26,7 +26,8 @@ var _ = serveBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type serveFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	p    *pool.Pool
@@ -59,7 +60,11 @@ type serveFuture struct {
 func (s1 *serveFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[stats]]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && s1.deferred != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && s1.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -82,6 +87,9 @@ resume:
 				future.On(s1.conns.Next(), func(r future.Result[int]) event { return event{ended: true, lines: r.Value} }).
 					If(s1.conns.Len() > 0), // Next on an empty set is Ready at once
 			)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // server.go:40: resumes at ev := async.Await(a, future.SelectN(
 			v, ok := s1.await.Poll(cx).Value()
@@ -111,6 +119,9 @@ resume:
 		case 3: // server.go:59: after the loop at server.go:39
 			s1.l.Close()
 			s1.await1 = poll.TryTimeout(s1.conns.JoinAll(), s1.cfg.grace)
+			if s1.adopted {
+				future.Adopt(s1.await1)
+			}
 			fallthrough
 		case 4: // server.go:62: resumes at lines, err := async.TryAwait(a, poll.TryTimeout(conns.JoinAll(), cfg.grace))
 			v, ok := s1.await1.Poll(cx).Value()
@@ -127,6 +138,9 @@ resume:
 			s1.s.aborted = s1.conns.Len()
 			s1.conns.AbortAll()
 			s1.await1 = s1.conns.JoinAll()
+			if s1.adopted {
+				future.Adopt(s1.await1)
+			}
 			fallthrough
 		case 5: // server.go:66: resumes at lines, _ = async.TryAwait(a, conns.JoinAll())
 			v, ok := s1.await1.Poll(cx).Value()
@@ -152,6 +166,9 @@ resume:
 // nothing.
 func (s1 *serveFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -165,6 +182,25 @@ func (s1 *serveFuture) Cancel() {
 	s1.await1 = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *serveFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+	if s1.await1 != nil {
+		future.Cancel(s1.await1)
+		s1.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *serveFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *serveFuture) finish() future.Poll[future.Result[stats]] {

@@ -55,7 +55,11 @@ type produceFuture struct {
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -115,6 +119,9 @@ resume:
 // nothing.
 func (s *produceFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -124,6 +131,16 @@ func (s *produceFuture) Cancel() {
 	}
 	s.await = nil
 	s.runDefers(nil, false)
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *produceFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
@@ -191,7 +208,11 @@ type squareFuture struct {
 func (s *squareFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -254,6 +275,9 @@ resume:
 // nothing.
 func (s *squareFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -264,6 +288,16 @@ func (s *squareFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 	s.runDefers(nil, false)
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *squareFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
@@ -335,7 +369,11 @@ type consumeFuture struct {
 func (s *consumeFuture) Poll(cx *future.Context) (r future.Poll[future.Result[int]]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -393,6 +431,9 @@ resume:
 // nothing.
 func (s *consumeFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -403,6 +444,16 @@ func (s *consumeFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 	s.runDefers(nil, false)
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *consumeFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.

@@ -40,6 +40,7 @@ type Awaiter struct {
 	inChild   bool // Await is polling a child future
 	pinned    bool // the coroutine runs locked, by design (see thread.go)
 	unwinding bool // Cancel in progress: every Await panics errUnwind
+	adopted   bool // the Task was adopted (Task.Adopt): so is each future awaited
 
 	// The noblock slot of the worker resuming the body, if a pool worker
 	// is, and the body it held before (blockmark.go).
@@ -59,13 +60,20 @@ type Awaiter struct {
 // one (as the futures of poll, tasksync and channel do, and Task), is
 // called before the body unwinds, so that a pending read or lock wait is
 // withdrawn and an awaited Task is unwound too.
+//
+// If the Task was adopted (see Task.Adopt), Await adopts f before its
+// first poll: it cancels f whenever the body stops awaiting it before it
+// is Ready, after a panic in f's poll too.
 func Await[T any](a *Awaiter, f future.Future[T]) T {
 	a.enter()
+	if a.adopted && !a.pinned {
+		future.Adopt(f)
+	}
 	for {
 		if v, ok := pollChild(a, f).Value(); ok {
 			return v
 		}
-		if !a.suspend() {
+		if !a.suspend(f) {
 			if c, ok := f.(interface{ Cancel() }); ok {
 				c.Cancel()
 			}
@@ -77,11 +85,22 @@ func Await[T any](a *Awaiter, f future.Future[T]) T {
 // pollChild polls f for a. inChild makes an Await of a from inside f (a
 // Task awaited by a's body, using the outer Awaiter) a misuse panic rather
 // than a switch into the wrong coroutine; the defer clears it even when f
-// panics and the body recovers.
-func pollChild[T any](a *Awaiter, f future.Future[T]) future.Poll[T] {
+// panics and the body recovers. A panic in f's poll drops f: it is
+// cancelled as the panic leaves the Await, before the body's deferred
+// calls run, so that an adopted f (see Task.Adopt) is cancelled however
+// the body ends, and a recovered panic leaves no wait behind.
+func pollChild[T any](a *Awaiter, f future.Future[T]) (p future.Poll[T]) {
 	a.inChild = true
-	defer func() { a.inChild = false }()
-	return f.Poll(a.cx)
+	returned := false
+	defer func() {
+		a.inChild = false
+		if !returned {
+			future.Cancel(f)
+		}
+	}()
+	p = f.Poll(a.cx)
+	returned = true
+	return p
 }
 
 // TryAwait awaits a fallible future and returns its value and error.
@@ -95,18 +114,20 @@ func TryAwait[T any](a *Awaiter, f future.Future[future.Result[T]]) (T, error) {
 func (a *Awaiter) Yield() {
 	a.enter()
 	future.WakeFrom(a.cx, a.cx.Waker())
-	if !a.suspend() {
+	if !a.suspend(nil) {
 		panic(errUnwind)
 	}
 }
 
 // suspend parks the body until the next poll and reports whether it
-// resumed to go on (false: to unwind).
-func (a *Awaiter) suspend() bool {
+// resumed to go on (false: to unwind). pending is the future the body
+// awaits, if any: a body that refuses to suspend drops it, cancelled.
+func (a *Awaiter) suspend(pending any) bool {
 	if !a.pinned && lockedOSThread() {
 		// The runtime throws, fatally, if a coroutine switches away while
 		// locked to a thread it was not created with: refuse instead.
 		unlockAll()
+		future.Cancel(pending)
 		panic(&future.MisuseError{Future: "async body", Err: ErrLockedBody})
 	}
 	more := a.yield(struct{}{})

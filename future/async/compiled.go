@@ -20,6 +20,12 @@ const (
 	StateDone
 	// StateCancelled is the state of a compiled future after Cancel.
 	StateCancelled
+	// StatePanicked is the state of a compiled future whose poll panicked
+	// once the future that poll left in flight was cancelled: during the
+	// unwinding if the body has deferred calls, else by the owner's Cancel
+	// after the panic. Like StateRunning, a later poll panics with
+	// future.ErrPolledAfterPanic.
+	StatePanicked
 )
 
 // PanicFinal panics with the *future.MisuseError for polling the compiled
@@ -63,9 +69,13 @@ func Enter(f any, state *int) int {
 
 // Cancelling begins the Cancel of a compiled future whose resume point is
 // *state: it marks the future cancelled and returns the state it was
-// suspended at. If the future had finished, or is running (a Cancel from
-// inside its own Poll), it changes nothing and returns the negative state:
-// that Cancel must do nothing. Generated code calls it first in Cancel.
+// suspended at. If the future had finished, or is running, it changes
+// nothing and returns the negative state. Generated code calls it first in
+// Cancel; the Cancel does nothing more, except for StateRunning: that is
+// the state a poll that panicked left (a Cancel from inside the future's
+// own Poll breaks the future.Canceler contract), and the generated Cancel
+// then cancels the awaited future that poll left in flight and moves to
+// StatePanicked, as an adopted future's owner is promised (see SetAdopted).
 func Cancelling(state *int) int {
 	pc := *state
 	if pc >= 0 {
@@ -80,4 +90,21 @@ func Cancelling(state *int) int {
 func Done[T any](state *int, v T) future.Poll[T] {
 	*state = StateDone
 	return future.Ready(v)
+}
+
+// SetAdopted records, in *adopted, that the compiled future whose resume
+// point is state was adopted (future.Adopter): only before its first poll,
+// as the Adopter contract says. The generated Adopt calls it.
+//
+// An adopted compiled future adopts each future it awaits, just before the
+// future's first poll. That keeps the Adopter promise, since a compiled
+// future cancels the future in flight whenever it stops before Ready: its
+// Cancel while suspended; its Cancel after a poll that panicked (the
+// awaited future's, or the body's); and, when a deferred call recovers a
+// panic, before it returns Ready. Futures whose type cannot be tested for
+// nil in the generated code (type parameters, value types) are not adopted.
+func SetAdopted(adopted *bool, state int) {
+	if state == 0 {
+		*adopted = true
+	}
 }

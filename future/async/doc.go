@@ -46,4 +46,13 @@
 // unwound by a GC cleanup once unreachable. Deferred calls must not rely on
 // Await while unwinding: every Await of a cancelled body panics the
 // sentinel at once.
+//
+// # Adoption
+//
+// A Task implements future.Adopter: an owner that cancels it whenever it
+// drops it (the pool, for every task it spawns) spares it the GC cleanup,
+// and each Await of the body then adopts the future it awaits, since Await
+// cancels that future however the body stops awaiting it (Cancel of the
+// Task, a panic in the future's poll, a body that refuses to suspend). The
+// futures cmd/spindle-async compiles do the same (SetAdopted).
 package async

@@ -164,7 +164,7 @@ func (t *Task[T]) resume(cx *future.Context, th threadState) (suspended bool) {
 		s.a.returnSlot()
 		restoreThread(th)
 		if suspended {
-			if t.mode == modeFree && !t.armed {
+			if t.mode == modeFree && !t.armed && !s.a.adopted {
 				// Only a suspended body can be abandoned, so a Task
 				// that finishes in its first poll never pays for the
 				// cleanup. A pinned coroutine can be resumed only on
@@ -182,6 +182,19 @@ func (t *Task[T]) resume(cx *future.Context, th threadState) (suspended bool) {
 	}()
 	_, suspended = s.next()
 	return suspended
+}
+
+// Adopt implements future.Adopter. An adopted Task registers no cleanup
+// to unwind its body if it is dropped unfinished (its owner cancels it),
+// and each Await of its body adopts the future it awaits: Await cancels
+// that future whenever the body stops awaiting it before Ready (Cancel of
+// the Task, a panic in the future's poll, a body that refuses to suspend).
+// A Task pinned to a thread (see New) adopts nothing, since only that
+// thread could cancel it. Adopt after the first poll does nothing.
+func (t *Task[T]) Adopt() {
+	if t.phase == phaseFresh {
+		t.s.a.adopted = true
+	}
 }
 
 // PanicStack returns the stack trace of the body's goroutine taken when the

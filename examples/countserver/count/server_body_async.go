@@ -249,6 +249,9 @@ func (s *acceptorAnswerFuture) Poll(cx *future.Context) future.Poll[struct{}] {
 // nothing.
 func (s *acceptorAnswerFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -257,6 +260,16 @@ func (s *acceptorAnswerFuture) Cancel() {
 		s.await.Cancel()
 	}
 	s.await = nil
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *acceptorAnswerFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.

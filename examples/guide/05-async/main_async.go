@@ -53,7 +53,11 @@ type produceFuture struct {
 func (s *produceFuture) Poll(cx *future.Context) (r future.Poll[struct{}]) {
 	pc := async.Enter(s, &s.state)
 	defer func() {
-		if s.state == async.StateRunning && s.deferred != 0 {
+		if s.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s.cancelAwaits()
+		}
+		if s.state == async.StatePanicked && s.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s.runDefers(async.Recovered(recover()), true)
@@ -113,6 +117,9 @@ resume:
 // nothing.
 func (s *produceFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -125,6 +132,20 @@ func (s *produceFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 	s.runDefers(nil, false)
+}
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *produceFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		s.await.Cancel()
+		s.await = nil
+	}
+	if s.await1 != nil {
+		s.await1.Cancel()
+		s.await1 = nil
+	}
 }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
@@ -161,7 +182,8 @@ var _ = consumeBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type consumeFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	rx *channel.Receiver[string]
@@ -185,6 +207,9 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 		case 0: // main.go:74: start of consumeBody
 			s.ticks = stream.Take(stream.Endless(poll.Interval(5*time.Millisecond)), 3)
 			s.await = stream.Collect(s.ticks)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // main.go:76: resumes at n := len(async.Await(a, stream.Collect(ticks)))
 			v, ok := s.await.Poll(cx).Value()
@@ -196,6 +221,9 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 			s.n = len(v)
 			s.got = []string{fmt.Sprint(s.n, " ticks")}
 			s.await1 = stream.Collect[string](stream.FromReceiver[string](s.rx))
+			if s.adopted {
+				future.Adopt(s.await1)
+			}
 			fallthrough
 		case 2: // main.go:78: resumes at return append(got, async.Await(a, stream.Collect[string](stream.FromReceiver[string](rx)))...)
 			v, ok := s.await1.Poll(cx).Value()
@@ -214,6 +242,9 @@ func (s *consumeFuture) Poll(cx *future.Context) future.Poll[[]string] {
 // nothing.
 func (s *consumeFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -226,3 +257,22 @@ func (s *consumeFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *consumeFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+	if s.await1 != nil {
+		future.Cancel(s.await1)
+		s.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *consumeFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }

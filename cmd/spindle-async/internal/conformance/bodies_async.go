@@ -26,7 +26,8 @@ var _ = straightBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type straightFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -47,6 +48,9 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 		case 0: // bodies.go:19: start of straightBody
 			s.e.Add("start")
 			s.await = s.e.F("one")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:21: resumes at x := async.Await(a, e.F("one"))
 			v, ok := s.await.Poll(cx).Value()
@@ -58,6 +62,9 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			s.x = v
 			s.e.Add("got %d", s.x)
 			s.await = s.e.F("two")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:23: resumes at async.Await(a, e.F("two"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -66,6 +73,9 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			s.await = s.e.F("three")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 3: // bodies.go:24: resumes at y := async.Await(a, e.F("three"))
 			v, ok := s.await.Poll(cx).Value()
@@ -85,6 +95,9 @@ func (s *straightFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *straightFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -94,6 +107,21 @@ func (s *straightFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *straightFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *straightFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // try returns the future of [tryBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -109,7 +137,8 @@ var _ = tryBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tryFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e     *Env
@@ -148,6 +177,9 @@ resume:
 			}
 			s.n = s.ranged[s.index]
 			s.await = s.e.R(s.n)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:32: resumes at v, err := async.TryAwait(a, e.R(n))
 			v1, ok := s.await.Poll(cx).Value()
@@ -173,6 +205,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.R("last")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 5: // bodies.go:40: resumes at return async.TryAwait(a, e.R("last"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -194,6 +229,9 @@ resume:
 // nothing.
 func (s *tryFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -203,6 +241,21 @@ func (s *tryFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *tryFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *tryFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // branches returns the future of [branchesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -218,7 +271,8 @@ var _ = branchesBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type branchesFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -251,6 +305,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("big")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:49: resumes at v := async.Await(a, e.F("big"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -270,6 +327,9 @@ resume:
 			}
 			s.out = "two"
 			s.await = s.e.F("two")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 3: // bodies.go:53: resumes at async.Await(a, e.F("two"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -281,6 +341,9 @@ resume:
 			continue resume
 		case 4: // bodies.go:54: else of } else if n == 2
 			s.await = s.e.F("small")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 5: // bodies.go:55: resumes at w := async.Await(a, e.F("small"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -296,6 +359,9 @@ resume:
 			fallthrough
 		case 6: // bodies.go:59: after the if at bodies.go:48
 			s.await1 = s.e.R("err-check")
+			if s.adopted {
+				future.Adopt(s.await1)
+			}
 			fallthrough
 		case 7: // bodies.go:60: resumes at if _, err := async.TryAwait(a, e.R("err-check")); err != nil
 			v1, ok := s.await1.Poll(cx).Value()
@@ -318,6 +384,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F(s.out)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 9: // bodies.go:64: resumes at v := async.Await(a, e.F(out))
 			v1, ok := s.await.Poll(cx).Value()
@@ -340,6 +409,9 @@ resume:
 // nothing.
 func (s *branchesFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -352,6 +424,25 @@ func (s *branchesFuture) Cancel() {
 	s.await = nil
 	s.await1 = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *branchesFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+	if s.await1 != nil {
+		future.Cancel(s.await1)
+		s.await1 = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *branchesFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // loops returns the future of [loopsBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -367,7 +458,8 @@ var _ = loopsBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type loopsFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -409,6 +501,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("i" + strconv.Itoa(s.i))
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:76: resumes at v := async.Await(a, e.F("i"+strconv.Itoa(i)))
 			v1, ok := s.await.Poll(cx).Value()
@@ -438,6 +533,9 @@ resume:
 			}
 			s.j++
 			s.await = s.e.F("j")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 6: // bodies.go:85: resumes at async.Await(a, e.F("j"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -467,6 +565,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F(fmt.Sprint("k", s.k, "m", s.m))
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 10: // bodies.go:96: resumes at v := async.Await(a, e.F(fmt.Sprint("k", k, "m", m)))
 			v1, ok := s.await.Poll(cx).Value()
@@ -488,6 +589,9 @@ resume:
 			continue resume
 		case 13: // bodies.go:100: loop: for
 			s.await = s.e.F("forever")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 14: // bodies.go:101: resumes at v := async.Await(a, e.F("forever"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -514,6 +618,9 @@ resume:
 // nothing.
 func (s *loopsFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -523,6 +630,21 @@ func (s *loopsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *loopsFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *loopsFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *loopsFuture) finish() future.Poll[int] {
@@ -543,7 +665,8 @@ var _ = rangesBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type rangesFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e    *Env
@@ -602,6 +725,9 @@ resume:
 			}
 			s1.i, s1.x = s1.index, s1.ranged[s1.index]
 			s1.await = s1.e.F(s1.x)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // bodies.go:113: resumes at v := async.Await(a, e.F(x))
 			v1, ok := s1.await.Poll(cx).Value()
@@ -629,6 +755,9 @@ resume:
 			}
 			s1.i1 = s1.index1
 			s1.await = s1.e.F("n" + strconv.Itoa(s1.i1))
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 6: // bodies.go:118: resumes at async.Await(a, e.F("n"+strconv.Itoa(i)))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -655,6 +784,9 @@ resume:
 			s1.i2, s1.r = s1.index2, r1
 			s1.e.Add("rune %d %c", s1.i2, s1.r)
 			s1.await = s1.e.F(string(s1.r))
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 10: // bodies.go:122: resumes at async.Await(a, e.F(string(r)))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -680,6 +812,9 @@ resume:
 			s1.v1 = s1.ranged3[s1.index3]
 			s1.arr[2] = 100
 			s1.await = s1.e.F("arr")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 14: // bodies.go:127: resumes at w := async.Await(a, e.F("arr"))
 			v1, ok := s1.await.Poll(cx).Value()
@@ -705,6 +840,9 @@ resume:
 				continue resume
 			}
 			s1.await = s1.e.F("blank")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 18: // bodies.go:131: resumes at async.Await(a, e.F("blank"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -730,6 +868,9 @@ resume:
 			}
 			s1.idx, s1.s = s1.index5, s1.ranged5[s1.index5]
 			s1.await = s1.e.F("assign")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 22: // bodies.go:136: resumes at async.Await(a, e.F("assign"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -754,6 +895,9 @@ resume:
 // nothing.
 func (s1 *rangesFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -763,6 +907,21 @@ func (s1 *rangesFuture) Cancel() {
 	}
 	s1.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *rangesFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *rangesFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // switches returns the future of [switchesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -778,7 +937,8 @@ var _ = switchesBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type switchesFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -826,6 +986,9 @@ resume:
 		case 1: // bodies.go:146: case 0:
 			s.out += "zero"
 			s.await = s.e.F("zero")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:148: resumes at async.Await(a, e.F("zero"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -844,6 +1007,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("two")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 5: // bodies.go:156: resumes at v := async.Await(a, e.F("two"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -869,6 +1035,9 @@ resume:
 			continue resume
 		case 8: // bodies.go:162: case n > 10:
 			s.await = s.e.F("big")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 9: // bodies.go:163: resumes at async.Await(a, e.F("big"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -899,6 +1068,9 @@ resume:
 			}
 		case 11: // bodies.go:167: case int:
 			s.await = s.e.F("int")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 12: // bodies.go:168: resumes at y := async.Await(a, e.F("int"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -913,6 +1085,9 @@ resume:
 			continue resume
 		case 13: // bodies.go:170: case string, []byte:
 			s.await = s.e.F("text")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 14: // bodies.go:171: resumes at async.Await(a, e.F("text"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -941,6 +1116,9 @@ resume:
 // nothing.
 func (s *switchesFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -950,6 +1128,21 @@ func (s *switchesFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *switchesFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *switchesFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // scopes returns the future of [scopesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -965,7 +1158,8 @@ var _ = scopesBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type scopesFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -992,6 +1186,9 @@ resume:
 			s1.x = "outer"
 			s1.x1 = "inner"
 			s1.await = s1.e.F(s1.x1)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 1: // bodies.go:186: resumes at async.Await(a, e.F(x))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -1006,6 +1203,9 @@ resume:
 				continue resume
 			}
 			s1.await = s1.e.F("if")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // bodies.go:190: resumes at async.Await(a, e.F("if"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -1017,6 +1217,9 @@ resume:
 			fallthrough
 		case 3: // bodies.go:192: after the if at bodies.go:189
 			s1.await = s1.e.F("tail")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 4: // bodies.go:194: resumes at async.Await(a, e.F("tail"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -1032,6 +1235,9 @@ resume:
 			s1.e.Add("y %d", s1.y)
 			s1.f = func(s string) string { return s1.x + s }
 			s1.await = s1.e.F("closure")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 5: // bodies.go:201: resumes at async.Await(a, e.F("closure"))
 			if _, ok := s1.await.Poll(cx).Value(); !ok {
@@ -1050,6 +1256,9 @@ resume:
 // nothing.
 func (s1 *scopesFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1059,6 +1268,21 @@ func (s1 *scopesFuture) Cancel() {
 	}
 	s1.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *scopesFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *scopesFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // defers returns the future of [defersBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -1074,7 +1298,8 @@ var _ = defersBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type defersFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e    *Env
@@ -1107,7 +1332,11 @@ type defersFuture struct {
 func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && s1.deferred != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && s1.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -1138,6 +1367,9 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 			s1.defer2Arg1 = []any{s1.n}
 			s1.deferred |= 1 << 2
 			s1.await = s1.e.F("first")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 1: // bodies.go:222: resumes at n = async.Await(a, e.F("first"))
 			v, ok1 := s1.await.Poll(cx).Value()
@@ -1157,6 +1389,9 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 				return s1.finish()
 			}
 			s1.await = s1.e.F("second")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // bodies.go:230: resumes at async.Await(a, e.F("second"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
@@ -1169,6 +1404,9 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 			}
 			s1.result = strconv.Itoa(s1.n)
 			s1.await = s1.e.F("third")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 3: // bodies.go:235: resumes at async.Await(a, e.F("third"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
@@ -1186,6 +1424,9 @@ func (s1 *defersFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[s
 // nothing.
 func (s1 *defersFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1196,6 +1437,21 @@ func (s1 *defersFuture) Cancel() {
 	s1.await = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *defersFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *defersFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *defersFuture) finish() future.Poll[future.Result[string]] {
@@ -1240,7 +1496,8 @@ var _ = yieldBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type yieldFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -1263,6 +1520,9 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 		case 1: // bodies.go:242: resumes after a.Yield()
 			s.e.Add("after yield")
 			s.await = straight(s.e)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:244: resumes at v := async.Await(a, straight(e))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1282,6 +1542,9 @@ func (s *yieldFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *yieldFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1291,6 +1554,21 @@ func (s *yieldFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *yieldFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *yieldFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // nothing returns the future of [nothingBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -1306,7 +1584,8 @@ var _ = nothingBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type nothingFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -1328,6 +1607,9 @@ resume:
 		case 0: // bodies.go:249: start of nothingBody
 			s.e.Add("nothing")
 			s.await = s.e.F("x")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:251: resumes at if v := async.Await(a, e.F("x")); v > 1000
 			v1, ok := s.await.Poll(cx).Value()
@@ -1354,6 +1636,9 @@ resume:
 // nothing.
 func (s *nothingFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1363,6 +1648,21 @@ func (s *nothingFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *nothingFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *nothingFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *nothingFuture) finish() future.Poll[struct{}] {
@@ -1383,7 +1683,8 @@ var _ = operandsBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type operandsFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -1417,6 +1718,9 @@ resume:
 		case 0: // bodies.go:258: start of operandsBody
 			s.tmp = s.e.Inc("a")
 			s.await = s.e.F("x")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:259: resumes at total := e.Inc("a") + async.Await(a, e.F("x"))*e.Inc("b")
 			v1, ok := s.await.Poll(cx).Value()
@@ -1427,6 +1731,9 @@ resume:
 			s.await = nil
 			s.total = s.tmp + v1*s.e.Inc("b")
 			s.await = s.e.F("plus")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:260: resumes at total += async.Await(a, e.F("plus"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1439,6 +1746,9 @@ resume:
 			s.m = map[int]int{}
 			s.tmp = s.e.Inc("key")
 			s.await = s.e.F("m")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 3: // bodies.go:262: resumes at m[e.Inc("key")] = async.Await(a, e.F("m")) + e.Inc("after")
 			v1, ok := s.await.Poll(cx).Value()
@@ -1449,6 +1759,9 @@ resume:
 			s.await = nil
 			s.m[s.tmp] = v1 + s.e.Inc("after")
 			s.await = s.e.F("p")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 4: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1460,6 +1773,9 @@ resume:
 			s.tmp = v1
 			s.tmp1 = s.e.Inc("mid")
 			s.await = s.e.F("q")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 5: // bodies.go:263: resumes at e.Add("sum %d %d %d", async.Await(a, e.F("p")), e.Inc("mid"), async.Await(a, e.F("q")))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1470,6 +1786,9 @@ resume:
 			s.await = nil
 			s.e.Add("sum %d %d %d", s.tmp, s.tmp1, v1)
 			s.await = s.e.F("c")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 6: // bodies.go:264: resumes at if async.Await(a, e.F("c")) > 100 && e.Inc("rhs") > 0
 			v1, ok := s.await.Poll(cx).Value()
@@ -1487,6 +1806,9 @@ resume:
 		case 7: // bodies.go:266: after the if at bodies.go:264
 			s.tmp2 = s.e.Inc("l1") > 0 || s.e.Inc("l2") > 0
 			s.await = s.e.F("l")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 8: // bodies.go:267: resumes at if (e.Inc("l1") > 0 || e.Inc("l2") > 0) == (async.Await(a, e.F("l")) > 0)
 			v1, ok := s.await.Poll(cx).Value()
@@ -1506,6 +1828,9 @@ resume:
 			fallthrough
 		case 10: // bodies.go:270: loop: for i := 0; i < async.Await(a, e.F("lim"))%4; i++
 			s.await = s.e.F("lim")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 11: // bodies.go:270: resumes at for i := 0; i < async.Await(a, e.F("lim"))%4; i++
 			v1, ok := s.await.Poll(cx).Value()
@@ -1526,6 +1851,9 @@ resume:
 			continue resume
 		case 13: // bodies.go:272: after the loop at bodies.go:270
 			s.await = s.e.F("tag")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 14: // bodies.go:273: resumes at switch async.Await(a, e.F("tag")) % 3
 			v1, ok := s.await.Poll(cx).Value()
@@ -1559,6 +1887,9 @@ resume:
 		case 18: // bodies.go:280: after the switch at bodies.go:273
 			s.tmp = s.e.Inc("r0")
 			s.await = s.e.F("elem")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 19: // bodies.go:281: resumes at for _, v := range []int{e.Inc("r0"), async.Await(a, e.F("elem")), e.Inc("r1")}
 			v1, ok := s.await.Poll(cx).Value()
@@ -1586,6 +1917,9 @@ resume:
 			s.e.Add("map %v", s.m)
 			s.tmp1 = s.e.Inc("ret")
 			s.await = s.e.F("last")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 23: // bodies.go:285: resumes at return e.Inc("ret") + async.Await(a, e.F("last"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1604,6 +1938,9 @@ resume:
 // nothing.
 func (s *operandsFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1613,6 +1950,21 @@ func (s *operandsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *operandsFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *operandsFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // maps returns the future of [mapsBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -1628,7 +1980,8 @@ var _ = mapsBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type mapsFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -1684,6 +2037,9 @@ resume:
 			}
 			s.k, s.v = k2, v2
 			s.await = s.e.F(s.k)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:292: resumes at w := async.Await(a, e.F(k))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1728,6 +2084,9 @@ resume:
 			}
 			s.k1 = k4
 			s.await = s.e.F("again")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 6: // bodies.go:302: resumes at async.Await(a, e.F("again"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -1753,6 +2112,9 @@ resume:
 // nothing.
 func (s *mapsFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1762,6 +2124,21 @@ func (s *mapsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *mapsFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *mapsFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // Step returns the future of [stepBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -1777,7 +2154,8 @@ var _ = (*Counter).stepBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type counterStepFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	c  *Counter
@@ -1796,6 +2174,9 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 		case 0: // bodies.go:315: start of stepBody
 			s.c.n += s.by
 			s.await = s.c.e.F("step")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:317: resumes at v := async.Await(a, c.e.F("step"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -1817,6 +2198,9 @@ func (s *counterStepFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *counterStepFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1826,6 +2210,21 @@ func (s *counterStepFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *counterStepFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *counterStepFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // captures returns the future of [capturesBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -1841,7 +2240,8 @@ var _ = capturesBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type capturesFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -1885,6 +2285,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("for")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:328: resumes at async.Await(a, e.F("for"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -1922,6 +2325,9 @@ resume:
 				return func() string { return (*vp) + strconv.Itoa((*kp)) }
 			}(s.v, s.k))
 			s.await = s.e.F((*s.v))
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 6: // bodies.go:336: resumes at async.Await(a, e.F(v))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -1951,6 +2357,9 @@ resume:
 				return func() string { (*wp)++; return "w" + strconv.Itoa((*wp)) }
 			}(s.w)
 			s.await = s.e.F("w")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 10: // bodies.go:342: resumes at async.Await(a, e.F("w"))
 			if _, ok := s.await.Poll(cx).Value(); !ok {
@@ -1987,6 +2396,9 @@ resume:
 // nothing.
 func (s *capturesFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -1996,6 +2408,21 @@ func (s *capturesFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *capturesFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *capturesFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // loopDefers returns the future of [loopDefersBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -2011,7 +2438,8 @@ var _ = loopDefersBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type loopDefersFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e    *Env
@@ -2051,7 +2479,11 @@ type loopDefersFuture struct {
 func (s1 *loopDefersFuture) Poll(cx *future.Context) (r1 future.Poll[string]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && len(s1.deferOrder) != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && len(s1.deferOrder) != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -2081,6 +2513,9 @@ resume:
 			}{s1.e.Add, "loop defer %d", []any{s1.i}})
 			s1.deferOrder = append(s1.deferOrder, 1)
 			s1.await = s1.e.F("loop" + strconv.Itoa(s1.i))
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 2: // bodies.go:363: resumes at v := async.Await(a, e.F("loop"+strconv.Itoa(i)))
 			v1, ok1 := s1.await.Poll(cx).Value()
@@ -2114,6 +2549,9 @@ resume:
 			}
 			s1.deferOrder = append(s1.deferOrder, 3)
 			s1.await = s1.e.F("end")
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 5: // bodies.go:377: resumes at async.Await(a, e.F("end"))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
@@ -2135,6 +2573,9 @@ resume:
 // nothing.
 func (s1 *loopDefersFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2145,6 +2586,21 @@ func (s1 *loopDefersFuture) Cancel() {
 	s1.await = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *loopDefersFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *loopDefersFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *loopDefersFuture) finish() future.Poll[string] {
@@ -2193,7 +2649,8 @@ var _ = iteratorsBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type iteratorsFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e  *Env
@@ -2218,6 +2675,9 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 				s.sum += v
 			}
 			s.await = s.e.F("mid")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:390: resumes at async.Await(a, e.F("mid"))
 			if _, ok1 := s.await.Poll(cx).Value(); !ok1 {
@@ -2238,6 +2698,9 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 				s.e.Add("select default")
 			}
 			s.await = s.e.F("end")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:403: resumes at v := async.Await(a, e.F("end"))
 			v1, ok1 := s.await.Poll(cx).Value()
@@ -2257,6 +2720,9 @@ func (s *iteratorsFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *iteratorsFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2266,6 +2732,21 @@ func (s *iteratorsFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *iteratorsFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *iteratorsFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // spawn returns the future of [spawnBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -2281,7 +2762,8 @@ var _ = spawnBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type spawnFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -2316,6 +2798,9 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 				return async.Done(&s.state, future.Result[int]{Value: 0, Err: s.err})
 			}
 			s.await = s.e.F("after")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:415: resumes at w := async.Await(a, e.F("after"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -2335,6 +2820,9 @@ func (s *spawnFuture) Poll(cx *future.Context) future.Poll[future.Result[int]] {
 // nothing.
 func (s *spawnFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2344,6 +2832,21 @@ func (s *spawnFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *spawnFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *spawnFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // Collect returns the future of [genericBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -2359,7 +2862,8 @@ func _[T any, K comparable]() { _ = genericBody[T, K] }
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type collectFuture[T any, K comparable] struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e   *Env
@@ -2397,6 +2901,9 @@ resume:
 				continue resume
 			}
 			s.i, s.f = s.index, s.ranged[s.index]
+			if s.adopted {
+				future.Adopt(s.f)
+			}
 			fallthrough
 		case 2: // bodies.go:426: resumes at v := async.Await(a, f)
 			v1, ok := s.f.Poll(cx).Value()
@@ -2430,6 +2937,9 @@ resume:
 // nothing.
 func (s *collectFuture[T, K]) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2438,6 +2948,20 @@ func (s *collectFuture[T, K]) Cancel() {
 		future.Cancel(s.f)
 	}
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *collectFuture[T, K]) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.f != nil {
+		future.Cancel(s.f)
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *collectFuture[T, K]) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // tangle returns the future of [tangleBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -2453,7 +2977,8 @@ var _ = tangleBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tangleFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -2489,7 +3014,11 @@ type tangleFuture struct {
 func (s1 *tangleFuture) Poll(cx *future.Context) (r1 future.Poll[future.Result[string]]) {
 	pc := async.Enter(s1, &s1.state)
 	defer func() {
-		if s1.state == async.StateRunning && s1.deferred != 0 {
+		if s1.state == async.StateRunning {
+			// The body panicked: the future in flight is dropped first.
+			s1.cancelAwaits()
+		}
+		if s1.state == async.StatePanicked && s1.deferred != 0 {
 			// The body panicked: its deferred calls run, and may recover;
 			// if one does, the future is Ready with the results as they are.
 			s1.runDefers(async.Recovered(recover()), true)
@@ -2539,6 +3068,9 @@ resume:
 			}
 		case 2: // bodies.go:460: case 0:
 			s1.await = s1.e.F(s1.x1)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 3: // bodies.go:461: resumes at v := async.Await(a, e.F(x))
 			v1, ok1 := s1.await.Poll(cx).Value()
@@ -2574,6 +3106,9 @@ resume:
 				continue resume
 			}
 			s1.await = s1.e.F("j" + strconv.Itoa(s1.j))
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 6: // bodies.go:474: resumes at async.Await(a, e.F("j"+strconv.Itoa(j)))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
@@ -2593,6 +3128,9 @@ resume:
 		case 9: // bodies.go:479: default:
 			s1.x2 = "inner"
 			s1.await = s1.e.F(s1.x2)
+			if s1.adopted {
+				future.Adopt(s1.await)
+			}
 			fallthrough
 		case 10: // bodies.go:482: resumes at async.Await(a, e.F(x))
 			if _, ok1 := s1.await.Poll(cx).Value(); !ok1 {
@@ -2628,6 +3166,9 @@ resume:
 // nothing.
 func (s1 *tangleFuture) Cancel() {
 	pc := async.Cancelling(&s1.state)
+	if pc == async.StateRunning {
+		s1.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2638,6 +3179,21 @@ func (s1 *tangleFuture) Cancel() {
 	s1.await = nil
 	s1.runDefers(nil, false)
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s1 *tangleFuture) cancelAwaits() {
+	s1.state = async.StatePanicked
+	if s1.await != nil {
+		future.Cancel(s1.await)
+		s1.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s1 *tangleFuture) Adopt() { async.SetAdopted(&s1.adopted, s1.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s1 *tangleFuture) finish() future.Poll[future.Result[string]] {
@@ -2676,7 +3232,8 @@ var _ = caseAwaitBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type caseAwaitFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -2707,6 +3264,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("c2")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:501: resumes at case e.Inc("c1"), async.Await(a, e.F("c2")) % 10:
 			v, ok := s.await.Poll(cx).Value()
@@ -2720,6 +3280,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("c3")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:504: resumes at case async.Await(a, e.F("c3")) % 10:
 			v, ok := s.await.Poll(cx).Value()
@@ -2754,6 +3317,9 @@ resume:
 			fallthrough
 		case 7: // bodies.go:511: after the switch at bodies.go:500
 			s.await = s.e.F("t1")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 8: // bodies.go:513: resumes at case async.Await(a, e.F("t1")) > 200:
 			v, ok := s.await.Poll(cx).Value()
@@ -2790,6 +3356,9 @@ resume:
 // nothing.
 func (s *caseAwaitFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -2799,6 +3368,21 @@ func (s *caseAwaitFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *caseAwaitFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *caseAwaitFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // logic returns the future of [logicBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -2814,7 +3398,8 @@ var _ = logicBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type logicFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e *Env
@@ -2858,6 +3443,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("and")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:531: resumes at if l(0) && async.Await(a, e.F("and"))%2 == 0
 			v, ok1 := s.await.Poll(cx).Value()
@@ -2882,6 +3470,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("or")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 4: // bodies.go:534: resumes at if l(1) || async.Await(a, e.F("or"))%2 == 0
 			v, ok1 := s.await.Poll(cx).Value()
@@ -2911,6 +3502,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("nested")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 7: // bodies.go:537: resumes at ok := l(2) || (l(3) && async.Await(a, e.F("nested"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -2928,6 +3522,9 @@ resume:
 			s.ok = s.cond
 			s.out += fmt.Sprint("|", s.ok)
 			s.await = s.e.F("lx")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 10: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -2942,6 +3539,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("ry")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 11: // bodies.go:539: resumes at if !(async.Await(a, e.F("lx"))%2 == 0 || async.Await(a, e.F("ry"))%2 == 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -2974,6 +3574,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("cond" + strconv.Itoa(s.i))
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 15: // bodies.go:542: resumes at for i := 0; i < 3 && (l(4) || async.Await(a, e.F("cond"+strconv.Itoa(i)))%3 != 0); i++
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3005,6 +3608,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("case")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 20: // bodies.go:546: resumes at case l(5) && async.Await(a, e.F("case"))%2 == 0:
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3040,6 +3646,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("arg")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 25: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3058,6 +3667,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("x1")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 27: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3074,6 +3686,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("x2")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 29: // bodies.go:551: resumes at e.Add("args %v %d %v", l(6) && async.Await(a, e.F("arg")) > 0, e.Inc("after-and"), e.Inc("x") > 0 && async.Await(a, e.F("x1"))%2 == 1 && async.Await(a, e.F("x2")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3094,6 +3709,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("m")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 31: // bodies.go:553: resumes at m[e.Inc("key")] = l(7) || async.Await(a, e.F("m")) > 0
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3112,6 +3730,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("flag")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 33: // bodies.go:554: resumes at fl := flag(l(0)) && async.Await(a, e.F("flag")) > 0
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3131,6 +3752,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.F("ret")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 35: // bodies.go:556: resumes at return out + "|" + strconv.FormatBool(l(1) && async.Await(a, e.F("ret")) > 0)
 			v, ok1 := s.await.Poll(cx).Value()
@@ -3153,6 +3777,9 @@ resume:
 // nothing.
 func (s *logicFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -3162,6 +3789,21 @@ func (s *logicFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *logicFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *logicFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // finish ends the body: the deferred calls run, then the future is Ready.
 func (s *logicFuture) finish() future.Poll[string] {
@@ -3182,7 +3824,8 @@ var _ = tryOperandBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type tryOperandFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e    *Env
@@ -3208,6 +3851,9 @@ resume:
 		switch pc {
 		case 0: // bodies.go:571: start of tryOperandBody
 			s.await = s.e.R(s.name)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:572: resumes at out := show(async.TryAwait(a, e.R(name)))
 			v, ok := s.await.Poll(cx).Value()
@@ -3218,6 +3864,9 @@ resume:
 			s.await = nil
 			s.out = show(v.Get())
 			s.await = s.e.R("t-" + s.name)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 2: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
 			v, ok := s.await.Poll(cx).Value()
@@ -3228,6 +3877,9 @@ resume:
 			s.await = nil
 			s.tmp = v
 			s.await = s.e.R("err-2")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 3: // bodies.go:573: resumes at out += show(async.TryAwait(a, e.R("t-"+name))) + "/" + show(async.TryAwait(a, e.R("err-2")))
 			v, ok := s.await.Poll(cx).Value()
@@ -3243,6 +3895,9 @@ resume:
 				continue resume
 			}
 			s.await = s.e.R("and-" + s.name)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 4: // bodies.go:574: resumes at if len(name) > 3 && show(async.TryAwait(a, e.R("and-"+name))) != ""
 			v, ok := s.await.Poll(cx).Value()
@@ -3263,6 +3918,9 @@ resume:
 		case 6: // bodies.go:576: after the if at bodies.go:574
 			s.e.Add("out %s", s.out)
 			s.await = s.e.R(s.name)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 7: // bodies.go:578: resumes at return keep(async.TryAwait(a, e.R(name)))
 			v, ok := s.await.Poll(cx).Value()
@@ -3282,6 +3940,9 @@ resume:
 // nothing.
 func (s *tryOperandFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -3291,6 +3952,21 @@ func (s *tryOperandFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *tryOperandFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *tryOperandFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }
 
 // nested returns the future of [nestedBody], compiled by spindle-async into a
 // state machine: it runs the body when polled, with no goroutine.
@@ -3306,7 +3982,8 @@ var _ = nestedBody
 // variables that live across an await, the future in flight and the
 // deferred calls pending.
 type nestedFuture struct {
-	state int // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	state   int  // the case Poll resumes at; < 0 once finished (see async.StateDone)
+	adopted bool // the owner cancels this future whenever it drops it: so is each await
 
 	// parameters
 	e    *Env
@@ -3342,6 +4019,9 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 				return v + w
 			})
 			s.await = s.e.F("outer")
+			if s.adopted {
+				future.Adopt(s.await)
+			}
 			fallthrough
 		case 1: // bodies.go:599: resumes at x := async.Await(a, e.F("outer"))
 			v1, ok := s.await.Poll(cx).Value()
@@ -3351,6 +4031,9 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 			}
 			s.await = nil
 			s.x = v1
+			if s.adopted {
+				s.inner.Adopt()
+			}
 			fallthrough
 		case 2: // bodies.go:600: resumes at return x + async.Await(a, inner)
 			v1, ok := s.inner.Poll(cx).Value()
@@ -3368,6 +4051,9 @@ func (s *nestedFuture) Poll(cx *future.Context) future.Poll[int] {
 // nothing.
 func (s *nestedFuture) Cancel() {
 	pc := async.Cancelling(&s.state)
+	if pc == async.StateRunning {
+		s.cancelAwaits() // the last poll panicked
+	}
 	if pc < 0 {
 		return
 	}
@@ -3379,3 +4065,21 @@ func (s *nestedFuture) Cancel() {
 	}
 	s.await = nil
 }
+
+// cancelAwaits cancels the future that a poll that panicked left in
+// flight, once: the body ends there.
+func (s *nestedFuture) cancelAwaits() {
+	s.state = async.StatePanicked
+	if s.await != nil {
+		future.Cancel(s.await)
+		s.await = nil
+	}
+	if s.inner != nil {
+		s.inner.Cancel()
+	}
+}
+
+// Adopt implements future.Adopter: Cancel cancels the future in flight
+// however the body stops before Ready, a panic included, so an adopted
+// body adopts each future it awaits, before its first poll.
+func (s *nestedFuture) Adopt() { async.SetAdopted(&s.adopted, s.state) }

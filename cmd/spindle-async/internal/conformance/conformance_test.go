@@ -35,6 +35,9 @@ func pollOnce(f future.Future[string], cx *future.Context) (p future.Poll[string
 }
 
 // drive polls f by hand until it is Ready or panics, at most polls times.
+// After a panic it cancels f, as the pool does (see future.Adopter): the
+// future the panicking poll left in flight is cancelled by then, during
+// the unwinding or by that Cancel.
 func drive(f future.Future[string], e *Env, polls int) outcome {
 	cx := future.NewContext(nil)
 	var o outcome
@@ -42,6 +45,7 @@ func drive(f future.Future[string], e *Env, polls int) outcome {
 		p, panicked, val := pollOnce(f, cx)
 		if panicked {
 			o.Panicked, o.Panic = true, val
+			future.Cancel(f)
 			break
 		}
 		if v, ok := p.Value(); ok {
