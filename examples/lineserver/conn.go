@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/aio"
@@ -14,7 +15,8 @@ import (
 
 // handleBody answers c's lines until the client closes, falls idle, or the
 // server stops, and returns how many lines it answered. A line that has
-// arrived is answered before the stop is seen (the select is biased).
+// arrived is answered before the stop is seen: the select is biased, and
+// once the stop is seen the lines still arriving get lastLook to be read.
 //
 //spindle:async
 func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.CancellationToken) int {
@@ -27,6 +29,17 @@ func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.Cance
 			future.On(poll.TryTimeout(r.ReadLine(), cfg.idle), func(r future.Result[string]) future.Result[string] { return r }),
 			future.On(stop.Cancelled(), func(struct{}) future.Result[string] { return future.Err[string](errStopping) }),
 		))
+		if errors.Is(err, errStopping) {
+			// A line the client sent before the stop may not have been
+			// reported by the reactor yet: a read that emptied the socket
+			// waits for the next event, as in tokio, rather than trying a
+			// system call. One more read under a short timeout gives the
+			// reactor that turn.
+			line, err = async.TryAwait(a, poll.TryTimeout(r.ReadLine(), lastLook))
+			if err != nil {
+				err = errStopping
+			}
+		}
 		var reply string
 		switch {
 		case err == nil && len(line) <= cfg.maxLine:
@@ -51,3 +64,7 @@ func handleBody(a *async.Awaiter, c *poll.Conn, cfg config, stop *tasksync.Cance
 }
 
 var errStopping = errors.New("server stopping")
+
+// lastLook is how long a connection waits, once the server stops, for a
+// line that may already have arrived.
+const lastLook = 20 * time.Millisecond

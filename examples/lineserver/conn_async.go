@@ -74,14 +74,14 @@ func (s *handleFuture) Poll(cx *future.Context) (r1 future.Poll[int]) {
 resume:
 	for {
 		switch pc {
-		case 0: // conn.go:20: start of handleBody
+		case 0: // conn.go:22: start of handleBody
 			s.defer0 = s.c.Close
 			s.deferred |= 1 << 0
 			s.r = aio.NewBufReader(s.c)
 			s.r.SetMaxLine(s.cfg.maxLine + 2)
 			s.n = 0
 			fallthrough
-		case 1: // conn.go:25: loop: for
+		case 1: // conn.go:27: loop: for
 			s.await = future.SelectBiased(
 				future.On(poll.TryTimeout(s.r.ReadLine(), s.cfg.idle), func(r future.Result[string]) future.Result[string] { return r }),
 				future.On(s.stop.Cancelled(), func(struct{}) future.Result[string] { return future.Err[string](errStopping) }),
@@ -90,7 +90,7 @@ resume:
 				future.Adopt(s.await)
 			}
 			fallthrough
-		case 2: // conn.go:26: resumes at line, err := async.TryAwait(a, future.SelectBiased(
+		case 2: // conn.go:28: resumes at line, err := async.TryAwait(a, future.SelectBiased(
 			v, ok := s.await.Poll(cx).Value()
 			if !ok {
 				s.state = 2
@@ -98,6 +98,28 @@ resume:
 			}
 			s.await = nil
 			s.line, s.err = v.Get()
+			if !errors.Is(s.err, errStopping) {
+				pc = 4
+				continue resume
+			}
+			s.await = poll.TryTimeout(s.r.ReadLine(), lastLook)
+			if s.adopted {
+				future.Adopt(s.await)
+			}
+			fallthrough
+		case 3: // conn.go:38: resumes at line, err = async.TryAwait(a, poll.TryTimeout(r.ReadLine(), lastLook))
+			v, ok := s.await.Poll(cx).Value()
+			if !ok {
+				s.state = 3
+				return future.Pending[int]()
+			}
+			s.await = nil
+			s.line, s.err = v.Get()
+			if s.err != nil {
+				s.err = errStopping
+			}
+			fallthrough
+		case 4: // conn.go:42: after the if at conn.go:32
 			s.reply = ""
 			switch {
 			case s.err == nil && len(s.line) <= s.cfg.maxLine:
@@ -114,21 +136,21 @@ resume:
 			}
 			s.await1 = s.c.WriteAll([]byte(s.reply + "\n"))
 			fallthrough
-		case 3: // conn.go:43: resumes at if _, err := async.TryAwait(a, c.WriteAll([]byte(reply+"\n"))); err != nil
+		case 5: // conn.go:56: resumes at if _, err := async.TryAwait(a, c.WriteAll([]byte(reply+"\n"))); err != nil
 			v, ok := s.await1.Poll(cx).Value()
 			if !ok {
-				s.state = 3
+				s.state = 5
 				return future.Pending[int]()
 			}
 			s.await1 = nil
 			_, s.err1 = v.Get()
 			if !(s.err1 != nil) {
-				pc = 4
+				pc = 6
 				continue resume
 			}
 			s.result = s.n
 			return s.finish()
-		case 4: // conn.go:45: after the if at conn.go:43
+		case 6: // conn.go:58: after the if at conn.go:56
 			if strings.HasPrefix(s.reply, "bye") {
 				s.result = s.n
 				return s.finish()
@@ -136,7 +158,7 @@ resume:
 			s.n++
 			pc = 1
 			continue resume
-		case 5: // conn.go:50: after the loop at conn.go:25
+		case 7: // conn.go:63: after the loop at conn.go:27
 			panic("unreachable")
 		}
 	}
@@ -154,9 +176,9 @@ func (s *handleFuture) Cancel() {
 		return
 	}
 	switch pc {
-	case 2:
+	case 2, 3:
 		future.Cancel(s.await)
-	case 3:
+	case 5:
 		s.await1.Cancel()
 	}
 	s.await = nil

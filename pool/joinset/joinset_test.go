@@ -3,6 +3,7 @@ package joinset_test
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -94,7 +95,8 @@ func TestAbortOnErrorAbortsTheRest(t *testing.T) {
 	}
 	assert.Equal(t, 0, s.Len())
 	// A task spawned after the failure is aborted too.
-	_, rx := channel.NewOneshot[int]()
+	tx, rx := channel.NewOneshot[int]()
+	defer runtime.KeepAlive(tx) // a dropped sender closes the channel when collected
 	s.Spawn(await(rx))
 	r, err = pool.BlockOn(p, s.Next())
 	require.NoError(t, err)
@@ -108,8 +110,11 @@ func TestJoinAllStopsAtFirstErrorAndLeavesNoTask(t *testing.T) {
 	p := newPool(t)
 	s := joinset.New[int](p)
 	boom := errors.New("boom")
+	var senders []*channel.OneshotSender[int] // kept: a dropped sender closes the channel when collected
+	defer runtime.KeepAlive(&senders)
 	for range 10 {
-		_, rx := channel.NewOneshot[int]()
+		tx, rx := channel.NewOneshot[int]()
+		senders = append(senders, tx)
 		s.Spawn(await(rx))
 	}
 	s.SpawnOk(yields(2, 1))
@@ -123,8 +128,11 @@ func TestJoinAllStopsAtFirstErrorAndLeavesNoTask(t *testing.T) {
 func TestAbortAllAndPanics(t *testing.T) {
 	p := newPool(t)
 	s := joinset.New[string](p)
+	var senders []*channel.OneshotSender[string] // kept: a dropped sender closes the channel when collected
+	defer runtime.KeepAlive(&senders)
 	for range 3 {
-		_, rx := channel.NewOneshot[string]()
+		tx, rx := channel.NewOneshot[string]()
+		senders = append(senders, tx)
 		s.Spawn(rx)
 	}
 	s.SpawnOk(future.Func[string](func(*future.Context) future.Poll[string] { panic("kaput") }))
@@ -210,7 +218,11 @@ func TestNewOnAPoolWithItsSpawnFunction(t *testing.T) {
 	for i := range 50 {
 		s.SpawnOk(yields(i%5, i))
 	}
-	_, rx := channel.NewOneshot[int]() // never sent: aborted by the failure
+	// Never sent: aborted by the failure. The sender is kept alive to the
+	// end: a dropped sender closes the channel once the collector finds it,
+	// which would fail the task with a second error.
+	tx, rx := channel.NewOneshot[int]()
+	defer runtime.KeepAlive(tx)
 	s.Spawn(await(rx))
 	s.Spawn(yields(10, future.Err[int](boom)))
 	assert.Equal(t, 52, s.Len())
