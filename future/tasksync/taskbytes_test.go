@@ -1,38 +1,15 @@
 package tasksync_test
 
 import (
-	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/spindle-rt/spindle/future"
 	"github.com/spindle-rt/spindle/future/tasksync"
-	"github.com/spindle-rt/spindle/internal/futuretest"
 	"github.com/spindle-rt/spindle/internal/futuretest/testpool"
 	"github.com/spindle-rt/spindle/pool"
 )
-
-// taskCost spawns n tasks made by spawn on p, waits until waiters reports
-// them all queued, and returns the live heap and the allocations per task
-// at that moment; release then ends every wait.
-func taskCost[T any](t *testing.T, p *pool.Pool, n int, spawn func() future.Future[T], waiters func() int, release func([]*pool.JoinHandle[T])) (bytes int64, allocs float64) {
-	hs := make([]*pool.JoinHandle[T], n)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for i := range hs {
-		hs[i] = pool.Spawn(p, spawn())
-	}
-	futuretest.Eventually(t, func() bool { return waiters() == n }, "tasks never all waited")
-	heap := futuretest.HeapAfterGC()
-	runtime.ReadMemStats(&after)
-	release(hs)
-	for _, h := range hs {
-		_, _ = h.Wait(t.Context())
-	}
-	return (int64(heap) - int64(before.HeapAlloc)) / int64(n), float64(after.Mallocs-before.Mallocs) / float64(n)
-}
 
 // TestWaitingTaskCosts: a task spawned on a pool that waits on a Notify,
 // a Mutex or a Semaphore is two allocations, the task and its future (the
@@ -57,11 +34,11 @@ func TestWaitingTaskCosts(t *testing.T) {
 		allocs     float64
 	}
 	var costs []cost
-	b, a := taskCost(t, p, n, func() future.Future[struct{}] { return nt.Notified() }, nt.Waiters,
+	b, a := testpool.TaskCost(t, p, n, func() future.Future[struct{}] { return nt.Notified() }, nt.Waiters,
 		func([]*pool.JoinHandle[struct{}]) { nt.NotifyWaiters() })
 	costs = append(costs, cost{"Notify", b, 128, a})
 	g, _ := m.TryLock()
-	b, a = taskCost(t, p, n, func() future.Future[*tasksync.MutexGuard] { return m.Lock() }, m.Waiters,
+	b, a = testpool.TaskCost(t, p, n, func() future.Future[*tasksync.MutexGuard] { return m.Lock() }, m.Waiters,
 		func(hs []*pool.JoinHandle[*tasksync.MutexGuard]) {
 			for _, h := range hs {
 				h.Abort()
@@ -69,7 +46,7 @@ func TestWaitingTaskCosts(t *testing.T) {
 		})
 	costs = append(costs, cost{"Mutex", b, 128, a})
 	g.Unlock()
-	b, a = taskCost(t, p, n, func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) }, s.Waiters, abortAll)
+	b, a = testpool.TaskCost(t, p, n, func() future.Future[future.Result[*tasksync.Permit]] { return s.Acquire(1) }, s.Waiters, abortAll)
 	costs = append(costs, cost{"Semaphore", b, 144, a})
 	for _, c := range costs {
 		t.Logf("%-9s %3d bytes, %.2f allocations per waiting task", c.name, c.bytes, c.allocs)

@@ -14,27 +14,6 @@ import (
 	"github.com/spindle-rt/spindle/pool"
 )
 
-// taskCost spawns n tasks made by spawn on p, waits until waiters reports
-// them all queued, and returns the live heap and the allocations per task
-// at that moment; release then ends every wait.
-func taskCost[T any](t *testing.T, p *pool.Pool, n int, spawn func() future.Future[T], waiters func() int, release func([]*pool.JoinHandle[T])) (bytes int64, allocs float64) {
-	hs := make([]*pool.JoinHandle[T], n)
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	for i := range hs {
-		hs[i] = pool.Spawn(p, spawn())
-	}
-	futuretest.Eventually(t, func() bool { return waiters() == n }, "tasks never all waited")
-	heap := futuretest.HeapAfterGC()
-	runtime.ReadMemStats(&after)
-	release(hs)
-	for _, h := range hs {
-		_, _ = h.Wait(t.Context())
-	}
-	return (int64(heap) - int64(before.HeapAlloc)) / int64(n), float64(after.Mallocs-before.Mallocs) / float64(n)
-}
-
 func abortAll[T any](hs []*pool.JoinHandle[T]) {
 	for _, h := range hs {
 		h.Abort()
@@ -61,13 +40,13 @@ func TestWaitingCompiledTaskCosts(t *testing.T) {
 	}
 	var costs []cost
 	g, _ := m.TryLock()
-	b, a := taskCost(t, p, n, func() future.Future[int] { return Lock(m) }, m.Waiters, abortAll)
+	b, a := testpool.TaskCost(t, p, n, func() future.Future[int] { return Lock(m) }, m.Waiters, abortAll)
 	costs = append(costs, cost{"Mutex", b, 64 + 32 + 64, a})
 	g.Unlock()
-	b, a = taskCost(t, p, n, func() future.Future[int] { return Notified(&nt) }, nt.Waiters,
+	b, a = testpool.TaskCost(t, p, n, func() future.Future[int] { return Notified(&nt) }, nt.Waiters,
 		func([]*pool.JoinHandle[int]) { nt.NotifyWaiters() })
 	costs = append(costs, cost{"Notify", b, 64 + 32 + 64, a})
-	b, a = taskCost(t, p, n, func() future.Future[future.Result[int]] { return Acquire(s) }, s.Waiters, abortAll)
+	b, a = testpool.TaskCost(t, p, n, func() future.Future[future.Result[int]] { return Acquire(s) }, s.Waiters, abortAll)
 	costs = append(costs, cost{"Semaphore", b, 80 + 32 + 64, a})
 	for _, c := range costs {
 		t.Logf("%-9s %3d bytes, %.2f allocations per waiting compiled task", c.name, c.bytes, c.allocs)
