@@ -229,11 +229,13 @@ func (s *Server) putBuffers(b *buffers) {
 
 // closeConn closes c and stops its wait on the server's stop; a
 // connection that ends with a request in progress drops its buffers (they
-// may hold a sticky error) rather than pool them.
+// may hold a sticky error) rather than pool them. The buffers are counted
+// out before the socket closes, so that whoever sees the socket gone sees
+// them gone too.
 func (s *Server) closeConn(c *poll.Conn, b **buffers, stop *tasksync.CancelledFuture) {
 	stop.Cancel()
-	c.Close()
 	if *b != nil {
 		s.busy.Add(-1)
 	}
+	c.Close()
 }
