@@ -43,21 +43,18 @@ func (w *worker) queueWoken() (local, injected int) {
 	if len(hs) == 0 {
 		return 0, 0
 	}
-	defer func() {
-		clear(hs)
-		o.woken.tasks = hs[:0]
-	}()
 	inj := &w.p.inject
 	if inj.len() == 0 {
-		room := o.q.free()
-		for local < len(hs) && local < room {
-			o.q.push(hs[local], inj) // fits: only this worker adds to its ring
-			local++
+		local = min(len(hs), o.q.free())
+		for _, h := range hs[:local] {
+			o.q.push(h, inj) // fits: only this worker adds to its ring
 		}
 	}
 	if rest := hs[local:]; len(rest) > 0 {
 		injected = len(rest)
 		inj.pushBatch(rest)
 	}
+	clear(hs)
+	o.woken.tasks = hs[:0]
 	return local, injected
 }
